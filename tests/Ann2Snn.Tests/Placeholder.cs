@@ -1,0 +1,1 @@
+namespace Ann2Snn.Tests;
