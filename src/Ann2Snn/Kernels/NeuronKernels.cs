@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Kernels;
+
+/// <summary>
+/// One time step of an integrate-and-fire population over spans: charge, fire, reset, in that order
+/// (see <see cref="NeuronParameters"/> for the equations). Spikes are written as 0 or 1.
+/// </summary>
+[SkipLocalsInit]
+public static class NeuronKernels
+{
+    /// <summary>
+    /// Advances every neuron one step under input current <paramref name="current"/>; returns the number of spikes.
+    /// <paramref name="refractory"/> holds the remaining refractory steps per neuron (used only when τ_ref &gt; 0).
+    /// </summary>
+    public static int Step(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes)
+    {
+        if (current.Length != v.Length || spikes.Length != v.Length)
+        {
+            throw new ArgumentException($"spans differ in length: v {v.Length}, current {current.Length}, spikes {spikes.Length}");
+        }
+        if (p.RefractorySteps == 0 && p.Kind == NeuronKind.If && p.Reset == ResetMode.BySubtraction)
+        {
+            return StepIfSubtract(v, current, p.InputGain, p.VThreshold, spikes);
+        }
+        if (p.RefractorySteps > 0 && refractory.Length != v.Length)
+        {
+            throw new ArgumentException($"refractory span has {refractory.Length} elements, expected {v.Length}");
+        }
+        return StepGeneral(p, v, refractory, current, spikes);
+    }
+
+    /// <summary>
+    /// The conversion's hot case, IF with reset by subtraction and no refractory period:
+    /// v += g·I; s = v ≥ θ; v −= s·θ. Vector path over <see cref="Vector256{T}"/> lanes (8 floats), then a scalar tail.
+    /// </summary>
+    private static int StepIfSubtract(Span<float> v, ReadOnlySpan<float> current, float gain, float theta, Span<float> spikes)
+    {
+        int n = v.Length, i = 0, count = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            ref float vr = ref v[0];
+            ref float cr = ref Unsafe.AsRef(in current[0]);
+            ref float sr = ref spikes[0];
+            var th = Vector256.Create(theta);
+            var g = Vector256.Create(gain);
+            var one = Vector256<float>.One;
+            var total = Vector256<int>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var vv = Vector256.LoadUnsafe(ref vr, (nuint)i) + g * Vector256.LoadUnsafe(ref cr, (nuint)i);
+                var fired = Vector256.GreaterThanOrEqual(vv, th);      // all-ones lanes where v ≥ θ
+                (vv - (fired & th)).StoreUnsafe(ref vr, (nuint)i);
+                (fired & one).StoreUnsafe(ref sr, (nuint)i);
+                total -= fired.AsInt32();                               // all-ones = −1 per spiking lane
+            }
+            count = Vector256.Sum(total);
+        }
+        for (; i < n; i++)
+        {
+            float vv = v[i] + gain * current[i];
+            if (vv >= theta)
+            {
+                vv -= theta;
+                spikes[i] = 1f;
+                count++;
+            }
+            else
+            {
+                spikes[i] = 0f;
+            }
+            v[i] = vv;
+        }
+        return count;
+    }
+
+    internal static int StepGeneral(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes)
+    {
+        float decay = p.Decay, gain = p.InputGain, theta = p.VThreshold, rest = p.ResetPotential;
+        bool leaky = p.Kind == NeuronKind.Lif, subtract = p.Reset == ResetMode.BySubtraction;
+        int refSteps = p.RefractorySteps, count = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (refSteps > 0 && refractory[i] > 0)
+            {
+                refractory[i]--;
+                spikes[i] = 0f;
+                continue;
+            }
+            // Charge.
+            float vv = leaky ? rest + (v[i] - rest) * decay + gain * current[i] : v[i] + gain * current[i];
+            // Fire and reset.
+            if (vv >= theta)
+            {
+                vv = subtract ? vv - theta : rest;
+                spikes[i] = 1f;
+                count++;
+                if (refSteps > 0) refractory[i] = refSteps;
+            }
+            else
+            {
+                spikes[i] = 0f;
+            }
+            v[i] = vv;
+        }
+        return count;
+    }
+}
