@@ -1,0 +1,582 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Ann2Snn.Kernels;
+
+/// <summary>Which constant vector a GEMM adds to its product.</summary>
+public enum GemmBias
+{
+    /// <summary>No bias.</summary>
+    None,
+
+    /// <summary>One value per row of C (length ≥ M): the convolution bias, C = W·col.</summary>
+    PerRow,
+
+    /// <summary>One value per column of C (length ≥ N): the dense-layer bias, Y = X·Wᵀ.</summary>
+    PerColumn,
+}
+
+/// <summary>Micro-kernel variants; tests run every one the hardware supports.</summary>
+internal enum GemmKernel
+{
+    Scalar,
+    Vector256,
+    Vector512,
+}
+
+/// <summary>
+/// Single-precision matrix product <c>C = (accumulate ? C : 0) + op(A)·op(B) + bias</c> over row-major matrices with
+/// leading dimensions (strides), where op is the identity or the transpose.
+/// </summary>
+/// <remarks>
+/// The classic packed, cache-blocked scheme (Goto; BLIS): K is cut into blocks of <see cref="KC"/>, N into blocks of
+/// <see cref="NC"/> and M into blocks of <see cref="MC"/>. Each K×N block of B is copied into panels NR columns wide
+/// (row p of a panel holds NR consecutive columns), each M×K block of A into panels MR rows tall (column p of a panel
+/// holds MR consecutive rows); panels are zero-padded, so the micro-kernel always computes a full MR×NR tile of C
+/// in registers. A B panel (KC×NR floats, 32 KiB for AVX-512) stays in L1 while the A panels of a block stream from L2.
+/// Every element of C is accumulated in the same order (bias, then k = 0, 1, …, K−1, one fused multiply-add each)
+/// whatever its position in a tile, the blocking or the kernel variant, so results do not depend on how a caller
+/// splits M or N, and the scalar fallback (which uses <see cref="MathF.FusedMultiplyAdd"/>) agrees bit for bit.
+/// Single-threaded: callers parallelize over independent products.
+/// </remarks>
+[SkipLocalsInit]
+public static class Gemm
+{
+    /// <summary>Depth of a K block: a B panel of KC×NR floats fits L1.</summary>
+    internal const int KC = 256;
+
+    /// <summary>Rows of an A block (a multiple of every MR): MC×KC floats fit L2.</summary>
+    internal const int MC = 144;
+
+    /// <summary>Columns of a B block (a multiple of every NR).</summary>
+    internal const int NC = 2048;
+
+    /// <summary>Rows of a micro-tile, for every variant.</summary>
+    internal const int MR = 6;
+
+    /// <summary>The fastest variant this machine runs in hardware.</summary>
+    internal static GemmKernel Best { get; } =
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmKernel.Vector512
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernel.Vector256
+        : GemmKernel.Scalar;
+
+    /// <summary>Columns of a micro-tile for a variant: two vectors.</summary>
+    internal static int NR(GemmKernel kernel) => kernel == GemmKernel.Vector512 ? 32 : 16;
+
+    /// <summary>
+    /// C[m×n] = (accumulate ? C : 0) + op(A)[m×k] · op(B)[k×n] + bias. With <paramref name="transposeA"/> A is stored
+    /// k×m (element (i, p) at a[p·lda + i]), else m×k (a[i·lda + p]); likewise B is stored n×k when
+    /// <paramref name="transposeB"/> (b[j·ldb + p]), else k×n (b[p·ldb + j]). C is m×n at c[i·ldc + j].
+    /// </summary>
+    public static void Multiply(
+        int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, bool transposeA,
+        ReadOnlySpan<float> b, int ldb, bool transposeB,
+        Span<float> c, int ldc,
+        ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false) =>
+        Multiply(Best, m, n, k, a, lda, transposeA, b, ldb, transposeB, c, ldc, bias, biasKind, accumulate);
+
+    /// <summary>As the other overload, with B packed once ahead of time (constant weights).</summary>
+    public static void Multiply(
+        int m,
+        ReadOnlySpan<float> a, int lda, bool transposeA,
+        GemmPackedB b,
+        Span<float> c, int ldc,
+        ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int n = b.N, k = b.K;
+        CheckArguments(m, n, k, a, lda, transposeA, c, ldc, bias, biasKind);
+        unsafe
+        {
+            fixed (float* pa = a)
+            fixed (float* pp = b.Data)
+            fixed (float* pc = c)
+            fixed (float* pbias = bias)
+            {
+                Run(b.Kernel, m, n, k, pa, lda, transposeA, null, 0, false, pp, pc, ldc, pbias, biasKind, accumulate);
+            }
+        }
+    }
+
+    internal static void Multiply(
+        GemmKernel kernel,
+        int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, bool transposeA,
+        ReadOnlySpan<float> b, int ldb, bool transposeB,
+        Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, GemmBias biasKind, bool accumulate)
+    {
+        CheckArguments(m, n, k, a, lda, transposeA, c, ldc, bias, biasKind);
+        CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
+        unsafe
+        {
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+            fixed (float* pbias = bias)
+            {
+                Run(kernel, m, n, k, pa, lda, transposeA, pb, ldb, transposeB, null, pc, ldc, pbias, biasKind, accumulate);
+            }
+        }
+    }
+
+    private static void CheckArguments(
+        int m, int n, int k, ReadOnlySpan<float> a, int lda, bool transposeA, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, GemmBias biasKind)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
+        CheckOperand("C", c, ldc, m, n);
+        int need = biasKind switch
+        {
+            GemmBias.None => 0,
+            GemmBias.PerRow => m,
+            GemmBias.PerColumn => n,
+            _ => throw new ArgumentOutOfRangeException(nameof(biasKind), biasKind, "unknown bias kind"),
+        };
+        if (bias.Length < need)
+        {
+            throw new ArgumentException($"GEMM {biasKind} bias has {bias.Length} elements; {need} needed", nameof(bias));
+        }
+    }
+
+    /// <summary>Checks that a stored rows×cols matrix with leading dimension ld fits its span.</summary>
+    internal static void CheckOperand(string name, ReadOnlySpan<float> data, int ld, int rows, int cols)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols)
+        {
+            throw new ArgumentException($"GEMM operand {name}: leading dimension {ld} is less than its {cols} stored columns");
+        }
+        long need = (long)(rows - 1) * ld + cols;
+        if (data.Length < need)
+        {
+            throw new ArgumentException($"GEMM operand {name}: {rows}×{cols} with leading dimension {ld} needs {need} elements, span has {data.Length}");
+        }
+    }
+
+    /// <summary>The blocked driver. Exactly one of <paramref name="b"/> (packed here) and <paramref name="packedB"/> is set.</summary>
+    private static unsafe void Run(
+        GemmKernel kernel, int m, int n, int k,
+        float* a, int lda, bool transA,
+        float* b, int ldb, bool transB, float* packedB,
+        float* c, int ldc, float* bias, GemmBias biasKind, bool accumulate)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            InitializeOnly(m, n, c, ldc, bias, biasKind, accumulate);
+            return;
+        }
+
+        int nr = NR(kernel);
+        int nPadded = RoundUp(n, nr);
+        float[]? aRent = ArrayPool<float>.Shared.Rent(MC * KC);
+        float[]? bRent = packedB == null ? ArrayPool<float>.Shared.Rent(KC * Math.Min(NC, nPadded)) : null;
+        // Edge tiles are computed into this MR×NR scratch tile; edge biases are zero-padded copies.
+        float* tile = stackalloc float[MR * 32];
+        float* rowBiasPad = stackalloc float[MR];
+        float* colBiasPad = stackalloc float[32];
+        try
+        {
+            fixed (float* aPack = aRent)
+            fixed (float* bPackRent = bRent)
+            {
+                for (int jc = 0; jc < n; jc += NC)
+                {
+                    int nc = Math.Min(NC, n - jc);
+                    for (int pc = 0; pc < k; pc += KC)
+                    {
+                        int kc = Math.Min(KC, k - pc);
+                        float* bPack;
+                        if (packedB != null)
+                        {
+                            // Whole-matrix packing: K block pc starts at pc·nPadded; its panels are kc·nr apart.
+                            bPack = packedB + (nint)pc * nPadded + (nint)jc * kc;
+                        }
+                        else
+                        {
+                            bPack = bPackRent;
+                            PackB(b, ldb, transB, pc, kc, jc, nc, bPack, nr);
+                        }
+                        bool first = pc == 0;
+                        bool load = accumulate || !first;
+                        for (int ic = 0; ic < m; ic += MC)
+                        {
+                            int mc = Math.Min(MC, m - ic);
+                            PackA(a, lda, transA, ic, mc, pc, kc, aPack);
+                            for (int jr = 0; jr < nc; jr += nr)
+                            {
+                                int nrEff = Math.Min(nr, nc - jr);
+                                float* bPanel = bPack + (nint)jr * kc;
+                                int col = jc + jr;
+                                for (int ir = 0; ir < mc; ir += MR)
+                                {
+                                    int mrEff = Math.Min(MR, mc - ir);
+                                    float* aPanel = aPack + (nint)ir * kc;
+                                    int row = ic + ir;
+                                    float* cTile = c + (nint)row * ldc + col;
+                                    float* rb = first && biasKind == GemmBias.PerRow ? bias + row : null;
+                                    float* cb = first && biasKind == GemmBias.PerColumn ? bias + col : null;
+                                    if (mrEff == MR && nrEff == nr)
+                                    {
+                                        MicroKernel(kernel, kc, aPanel, bPanel, cTile, ldc, load, rb, cb);
+                                        continue;
+                                    }
+                                    // Edge tile: compute the full tile into scratch (padded operands are zero), keep the valid part.
+                                    new Span<float>(tile, MR * nr).Clear();
+                                    if (load) CopyTile(cTile, ldc, tile, nr, mrEff, nrEff);
+                                    if (rb != null)
+                                    {
+                                        new Span<float>(rowBiasPad, MR).Clear();
+                                        new Span<float>(rb, mrEff).CopyTo(new Span<float>(rowBiasPad, MR));
+                                        rb = rowBiasPad;
+                                    }
+                                    if (cb != null)
+                                    {
+                                        new Span<float>(colBiasPad, nr).Clear();
+                                        new Span<float>(cb, nrEff).CopyTo(new Span<float>(colBiasPad, nr));
+                                        cb = colBiasPad;
+                                    }
+                                    MicroKernel(kernel, kc, aPanel, bPanel, tile, nr, load, rb, cb);
+                                    CopyTile(tile, nr, cTile, ldc, mrEff, nrEff);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(aRent);
+            if (bRent != null) ArrayPool<float>.Shared.Return(bRent);
+        }
+    }
+
+    /// <summary>K = 0: the product is empty, so C is only initialized (or kept) and the bias added.</summary>
+    private static unsafe void InitializeOnly(int m, int n, float* c, int ldc, float* bias, GemmBias biasKind, bool accumulate)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (nint)i * ldc, n);
+            if (!accumulate) row.Clear();
+            if (biasKind == GemmBias.PerRow)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(row, bias[i], row);
+            }
+            else if (biasKind == GemmBias.PerColumn)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(bias, n), row);
+            }
+        }
+    }
+
+    private static unsafe void CopyTile(float* src, int lds, float* dst, int ldd, int rows, int cols)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            new ReadOnlySpan<float>(src + (nint)i * lds, cols).CopyTo(new Span<float>(dst + (nint)i * ldd, cols));
+        }
+    }
+
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into panels of MR rows: panel r holds, for each p,
+    /// the MR values A(i0+r·MR+0..MR−1, p0+p) contiguously; rows past mc are zero.
+    /// </summary>
+    private static unsafe void PackA(float* a, int lda, bool transA, int i0, int mc, int p0, int kc, float* dest)
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            float* d = dest + (nint)ir * kc;
+            if (transA)
+            {
+                // A stored k×m: for each p the mr values are contiguous.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = a + (nint)(p0 + p) * lda + i0 + ir;
+                    float* dp = d + p * MR;
+                    int r = 0;
+                    for (; r < mr; r++) dp[r] = s[r];
+                    for (; r < MR; r++) dp[r] = 0f;
+                }
+            }
+            else
+            {
+                // A stored m×k: read each row contiguously, write with stride MR.
+                for (int r = 0; r < mr; r++)
+                {
+                    float* s = a + (nint)(i0 + ir + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) d[p * MR + r] = s[p];
+                }
+                for (int r = mr; r < MR; r++)
+                {
+                    for (int p = 0; p < kc; p++) d[p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) into panels of <paramref name="nr"/> columns: panel j
+    /// holds, for each p, the nr values B(p0+p, j0+j·nr+0..nr−1) contiguously; columns past nc are zero.
+    /// </summary>
+    internal static unsafe void PackB(float* b, int ldb, bool transB, int p0, int kc, int j0, int nc, float* dest, int nr)
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int w = Math.Min(nr, nc - jr);
+            float* d = dest + (nint)jr * kc;
+            if (transB)
+            {
+                // B stored n×k: read each column of op(B) contiguously, write with stride nr.
+                for (int j = 0; j < w; j++)
+                {
+                    float* s = b + (nint)(j0 + jr + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) d[p * nr + j] = s[p];
+                }
+                if (w < nr)
+                {
+                    for (int p = 0; p < kc; p++) new Span<float>(d + p * nr + w, nr - w).Clear();
+                }
+            }
+            else
+            {
+                // B stored k×n: each packed row is a contiguous copy.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = b + (nint)(p0 + p) * ldb + j0 + jr;
+                    var row = new Span<float>(d + p * nr, nr);
+                    new ReadOnlySpan<float>(s, w).CopyTo(row);
+                    if (w < nr) row[w..].Clear();
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void MicroKernel(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+    {
+        switch (kernel)
+        {
+            case GemmKernel.Vector512:
+                Kernel512(kc, a, b, c, ldc, load, rowBias, colBias);
+                break;
+            case GemmKernel.Vector256:
+                Kernel256(kc, a, b, c, ldc, load, rowBias, colBias);
+                break;
+            default:
+                KernelScalar(kc, a, b, c, ldc, load, rowBias, colBias);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// 6×32 tile with AVX-512: accumulator cRH holds row R, columns 16·H … 16·H+15 (12 zmm registers). Each step p
+    /// loads one packed B row (two vectors) and broadcasts the six packed A values of column p.
+    /// </summary>
+    private static unsafe void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+    {
+        const int W = 16;
+        float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (load)
+        {
+            c00 = Vector512.Load(c0); c01 = Vector512.Load(c0 + W);
+            c10 = Vector512.Load(c1); c11 = Vector512.Load(c1 + W);
+            c20 = Vector512.Load(c2); c21 = Vector512.Load(c2 + W);
+            c30 = Vector512.Load(c3); c31 = Vector512.Load(c3 + W);
+            c40 = Vector512.Load(c4); c41 = Vector512.Load(c4 + W);
+            c50 = Vector512.Load(c5); c51 = Vector512.Load(c5 + W);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector512<float>.Zero;
+        }
+        if (rowBias != null)
+        {
+            var r = Vector512.Create(rowBias[0]); c00 += r; c01 += r;
+            r = Vector512.Create(rowBias[1]); c10 += r; c11 += r;
+            r = Vector512.Create(rowBias[2]); c20 += r; c21 += r;
+            r = Vector512.Create(rowBias[3]); c30 += r; c31 += r;
+            r = Vector512.Create(rowBias[4]); c40 += r; c41 += r;
+            r = Vector512.Create(rowBias[5]); c50 += r; c51 += r;
+        }
+        if (colBias != null)
+        {
+            var h0 = Vector512.Load(colBias);
+            var h1 = Vector512.Load(colBias + W);
+            c00 += h0; c10 += h0; c20 += h0; c30 += h0; c40 += h0; c50 += h0;
+            c01 += h1; c11 += h1; c21 += h1; c31 += h1; c41 += h1; c51 += h1;
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + W);
+            var x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            a += MR;
+            b += 2 * W;
+        }
+        c00.Store(c0); c01.Store(c0 + W);
+        c10.Store(c1); c11.Store(c1 + W);
+        c20.Store(c2); c21.Store(c2 + W);
+        c30.Store(c3); c31.Store(c3 + W);
+        c40.Store(c4); c41.Store(c4 + W);
+        c50.Store(c5); c51.Store(c5 + W);
+    }
+
+    /// <summary>6×16 tile with AVX2+FMA: the same layout as <see cref="Kernel512"/> with 8-lane vectors (12 ymm registers).</summary>
+    private static unsafe void Kernel256(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+    {
+        const int W = 8;
+        float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (load)
+        {
+            c00 = Vector256.Load(c0); c01 = Vector256.Load(c0 + W);
+            c10 = Vector256.Load(c1); c11 = Vector256.Load(c1 + W);
+            c20 = Vector256.Load(c2); c21 = Vector256.Load(c2 + W);
+            c30 = Vector256.Load(c3); c31 = Vector256.Load(c3 + W);
+            c40 = Vector256.Load(c4); c41 = Vector256.Load(c4 + W);
+            c50 = Vector256.Load(c5); c51 = Vector256.Load(c5 + W);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+        if (rowBias != null)
+        {
+            var r = Vector256.Create(rowBias[0]); c00 += r; c01 += r;
+            r = Vector256.Create(rowBias[1]); c10 += r; c11 += r;
+            r = Vector256.Create(rowBias[2]); c20 += r; c21 += r;
+            r = Vector256.Create(rowBias[3]); c30 += r; c31 += r;
+            r = Vector256.Create(rowBias[4]); c40 += r; c41 += r;
+            r = Vector256.Create(rowBias[5]); c50 += r; c51 += r;
+        }
+        if (colBias != null)
+        {
+            var h0 = Vector256.Load(colBias);
+            var h1 = Vector256.Load(colBias + W);
+            c00 += h0; c10 += h0; c20 += h0; c30 += h0; c40 += h0; c50 += h0;
+            c01 += h1; c11 += h1; c21 += h1; c31 += h1; c41 += h1; c51 += h1;
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + W);
+            var x = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            a += MR;
+            b += 2 * W;
+        }
+        c00.Store(c0); c01.Store(c0 + W);
+        c10.Store(c1); c11.Store(c1 + W);
+        c20.Store(c2); c21.Store(c2 + W);
+        c30.Store(c3); c31.Store(c3 + W);
+        c40.Store(c4); c41.Store(c4 + W);
+        c50.Store(c5); c51.Store(c5 + W);
+    }
+
+    /// <summary>
+    /// Fallback without SIMD: the 6×16 tile of <see cref="Kernel256"/> one element at a time, with the same
+    /// operation order (bias first, then one fused multiply-add per k), so every variant gives identical results.
+    /// </summary>
+    private static unsafe void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+    {
+        const int N = 16;
+        for (int i = 0; i < MR; i++)
+        {
+            float* ci = c + (nint)i * ldc;
+            for (int j = 0; j < N; j++)
+            {
+                float acc = load ? ci[j] : 0f;
+                if (rowBias != null) acc += rowBias[i];
+                if (colBias != null) acc += colBias[j];
+                float* pa = a + i;
+                float* pb = b + j;
+                for (int p = 0; p < kc; p++)
+                {
+                    acc = MathF.FusedMultiplyAdd(pa[p * MR], pb[p * N], acc);
+                }
+                ci[j] = acc;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The B operand of <see cref="Gemm"/> packed once (constant weights reused across calls), in the panel layout of
+/// the micro-kernel this machine uses: K blocks of <see cref="Gemm.KC"/> rows, each a run of NR-column panels.
+/// </summary>
+public sealed class GemmPackedB
+{
+    private GemmPackedB(int k, int n, float[] data, GemmKernel kernel)
+    {
+        K = k;
+        N = n;
+        Data = data;
+        Kernel = kernel;
+    }
+
+    /// <summary>Rows of op(B): the shared dimension of the product.</summary>
+    public int K { get; }
+
+    /// <summary>Columns of op(B): the columns of C.</summary>
+    public int N { get; }
+
+    internal float[] Data { get; }
+    internal GemmKernel Kernel { get; }
+
+    /// <summary>Packs op(B)[k×n]: B is stored n×k when <paramref name="transposeB"/> (b[j·ldb + p]), else k×n (b[p·ldb + j]).</summary>
+    public static GemmPackedB Pack(int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB) =>
+        Pack(Gemm.Best, k, n, b, ldb, transposeB);
+
+    internal static unsafe GemmPackedB Pack(GemmKernel kernel, int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        Gemm.CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
+        int nr = Gemm.NR(kernel);
+        int nPadded = Gemm.RoundUp(n, nr);
+        var data = new float[(long)k * nPadded];
+        fixed (float* pb = b)
+        fixed (float* pd = data)
+        {
+            for (int pc = 0; pc < k; pc += Gemm.KC)
+            {
+                int kc = Math.Min(Gemm.KC, k - pc);
+                Gemm.PackB(pb, ldb, transposeB, pc, kc, 0, n, pd + (nint)pc * nPadded, nr);
+            }
+        }
+        return new GemmPackedB(k, n, data, kernel);
+    }
+}
