@@ -1,0 +1,92 @@
+using Ann2Snn.Ann;
+using Ann2Snn.Graph;
+
+namespace Ann2Snn.Conversion;
+
+/// <summary>Activation statistics of one node over the calibration set: a layer histogram and one per channel.</summary>
+public sealed class NodeStatistics
+{
+    public NodeStatistics(int channels)
+    {
+        Layer = new StreamingHistogram();
+        Channels = new StreamingHistogram[channels];
+        for (int c = 0; c < channels; c++) Channels[c] = new StreamingHistogram();
+    }
+
+    public StreamingHistogram Layer { get; }
+    public StreamingHistogram[] Channels { get; }
+
+    /// <summary>Adds a batch of activations laid out [batch, C, plane].</summary>
+    public void Add(ReadOnlySpan<float> activations, int batch, int plane)
+    {
+        int c = Channels.Length;
+        for (int b = 0; b < batch; b++)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                ReadOnlySpan<float> values = activations.Slice((b * c + ch) * plane, plane);
+                Channels[ch].Add(values);
+                Layer.Add(values);
+            }
+        }
+    }
+
+    public void Merge(NodeStatistics other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Layer.Merge(other.Layer);
+        for (int c = 0; c < Channels.Length; c++) Channels[c].Merge(other.Channels[c]);
+    }
+}
+
+/// <summary>Calibration statistics by node name, from running the ANN on calibration images.</summary>
+public sealed class CalibrationStatistics(IReadOnlyDictionary<string, NodeStatistics> nodes, int images)
+{
+    public IReadOnlyDictionary<string, NodeStatistics> Nodes { get; } = nodes;
+    public int Images { get; } = images;
+
+    public NodeStatistics For(Node node) =>
+        Nodes.TryGetValue(node.Name, out NodeStatistics? s) ? s : throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no calibration statistics were collected for it");
+}
+
+/// <summary>
+/// Runs the ANN on calibration data and keeps, for every node a spiking population may stand for (ReLU and Clip
+/// outputs, max-pool inputs, the graph input and output), histograms of its positive activations, in memory
+/// bounded by the number of such nodes and channels (never by the number of images).
+/// </summary>
+public static class Calibration
+{
+    public static bool NeedsStatistics(ModelGraph graph, Node n)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return n is ReluNode or ClipNode or InputNode || n == graph.Output
+            || graph.ConsumersOf(n).Any(c => c is Pool2dNode { Kind: PoolKind.Max });
+    }
+
+    /// <summary>Collects statistics from batches of images (each [count, input size]), up to <paramref name="maxImages"/> images.</summary>
+    public static CalibrationStatistics Collect(ModelGraph graph, IEnumerable<(float[] Data, int Count)> batches, int maxImages, AnnExecutorOptions? executorOptions = null, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (maxImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{maxImages} must be positive");
+        Node[] watched = graph.Nodes.Where(n => NeedsStatistics(graph, n)).ToArray();
+        var stats = watched.ToDictionary(n => n.Name, n => new NodeStatistics(n.OutputShape.Channels));
+        var executor = new AnnExecutor(graph, executorOptions);
+        int seen = 0;
+        foreach (var (data, count) in batches)
+        {
+            int take = Math.Min(count, maxImages - seen);
+            if (take <= 0) break;
+            AnnActivations acts = executor.ForwardAll(data.AsSpan(0, take * graph.Input.OutputShape.Size), take);
+            foreach (Node n in watched)
+            {
+                Shape s = n.OutputShape;
+                stats[n.Name].Add(acts.Of(n), take, s.Size / s.Channels);
+            }
+            seen += take;
+            progress?.Report(seen);
+        }
+        if (seen == 0) throw new InvalidDatasetException("calibration: the data set yielded no images");
+        return new CalibrationStatistics(stats, seen);
+    }
+}

@@ -1,0 +1,83 @@
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Conversion;
+
+/// <summary>How each population's activation scale λ is chosen (M3).</summary>
+public enum NormalizationKind
+{
+    /// <summary>λ = the largest activation seen on the calibration set.</summary>
+    Max,
+
+    /// <summary>λ = a robust percentile of the positive activations (default 99.99).</summary>
+    Percentile,
+
+    /// <summary>A percentile per channel: each output channel gets its own λ.</summary>
+    ChannelWise,
+
+    /// <summary>Weights only (Diehl-style): λ bounds the activation given the sources' bounds, without data.</summary>
+    Model,
+}
+
+/// <summary>Whether normalization rescales weights (threshold 1) or thresholds (weights in ANN units); the spike trains are the same.</summary>
+public enum ScalingMode
+{
+    Weights,
+    Thresholds,
+}
+
+/// <summary>How the output is read.</summary>
+public enum ReadoutKind
+{
+    /// <summary>Non-spiking output neurons accumulate their current; the argmax of the potential is the answer.</summary>
+    Membrane,
+
+    /// <summary>Spiking output neurons; the argmax of the spike count is the answer (ties by potential).</summary>
+    SpikeCount,
+}
+
+/// <summary>Options of the ANN→SNN conversion. Options choose the algorithm, never the order of the stages.</summary>
+public sealed record ConversionOptions
+{
+    public NormalizationKind Normalization { get; init; } = NormalizationKind.Percentile;
+
+    /// <summary>Percentile p ∈ (0, 100] for <see cref="NormalizationKind.Percentile"/> and <see cref="NormalizationKind.ChannelWise"/>.</summary>
+    public double Percentile { get; init; } = 99.99;
+
+    public ScalingMode Scaling { get; init; } = ScalingMode.Weights;
+
+    public NeuronKind Neuron { get; init; } = NeuronKind.If;
+
+    public ResetMode Reset { get; init; } = ResetMode.BySubtraction;
+
+    /// <summary>Initial membrane potential as a fraction of the threshold: 0.5 centres the quantization error of the spike count.</summary>
+    public float InitialFraction { get; init; } = 0.5f;
+
+    /// <summary>LIF membrane time constant in steps (ignored for IF).</summary>
+    public float TauMem { get; init; } = 1000f;
+
+    /// <summary>Absolute refractory period in steps; f_max = 1/(τ_ref + 1) spikes per step.</summary>
+    public int RefractorySteps { get; init; }
+
+    /// <summary>λ is mapped to this fraction of f_max (default 1 without refractory period, where rate 1 is one spike per step; use 0.8 with one).</summary>
+    public float? RateFraction { get; init; }
+
+    public MaxPoolScheme MaxPool { get; init; } = MaxPoolScheme.WinnerTakeAll;
+
+    public ReadoutKind Readout { get; init; } = ReadoutKind.Membrane;
+
+    /// <summary>Number of calibration images.</summary>
+    public int CalibrationImages { get; init; } = 1000;
+
+    public float EffectiveRateFraction => RateFraction ?? (RefractorySteps > 0 ? 0.8f : 1f);
+
+    /// <summary>Throws <see cref="InvalidOptionException"/> naming the option when a value is outside its domain.</summary>
+    public void Validate()
+    {
+        if (!(Percentile > 0 && Percentile <= 100)) ThrowHelper.InvalidOption("percentile", $"{Percentile} is outside (0, 100]");
+        if (!(InitialFraction >= 0 && InitialFraction < 1)) ThrowHelper.InvalidOption("v-init", $"{InitialFraction} is outside [0, 1)");
+        if (!(TauMem > 0)) ThrowHelper.InvalidOption("tau-mem", $"{TauMem} must be positive");
+        if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"{RefractorySteps} must not be negative");
+        if (RateFraction is { } f && !(f > 0 && f <= 1)) ThrowHelper.InvalidOption("rate-fraction", $"{f} is outside (0, 1]");
+        if (CalibrationImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{CalibrationImages} must be positive");
+    }
+}

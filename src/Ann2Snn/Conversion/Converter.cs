@@ -1,0 +1,315 @@
+using System.Globalization;
+using Ann2Snn.Graph;
+using Ann2Snn.Passes;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Conversion;
+
+/// <summary>One population of the converted network and how it was scaled.</summary>
+public sealed record ConvertedLayer(string Name, string Kind, string FromNode, Shape Shape, float Scale, float Threshold);
+
+/// <summary>The converted network with a log of what the converter did.</summary>
+public sealed record ConversionResult(SpikingNetwork Network, ModelGraph FoldedGraph, IReadOnlyList<string> PassesApplied, IReadOnlyList<ConvertedLayer> Layers);
+
+/// <summary>
+/// ANN graph → spiking network, in fixed stages: validate → fold → (calibrate, by the caller) → normalize → replace → finalize.
+/// <para>
+/// Every ReLU (or Clip(0, m)) becomes a population of integrate-and-fire neurons whose rate r ∈ [0, 1] spikes per
+/// step encodes the activation a ≈ r·λ/s, where λ is the layer's scale from normalization and s the fraction of
+/// f_max it maps to. Linear ops between populations (conv, dense, average pooling, reshapes, constant scales,
+/// residual sums, concatenation) become chains of synapses; their constants become per-neuron bias currents carried
+/// through those ops exactly (so zero padding stays exact). Max pooling becomes a WTA or gating circuit; the output
+/// becomes non-spiking readout neurons (or a spiking layer).
+/// </para>
+/// </summary>
+public static class Converter
+{
+    /// <summary>The standard folding passes and the pre-flight check, before calibration.</summary>
+    public static ModelGraph Prepare(ModelGraph graph, out IReadOnlyList<string> applied)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        PreflightReport preflight = Preflight.Check(graph);
+        if (!preflight.Convertible)
+        {
+            PreflightFinding b = preflight.Blockers.First();
+            throw new UnsupportedOperatorException($"model '{graph.Name}' cannot be converted: node '{b.Node}' ({b.Op}): {b.Message}");
+        }
+        return PassPipeline.Standard.Run(graph, out applied);
+    }
+
+    /// <summary>Converts a prepared graph (see <see cref="Prepare"/>) using statistics collected on that same graph.</summary>
+    public static ConversionResult Convert(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options, IReadOnlyList<string>? passesApplied = null)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (stats is null && options.Normalization != NormalizationKind.Model)
+        {
+            ThrowHelper.InvalidOption("norm", $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
+        }
+        if (options.Normalization == NormalizationKind.ChannelWise && options.Scaling == ScalingMode.Thresholds)
+        {
+            ThrowHelper.InvalidOption("scaling", "channel-wise normalization needs weight scaling (a population has one threshold)");
+        }
+        var builder = new Builder(prepared, stats, options);
+        return builder.Run(passesApplied ?? []);
+    }
+
+    private sealed record Term(int Source, IReadOnlyList<SynapticOp> Ops)
+    {
+        public Term Then(SynapticOp op) => new(Source, [.. Ops, op]);
+    }
+
+    /// <summary>A value in ANN units: Σ over terms of the chain applied to the source's spikes, plus a constant map.</summary>
+    private sealed record Signal(Shape Shape, IReadOnlyList<Term> Terms, float[]? Bias, float Bound)
+    {
+        /// <summary>Already spikes of one population, up to a positive per-channel gain: a ReLU on it changes nothing.</summary>
+        public bool IsSpiking => Bias is null && Terms.Count == 1 && Terms[0].Source >= 0
+            && Terms[0].Ops.All(o => o is ScaleOp s && s.Scale.All(v => v > 0));
+    }
+
+    private sealed class Builder(ModelGraph graph, CalibrationStatistics? stats, ConversionOptions options)
+    {
+        private readonly List<SpikingLayer> _layers = [];
+        private readonly List<ConvertedLayer> _log = [];
+        private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
+        private readonly float _rateScale = options.EffectiveRateFraction / (options.RefractorySteps + 1f);
+
+        public ConversionResult Run(IReadOnlyList<string> passes)
+        {
+            foreach (Node n in graph.Nodes)
+            {
+                _signals[n] = Visit(n);
+            }
+            Readout(graph.Output, _signals[graph.Output]);
+            var metadata = new Dictionary<string, string>
+            {
+                ["source_graph"] = graph.Name,
+                ["normalization"] = options.Normalization.ToString(),
+                ["percentile"] = options.Percentile.ToString(CultureInfo.InvariantCulture),
+                ["scaling"] = options.Scaling.ToString(),
+                ["calibration_images"] = (stats?.Images ?? 0).ToString(CultureInfo.InvariantCulture),
+                ["input_scale"] = InputScale().ToString("R", CultureInfo.InvariantCulture),
+            };
+            var network = new SpikingNetwork(graph.Name, graph.Input.OutputShape, FoldGains(_layers), metadata);
+            return new ConversionResult(network, graph, passes, _log);
+        }
+
+        private float InputScale()
+        {
+            if (stats is null) return 1f;
+            float max = stats.For(graph.Input).Layer.Max;
+            return max > 0 ? max : 1f;
+        }
+
+        private Signal Visit(Node n)
+        {
+            Signal In(int i) => _signals[n.Inputs[i]];
+            switch (n)
+            {
+                case InputNode i:
+                    return new Signal(i.OutputShape, [new Term(-1, [])], null, Math.Max(1f, stats is null ? 1f : InputScale()));
+                case Conv2dNode c:
+                    {
+                        var op = new ConvOp(c.Inputs[0].OutputShape, c.Weight, c.Window, c.Groups, c.OutputShape);
+                        return Linear(In(0), op, c.Bias, PositiveRowBound(c.Weight, c.Bias));
+                    }
+                case DenseNode d:
+                    {
+                        var op = new DenseOp(d.Inputs[0].OutputShape, d.Weight);
+                        return Linear(In(0), op, d.Bias, PositiveRowBound(d.Weight, d.Bias));
+                    }
+                case Pool2dNode { Kind: PoolKind.Average } p:
+                    return Linear(In(0), new AvgPoolOp(p.Inputs[0].OutputShape, p.Window, p.CountIncludePad, p.OutputShape), null, null);
+                case GlobalAvgPoolNode g:
+                    {
+                        Shape x = g.Inputs[0].OutputShape;
+                        var window = new Window2d(x.Height, x.Width, 1, 1, 0, 0, 0, 0);
+                        return Linear(In(0), new AvgPoolOp(x, window, false, g.OutputShape), null, null);
+                    }
+                case ReshapeNode r:
+                    return Linear(In(0), new ReshapeOp(r.Inputs[0].OutputShape, r.OutputShape), null, null);
+                case ScaleShiftNode s:
+                    return Affine(In(0), s.Scale, s.Shift);
+                case BatchNormNode b:
+                    {
+                        var (a, c) = b.Affine();
+                        return Affine(In(0), a, c);
+                    }
+                case AddNode:
+                    {
+                        Signal a = In(0), b = In(1);
+                        float[]? bias = a.Bias is null ? b.Bias : b.Bias is null ? a.Bias : a.Bias.Zip(b.Bias, (x, y) => x + y).ToArray();
+                        return new Signal(n.OutputShape, [.. a.Terms, .. b.Terms], bias, a.Bound + b.Bound);
+                    }
+                case ConcatNode cat:
+                    return Concat(cat);
+                case ReluNode:
+                    {
+                        Signal x = In(0);
+                        return x.IsSpiking ? x : Spike(n, x, float.PositiveInfinity);
+                    }
+                case ClipNode clip:
+                    return Spike(n, In(0), clip.Max);
+                case Pool2dNode { Kind: PoolKind.Max } mp:
+                    {
+                        Signal x = In(0);
+                        if (!x.IsSpiking) x = Spike(mp.Inputs[0], x, float.PositiveInfinity);
+                        Term t = x.Terms[0];
+                        _layers.Add(new MaxPoolLayer(mp.Name, t.Source, mp.Inputs[0].OutputShape, mp.Window, options.MaxPool, mp.OutputShape));
+                        int index = _layers.Count - 1;
+                        _log.Add(new ConvertedLayer(mp.Name, "maxpool", mp.Name, mp.OutputShape, float.NaN, float.NaN));
+                        // Max pooling commutes with the positive per-channel gain of its source.
+                        var gain = (ScaleOp)t.Ops.Single();
+                        return new Signal(mp.OutputShape, [new Term(index, [new ScaleOp(mp.OutputShape, gain.Scale)])], null, x.Bound);
+                    }
+                default:
+                    throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}): the converter has no spiking equivalent for this node");
+            }
+        }
+
+        private static float PositiveRowBound(FloatTensor w, float[]? bias)
+        {
+            // Diehl-style weight-only bound per unit input: max over outputs of Σ|W| (inputs may be of either sign before a ReLU).
+            int per = w.Length / w.Shape[0];
+            double best = 0;
+            for (int o = 0; o < w.Shape[0]; o++)
+            {
+                double sum = Math.Abs(bias?[o] ?? 0f);
+                for (int i = 0; i < per; i++) sum += Math.Abs(w.Data[o * per + i]);
+                best = Math.Max(best, sum);
+            }
+            return (float)best;
+        }
+
+        private static Signal Linear(Signal x, SynapticOp op, float[]? ownBias, float? boundGain)
+        {
+            float[]? bias = x.Bias is null ? null : SynapticOpReference.Apply(op, x.Bias);
+            if (ownBias is not null)
+            {
+                bias ??= new float[op.OutputShape.Size];
+                int plane = op.OutputShape.Size / op.OutputShape.Channels;
+                for (int i = 0; i < bias.Length; i++) bias[i] += ownBias[i / plane];
+            }
+            float bound = boundGain is { } g ? g * Math.Max(1f, x.Bound) : x.Bound;
+            return new Signal(op.OutputShape, x.Terms.Select(t => t.Then(op)).ToArray(), bias, bound);
+        }
+
+        private static Signal Affine(Signal x, float[] scale, float[] shift)
+        {
+            var op = new ScaleOp(x.Shape, scale);
+            int size = x.Shape.Size, plane = size / x.Shape.Channels;
+            var bias = new float[size];
+            for (int i = 0; i < size; i++)
+            {
+                bias[i] = (x.Bias?[i] ?? 0f) * ScaleShiftNode.At(scale, i, plane, size) + ScaleShiftNode.At(shift, i, plane, size);
+            }
+            float bound = x.Bound * scale.Max(MathF.Abs) + shift.Max(MathF.Abs);
+            return new Signal(x.Shape, x.Terms.Select(t => t.Then(op)).ToArray(), bias.Any(v => v != 0f) ? bias : null, bound);
+        }
+
+        private Signal Concat(ConcatNode cat)
+        {
+            var terms = new List<Term>();
+            float[]? bias = null;
+            int offset = 0, plane = cat.OutputShape.Size / cat.OutputShape.Channels;
+            float bound = 0;
+            foreach (Node input in cat.Inputs)
+            {
+                Signal s = _signals[input];
+                var op = new ConcatSliceOp(s.Shape, offset, cat.OutputShape);
+                terms.AddRange(s.Terms.Select(t => t.Then(op)));
+                if (s.Bias is not null)
+                {
+                    bias ??= new float[cat.OutputShape.Size];
+                    s.Bias.CopyTo(bias, offset * plane);
+                }
+                bound = Math.Max(bound, s.Bound);
+                offset += s.Shape.Channels;
+            }
+            return new Signal(cat.OutputShape, terms, bias, bound);
+        }
+
+        /// <summary>The activation scale λ of a node (per channel, or one value repeated), clamped to a Clip's maximum.</summary>
+        private float[] Lambda(Node n, Signal x, float clipMax)
+        {
+            int channels = x.Shape.Channels;
+            float[] lambda;
+            if (options.Normalization == NormalizationKind.Model)
+            {
+                lambda = [x.Bound];
+            }
+            else
+            {
+                NodeStatistics s = stats!.For(n);
+                lambda = options.Normalization switch
+                {
+                    NormalizationKind.Max => [s.Layer.Max],
+                    NormalizationKind.Percentile => [s.Layer.Percentile(options.Percentile)],
+                    _ => s.Channels.Select(h => h.Percentile(options.Percentile)).ToArray(),
+                };
+            }
+            // A silent layer or channel keeps a unit scale (it never fires anyway).
+            for (int c = 0; c < lambda.Length; c++)
+            {
+                if (!(lambda[c] > 0) || !float.IsFinite(lambda[c])) lambda[c] = lambda.Length > 1 ? lambda.Where(v => v > 0 && float.IsFinite(v)).DefaultIfEmpty(1f).Max() : 1f;
+                lambda[c] = MathF.Min(lambda[c], clipMax);
+            }
+            return lambda.Length == 1 || lambda.Length == channels ? lambda : [lambda.Max()];
+        }
+
+        /// <summary>Replaces a signal by a spiking population encoding max(0, signal) (clipped at λ).</summary>
+        private Signal Spike(Node at, Signal x, float clipMax)
+        {
+            float[] lambda = Lambda(at, x, clipMax);
+            bool thresholds = options.Scaling == ScalingMode.Thresholds;
+            float theta = thresholds ? lambda[0] / _rateScale : 1f;
+            var toRate = new ScaleOp(x.Shape, lambda.Select(l => _rateScale / l).ToArray());
+            IReadOnlyList<Term> terms = thresholds ? x.Terms : x.Terms.Select(t => t.Then(toRate)).ToArray();
+            float[] bias = x.Bias is null ? new float[x.Shape.Size] : thresholds ? (float[])x.Bias.Clone() : SynapticOpReference.Apply(toRate, x.Bias);
+            var neuron = new NeuronParameters
+            {
+                Kind = options.Neuron,
+                VThreshold = theta,
+                Reset = options.Reset,
+                TauMem = options.Neuron == NeuronKind.Lif ? options.TauMem : float.PositiveInfinity,
+                VRest = 0f,
+                Resistance = 1f,
+                RefractorySteps = options.RefractorySteps,
+                InitialFraction = options.InitialFraction,
+                Dt = 1f,
+            };
+            var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
+            _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));
+            _log.Add(new ConvertedLayer(at.Name, "neurons", at.Name, x.Shape, lambda.Max(), theta));
+            int index = _layers.Count - 1;
+            // Downstream, one spike per step stands for λ/s in ANN units.
+            var fromRate = new ScaleOp(x.Shape, lambda.Select(l => l / _rateScale).ToArray());
+            float bound = thresholds ? lambda[0] : lambda.Max();
+            return new Signal(x.Shape, [new Term(index, [fromRate])], null, bound);
+        }
+
+        private void Readout(Node output, Signal x)
+        {
+            if (options.Readout == ReadoutKind.SpikeCount)
+            {
+                if (!(x.IsSpiking && _layers.Count > 0 && x.Terms[0].Source == _layers.Count - 1)) Spike(output, x, float.PositiveInfinity);
+                return;
+            }
+            var projections = x.Terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
+            _layers.Add(new ReadoutLayer(output.Name + ".readout", x.Shape, projections, x.Bias ?? new float[x.Shape.Size]));
+            _log.Add(new ConvertedLayer(output.Name + ".readout", "readout", output.Name, x.Shape, 1f, float.NaN));
+        }
+    }
+
+    /// <summary>Folds the gains left in each projection's chain into neighbouring weights, so most chains are one weighted op.</summary>
+    private static List<SpikingLayer> FoldGains(List<SpikingLayer> layers) =>
+        layers.Select(l => l switch
+        {
+            NeuronLayer n => new NeuronLayer(n.Name, n.Shape, n.Neuron, n.Projections.Select(Simplify).ToArray(), n.Bias),
+            ReadoutLayer r => new ReadoutLayer(r.Name, r.Shape, r.Projections.Select(Simplify).ToArray(), r.Bias),
+            _ => l,
+        }).ToList();
+
+    private static Projection Simplify(Projection p) => new(p.Source, ChainSimplifier.Simplify(p.Ops));
+}

@@ -1,0 +1,122 @@
+using System.Numerics.Tensors;
+using Ann2Snn.Graph;
+using Ann2Snn.Kernels;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>
+/// A synaptic op prepared for batched application: weights packed for the GEMM, geometry computed, gains expanded.
+/// Applies y[n × out] = op(x[n × in]) for a batch of n samples.
+/// </summary>
+internal abstract class CompiledOp(SynapticOp op)
+{
+    public SynapticOp Op { get; } = op;
+    public int InSize => Op.InputShape.Size;
+    public int OutSize => Op.OutputShape.Size;
+
+    /// <summary>True when the output is the input reinterpreted (no work, no copy).</summary>
+    public virtual bool IsView => false;
+
+    public abstract void Apply(ReadOnlySpan<float> x, int n, Span<float> y);
+
+    public static CompiledOp Compile(SynapticOp op) => op switch
+    {
+        DenseOp d => new DenseCompiled(d),
+        ConvOp c => new ConvCompiled(c),
+        AvgPoolOp p => new AvgPoolCompiled(p),
+        ReshapeOp r => new ReshapeCompiled(r),
+        ScaleOp s => new ScaleCompiled(s),
+        ConcatSliceOp c => new ConcatCompiled(c),
+        _ => throw new InvalidModelException($"{op.Kind} synapses: the simulator has no kernel for them"),
+    };
+
+    private sealed class DenseCompiled(DenseOp d) : CompiledOp(d)
+    {
+        // Y[n × Out] = X[n × In] · Wᵀ, with W [Out × In] packed once as the B operand.
+        private readonly GemmPackedB _w = GemmPackedB.Pack(d.Weight.Shape[1], d.Weight.Shape[0], d.Weight.Data, d.Weight.Shape[1], transposeB: true);
+
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y) =>
+            Gemm.Multiply(n, x, InSize, false, _w, y, OutSize);
+    }
+
+    private sealed class ConvCompiled(ConvOp c) : CompiledOp(c)
+    {
+        private readonly Conv2dGeometry _g = new(c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width, c.OutputShape.Channels, c.Window, c.Groups);
+
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y) =>
+            Conv2d.ForwardBatch(_g, x[..(n * InSize)], ((ConvOp)Op).Weight.Data, default, y[..(n * OutSize)], n);
+    }
+
+    private sealed class AvgPoolCompiled(AvgPoolOp p) : CompiledOp(p)
+    {
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y)
+        {
+            Shape s = Op.InputShape;
+            for (int b = 0; b < n; b++)
+            {
+                Pool2d.Average(x.Slice(b * InSize, InSize), s.Channels, s.Height, s.Width, p.Window, p.CountIncludePad, y.Slice(b * OutSize, OutSize));
+            }
+        }
+    }
+
+    private sealed class ReshapeCompiled(ReshapeOp r) : CompiledOp(r)
+    {
+        public override bool IsView => true;
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y) => x[..(n * InSize)].CopyTo(y);
+    }
+
+    private sealed class ScaleCompiled(ScaleOp s) : CompiledOp(s)
+    {
+        private readonly float[] _gain = Expand(s);
+
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y)
+        {
+            for (int b = 0; b < n; b++) TensorPrimitives.Multiply(x.Slice(b * InSize, InSize), _gain, y.Slice(b * OutSize, OutSize));
+        }
+
+        private static float[] Expand(ScaleOp s)
+        {
+            int size = s.InputShape.Size, plane = size / s.InputShape.Channels;
+            var g = new float[size];
+            for (int i = 0; i < size; i++) g[i] = ScaleShiftNode.At(s.Scale, i, plane, size);
+            return g;
+        }
+    }
+
+    private sealed class ConcatCompiled(ConcatSliceOp c) : CompiledOp(c)
+    {
+        private readonly int _offset = c.ChannelOffset * (c.OutputShape.Size / c.OutputShape.Channels);
+
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y)
+        {
+            y[..(n * OutSize)].Clear();
+            for (int b = 0; b < n; b++) x.Slice(b * InSize, InSize).CopyTo(y.Slice(b * OutSize + _offset, InSize));
+        }
+    }
+}
+
+/// <summary>A projection's chain, compiled.</summary>
+internal sealed class CompiledProjection(Projection p)
+{
+    public int Source { get; } = p.Source;
+    public CompiledOp[] Ops { get; } = p.Ops.Select(CompiledOp.Compile).ToArray();
+    public int MaxSize { get; } = p.Ops.Max(o => Math.Max(o.InputShape.Size, o.OutputShape.Size));
+
+    /// <summary>target[n × out] += chain(x[n × in]), using two scratch buffers of at least n × <see cref="MaxSize"/>.</summary>
+    public void AddTo(ReadOnlySpan<float> x, int n, Span<float> target, Span<float> scratchA, Span<float> scratchB)
+    {
+        ReadOnlySpan<float> current = x;
+        bool useA = true;
+        foreach (CompiledOp op in Ops)
+        {
+            if (op.IsView) continue;
+            Span<float> y = (useA ? scratchA : scratchB)[..(n * op.OutSize)];
+            op.Apply(current, n, y);
+            current = y;
+            useA = !useA;
+        }
+        int size = Ops[^1].OutSize * n;
+        TensorPrimitives.Add(target[..size], current[..size], target[..size]);
+    }
+}

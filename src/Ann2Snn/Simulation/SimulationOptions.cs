@@ -1,0 +1,62 @@
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>Synaptic current dynamics (M7).</summary>
+public enum SynapseModel
+{
+    /// <summary>Instantaneous: an input spike changes the membrane in the step it arrives.</summary>
+    Delta,
+
+    /// <summary>Exponential current synapse, τs dI/dt = −I + input: a low-pass filter with unit DC gain.</summary>
+    Exponential,
+}
+
+/// <summary>A neuron whose membrane potential is recorded at every step (for the first image simulated).</summary>
+public readonly record struct NeuronProbe(string Layer, int Neuron);
+
+/// <summary>Options of one simulation run.</summary>
+public sealed record SimulationOptions
+{
+    /// <summary>Observation window T in steps; the prediction is recorded at every step up to it.</summary>
+    public int Timesteps { get; init; } = 256;
+
+    public InputEncoding Input { get; init; } = InputEncoding.Analog;
+
+    /// <summary>Poisson input: spike probability per step of an input at the network's input scale (≤ 1).</summary>
+    public float PoissonMaxRate { get; init; } = 1f;
+
+    /// <summary>Seed of every random choice (Poisson input); the same seed gives the same spikes on any thread count.</summary>
+    public int Seed { get; init; } = 1;
+
+    public BiasMode Bias { get; init; } = BiasMode.Current;
+
+    /// <summary>Rate of a bias neuron in spikes per step, in (0, 1].</summary>
+    public float BiasNeuronRate { get; init; } = 0.5f;
+
+    public SynapseModel Synapse { get; init; } = SynapseModel.Delta;
+
+    /// <summary>Synaptic time constant τs in steps (exponential synapses).</summary>
+    public float TauSyn { get; init; } = 5f;
+
+    /// <summary>Images simulated together by one worker.</summary>
+    public int ChunkSize { get; init; } = 32;
+
+    /// <summary>Worker threads; 0 = one per processor.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Neurons whose membrane potential is recorded (first image only).</summary>
+    public IReadOnlyList<NeuronProbe> Probes { get; init; } = [];
+
+    /// <summary>Throws <see cref="InvalidOptionException"/> naming the option when a value is outside its domain.</summary>
+    public void Validate()
+    {
+        if (Timesteps <= 0) ThrowHelper.InvalidOption("timesteps", $"T = {Timesteps} must be positive");
+        if (Timesteps > 1_000_000) ThrowHelper.InvalidOption("timesteps", $"T = {Timesteps} exceeds the limit of 1,000,000 steps");
+        if (!(PoissonMaxRate > 0 && PoissonMaxRate <= 1)) ThrowHelper.InvalidOption("poisson-rate", $"{PoissonMaxRate} is outside (0, 1]");
+        if (!(BiasNeuronRate > 0 && BiasNeuronRate <= 1)) ThrowHelper.InvalidOption("bias-rate", $"{BiasNeuronRate} is outside (0, 1]");
+        if (!(TauSyn > 0) || !float.IsFinite(TauSyn)) ThrowHelper.InvalidOption("tau-syn", $"τs = {TauSyn} must be positive and finite");
+        if (ChunkSize <= 0) ThrowHelper.InvalidOption("chunk", $"{ChunkSize} must be positive");
+        if (MaxDegreeOfParallelism < 0) ThrowHelper.InvalidOption("threads", $"{MaxDegreeOfParallelism} must not be negative");
+    }
+}
