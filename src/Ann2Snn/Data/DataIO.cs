@@ -78,13 +78,17 @@ internal static class DataIO
         {
             got = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         }
+        catch (InvalidDataException ex)
+        {
+            throw Error(file, $"corrupt compressed data while reading {what}: {ex.Message}", ex);
+        }
         catch (Exception ex) when (IsIOError(ex))
         {
             throw Error(file, $"cannot read {what}: {ex.Message}", ex);
         }
         if (got < buffer.Length)
         {
-            throw Error(file, $"truncated: {what} needs {buffer.Length} bytes but the data ends after {got}");
+            throw Error(file, $"truncated: expected {buffer.Length} bytes of {what} but the data ends after {got}");
         }
     }
 

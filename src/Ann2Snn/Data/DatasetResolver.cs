@@ -88,6 +88,7 @@ public static class DatasetResolver
         }
         else
         {
+            startFolders = startFolders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f))).Distinct(StringComparer.Ordinal).ToArray();
             folder = startFolders.Select(start => FindUp(start, Path.Combine("data", name))).FirstOrDefault(f => f is not null);
             if (folder is null)
             {

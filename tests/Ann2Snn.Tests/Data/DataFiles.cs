@@ -7,8 +7,15 @@ using SkiaSharp;
 
 namespace Ann2Snn.Tests.Data;
 
+/// <summary>Somewhere test files can be written.</summary>
+internal interface ITempFiles
+{
+    /// <summary>A path inside the folder, with its parent folders created.</summary>
+    string File(params string[] parts);
+}
+
 /// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
+internal sealed class TempDir : ITempFiles, IDisposable
 {
     public TempDir()
     {
@@ -94,7 +101,7 @@ internal static class DataFiles
     public static byte[] Pattern(int length) => Enumerable.Range(0, length).Select(i => (byte)((i * 7) + 3)).ToArray();
 
     /// <summary>Writes an MNIST-like pair (count × rows × cols ubyte images, labels <c>i mod classes</c>).</summary>
-    public static (string Images, string Labels) WriteIdxPair(TempDir dir, int count, int rows, int cols, int classes = 10, bool gzip = false, string prefix = "t10k")
+    public static (string Images, string Labels) WriteIdxPair(ITempFiles dir, int count, int rows, int cols, int classes = 10, bool gzip = false, string prefix = "t10k")
     {
         string gz = gzip ? ".gz" : "";
         string images = dir.File($"{prefix}-images-idx3-ubyte{gz}");
