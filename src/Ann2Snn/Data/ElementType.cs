@@ -93,7 +93,11 @@ internal readonly record struct ElementType(ElementKind Kind, bool BigEndian)
     /// </summary>
     public int[] ReadLabels(Stream stream, int count, string file)
     {
-        byte[] raw = new byte[checked(count * Size)];
+        if ((long)count * Size > Array.MaxLength)
+        {
+            throw DataIO.Error(file, $"{count} labels of {Size} bytes each are more than one array can hold");
+        }
+        byte[] raw = new byte[count * Size];
         DataIO.ReadExactly(stream, raw, file, $"{count} labels");
         double[] values = new double[count];
         Convert<double>(raw, values);

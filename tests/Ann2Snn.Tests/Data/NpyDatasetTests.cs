@@ -71,6 +71,33 @@ public sealed class NpyDatasetTests : IDisposable
         Assert.Equal([1.5f, -3f, 0.125f, 9f], ReadAll(NpyDataset.Open(x, y), 2).Data);
     }
 
+    public static TheoryData<string, byte[]> EveryDtype() => new()
+    {
+        { "|u1", [1, 2, 250] },
+        { "|i1", Bytes<sbyte>(1, 2, -6) },
+        { "<u2", Bytes<ushort>(1, 2, 60000) },
+        { "<i2", Bytes<short>(1, 2, -6) },
+        { ">i2", [0, 1, 0, 2, 0xFF, 0xFA] },
+        { "<u4", Bytes(1u, 2u, 4_000_000u) },
+        { "<i4", Bytes(1, 2, -6) },
+        { "<u8", Bytes(1ul, 2ul, 1ul << 40) },
+        { "<i8", Bytes(1L, 2L, -6L) },
+        { "<f2", Bytes((Half)1, (Half)2, (Half)(-6)) },
+        { "<f4", Bytes(1f, 2f, -6f) },
+        { ">f8", [0x3F, 0xF0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0, 0xC0, 0x18, 0, 0, 0, 0, 0, 0] },
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryDtype))]
+    public void Every_numeric_dtype_converts_to_float(string descr, byte[] payload)
+    {
+        var (x, y) = WritePair(Npy(descr, [1, 3], payload), Npy("|u1", [1], [0]));
+        float[] data = ReadAll(NpyDataset.Open(x, y, new DataOptions { Scale = 1f }), 1).Data;
+        Assert.Equal([1f, 2f], data[..2]);
+        float expected = descr[1..] switch { "u1" => 250, "u2" => 60000, "u4" => 4_000_000, "u8" => 1L << 40, _ => -6 };
+        Assert.Equal(expected, data[2]);
+    }
+
     [Fact]
     public void Reading_a_batch_does_not_load_the_whole_file()
     {
