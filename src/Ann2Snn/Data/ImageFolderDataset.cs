@@ -1,0 +1,195 @@
+using Ann2Snn.Graph;
+using SkiaSharp;
+
+namespace Ann2Snn.Data;
+
+/// <summary>
+/// A data set of image files (PNG, JPEG, or anything else Skia decodes), one sub-folder per class: class
+/// indices follow the ordinal order of the folder names, samples the ordinal order of the file names within
+/// each class. Every non-hidden file in a class folder must be an image, and all images must have the same
+/// size. Files directly in the root are ignored. Headers are checked when opened; pixels are decoded batch by batch.
+/// </summary>
+public sealed class ImageFolderDataset : IDataset
+{
+    /// <summary>Largest image we decode (8192 × 8192 pixels).</summary>
+    private const long MaxPixels = 1L << 26;
+
+    private readonly string[] _files;
+    private readonly int[] _labels;
+    private readonly bool _grayscale;
+    private readonly float _scale;
+
+    private ImageFolderDataset(string root, string[] classNames, string[] files, int[] labels, int width, int height, bool grayscale, float scale)
+    {
+        Description = root;
+        ClassNames = classNames;
+        _files = files;
+        _labels = labels;
+        _grayscale = grayscale;
+        _scale = scale;
+        SampleShape = new Shape(grayscale ? 1 : 3, height, width);
+    }
+
+    public string Description { get; }
+    public Shape SampleShape { get; }
+    public int Count => _files.Length;
+    public int ClassCount => ClassNames.Count;
+
+    /// <summary>The class folder names, in class-index order.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Lists the class folders and images under <paramref name="root"/> and checks every image's header.</summary>
+    /// <exception cref="InvalidDatasetException">no class folders, no images, a file that is not an image, or images of different sizes.</exception>
+    public static ImageFolderDataset Open(string root, DataOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        options ??= DataOptions.Default;
+        string[] classDirs = List(root, Directory.GetDirectories);
+        if (classDirs.Length == 0)
+        {
+            throw DataIO.Error(root, "has no class sub-folders; an image folder holds one sub-folder of images per class");
+        }
+        var files = new List<string>();
+        var labels = new List<int>();
+        for (int c = 0; c < classDirs.Length; c++)
+        {
+            foreach (string file in List(classDirs[c], Directory.GetFiles))
+            {
+                files.Add(file);
+                labels.Add(c);
+            }
+        }
+        if (files.Count == 0)
+        {
+            throw DataIO.Error(root, $"its {classDirs.Length} class folders hold no image files");
+        }
+
+        int width = 0, height = 0;
+        bool allGray = true;
+        foreach (string file in files)
+        {
+            using SKCodec codec = OpenCodec(file);
+            SKImageInfo info = codec.Info;
+            if (width == 0)
+            {
+                (width, height) = (info.Width, info.Height);
+                if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
+                {
+                    throw DataIO.Error(file, $"image of {info.Width}×{info.Height} pixels; the limit is {MaxPixels} pixels");
+                }
+            }
+            else if (info.Width != width || info.Height != height)
+            {
+                throw DataIO.Error(file, $"image is {info.Width}×{info.Height} but {files[0]} is {width}×{height}; all images must have the same size");
+            }
+            allGray &= info.ColorType == SKColorType.Gray8;
+        }
+
+        bool grayscale = options.Color switch
+        {
+            ImageColorMode.Grayscale => true,
+            ImageColorMode.Rgb => false,
+            _ => allGray,
+        };
+        string[] names = classDirs.Select(Path.GetFileName).Select(n => n!).ToArray();
+        return new ImageFolderDataset(root, names, [.. files], [.. labels], width, height, grayscale, options.Scale ?? (1f / 255f));
+    }
+
+    public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
+    {
+        int total = TensorDataset.CheckBatchArguments(batchSize, limit, Count, SampleShape);
+        return Read(batchSize, total);
+    }
+
+    private IEnumerable<DataBatch> Read(int batchSize, int total)
+    {
+        int sampleSize = SampleShape.Size;
+        int pixels = SampleShape.Height * SampleShape.Width;
+        byte[] rgba = new byte[pixels * 4];
+        for (int start = 0; start < total; start += batchSize)
+        {
+            int n = Math.Min(batchSize, total - start);
+            float[] data = new float[n * sampleSize];
+            for (int i = 0; i < n; i++)
+            {
+                Decode(_files[start + i], rgba);
+                Span<float> sample = data.AsSpan(i * sampleSize, sampleSize);
+                if (_grayscale)
+                {
+                    ToGray(rgba, sample);
+                }
+                else
+                {
+                    ToPlanarRgb(rgba, sample, pixels);
+                }
+            }
+            DataIO.ApplyScale(data, _scale);
+            yield return new DataBatch(data, _labels.AsSpan(start, n).ToArray(), n);
+        }
+    }
+
+    private static void ToGray(ReadOnlySpan<byte> rgba, Span<float> sample)
+    {
+        for (int p = 0; p < sample.Length; p++)
+        {
+            int luma = ((299 * rgba[4 * p]) + (587 * rgba[(4 * p) + 1]) + (114 * rgba[(4 * p) + 2]) + 500) / 1000;
+            sample[p] = luma;
+        }
+    }
+
+    private static void ToPlanarRgb(ReadOnlySpan<byte> rgba, Span<float> sample, int pixels)
+    {
+        for (int c = 0; c < 3; c++)
+        {
+            Span<float> plane = sample.Slice(c * pixels, pixels);
+            for (int p = 0; p < pixels; p++)
+            {
+                plane[p] = rgba[(4 * p) + c];
+            }
+        }
+    }
+
+    /// <summary>Decodes one image as unpremultiplied RGBA into <paramref name="rgba"/> (sized for this data set).</summary>
+    private unsafe void Decode(string file, byte[] rgba)
+    {
+        using SKCodec codec = OpenCodec(file);
+        if (codec.Info.Width != SampleShape.Width || codec.Info.Height != SampleShape.Height)
+        {
+            throw DataIO.Error(file, $"image is now {codec.Info.Width}×{codec.Info.Height}, not {SampleShape.Width}×{SampleShape.Height} as when the data set was opened");
+        }
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        SKCodecResult result;
+        fixed (byte* pixels = rgba)
+        {
+            result = codec.GetPixels(info, (IntPtr)pixels);
+        }
+        if (result != SKCodecResult.Success)
+        {
+            string problem = result == SKCodecResult.IncompleteInput ? "truncated image data" : "corrupt image data";
+            throw DataIO.Error(file, $"{problem} (decoder says {result})");
+        }
+    }
+
+    private static SKCodec OpenCodec(string file)
+    {
+        SKCodec? codec = SKCodec.Create(file, out SKCodecResult result);
+        return codec ?? throw DataIO.Error(file, $"not a decodable image ({result}); class folders must hold only PNG or JPEG files");
+    }
+
+    /// <summary>Non-hidden entries of a folder, in ordinal order.</summary>
+    private static string[] List(string directory, Func<string, string[]> list)
+    {
+        string[] entries;
+        try
+        {
+            entries = list(directory);
+        }
+        catch (Exception ex) when (DataIO.IsIOError(ex))
+        {
+            throw DataIO.Error(directory, $"cannot list: {ex.Message}", ex);
+        }
+        entries = entries.Where(e => !Path.GetFileName(e).StartsWith('.')).ToArray();
+        Array.Sort(entries, StringComparer.Ordinal);
+        return entries;
+    }
+}
