@@ -1,0 +1,98 @@
+using Ann2Snn.Graph;
+using Onnx;
+
+namespace Ann2Snn.Onnx;
+
+/// <summary>Fully connected ops: Gemm, and MatMul by a constant (with the bias Add that follows it).</summary>
+internal sealed partial class GraphImporter
+{
+    /// <summary>Y = alpha·A·B' + beta·C with A = [N, K]; alpha and beta are folded into the weight and bias.</summary>
+    private void Gemm(OnnxNode n)
+    {
+        n.RequireInputs(2, 3);
+        TensorValue a = n.Tensor(0);
+        if (n.Int("transA", 0) != 0) n.Unsupported("transA=1 is not supported; the input must be [N, K]");
+        if (a.Shape.Rank != 1)
+        {
+            n.Fail($"input A is [N, {string.Join(", ", a.Shape)}]; Gemm needs a matrix [N, K] (flatten the input first)");
+        }
+        float alpha = n.Float("alpha", 1), beta = n.Float("beta", 1);
+        ConstTensor b = n.Weight(1, "B");
+        if (b.Rank != 2) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, expected a matrix");
+        bool transB = n.Int("transB", 0) != 0;
+        int k = transB ? b.Dims[1] : b.Dims[0];
+        int outputs = transB ? b.Dims[0] : b.Dims[1];
+        if (k != a.Shape.Size) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}{(transB ? " (transposed)" : "")}, but input A has {a.Shape.Size} features");
+        float[] weight = transB ? Scaled(b.Floats, alpha) : Transposed(b.Floats, k, outputs, alpha);
+        ThrowHelper.ThrowIfNotFinite(weight, $"{n.Where}: tensor '{Text.Clean(b.Name)}' scaled by alpha={alpha}");
+
+        float[]? bias = null;
+        if (n.HasInput(2) && beta != 0)
+        {
+            ConstTensor c = n.Weight(2, "C");
+            bias = Scaled(VectorBias(c, outputs) ?? n.Unsupported<float[]>($"C '{Text.Clean(c.Name)}' {c.DimsText} does not broadcast to [1, {outputs}]"), beta);
+            ThrowHelper.ThrowIfNotFinite(bias, $"{n.Where}: tensor '{Text.Clean(c.Name)}' scaled by beta={beta}");
+        }
+        SetOutput(n, n.Make(() => new DenseNode(n.Name, a.Node, new FloatTensor([outputs, k], weight), bias)));
+    }
+
+    /// <summary>
+    /// A [N, K] tensor times a constant [K, M]. When the product's only reader is an Add of a constant vector, that
+    /// Add becomes the Dense node's bias.
+    /// </summary>
+    private void MatMul(OnnxNode n)
+    {
+        n.RequireInputs(2, 2);
+        if (n.Input(0) is ConstantValue) n.Unsupported("a constant left operand is not supported; expected input × constant weight");
+        TensorValue a = n.Tensor(0);
+        if (a.Shape.Rank != 1)
+        {
+            n.Unsupported($"input A is [N, {string.Join(", ", a.Shape)}]; only a matrix [N, K] times a constant [K, M] is supported");
+        }
+        if (n.Input(1) is not ConstantValue) n.Unsupported("the product of two computed tensors is not supported; B must be a constant weight");
+        ConstTensor b = n.Weight(1, "B");
+        if (b.Rank != 2) n.Unsupported($"B '{Text.Clean(b.Name)}' is {b.DimsText}; only a constant matrix [K, M] is supported");
+        int k = b.Dims[0], outputs = b.Dims[1];
+        if (k != a.Shape.Size) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, but input A has {a.Shape.Size} features");
+        float[] weight = Transposed(b.Floats, k, outputs, 1);
+
+        float[]? bias = null;
+        NodeProto? add = SoleConsumer(n.Outputs[0]);
+        if (add is { OpType: "Add", Domain: "" or "ai.onnx", Input.Count: 2, Output.Count: 1 }
+            && _values.GetValueOrDefault(add.Input[0] == n.Outputs[0] ? add.Input[1] : add.Input[0]) is ConstantValue c
+            && VectorBias(c.Tensor, outputs) is { } vector)
+        {
+            ThrowHelper.ThrowIfNotFinite(vector, $"{n.Where}: tensor '{Text.Clean(c.Tensor.Name)}' (bias of the following Add)");
+            bias = vector;
+            _absorbed.Add(add);
+        }
+        DenseNode dense = n.Make(() => new DenseNode(n.Name, a.Node, new FloatTensor([outputs, k], weight), bias));
+        SetOutput(n, dense);
+        if (bias is not null) _values[add!.Output[0]] = new TensorValue(dense);
+    }
+
+    /// <summary>A constant broadcast onto a vector of <paramref name="length"/>, expanded to that length; null when it does not fit.</summary>
+    private static float[]? VectorBias(ConstTensor c, int length)
+    {
+        float[]? v = ConstantBroadcast.ToPerSample(c, new Shape(length), out _);
+        return v is null ? null : v.Length == length ? (float[])v.Clone() : Enumerable.Repeat(v[0], length).ToArray();
+    }
+
+    private static float[] Scaled(float[] values, float factor)
+    {
+        var result = (float[])values.Clone();
+        if (factor != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(result, factor, result);
+        return result;
+    }
+
+    /// <summary>factor · Bᵀ for B = [rows, cols] row-major.</summary>
+    private static float[] Transposed(float[] b, int rows, int cols, float factor)
+    {
+        var t = new float[b.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++) t[c * rows + r] = factor * b[r * cols + c];
+        }
+        return t;
+    }
+}

@@ -1,0 +1,326 @@
+using System.Collections.Frozen;
+using Ann2Snn.Graph;
+using Onnx;
+
+namespace Ann2Snn.Onnx;
+
+/// <summary>
+/// Turns one parsed <see cref="ModelProto"/> into a <see cref="ModelGraph"/>. Runs in two sweeps over the nodes in
+/// topological order: the first folds everything computable from constants alone (Constant nodes, Identity aliases
+/// of initializers, reshapes of constants), the second maps the remaining nodes onto IR nodes.
+/// </summary>
+internal sealed partial class GraphImporter
+{
+    /// <summary>Lowest and highest default-domain opset accepted.</summary>
+    public const int MinOpset = 9;
+    public const int MaxOpset = 21;
+
+    private static readonly FrozenDictionary<string, Action<GraphImporter, OnnxNode>> Handlers =
+        new Dictionary<string, Action<GraphImporter, OnnxNode>>
+        {
+            ["Add"] = static (g, n) => g.Arithmetic(n),
+            ["AveragePool"] = static (g, n) => g.Pool(n, PoolKind.Average),
+            ["BatchNormalization"] = static (g, n) => g.BatchNormalization(n),
+            ["Clip"] = static (g, n) => g.Clip(n),
+            ["Concat"] = static (g, n) => g.Concat(n),
+            ["Constant"] = static (g, n) => g.ConstantNode(n),
+            ["Conv"] = static (g, n) => g.Conv(n),
+            ["Div"] = static (g, n) => g.Arithmetic(n),
+            ["Dropout"] = static (g, n) => g.Dropout(n),
+            ["Flatten"] = static (g, n) => g.Flatten(n),
+            ["Gemm"] = static (g, n) => g.Gemm(n),
+            ["GlobalAveragePool"] = static (g, n) => g.GlobalAveragePool(n),
+            ["Identity"] = static (g, n) => g.Identity(n),
+            ["LogSoftmax"] = static (g, n) => g.Softmax(n, log: true),
+            ["MatMul"] = static (g, n) => g.MatMul(n),
+            ["MaxPool"] = static (g, n) => g.Pool(n, PoolKind.Max),
+            ["Mul"] = static (g, n) => g.Arithmetic(n),
+            ["Pad"] = static (g, n) => g.Pad(n),
+            ["Relu"] = static (g, n) => g.Relu(n),
+            ["Reshape"] = static (g, n) => g.Reshape(n),
+            ["Softmax"] = static (g, n) => g.Softmax(n, log: false),
+            ["Squeeze"] = static (g, n) => g.Squeeze(n),
+            ["Sub"] = static (g, n) => g.Arithmetic(n),
+            ["Unsqueeze"] = static (g, n) => g.Unsqueeze(n),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The ONNX operators the importer maps, sorted, comma-separated.</summary>
+    public static string SupportedOps { get; } = string.Join(", ", Handlers.Keys.Order(StringComparer.Ordinal));
+
+    private readonly string _file;
+    private readonly OnnxImportOptions _options;
+    private readonly Dictionary<string, Value> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
+    private readonly HashSet<NodeProto> _absorbed = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private int _opset;
+
+    /// <summary>The graph input's batch dim when the file fixes it (0 when symbolic).</summary>
+    private long _fixedBatch;
+
+    private GraphImporter(string file, OnnxImportOptions options)
+    {
+        _file = file;
+        _options = options;
+    }
+
+    public static ModelGraph Import(ModelProto model, string file, OnnxImportOptions options) =>
+        new GraphImporter(file, options).Run(model);
+
+    private ModelGraph Run(ModelProto model)
+    {
+        GraphProto graph = model.Graph ?? ThrowHelper.InvalidModel<GraphProto>($"{_file}: not an ONNX model (it has no graph)");
+        if (graph.Node.Count == 0) ThrowHelper.InvalidModel($"{_file}: not an ONNX model (its graph has no nodes)");
+        _opset = ReadOpset(model);
+        if (graph.SparseInitializer.Count > 0) ThrowHelper.InvalidModel($"{_file}: sparse initializers are not supported");
+
+        foreach (TensorProto t in graph.Initializer)
+        {
+            string name = t.Name;
+            if (name.Length == 0) ThrowHelper.InvalidModel($"{_file}: an initializer has no name");
+            if (_values.ContainsKey(name)) ThrowHelper.InvalidModel($"{_file}: two initializers are named '{Text.Clean(name)}'");
+            _values[name] = new ConstantValue(TensorDecoder.Decode(t, name, _file, _options.MaxTensorElements));
+        }
+
+        InputNode input = ReadInput(graph, out string inputName);
+        _values[inputName] = new TensorValue(input);
+
+        foreach (ValueInfoProto o in graph.Output) _graphOutputs.Add(o.Name);
+        if (graph.Output.Count != 1)
+        {
+            ThrowHelper.InvalidModel($"{_file}: the graph has {graph.Output.Count} outputs ({NameList(graph.Output.Select(o => o.Name))}); exactly one is supported");
+        }
+
+        List<NodeProto> nodes = TopologicalOrder(graph);
+        foreach (NodeProto p in nodes)
+        {
+            foreach (string i in p.Input.Where(i => i.Length > 0))
+            {
+                if (!_consumers.TryGetValue(i, out List<NodeProto>? list)) _consumers[i] = list = [];
+                list.Add(p);
+            }
+        }
+
+        var folded = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        foreach (NodeProto p in nodes)
+        {
+            if (TryFoldConstants(p)) folded.Add(p);
+        }
+        foreach (NodeProto p in nodes)
+        {
+            if (!folded.Contains(p) && !_absorbed.Contains(p)) ImportNode(p);
+        }
+
+        string outputName = graph.Output[0].Name;
+        Node output = _values.GetValueOrDefault(outputName) switch
+        {
+            TensorValue t => t.Node,
+            null => ThrowHelper.InvalidModel<Node>($"{_file}: graph output '{Text.Clean(outputName)}' is not produced by any node"),
+            _ => ThrowHelper.InvalidModel<Node>($"{_file}: graph output '{Text.Clean(outputName)}' is a constant; it must depend on the input"),
+        };
+        string graphName = graph.Name.Length > 0 ? Text.Clean(graph.Name) : Path.GetFileNameWithoutExtension(_file);
+        try
+        {
+            return new ModelGraph(input, output, graphName.Length > 0 ? graphName : "model");
+        }
+        catch (InvalidModelException ex)
+        {
+            throw new InvalidModelException($"{_file}: {ex.Message}", ex);
+        }
+    }
+
+    private int ReadOpset(ModelProto model)
+    {
+        OperatorSetIdProto? set = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx");
+        if (set is null)
+        {
+            ThrowHelper.InvalidModel(model.OpsetImport.Count == 0
+                ? $"{_file}: the model imports no opset"
+                : $"{_file}: the model imports no default-domain (ai.onnx) opset");
+        }
+        if (set.Version is < MinOpset or > MaxOpset)
+        {
+            ThrowHelper.Unsupported($"{_file}: opset {set.Version} is not supported; supported opsets: {MinOpset}–{MaxOpset}");
+        }
+        return (int)set.Version;
+    }
+
+    private InputNode ReadInput(GraphProto graph, out string inputName)
+    {
+        // Before IR version 4 the initializers were listed among the inputs too.
+        var inputs = graph.Input.Where(i => !_values.ContainsKey(i.Name)).ToList();
+        if (inputs.Count != 1)
+        {
+            ThrowHelper.InvalidModel($"{_file}: the graph has {inputs.Count} inputs ({NameList(inputs.Select(i => i.Name))}); exactly one is supported");
+        }
+        ValueInfoProto info = inputs[0];
+        inputName = info.Name;
+        string what = $"{_file}: input '{Text.Clean(info.Name)}'";
+        if (info.Name.Length == 0) ThrowHelper.InvalidModel($"{_file}: the graph input has no name");
+        TypeProto.Types.Tensor? tensor = info.Type?.TensorType;
+        if (tensor is null) ThrowHelper.InvalidModel($"{what} is not a tensor");
+        if (tensor.ElemType != 1)
+        {
+            ThrowHelper.InvalidModel($"{what} has element type {TensorDecoder.DataTypeName(tensor.ElemType)}; only FLOAT inputs are supported");
+        }
+        if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W] or [N, F]");
+        var dims = tensor.Shape.Dim;
+        if (dims.Count is not (2 or 4))
+        {
+            ThrowHelper.InvalidModel($"{what} has rank {dims.Count} ({DimsText(dims)}); expected [N, C, H, W] or [N, F]");
+        }
+        _fixedBatch = dims[0].HasDimValue ? dims[0].DimValue : 0;
+        if (dims[0].HasDimValue && dims[0].DimValue <= 0) ThrowHelper.InvalidModel($"{what} has batch dimension {dims[0].DimValue}");
+
+        IReadOnlyList<int>? given = _options.InputShape;
+        if (given is not null && given.Count != dims.Count - 1)
+        {
+            ThrowHelper.InvalidOption(nameof(OnnxImportOptions.InputShape), $"[{string.Join(", ", given)}] has rank {given.Count}, but {what} is {DimsText(dims)}");
+        }
+        var shape = new int[dims.Count - 1];
+        for (int i = 1; i < dims.Count; i++)
+        {
+            TensorShapeProto.Types.Dimension d = dims[i];
+            if (d.HasDimValue)
+            {
+                if (d.DimValue is <= 0 or > int.MaxValue) ThrowHelper.InvalidModel($"{what} has dimension {d.DimValue} at axis {i}");
+                if (given is not null && given[i - 1] != d.DimValue)
+                {
+                    ThrowHelper.InvalidOption(nameof(OnnxImportOptions.InputShape), $"[{string.Join(", ", given)}] disagrees with {what} {DimsText(dims)} at axis {i}");
+                }
+                shape[i - 1] = (int)d.DimValue;
+            }
+            else if (given is not null)
+            {
+                shape[i - 1] = given[i - 1];
+            }
+            else
+            {
+                ThrowHelper.Unsupported($"{what} has a dynamic dimension at axis {i} ({DimsText(dims)}); only the batch dimension may be dynamic (or set {nameof(OnnxImportOptions)}.{nameof(OnnxImportOptions.InputShape)})");
+            }
+        }
+        try
+        {
+            var node = new InputNode(Text.Clean(info.Name), new Shape(shape));
+            _names.Add(node.Name);
+            return node;
+        }
+        catch (InvalidModelException ex)
+        {
+            throw new InvalidModelException($"{what}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Nodes ordered so each comes after the producers of its inputs (file order where that already holds).</summary>
+    private List<NodeProto> TopologicalOrder(GraphProto graph)
+    {
+        var producer = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k = 0; k < graph.Node.Count; k++)
+        {
+            foreach (string o in graph.Node[k].Output.Where(o => o.Length > 0))
+            {
+                if (_values.ContainsKey(o) || !producer.TryAdd(o, k))
+                {
+                    ThrowHelper.InvalidModel($"{_file}: value '{Text.Clean(o)}' is produced more than once");
+                }
+            }
+        }
+        var waiting = new int[graph.Node.Count];
+        var dependents = new List<int>?[graph.Node.Count];
+        for (int k = 0; k < graph.Node.Count; k++)
+        {
+            foreach (string i in graph.Node[k].Input.Where(i => i.Length > 0).Distinct())
+            {
+                if (producer.TryGetValue(i, out int from))
+                {
+                    waiting[k]++;
+                    (dependents[from] ??= []).Add(k);
+                }
+                else if (!_values.ContainsKey(i))
+                {
+                    ThrowHelper.InvalidModel($"{_file}: node '{DisplayName(graph.Node[k])}' ({Text.Clean(graph.Node[k].OpType)}) reads '{Text.Clean(i)}', which no node, initializer or graph input provides");
+                }
+            }
+        }
+        var ready = new PriorityQueue<int, int>();
+        for (int k = 0; k < waiting.Length; k++)
+        {
+            if (waiting[k] == 0) ready.Enqueue(k, k);
+        }
+        var order = new List<NodeProto>(graph.Node.Count);
+        while (ready.TryDequeue(out int k, out _))
+        {
+            order.Add(graph.Node[k]);
+            foreach (int d in dependents[k] ?? [])
+            {
+                if (--waiting[d] == 0) ready.Enqueue(d, d);
+            }
+        }
+        if (order.Count != graph.Node.Count)
+        {
+            int stuck = Array.FindIndex(waiting, w => w > 0);
+            ThrowHelper.InvalidModel($"{_file}: the graph has a cycle through node '{DisplayName(graph.Node[stuck])}'");
+        }
+        return order;
+    }
+
+    private void ImportNode(NodeProto p)
+    {
+        OnnxNode n = Describe(p, unique: true);
+        if (p.Domain is not ("" or "ai.onnx"))
+        {
+            n.Unsupported($"operators of domain '{Text.Clean(p.Domain)}' are not supported; supported ops (domain ai.onnx): {SupportedOps}");
+        }
+        if (!Handlers.TryGetValue(p.OpType, out var handler))
+        {
+            n.Unsupported($"operator {Text.Clean(p.OpType)} is not supported; supported ops: {SupportedOps}");
+        }
+        handler(this, n);
+        for (int k = 0; k < p.Output.Count; k++)
+        {
+            string o = p.Output[k];
+            if (o.Length > 0 && !_values.ContainsKey(o) && IsUsed(o))
+            {
+                n.Unsupported($"output {k} ('{Text.Clean(o)}') is used, but only the node's main output is supported");
+            }
+        }
+    }
+
+    private OnnxNode Describe(NodeProto p, bool unique)
+    {
+        string display = DisplayName(p);
+        return new OnnxNode(p, unique ? UniqueName(display) : display, display, _opset, _file, _values);
+    }
+
+    private static string DisplayName(NodeProto p) =>
+        Text.Clean(p.Name.Length > 0 ? p.Name : p.Output.FirstOrDefault(o => o.Length > 0) is { } o ? o : p.OpType);
+
+    private string UniqueName(string name)
+    {
+        string candidate = name.Length > 0 ? name : "node";
+        for (int k = 1; !_names.Add(candidate); k++) candidate = $"{name}_{k}";
+        return candidate;
+    }
+
+    /// <summary>Binds output <paramref name="index"/> of the node to <paramref name="value"/>.</summary>
+    private void SetOutput(OnnxNode n, Value value, int index = 0)
+    {
+        if (index >= n.Outputs.Count || n.Outputs[index].Length == 0) n.Fail($"has no output {index}");
+        _values[n.Outputs[index]] = value;
+    }
+
+    private void SetOutput(OnnxNode n, Node node) => SetOutput(n, new TensorValue(node));
+
+    /// <summary>True when some node or the graph output reads <paramref name="name"/>.</summary>
+    private bool IsUsed(string name) => _graphOutputs.Contains(name) || _consumers.ContainsKey(name);
+
+    /// <summary>The node reading <paramref name="name"/> when it is read exactly once, by one node, and is not the graph output.</summary>
+    private NodeProto? SoleConsumer(string name) =>
+        !_graphOutputs.Contains(name) && _consumers.TryGetValue(name, out var list) && list.Count == 1 ? list[0] : null;
+
+    private static string NameList(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{Text.Clean(n)}'"));
+
+    private static string DimsText(IEnumerable<TensorShapeProto.Types.Dimension> dims) =>
+        "[" + string.Join(", ", dims.Select(d => d.HasDimValue ? d.DimValue.ToString() : d.HasDimParam ? Text.Clean(d.DimParam) : "?")) + "]";
+}

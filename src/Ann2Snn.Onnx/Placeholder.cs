@@ -1,1 +1,0 @@
-namespace Ann2Snn.Onnx;
