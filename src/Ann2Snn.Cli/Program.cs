@@ -1,1 +1,3 @@
-return 0;
+using Ann2Snn.Cli;
+
+return CliApp.Run(args);

@@ -313,3 +313,23 @@ public static class Converter
 
     private static Projection Simplify(Projection p) => new(p.Source, ChainSimplifier.Simplify(p.Ops));
 }
+
+/// <summary>The whole conversion from a graph and a calibration data set, in the converter's fixed stage order.</summary>
+public static class ConversionPipeline
+{
+    public static ConversionResult Run(ModelGraph graph, Data.IDataset? calibration, ConversionOptions options, IProgress<int>? progress = null, Ann.AnnExecutorOptions? executorOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ModelGraph prepared = Converter.Prepare(graph, out IReadOnlyList<string> applied);
+        CalibrationStatistics? stats = null;
+        if (options.Normalization != NormalizationKind.Model)
+        {
+            if (calibration is null) ThrowHelper.InvalidOption("calib", "a calibration data set is needed for data-based normalization");
+            Ann.AnnEvaluator.CheckCompatible(graph, calibration, "calib");
+            stats = Calibration.Collect(prepared, calibration.Batches(64, options.CalibrationImages).Select(b => (b.Data, b.Count)), options.CalibrationImages, executorOptions, progress);
+        }
+        return Converter.Convert(prepared, stats, options, applied);
+    }
+}

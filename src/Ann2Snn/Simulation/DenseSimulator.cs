@@ -1,20 +1,18 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
+using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;
 
-/// <summary>A batch of labelled samples: <c>Data</c> is Count × sample size.</summary>
-public readonly record struct LabelledBatch(float[] Data, int[] Labels, int Count);
-
 /// <summary>Runs a spiking network on labelled data for T steps.</summary>
 public interface ISimulator
 {
     string Name { get; }
 
-    SimulationResult Run(SpikingNetwork network, IEnumerable<LabelledBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
+    SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -28,7 +26,7 @@ public sealed class DenseSimulator : ISimulator
 {
     public string Name => "dense";
 
-    public SimulationResult Run(SpikingNetwork network, IEnumerable<LabelledBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
@@ -41,7 +39,7 @@ public sealed class DenseSimulator : ISimulator
         int parallelism = options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
         int imageBase = 0;
         var gate = new object();
-        foreach (LabelledBatch batch in data)
+        foreach (DataBatch batch in data)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (batch.Count == 0) continue;
@@ -51,16 +49,18 @@ public sealed class DenseSimulator : ISimulator
             }
             int chunks = (batch.Count + options.ChunkSize - 1) / options.ChunkSize;
             var predictions = new int[batch.Count];
+            float[][]? outputs = options.KeepOutputs ? new float[batch.Count][] : null;
             int first = imageBase;
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
             {
                 if (!workers.TryTake(out Worker? w)) w = new Worker(plan);
                 int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
-                w.Simulate(batch, start, n, first + start, predictions);
+                w.Simulate(batch, start, n, first + start, predictions, outputs);
                 lock (gate) w.FlushInto(result);
                 workers.Add(w);
             });
             result.Predictions.AddRange(predictions);
+            if (outputs is not null) result.Outputs.AddRange(outputs);
             imageBase += batch.Count;
             result.Images = imageBase;
             progress?.Report(imageBase);
@@ -139,7 +139,7 @@ public sealed class DenseSimulator : ISimulator
             _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
         }
 
-        public void Simulate(LabelledBatch batch, int start, int n, int firstImage, int[] predictions)
+        public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs)
         {
             SimulationOptions o = _plan.Options;
             SpikingLayer[] layers = _plan.Layers;
@@ -210,6 +210,25 @@ public sealed class DenseSimulator : ISimulator
                 }
                 Score(n, t, batch.Labels.AsSpan(start, n), predictions.AsSpan(start, n));
                 if (firstImage == 0) RecordProbes(t);
+            }
+            if (outputs is not null) KeepOutputs(n, start, outputs);
+        }
+
+        private void KeepOutputs(int n, int start, float[][] outputs)
+        {
+            int l = _plan.ReadoutIndex;
+            SpikingLayer layer = _plan.Layers[l];
+            int size = layer.Shape.Size, steps = _plan.Options.Timesteps;
+            for (int b = 0; b < n; b++)
+            {
+                var y = new float[size];
+                for (int k = 0; k < size; k++)
+                {
+                    y[k] = layer is NeuronLayer nl
+                        ? (_readoutCounts[b * size + k] + (_v[l][b * size + k] - nl.Neuron.InitialPotential) / nl.Neuron.VThreshold) / steps
+                        : _v[l][b * size + k] / steps;
+                }
+                outputs[start + b] = y;
             }
         }
 

@@ -45,6 +45,9 @@ public sealed record SimulationOptions
     /// <summary>Worker threads; 0 = one per processor.</summary>
     public int MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>Keep each image's final output estimate (readout potential / T, in ANN output units).</summary>
+    public bool KeepOutputs { get; init; }
+
     /// <summary>Neurons whose membrane potential is recorded (first image only).</summary>
     public IReadOnlyList<NeuronProbe> Probes { get; init; } = [];
 

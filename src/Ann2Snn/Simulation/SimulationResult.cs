@@ -38,6 +38,9 @@ public sealed class SimulationResult
     /// <summary>Final prediction of each image, in data order.</summary>
     public List<int> Predictions { get; } = [];
 
+    /// <summary>With <see cref="SimulationOptions.KeepOutputs"/>: per image, the output estimate after T steps (readout potential / T; spike count / T · θ for a spiking output).</summary>
+    public List<float[]> Outputs { get; } = [];
+
     /// <summary>Membrane trace of each probe (first image), one value per step.</summary>
     public Dictionary<NeuronProbe, float[]> Traces { get; } = [];
 

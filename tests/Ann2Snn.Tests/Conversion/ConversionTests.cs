@@ -1,5 +1,6 @@
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
+using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
@@ -20,7 +21,7 @@ public class ConversionTests
     private static SimulationResult Simulate(SpikingNetwork net, float[] x, int count, SimulationOptions options)
     {
         var labels = new int[count];
-        return new DenseSimulator().Run(net, [new LabelledBatch(x, labels, count)], options with { KeepOutputs = true });
+        return new DenseSimulator().Run(net, [new DataBatch(x, labels, count)], options with { KeepOutputs = true });
     }
 
     public static TheoryData<string> Graphs => ["cnn", "residual"];

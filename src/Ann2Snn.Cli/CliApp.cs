@@ -1,0 +1,65 @@
+using Ann2Snn.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Ann2Snn.Cli;
+
+/// <summary>
+/// The <c>ann2snn</c> command. Exit codes: 0 success; 2 bad input (a file, node or option named on one line)
+/// or a usage error; 1 an unexpected failure (detail under <c>--verbose</c>).
+/// </summary>
+public static class CliApp
+{
+    public const int ExitOk = 0;
+    public const int ExitUnexpected = 1;
+    public const int ExitBadInput = 2;
+
+    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        error ??= Console.Error;
+        bool verbose = args.Contains("--verbose");
+        if (console is null && Console.IsOutputRedirected && !int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out _))
+        {
+            AnsiConsole.Profile.Width = 120; // tables stay readable in logs and pipes
+        }
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("ann2snn");
+            config.PropagateExceptions();
+            if (console is not null) config.ConfigureConsole(console);
+            config.AddCommand<InspectCommand>("inspect")
+                .WithDescription("Show an ONNX model's layers, shapes, parameters and MACs, and whether it converts to an SNN.")
+                .WithExample("inspect", "models/mnist_lenet_bn.onnx");
+            config.AddCommand<AnnCommand>("ann")
+                .WithDescription("ANN accuracy and throughput of an ONNX model on a data set, with our executor.")
+                .WithExample("ann", "models/mnist_lenet_bn.onnx", "--data", "mnist");
+        });
+
+        try
+        {
+            return app.Run(args);
+        }
+        catch (Ann2SnnException e)
+        {
+            error.WriteLine($"ann2snn: error: {OneLine(e.Message)}");
+            return ExitBadInput;
+        }
+        catch (CommandAppException e)
+        {
+            error.WriteLine($"ann2snn: usage error: {OneLine(e.Message)}");
+            error.WriteLine("run 'ann2snn --help' for usage");
+            return ExitBadInput;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine($"ann2snn: unexpected error: {e.GetType().Name}: {OneLine(e.Message)}");
+            if (verbose) error.WriteLine(e.ToString());
+            else error.WriteLine("run again with --verbose for details");
+            return ExitUnexpected;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Ann2Snn.Ann;
+using Ann2Snn.Data;
+using Ann2Snn.Graph;
+using Ann2Snn.Onnx;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Ann2Snn.Cli.Commands;
+
+/// <summary><c>ann2snn ann MODEL.onnx --data mnist</c>: ANN accuracy and throughput with our executor.</summary>
+public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settings>
+{
+    public sealed class Settings : DataSettings
+    {
+        [CommandArgument(0, "<MODEL>")]
+        [Description("ONNX model file.")]
+        public string Model { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ModelGraph graph = OnnxImporter.Load(settings.Model);
+        IDataset data = settings.OpenData(DatasetSplit.Test);
+        AnnEvaluator.CheckCompatible(graph, data);
+        var executor = new AnnExecutor(graph, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads });
+        AnnEvaluation result = Progress.Run(console, settings.Json, $"ANN on {data.Description}", settings.Count(data),
+            progress => AnnEvaluator.Evaluate(executor, data, settings.BatchSize, settings.Limit, progress, cancellationToken));
+
+        if (settings.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(new
+            {
+                model = settings.Model,
+                data = data.Description,
+                images = result.Total,
+                correct = result.Correct,
+                ann_accuracy = result.Accuracy,
+                images_per_second = result.ImagesPerSecond,
+            }, CliJson.Options));
+            return CliApp.ExitOk;
+        }
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("model");
+        table.AddColumn("data");
+        table.AddColumn(new TableColumn("images").RightAligned());
+        table.AddColumn(new TableColumn("accuracy").RightAligned());
+        table.AddColumn(new TableColumn("images/s").RightAligned());
+        table.AddRow(
+            Markup.Escape(Path.GetFileName(settings.Model)),
+            Markup.Escape(data.Description),
+            result.Total.ToString("N0"),
+            $"[bold]{100 * result.Accuracy:F2} %[/] ({result.Correct:N0}/{result.Total:N0})",
+            result.ImagesPerSecond.ToString("N0"));
+        console.Write(table);
+        return CliApp.ExitOk;
+    }
+}
