@@ -29,12 +29,17 @@ public static class CliApp
             config.SetApplicationName("ann2snn");
             config.PropagateExceptions();
             if (console is not null) config.ConfigureConsole(console);
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("The main job on the bundled default: convert the bundled MNIST network, evaluate ANN and SNN on the 10,000 bundled test images.");
             config.AddCommand<InspectCommand>("inspect")
                 .WithDescription("Show an ONNX model's layers, shapes, parameters and MACs, and whether it converts to an SNN.")
                 .WithExample("inspect", "models/mnist_lenet_bn.onnx");
             config.AddCommand<AnnCommand>("ann")
                 .WithDescription("ANN accuracy and throughput of an ONNX model on a data set, with our executor.")
                 .WithExample("ann", "models/mnist_lenet_bn.onnx", "--data", "mnist");
+            config.AddCommand<EvalCommand>("eval")
+                .WithDescription("Convert (if ONNX) and simulate: SNN accuracy against T next to the ANN's, spikes and synaptic events per layer.")
+                .WithExample("eval", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "256");
         });
 
         try

@@ -1,0 +1,97 @@
+using System.ComponentModel;
+using System.Globalization;
+using Ann2Snn.Conversion;
+using Ann2Snn.Snn;
+using Spectre.Console.Cli;
+
+namespace Ann2Snn.Cli.Commands;
+
+/// <summary>Conversion options on the command line (used by convert, and by eval/demo when given an ONNX model).</summary>
+public class ConversionSettings : DataSettings
+{
+    [CommandOption("--calib <DATA>")]
+    [Description("Calibration data (training split): mnist | fashion-mnist | PATH. Default: the --data set.")]
+    public string? Calib { get; init; }
+
+    [CommandOption("--calib-images <N>")]
+    [Description("Calibration images (default 1000).")]
+    public int CalibImages { get; init; } = 1000;
+
+    [CommandOption("--norm <NORM>")]
+    [Description("Normalization: p99.99 (a percentile), max, channel (per-channel percentile, see --percentile), model (weights only).")]
+    public string Norm { get; init; } = "p99.99";
+
+    [CommandOption("--percentile <P>")]
+    [Description("Percentile for --norm channel (default 99.99).")]
+    public double Percentile { get; init; } = 99.99;
+
+    [CommandOption("--scaling <MODE>")]
+    [Description("weights (threshold 1) | thresholds (weights in ANN units): the same spike trains.")]
+    public string Scaling { get; init; } = "weights";
+
+    [CommandOption("--neuron <KIND>")]
+    [Description("if | lif.")]
+    public string Neuron { get; init; } = "if";
+
+    [CommandOption("--tau-mem <STEPS>")]
+    [Description("LIF membrane time constant in steps (default 1000).")]
+    public float TauMem { get; init; } = 1000f;
+
+    [CommandOption("--reset <MODE>")]
+    [Description("subtract | zero.")]
+    public string Reset { get; init; } = "subtract";
+
+    [CommandOption("--refractory <STEPS>")]
+    [Description("Absolute refractory period in steps (default 0).")]
+    public int Refractory { get; init; }
+
+    [CommandOption("--v-init <FRACTION>")]
+    [Description("Initial membrane potential as a fraction of the threshold (default 0.5).")]
+    public float VInit { get; init; } = 0.5f;
+
+    [CommandOption("--maxpool <SCHEME>")]
+    [Description("wta (winner-take-all with an inhibitory interneuron) | gate (spike gating).")]
+    public string MaxPool { get; init; } = "wta";
+
+    [CommandOption("--readout <KIND>")]
+    [Description("membrane (non-spiking accumulators, default) | count (spiking output).")]
+    public string Readout { get; init; } = "membrane";
+
+    public ConversionOptions ToConversionOptions()
+    {
+        var o = new ConversionOptions
+        {
+            Scaling = Scaling switch { "weights" => ScalingMode.Weights, "thresholds" => ScalingMode.Thresholds, _ => Bad<ScalingMode>("--scaling", Scaling, "weights, thresholds") },
+            Neuron = Neuron switch { "if" => NeuronKind.If, "lif" => NeuronKind.Lif, _ => Bad<NeuronKind>("--neuron", Neuron, "if, lif") },
+            Reset = Reset switch { "subtract" => ResetMode.BySubtraction, "zero" => ResetMode.ToZero, _ => Bad<ResetMode>("--reset", Reset, "subtract, zero") },
+            MaxPool = MaxPool switch { "wta" => MaxPoolScheme.WinnerTakeAll, "gate" => MaxPoolScheme.Gate, _ => Bad<MaxPoolScheme>("--maxpool", MaxPool, "wta, gate") },
+            Readout = Readout switch { "membrane" => ReadoutKind.Membrane, "count" => ReadoutKind.SpikeCount, _ => Bad<ReadoutKind>("--readout", Readout, "membrane, count") },
+            TauMem = TauMem,
+            RefractorySteps = Refractory,
+            InitialFraction = VInit,
+            CalibrationImages = CalibImages,
+            Percentile = Percentile,
+        };
+        o = Norm switch
+        {
+            "max" => o with { Normalization = NormalizationKind.Max },
+            "model" => o with { Normalization = NormalizationKind.Model },
+            "channel" => o with { Normalization = NormalizationKind.ChannelWise },
+            _ when Norm.StartsWith('p') && double.TryParse(Norm.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out double p) =>
+                o with { Normalization = NormalizationKind.Percentile, Percentile = p },
+            _ => Bad<ConversionOptions>("--norm", Norm, "pP (e.g. p99.99), max, channel, model"),
+        };
+        try
+        {
+            o.Validate();
+        }
+        catch (InvalidOptionException e)
+        {
+            throw new InvalidOptionException(e.Message.Replace("option '", "option '--", StringComparison.Ordinal));
+        }
+        return o;
+    }
+
+    internal static T Bad<T>(string option, string value, string allowed) =>
+        throw new InvalidOptionException($"option '{option}': '{value}' is not one of {allowed}");
+}

@@ -1,0 +1,196 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Ann2Snn.Ann;
+using Ann2Snn.Conversion;
+using Ann2Snn.Data;
+using Ann2Snn.Graph;
+using Ann2Snn.Onnx;
+using Ann2Snn.Simulation;
+using Ann2Snn.Snn;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Ann2Snn.Cli.Commands;
+
+/// <summary>Simulation options on the command line.</summary>
+public class EvalSettings : ConversionSettings
+{
+    [CommandOption("-T|--timesteps <T>")]
+    [Description("Observation window T in steps (default 256).")]
+    public int Timesteps { get; init; } = 256;
+
+    [CommandOption("--at <LIST>")]
+    [Description("Comma-separated T values to report (default: every power of two up to T, and T).")]
+    public string? At { get; init; }
+
+    [CommandOption("--input <ENCODING>")]
+    [Description("analog (constant current) | poisson (seeded spike trains).")]
+    public string Input { get; init; } = "analog";
+
+    [CommandOption("--seed <SEED>")]
+    [Description("Seed of the Poisson input (default 1).")]
+    public int Seed { get; init; } = 1;
+
+    [CommandOption("--bias <MODE>")]
+    [Description("current (constant background current) | neuron (a bias neuron firing at --bias-rate).")]
+    public string Bias { get; init; } = "current";
+
+    [CommandOption("--bias-rate <RATE>")]
+    [Description("Bias neuron rate in spikes per step (default 0.5).")]
+    public float BiasRate { get; init; } = 0.5f;
+
+    [CommandOption("--synapse <MODEL>")]
+    [Description("delta | exp (exponential current synapse with --tau-syn).")]
+    public string Synapse { get; init; } = "delta";
+
+    [CommandOption("--tau-syn <STEPS>")]
+    [Description("Synaptic time constant in steps (default 5).")]
+    public float TauSyn { get; init; } = 5f;
+
+    public SimulationOptions ToSimulationOptions() => new()
+    {
+        Timesteps = Timesteps,
+        Input = Input switch { "analog" => InputEncoding.Analog, "poisson" => InputEncoding.Poisson, _ => Bad<InputEncoding>("--input", Input, "analog, poisson") },
+        Seed = Seed,
+        Bias = Bias switch { "current" => BiasMode.Current, "neuron" => BiasMode.Neuron, _ => Bad<BiasMode>("--bias", Bias, "current, neuron") },
+        BiasNeuronRate = BiasRate,
+        Synapse = Synapse switch { "delta" => SynapseModel.Delta, "exp" => SynapseModel.Exponential, _ => Bad<SynapseModel>("--synapse", Synapse, "delta, exp") },
+        TauSyn = TauSyn,
+        MaxDegreeOfParallelism = Threads,
+    };
+
+    /// <summary>The T values to report: the list given, or every power of two below T and T itself.</summary>
+    public int[] ReportSteps()
+    {
+        if (Timesteps <= 0) Bad<int>("--timesteps", Timesteps.ToString(CultureInfo.InvariantCulture), "positive integers");
+        if (At is null)
+        {
+            var steps = new List<int>();
+            for (int t = 1; t < Timesteps; t *= 2) steps.Add(t);
+            steps.Add(Timesteps);
+            return steps.ToArray();
+        }
+        var list = new List<int>();
+        foreach (string part in At.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int t) || t < 1 || t > Timesteps)
+            {
+                Bad<int>("--at", part, $"integers in 1..{Timesteps} (--timesteps)");
+            }
+            list.Add(t);
+        }
+        if (list.Count == 0) Bad<int>("--at", At, "a comma-separated list of steps");
+        return list.Distinct().Order().ToArray();
+    }
+}
+
+/// <summary><c>ann2snn eval MODEL --data mnist --timesteps 256</c>: ANN accuracy, SNN accuracy against T, spikes and synaptic operations.</summary>
+public sealed class EvalCommand(IAnsiConsole console) : Command<EvalCommand.Settings>
+{
+    public sealed class Settings : EvalSettings
+    {
+        [CommandArgument(0, "<MODEL>")]
+        [Description("An ONNX model (converted on the fly) or a converted network (.snn).")]
+        public string Model { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        EvalRunner.Run(console, settings.Model, settings, cancellationToken);
+}
+
+/// <summary>Shared by eval and demo: load or convert, evaluate the ANN, simulate, print.</summary>
+internal static class EvalRunner
+{
+    public static int Run(IAnsiConsole console, string model, EvalSettings settings, CancellationToken cancellationToken)
+    {
+        int[] report = settings.ReportSteps();
+        SimulationOptions simulation = settings.ToSimulationOptions();
+        simulation.Validate();
+        IDataset data = settings.OpenData(DatasetSplit.Test);
+        int images = settings.Count(data);
+
+        ModelGraph graph = OnnxImporter.Load(model);
+        ConversionOptions conversion = settings.ToConversionOptions();
+        AnnEvaluator.CheckCompatible(graph, data);
+        IDataset calib = settings.Calib is null ? DatasetResolver.Open(settings.Data, DatasetSplit.Train) : DatasetResolver.Open(settings.Calib, DatasetSplit.Train);
+        var executorOptions = new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads };
+        ConversionResult converted = Progress.Run(console, settings.Json, $"calibrating on {calib.Description}", Math.Min(calib.Count, conversion.CalibrationImages),
+            p => ConversionPipeline.Run(graph, calib, conversion, p, executorOptions));
+        AnnEvaluation ann = Progress.Run(console, settings.Json, $"ANN on {data.Description}", images,
+            p => AnnEvaluator.Evaluate(new AnnExecutor(graph, executorOptions), data, settings.BatchSize, settings.Limit, p, cancellationToken));
+        SpikingNetwork network = converted.Network;
+        var simulator = new DenseSimulator();
+        SimulationResult snn = Progress.Run(console, settings.Json, $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}", images,
+            p => simulator.Run(network, data.Batches(settings.BatchSize, settings.Limit), simulation, p, cancellationToken));
+
+        if (settings.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(new
+            {
+                model,
+                data = data.Description,
+                images = snn.Images,
+                timesteps = simulation.Timesteps,
+                input = simulation.Input.ToString().ToLowerInvariant(),
+                backend = simulator.Name,
+                ann_accuracy = ann.Accuracy,
+                snn_accuracy = report.ToDictionary(t => t.ToString(CultureInfo.InvariantCulture), snn.AccuracyAt),
+                spikes_per_image = snn.SpikesPerImage,
+                synaptic_events_per_image = snn.TotalSynapticEventsPerImage,
+                layers = network.Layers.Select((l, i) => new
+                {
+                    name = l.Name,
+                    kind = l.Kind,
+                    neurons = l.Shape.Size,
+                    spikes_per_image = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images,
+                    rate = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images / l.Shape.Size / simulation.Timesteps,
+                    synaptic_events_per_image = snn.SynapticEventsPerImage(i),
+                }).ToArray(),
+            }, CliJson.Options));
+            return CliApp.ExitOk;
+        }
+
+        console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(model))}[/] → {network.Layers.Count} spiking layers; passes: {Markup.Escape(string.Join(", ", converted.PassesApplied.Distinct()))}");
+        var accuracy = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(data.Description)}, {snn.Images:N0} images, {simulation.Input.ToString().ToLowerInvariant()} input");
+        accuracy.AddColumn(new TableColumn("T").RightAligned());
+        accuracy.AddColumn(new TableColumn("SNN").RightAligned());
+        accuracy.AddColumn(new TableColumn("ANN").RightAligned());
+        accuracy.AddColumn(new TableColumn("SNN − ANN").RightAligned());
+        foreach (int t in report)
+        {
+            double d = 100 * (snn.AccuracyAt(t) - ann.Accuracy);
+            string color = d >= -0.1 ? "green" : d >= -1 ? "yellow" : "red";
+            accuracy.AddRow(t.ToString(CultureInfo.InvariantCulture), $"{100 * snn.AccuracyAt(t):F2} %", $"{100 * ann.Accuracy:F2} %", $"[{color}]{d:+0.00;-0.00;0.00} pp[/]");
+        }
+        console.Write(accuracy);
+
+        var layers = new Table().Border(TableBorder.Rounded).Title($"activity per image over T={simulation.Timesteps}");
+        layers.AddColumn("layer");
+        layers.AddColumn("kind");
+        layers.AddColumn(new TableColumn("neurons").RightAligned());
+        layers.AddColumn(new TableColumn("λ").RightAligned());
+        layers.AddColumn(new TableColumn("spikes").RightAligned());
+        layers.AddColumn(new TableColumn("rate").RightAligned());
+        layers.AddColumn(new TableColumn("synaptic events").RightAligned());
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            SpikingLayer l = network.Layers[i];
+            ConvertedLayer? info = converted.Layers.FirstOrDefault(c => c.Name == l.Name);
+            double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images;
+            layers.AddRow(
+                Markup.Escape(l.Name),
+                l.Kind,
+                l.Shape.Size.ToString("N0"),
+                info is null || float.IsNaN(info.Scale) || l is ReadoutLayer ? "" : info.Scale.ToString("G4", CultureInfo.InvariantCulture),
+                l is ReadoutLayer ? "" : spikes.ToString("N0"),
+                l is ReadoutLayer ? "" : (spikes / l.Shape.Size / simulation.Timesteps).ToString("P2"),
+                l is ReadoutLayer ? "" : snn.SynapticEventsPerImage(i).ToString("N0"));
+        }
+        layers.AddEmptyRow();
+        layers.AddRow("[bold]total[/]", "", "", "", $"[bold]{snn.SpikesPerImage:N0}[/]", "", $"[bold]{snn.TotalSynapticEventsPerImage:N0}[/]");
+        console.Write(layers);
+        console.MarkupLine($"ANN: {graph.TotalMacs:N0} MACs per image; SNN: {snn.TotalSynapticEventsPerImage:N0} synaptic events per image over T={simulation.Timesteps}");
+        return CliApp.ExitOk;
+    }
+}
