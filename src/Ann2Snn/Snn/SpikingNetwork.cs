@@ -39,7 +39,25 @@ public enum MaxPoolScheme
 /// <summary>Incoming synapses of a population: a chain of linear ops from one source (−1 = the encoded input).</summary>
 public sealed record Projection(int Source, IReadOnlyList<SynapticOp> Ops)
 {
+    /// <summary>At least one op, each taking the shape the previous one delivers.</summary>
+    public IReadOnlyList<SynapticOp> Ops { get; init; } = CheckChain(Source, Ops);
+
     public Shape OutputShape => Ops[^1].OutputShape;
+
+    private static IReadOnlyList<SynapticOp> CheckChain(int source, IReadOnlyList<SynapticOp> ops)
+    {
+        ArgumentNullException.ThrowIfNull(ops);
+        if (source < -1) throw new InvalidModelException($"projection from {source}: a source is a layer index or −1 (the input)");
+        if (ops.Count == 0) throw new InvalidModelException($"projection from {source}: a chain needs at least one op");
+        for (int i = 1; i < ops.Count; i++)
+        {
+            if (!ops[i].InputShape.Equals(ops[i - 1].OutputShape))
+            {
+                throw new InvalidModelException($"projection from {source}: op {i} ({ops[i].Kind}) takes {ops[i].InputShape}, op {i - 1} ({ops[i - 1].Kind}) delivers {ops[i - 1].OutputShape}");
+            }
+        }
+        return ops;
+    }
 }
 
 /// <summary>A layer of the spiking network; its index in <see cref="SpikingNetwork.Layers"/> identifies it.</summary>
@@ -88,6 +106,7 @@ public sealed class MaxPoolLayer : SpikingLayer
 {
     public MaxPoolLayer(string name, int source, Shape input, Window2d window, MaxPoolScheme scheme, Shape output) : base(name, output)
     {
+        SynapticOp.RequirePooling($"max pool '{name}'", input, window, output);
         Source = source;
         InputShape = input;
         Window = window;

@@ -1,0 +1,538 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Numerics.Tensors;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Ann2Snn.Graph;
+
+namespace Ann2Snn.Snn;
+
+/// <summary>
+/// The native, versioned file format of a converted <see cref="SpikingNetwork"/> (".snn"): one ZIP container holding
+/// <c>manifest.json</c> (format name and version, library version, network name, input shape, metadata, and every
+/// layer with its neuron parameters and its projections' op chains, each attribute spelled out) and one entry
+/// <c>blobs/NNNN.f32</c> per weight, bias or gain array: raw little-endian float32, row-major, its shape declared in
+/// the manifest where it is referenced. An array shared by several ops is stored once.
+/// <para>
+/// <see cref="Save(SpikingNetwork, string)"/> writes a temporary file beside the destination and renames it over the
+/// destination, so a failed save leaves no partial file and keeps the previous one. <see cref="Load(string)"/> treats
+/// the file as untrusted: every size is checked against the limits and against the entry's length before anything
+/// is allocated, every value must be finite, and every problem becomes an <see cref="InvalidModelException"/> whose
+/// one-line message names the file and the entry or layer at fault.
+/// </para>
+/// </summary>
+public static class SnnFile
+{
+    /// <summary>The manifest's <c>format</c> field.</summary>
+    public const string FormatName = "ann2snn-snn";
+
+    /// <summary>The format version this build writes, and the newest it reads.</summary>
+    public const int FormatVersion = 1;
+
+    public const string Extension = ".snn";
+
+    internal const string ManifestEntry = "manifest.json";
+
+    /// <summary>Largest array one blob may hold (the per-sample tensor limit, 2^28 floats = 1 GiB).</summary>
+    public const long MaxBlobElements = Shape.MaxElements;
+
+    /// <summary>Largest total of all blobs in one file (2^30 floats = 4 GiB).</summary>
+    public const long MaxTotalElements = 1L << 30;
+
+    internal const long MaxManifestBytes = 64L << 20;
+
+    /// <summary>Deflate expands at most about 1032:1; an entry claiming more is corrupt (or a bomb).</summary>
+    internal const long MaxDeflateRatio = 1032;
+
+    private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static string LibraryVersion { get; } =
+        typeof(SnnFile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(SnnFile).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>
+    /// Writes <paramref name="network"/> to <paramref name="path"/> atomically (temporary file + rename). Throws
+    /// <see cref="InvalidModelException"/> before touching the disk when the network holds values the format refuses
+    /// (NaN or infinite weights, invalid neuron parameters); I/O failures surface as <see cref="IOException"/>.
+    /// </summary>
+    public static void Save(SpikingNetwork network, string path)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var writer = new Writer(network);
+        string full = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(full);
+        string fileName = Path.GetFileName(full);
+        if (directory is null || fileName.Length == 0) throw new ArgumentException($"'{path}' does not name a file", nameof(path));
+        string temp = Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                writer.WriteTo(file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+                // Best effort: the original error matters more.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="network"/> as a .snn container to <paramref name="stream"/> (left open).</summary>
+    public static void Save(SpikingNetwork network, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(stream);
+        new Writer(network).WriteTo(stream);
+    }
+
+    /// <summary>Reads a network saved by <see cref="Save(SpikingNetwork, string)"/>; any problem is an <see cref="InvalidModelException"/> naming the file.</summary>
+    public static SpikingNetwork Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new InvalidModelException($"{path}: cannot open: {OneLine(e.Message)}", e);
+        }
+        using (file)
+        {
+            return Load(file, path);
+        }
+    }
+
+    /// <summary>Reads a network from a .snn container; <paramref name="sourceName"/> names it in error messages.</summary>
+    public static SpikingNetwork Load(Stream stream, string sourceName = "stream")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var reader = new Reader();
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            return reader.Read(zip);
+        }
+        catch (Exception e)
+        {
+            // The one place where a message gets its file and location: format errors, errors of the IR's own
+            // constructors, and whatever the ZIP or JSON layers or the stream raise on corrupt or truncated input.
+            throw new InvalidModelException($"{sourceName}: {reader.Where}: {OneLine(e.Message)}", e is FormatError ? null : e);
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    /// <summary>
+    /// Why a network cannot be stored, or null: every parameter finite (τm may be +∞, the IF value), enums known,
+    /// and the parameters valid for simulation.
+    /// </summary>
+    internal static string? NeuronProblem(NeuronParameters p)
+    {
+        if (!Enum.IsDefined(p.Kind)) return $"neuron kind {(int)p.Kind} is unknown";
+        if (!Enum.IsDefined(p.Reset)) return $"reset mode {(int)p.Reset} is unknown";
+        ReadOnlySpan<(string Name, float Value)> values =
+            [("v_threshold", p.VThreshold), ("v_rest", p.VRest), ("resistance", p.Resistance), ("initial_fraction", p.InitialFraction), ("dt", p.Dt)];
+        foreach (var (name, value) in values)
+        {
+            if (!float.IsFinite(value)) return $"{name} = {value} must be finite";
+        }
+        if (float.IsNaN(p.TauMem) || float.IsNegativeInfinity(p.TauMem)) return $"tau_mem = {p.TauMem} must be a number (+∞ for no leak)";
+        try
+        {
+            p.Validate();
+        }
+        catch (InvalidOptionException e)
+        {
+            return e.Message;
+        }
+        return null;
+    }
+
+    /// <summary>Index of the first NaN or infinite value, or −1.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        if (TensorPrimitives.IsFiniteAll(values)) return -1;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>A problem the reader found itself; <see cref="Load(Stream, string)"/> turns it into an <see cref="InvalidModelException"/>.</summary>
+    private sealed class FormatError(string message) : Exception(message);
+
+    /// <summary>Builds the manifest and the list of blobs, validating everything before a byte is written.</summary>
+    private sealed class Writer
+    {
+        private readonly SpikingNetwork _network;
+        private readonly Dictionary<float[], string> _entries = new(ReferenceEqualityComparer.Instance);
+        private readonly List<(string Entry, float[] Data)> _blobs = [];
+        private readonly SnnManifest _manifest;
+
+        public Writer(SpikingNetwork network)
+        {
+            _network = network;
+            _manifest = new SnnManifest
+            {
+                Format = FormatName,
+                FormatVersion = FormatVersion,
+                LibraryVersion = LibraryVersion,
+                Name = network.Name,
+                InputShape = network.InputShape.ToArray(),
+                Metadata = network.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+                Layers = network.Layers.Select(Layer).ToList(),
+            };
+        }
+
+        public void WriteTo(Stream stream)
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            ZipArchiveEntry manifest = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal);
+            manifest.LastWriteTime = EntryTime;
+            using (Stream s = manifest.Open())
+            {
+                JsonSerializer.Serialize(s, _manifest, SnnManifest.Json);
+            }
+            // Blobs are stored uncompressed: float weights hardly compress, and a stored entry's length is its size on disk.
+            foreach (var (name, data) in _blobs)
+            {
+                ZipArchiveEntry entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+                entry.LastWriteTime = EntryTime;
+                using Stream s = entry.Open();
+                WriteLittleEndian(s, data);
+            }
+        }
+
+        private static void WriteLittleEndian(Stream s, float[] data)
+        {
+            if (BitConverter.IsLittleEndian)
+            {
+                s.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+                return;
+            }
+            var buffer = new int[Math.Min(data.Length, 1 << 14)];
+            for (int at = 0; at < data.Length; at += buffer.Length)
+            {
+                int n = Math.Min(buffer.Length, data.Length - at);
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(data.AsSpan(at, n)), buffer.AsSpan(0, n));
+                s.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, n)));
+            }
+        }
+
+        private InvalidModelException Refuse(string where, string what) =>
+            new($"spiking network '{_network.Name}': {where}: {what}; it cannot be saved");
+
+        private LayerEntry Layer(SpikingLayer layer, int index)
+        {
+            string where = $"layer {index} '{layer.Name}'";
+            switch (layer)
+            {
+                case NeuronLayer n:
+                    if (NeuronProblem(n.Neuron) is { } problem) throw Refuse(where, problem);
+                    return new LayerEntry
+                    {
+                        Kind = n.Kind,
+                        Name = n.Name,
+                        Shape = n.Shape.ToArray(),
+                        Neuron = NeuronEntry.From(n.Neuron),
+                        Bias = Blob(n.Bias, [n.Bias.Length], $"{where} bias"),
+                        Projections = Projections(n.Projections, where),
+                    };
+                case ReadoutLayer r:
+                    return new LayerEntry
+                    {
+                        Kind = r.Kind,
+                        Name = r.Name,
+                        Shape = r.Shape.ToArray(),
+                        Bias = Blob(r.Bias, [r.Bias.Length], $"{where} bias"),
+                        Projections = Projections(r.Projections, where),
+                    };
+                case MaxPoolLayer m:
+                    if (!Enum.IsDefined(m.Scheme)) throw Refuse(where, $"max-pool scheme {(int)m.Scheme} is unknown");
+                    return new LayerEntry
+                    {
+                        Kind = m.Kind,
+                        Name = m.Name,
+                        Shape = m.Shape.ToArray(),
+                        Source = m.Source,
+                        InputShape = m.InputShape.ToArray(),
+                        Window = WindowEntry.From(m.Window),
+                        Scheme = m.Scheme,
+                    };
+                default:
+                    throw Refuse(where, $"layer kind '{layer.Kind}' has no representation in format {FormatVersion}");
+            }
+        }
+
+        private List<ProjectionEntry> Projections(IReadOnlyList<Projection> projections, string where) =>
+            projections.Select((p, j) => new ProjectionEntry
+            {
+                Source = p.Source,
+                Ops = p.Ops.Select((op, k) => Op(op, $"{where} projection {j} op {k} ({op.Kind})")).ToList(),
+            }).ToList();
+
+        private OpEntry Op(SynapticOp op, string where)
+        {
+            int[] input = op.InputShape.ToArray(), output = op.OutputShape.ToArray();
+            return op switch
+            {
+                DenseOp d => new OpEntry { Kind = d.Kind, InputShape = input, OutputShape = output, Weight = Blob(d.Weight.Data, d.Weight.Shape, where) },
+                ConvOp c => new OpEntry
+                {
+                    Kind = c.Kind,
+                    InputShape = input,
+                    OutputShape = output,
+                    Weight = Blob(c.Weight.Data, c.Weight.Shape, where),
+                    Window = WindowEntry.From(c.Window),
+                    Groups = c.Groups,
+                },
+                AvgPoolOp p => new OpEntry { Kind = p.Kind, InputShape = input, OutputShape = output, Window = WindowEntry.From(p.Window), CountIncludePad = p.CountIncludePad },
+                ReshapeOp r => new OpEntry { Kind = r.Kind, InputShape = input, OutputShape = output },
+                ScaleOp s => new OpEntry { Kind = s.Kind, InputShape = input, OutputShape = output, Scale = Blob(s.Scale, [s.Scale.Length], where) },
+                ConcatSliceOp cat => new OpEntry { Kind = cat.Kind, InputShape = input, OutputShape = output, ChannelOffset = cat.ChannelOffset },
+                _ => throw Refuse(where, $"op kind '{op.Kind}' has no representation in format {FormatVersion}"),
+            };
+        }
+
+        private BlobRef Blob(float[] data, int[] shape, string where)
+        {
+            int bad = FirstNonFinite(data);
+            if (bad >= 0) throw Refuse(where, $"element {bad} is {data[bad]}; only finite values can be stored");
+            if (!_entries.TryGetValue(data, out string? name))
+            {
+                name = $"blobs/{_blobs.Count:D4}.f32";
+                _entries.Add(data, name);
+                _blobs.Add((name, data));
+            }
+            return new BlobRef { Entry = name, Shape = (int[])shape.Clone() };
+        }
+    }
+
+    /// <summary>Reads and checks a manifest and its blobs, keeping <see cref="Where"/> at the place being read.</summary>
+    private sealed class Reader
+    {
+        private readonly Dictionary<string, float[]> _blobs = new(StringComparer.Ordinal);
+        private long _totalElements;
+        private ZipArchive _zip = null!;
+
+        /// <summary>The entry, layer or op being read: where an error is reported.</summary>
+        public string Where { get; private set; } = "ZIP container";
+
+        public SpikingNetwork Read(ZipArchive zip)
+        {
+            _zip = zip;
+            Where = ManifestEntry;
+            ZipArchiveEntry entry = zip.GetEntry(ManifestEntry) ?? throw new FormatError("entry missing; this is not a .snn file");
+            CheckEntrySize(entry, MaxManifestBytes, "the manifest limit");
+            var bytes = new byte[entry.Length];
+            ReadEntry(entry, bytes);
+
+            using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatError($"expected a JSON object, found {root.ValueKind}");
+            string? format = root.TryGetProperty("format", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+            if (format != FormatName) throw new FormatError($"format is {(format is null ? "missing" : $"'{format}'")}, expected '{FormatName}'");
+            if (!root.TryGetProperty("format_version", out JsonElement v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version) || version < 1)
+            {
+                throw new FormatError("format_version is missing or not a positive integer");
+            }
+            if (version > FormatVersion)
+            {
+                throw new FormatError($"written by a newer version (format {version}); this build reads up to {FormatVersion}");
+            }
+            SnnManifest manifest = root.Deserialize<SnnManifest>(SnnManifest.Json) ?? throw new FormatError("manifest is null");
+            return Build(manifest);
+        }
+
+        private SpikingNetwork Build(SnnManifest m)
+        {
+            Where = $"{ManifestEntry} input_shape";
+            var input = new Shape(m.InputShape);
+            var layers = new List<SpikingLayer>(m.Layers.Count);
+            for (int i = 0; i < m.Layers.Count; i++) layers.Add(Layer(i, m.Layers[i]));
+            Where = $"{ManifestEntry} metadata";
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in m.Metadata ?? [])
+            {
+                metadata[key] = value ?? throw new FormatError($"'{key}' is null, expected a string");
+            }
+            Where = ManifestEntry;
+            return new SpikingNetwork(m.Name, input, layers, metadata);
+        }
+
+        private SpikingLayer Layer(int index, LayerEntry? e)
+        {
+            Where = $"layer {index}";
+            if (e is null) throw new FormatError("null, expected an object");
+            string where = Where = $"layer {index} '{e.Name}' ({e.Kind})";
+            var shape = new Shape(e.Shape);
+            switch (e.Kind)
+            {
+                case "neurons":
+                    {
+                        NeuronParameters neuron = (e.Neuron ?? throw Missing("neuron")).ToParameters();
+                        if (NeuronProblem(neuron) is { } problem) throw new FormatError($"neuron: {problem}");
+                        IReadOnlyList<Projection> projections = Projections(e.Projections, where);
+                        Where = where;
+                        float[] bias = Vector(e.Bias, "bias");
+                        return new NeuronLayer(e.Name, shape, neuron, projections, bias);
+                    }
+                case "readout":
+                    {
+                        IReadOnlyList<Projection> projections = Projections(e.Projections, where);
+                        Where = where;
+                        float[] bias = Vector(e.Bias, "bias");
+                        return new ReadoutLayer(e.Name, shape, projections, bias);
+                    }
+                case "maxpool":
+                    {
+                        MaxPoolScheme scheme = e.Scheme ?? throw Missing("scheme");
+                        if (!Enum.IsDefined(scheme)) throw new FormatError($"max-pool scheme {(int)scheme} is unknown");
+                        int source = e.Source ?? throw Missing("source");
+                        var inputShape = new Shape(e.InputShape ?? throw Missing("input_shape"));
+                        return new MaxPoolLayer(e.Name, source, inputShape, Window(e.Window), scheme, shape);
+                    }
+                default:
+                    throw new FormatError($"unknown layer kind '{e.Kind}'; this build reads neurons, maxpool and readout");
+            }
+        }
+
+        private List<Projection> Projections(List<ProjectionEntry>? entries, string where)
+        {
+            if (entries is null) throw Missing("projections");
+            var projections = new List<Projection>(entries.Count);
+            for (int j = 0; j < entries.Count; j++)
+            {
+                Where = $"{where} projection {j}";
+                ProjectionEntry p = entries[j] ?? throw new FormatError("null, expected an object");
+                var ops = new List<SynapticOp>(p.Ops.Count);
+                for (int k = 0; k < p.Ops.Count; k++)
+                {
+                    Where = $"{where} projection {j} op {k}";
+                    ops.Add(Op(p.Ops[k] ?? throw new FormatError("null, expected an object")));
+                }
+                Where = $"{where} projection {j}";
+                projections.Add(new Projection(p.Source, ops));
+            }
+            return projections;
+        }
+
+        private SynapticOp Op(OpEntry o)
+        {
+            Where += $" ({o.Kind})";
+            Shape input = new(o.InputShape), output = new(o.OutputShape);
+            SynapticOp op = o.Kind switch
+            {
+                "dense" => new DenseOp(input, Tensor(o.Weight, "weight")),
+                "conv" => new ConvOp(input, Tensor(o.Weight, "weight"), Window(o.Window), o.Groups ?? throw Missing("groups"), output),
+                "avgpool" => new AvgPoolOp(input, Window(o.Window), o.CountIncludePad ?? throw Missing("count_include_pad"), output),
+                "reshape" => new ReshapeOp(input, output),
+                "scale" => new ScaleOp(input, Vector(o.Scale, "scale")),
+                "concat" => new ConcatSliceOp(input, o.ChannelOffset ?? throw Missing("channel_offset"), output),
+                _ => throw new FormatError($"unknown op kind '{o.Kind}'; this build reads dense, conv, avgpool, reshape, scale and concat"),
+            };
+            if (!op.OutputShape.Equals(output)) throw new FormatError($"declares output {output}, the op delivers {op.OutputShape}");
+            return op;
+        }
+
+        private static FormatError Missing(string field) => new($"'{field}' is missing");
+
+        private static Window2d Window(WindowEntry? w) =>
+            (w ?? throw Missing("window")).ToWindow() ?? throw new FormatError("window: kernel, stride and dilation need 2 values, pads 4");
+
+        private FloatTensor Tensor(BlobRef? blob, string what)
+        {
+            if (blob is null) throw Missing(what);
+            return new FloatTensor(blob.Shape, Blob(blob, what));
+        }
+
+        private float[] Vector(BlobRef? blob, string what)
+        {
+            if (blob is null) throw Missing(what);
+            if (blob.Shape.Length != 1) throw new FormatError($"{what} has shape [{string.Join(", ", blob.Shape)}], expected a vector");
+            return Blob(blob, what);
+        }
+
+        /// <summary>Reads a blob after checking its declared shape against the limits and the entry's length, before allocating.</summary>
+        private float[] Blob(BlobRef blob, string what)
+        {
+            string outer = Where;
+            Where = $"{outer} {what} (entry '{blob.Entry}')";
+            long count = 1;
+            foreach (int d in blob.Shape)
+            {
+                if (d <= 0) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}]: every dimension must be positive");
+                count *= d;
+                if (count > MaxBlobElements) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}] declares over {MaxBlobElements} elements, the limit of one array");
+            }
+            if (_blobs.TryGetValue(blob.Entry, out float[]? shared))
+            {
+                if (shared.Length != count) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}] needs {count} values, the entry holds {shared.Length}");
+                Where = outer;
+                return shared;
+            }
+            _totalElements += count;
+            if (_totalElements > MaxTotalElements) throw new FormatError($"the blobs declare over {MaxTotalElements} values in all, the limit of one file");
+            ZipArchiveEntry entry = _zip.GetEntry(blob.Entry) ?? throw new FormatError("entry missing");
+            if (entry.Length != count * sizeof(float))
+            {
+                throw new FormatError($"entry holds {entry.Length} bytes, shape [{string.Join(", ", blob.Shape)}] needs {count * sizeof(float)}");
+            }
+            CheckEntrySize(entry, MaxBlobElements * sizeof(float), "the array limit");
+            var data = new float[count];
+            ReadEntry(entry, MemoryMarshal.AsBytes(data.AsSpan()));
+            if (!BitConverter.IsLittleEndian)
+            {
+                Span<int> bits = MemoryMarshal.Cast<float, int>(data.AsSpan());
+                BinaryPrimitives.ReverseEndianness(bits, bits);
+            }
+            int bad = FirstNonFinite(data);
+            if (bad >= 0) throw new FormatError($"element {bad} is {data[bad]}; values must be finite");
+            _blobs.Add(blob.Entry, data);
+            Where = outer;
+            return data;
+        }
+
+        private static void CheckEntrySize(ZipArchiveEntry entry, long limit, string limitName)
+        {
+            if (entry.Length > limit) throw new FormatError($"entry declares {entry.Length} bytes, over {limitName} of {limit}");
+            if (entry.Length > entry.CompressedLength * MaxDeflateRatio + 1024)
+            {
+                throw new FormatError($"entry declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes; its sizes are corrupt");
+            }
+        }
+
+        /// <summary>
+        /// Fills <paramref name="buffer"/> with the whole entry, which must hold exactly that many bytes and match its
+        /// CRC-32 (System.IO.Compression does not check it, so a damaged stored blob would otherwise load silently).
+        /// </summary>
+        private static void ReadEntry(ZipArchiveEntry entry, Span<byte> buffer)
+        {
+            using Stream s = entry.Open();
+            int got = s.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (got < buffer.Length) throw new FormatError($"truncated: {got} of {buffer.Length} bytes");
+            if (s.ReadByte() >= 0) throw new FormatError($"holds more than the {buffer.Length} bytes it declares");
+            uint crc = Crc32.HashToUInt32(buffer);
+            if (crc != entry.Crc32) throw new FormatError($"CRC-32 of the data is {crc:x8}, the container records {entry.Crc32:x8}; the entry is corrupt");
+        }
+    }
+}
