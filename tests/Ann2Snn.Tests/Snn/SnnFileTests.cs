@@ -1,3 +1,4 @@
+using Ann2Snn.Data;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -53,7 +54,7 @@ public sealed class SnnFileTests : IDisposable
     }
 
     private static SimulationResult Simulate(SpikingNetwork net, float[] x, int count, InputEncoding input = InputEncoding.Analog) =>
-        new DenseSimulator().Run(net, [new LabelledBatch(x, new int[count], count)],
+        new DenseSimulator().Run(net, [new DataBatch(x, new int[count], count)],
             new SimulationOptions { Timesteps = 40, Input = input, MaxDegreeOfParallelism = 1, ChunkSize = 8 });
 
     [Theory]
