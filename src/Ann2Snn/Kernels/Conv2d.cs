@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Ann2Snn.Graph;
 
 namespace Ann2Snn.Kernels;
@@ -48,15 +49,28 @@ public sealed class Conv2dGeometry
     /// <summary>Rows of the unfolded (im2col) matrix of one group: (C/groups)·kH·kW.</summary>
     public int PatchSize => GroupInChannels * Window.KernelH * Window.KernelW;
 
-    /// <summary>Each output channel reads a single input channel (depthwise, with any channel multiplier): computed directly.</summary>
-    public bool IsDepthwise => GroupInChannels == 1;
+    /// <summary>
+    /// Grouped so that each output channel reads a single input channel (depthwise, with any channel multiplier):
+    /// computed directly. (A single-channel input with one group is better served by im2col + GEMM.)
+    /// </summary>
+    public bool IsDepthwise => Groups > 1 && GroupInChannels == 1;
 
     /// <summary>1×1 kernel, unit stride, no padding: the input already is the unfolded matrix.</summary>
     public bool IsPointwise =>
         Window is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadTop: 0, PadLeft: 0, PadBottom: 0, PadRight: 0 };
 
-    /// <summary>Floats of scratch <see cref="Conv2d.Forward"/> needs: one group's im2col matrix, or none.</summary>
-    public int ScratchSize => IsDepthwise || IsPointwise ? 0 : PatchSize * OutHeight * OutWidth;
+    /// <summary>
+    /// Floats of scratch <see cref="Conv2d.Forward"/> needs (none for depthwise and pointwise layers): one group's
+    /// unfolded matrix in the GEMM's packed layout, one unfolded row, and the group's zero-padded input, the last two
+    /// with room for a vector's overshoot.
+    /// </summary>
+    public int ScratchSize => IsDepthwise || IsPointwise ? 0 : PackedColumnsSize + RowSize + PaddedInputSize;
+
+    internal int PackedColumnsSize => Gemm.PackedSize(Gemm.Best, PatchSize, OutHeight * OutWidth);
+    internal int RowSize => OutHeight * OutWidth + Conv2d.Slack;
+    internal int PaddedHeight => Height + Window.PadTop + Window.PadBottom;
+    internal int PaddedWidth => Width + Window.PadLeft + Window.PadRight;
+    internal int PaddedInputSize => GroupInChannels * PaddedHeight * PaddedWidth + Conv2d.Slack;
 }
 
 /// <summary>2-D convolution of one NCHW image: im2col + <see cref="Gemm"/> per group, or a direct loop for depthwise layers.</summary>
@@ -87,27 +101,25 @@ public static class Conv2d
         int inPlane = g.Height * g.Width;
         int k = g.PatchSize;
         int og = g.GroupOutChannels;
+        GemmKernel kernel = Gemm.Best;
+        int packed = g.PackedColumnsSize;
         for (int group = 0; group < g.Groups; group++)
         {
             ReadOnlySpan<float> x = input.Slice(group * g.GroupInChannels * inPlane, g.GroupInChannels * inPlane);
-            ReadOnlySpan<float> col;
+            ReadOnlySpan<float> w = weight.Slice(group * og * k, og * k);
+            Span<float> y = output.Slice(group * og * plane, og * plane);
+            ReadOnlySpan<float> b = bias.IsEmpty ? default : bias.Slice(group * og, og);
+            GemmBias biasKind = bias.IsEmpty ? GemmBias.None : GemmBias.PerRow;
+            // out_g[og × plane] = W_g[og × k] · col[k × plane] + bias_g (one value per row).
             if (g.IsPointwise)
             {
-                col = x;
+                Gemm.Multiply(og, plane, k, w, k, false, x, plane, false, y, plane, b, biasKind);
             }
             else
             {
-                Im2Col(g, x, scratch);
-                col = scratch;
+                Im2ColPacked(g, x, scratch, kernel);
+                Gemm.MultiplyPacked(kernel, og, plane, k, w, k, false, scratch[..packed], y, plane, b, biasKind, false);
             }
-            // out_g[og × plane] = W_g[og × k] · col[k × plane] + bias_g (one value per row).
-            Gemm.Multiply(
-                og, plane, k,
-                weight.Slice(group * og * k, og * k), k, false,
-                col, plane, false,
-                output.Slice(group * og * plane, og * plane), plane,
-                bias.IsEmpty ? default : bias.Slice(group * og, og),
-                bias.IsEmpty ? GemmBias.None : GemmBias.PerRow);
         }
     }
 
@@ -140,49 +152,101 @@ public static class Conv2d
         }
     }
 
+    /// <summary>Floats a vector copy may run past the end of its source and destination (one Vector512).</summary>
+    internal const int Slack = 16;
+
     /// <summary>
-    /// Unfolds one group's input [Cg, H, W] into col[(c·kH + ky)·kW + kx, oy·OW + ox] = x[c, oy·sH − pT + ky·dH,
-    /// ox·sW − pL + kx·dW], zero outside the image. Each row of col is built one output row at a time: the valid
-    /// output columns [lo, hi) are copied (contiguously when the stride is 1), the rest set to zero.
+    /// Unfolds one group's input [Cg, H, W] into the matrix col[(c·kH + ky)·kW + kx, oy·OW + ox] =
+    /// xpad[c, oy·sH + ky·dH, ox·sW + kx·dW], where xpad is the zero-padded input, written straight into the GEMM's
+    /// packed B layout (what <see cref="Gemm"/> would otherwise copy col into). Scratch holds, in order: the packed
+    /// matrix, one row of col, and xpad. Each row of col is built in the row buffer (output row oy is a run of OW
+    /// values of xpad), then cut into NR-column panel rows.
     /// </summary>
-    internal static void Im2Col(Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> col)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void Im2ColPacked(Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> scratch, GemmKernel kernel)
     {
         Window2d w = g.Window;
         int h = g.Height, wd = g.Width, oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow;
-        int row = 0;
-        for (int c = 0; c < g.GroupInChannels; c++)
+        int hp = g.PaddedHeight, wp = g.PaddedWidth, cg = g.GroupInChannels;
+        int k = g.PatchSize, nr = Gemm.NR(kernel), nPadded = Gemm.RoundUp(plane, nr);
+        int sh = w.StrideH, sw = w.StrideW;
+        Span<float> packedSpan = scratch[..g.PackedColumnsSize];
+        Span<float> rowSpan = scratch.Slice(packedSpan.Length, g.RowSize);
+        Span<float> padSpan = scratch.Slice(packedSpan.Length + rowSpan.Length, g.PaddedInputSize);
+
+        // xpad: the image framed by zeros (exact copies, so the frame stays zero).
+        padSpan.Clear();
+        for (int c = 0; c < cg; c++)
         {
-            ReadOnlySpan<float> xc = x.Slice(c * h * wd, h * wd);
-            for (int ky = 0; ky < w.KernelH; ky++)
+            for (int iy = 0; iy < h; iy++)
             {
-                for (int kx = 0; kx < w.KernelW; kx++, row++)
+                x.Slice((c * h + iy) * wd, wd).CopyTo(padSpan.Slice((c * hp + iy + w.PadTop) * wp + w.PadLeft, wd));
+            }
+        }
+
+        fixed (float* packed = packedSpan)
+        fixed (float* row = rowSpan)
+        fixed (float* xpad = padSpan)
+        {
+            int p = 0;
+            for (int c = 0; c < cg; c++)
+            {
+                for (int ky = 0; ky < w.KernelH; ky++)
                 {
-                    Span<float> dst = col.Slice(row * plane, plane);
-                    int offX = kx * w.DilationW - w.PadLeft;
-                    var (lo, hi) = ValidRange(offX, w.StrideW, wd, ow);
-                    for (int oy = 0; oy < oh; oy++)
+                    for (int kx = 0; kx < w.KernelW; kx++, p++)
                     {
-                        Span<float> d = dst.Slice(oy * ow, ow);
-                        int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
-                        if ((uint)iy >= (uint)h || lo >= hi)
+                        float* src = xpad + (nint)(c * hp + ky * w.DilationH) * wp + kx * w.DilationW;
+                        if (sw == 1)
                         {
-                            d.Clear();
-                            continue;
-                        }
-                        d[..lo].Clear();
-                        d[hi..].Clear();
-                        ReadOnlySpan<float> src = xc.Slice(iy * wd, wd);
-                        if (w.StrideW == 1)
-                        {
-                            src.Slice(lo + offX, hi - lo).CopyTo(d[lo..hi]);
+                            // Output rows in order: each vector copy may overshoot into the next row's place, which is written next.
+                            for (int oy = 0; oy < oh; oy++) CopyOvershooting(src + (nint)oy * sh * wp, row + oy * ow, ow);
                         }
                         else
                         {
-                            for (int ox = lo; ox < hi; ox++) d[ox] = src[ox * w.StrideW + offX];
+                            for (int oy = 0; oy < oh; oy++)
+                            {
+                                float* s = src + (nint)oy * sh * wp;
+                                float* d = row + oy * ow;
+                                for (int ox = 0; ox < ow; ox++) d[ox] = s[ox * sw];
+                            }
+                        }
+                        // Row p lives in K block pc: panel j of that block starts at pc·nPadded + j·kc·nr, row p − pc within it.
+                        int pc = p - p % Gemm.KC, kc = Math.Min(Gemm.KC, k - pc);
+                        float* dst = packed + (nint)pc * nPadded + (p - pc) * nr;
+                        int j0 = 0;
+                        for (; j0 + nr <= plane; j0 += nr, dst += kc * nr) CopyOvershooting(row + j0, dst, nr);
+                        if (j0 < plane)
+                        {
+                            int width = plane - j0;
+                            for (int j = 0; j < width; j++) dst[j] = row[j0 + j];
+                            for (int j = width; j < nr; j++) dst[j] = 0f;
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> floats in whole vectors: may read and write up to <see cref="Slack"/> − 1
+    /// floats past the end, so both buffers need that room and a later write must fix the destination's overshoot.
+    /// When length is a multiple of the vector width nothing runs over.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyOvershooting(float* src, float* dst, int length)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i < length; i += Vector512<float>.Count) Vector512.Load(src + i).Store(dst + i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i < length; i += Vector256<float>.Count) Vector256.Load(src + i).Store(dst + i);
+        }
+        else
+        {
+            for (; i < length; i++) dst[i] = src[i];
         }
     }
 
@@ -197,7 +261,7 @@ public static class Conv2d
     }
 
     /// <summary>
-    /// Direct convolution when each output channel reads one input channel (groups = C): for each kernel tap, the
+    /// Direct convolution when each output channel reads one input channel (groups = C > 1): for each kernel tap, the
     /// output plane accumulates weight × the shifted input, row by row over the valid columns (vectorized by
     /// <see cref="TensorPrimitives"/> when the stride is 1).
     /// </summary>

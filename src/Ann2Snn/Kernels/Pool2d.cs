@@ -11,7 +11,7 @@ namespace Ann2Snn.Kernels;
 [SkipLocalsInit]
 public static class Pool2d
 {
-    /// <summary>Max over each window; padding counts as −∞ (a window with no tap inside the image yields −∞).</summary>
+    /// <summary>Max over each window (NaN propagates); padding counts as −∞ (a window with no tap inside the image yields −∞).</summary>
     public static void Max(ReadOnlySpan<float> input, int channels, int height, int width, Window2d window, Span<float> output) =>
         Pool(input, channels, height, width, window, output, max: true, countIncludePad: false);
 
@@ -47,38 +47,77 @@ public static class Pool2d
         // Per output row/column: first valid tap, number of valid taps, and the tap count inside the padded extent.
         Span<int> rows = oh <= 512 ? stackalloc int[3 * oh] : new int[3 * oh];
         Span<int> cols = ow <= 512 ? stackalloc int[3 * ow] : new int[3 * ow];
-        Span<int> rowFirst = rows[..oh], rowCount = rows.Slice(oh, oh), rowPadded = rows[(2 * oh)..];
-        Span<int> colFirst = cols[..ow], colCount = cols.Slice(ow, ow), colPadded = cols[(2 * ow)..];
-        Taps(oh, height, w.KernelH, w.StrideH, w.PadTop, w.PadBottom, w.DilationH, rowFirst, rowCount, rowPadded);
-        Taps(ow, width, w.KernelW, w.StrideW, w.PadLeft, w.PadRight, w.DilationW, colFirst, colCount, colPadded);
-        int dh = w.DilationH, dw = w.DilationW;
-        for (int c = 0; c < channels; c++)
+        Taps(oh, height, w.KernelH, w.StrideH, w.PadTop, w.PadBottom, w.DilationH, rows[..oh], rows.Slice(oh, oh), rows[(2 * oh)..]);
+        Taps(ow, width, w.KernelW, w.StrideW, w.PadLeft, w.PadRight, w.DilationW, cols[..ow], cols.Slice(ow, ow), cols[(2 * ow)..]);
+        unsafe
         {
-            ReadOnlySpan<float> x = input.Slice(c * inPlane, inPlane);
-            Span<float> y = output.Slice(c * outPlane, outPlane);
-            for (int oy = 0; oy < oh; oy++)
+            fixed (float* px = input)
+            fixed (float* py = output)
+            fixed (int* pr = rows)
+            fixed (int* pc = cols)
             {
-                int y0 = rowFirst[oy], ny = rowCount[oy];
-                for (int ox = 0; ox < ow; ox++)
+                var taps = new TapTable(pr, pr + oh, pr + 2 * oh, pc, pc + ow, pc + 2 * ow, w.DilationH, w.DilationW);
+                for (int c = 0; c < channels; c++)
                 {
-                    int x0 = colFirst[ox], nx = colCount[ox];
-                    float acc = max ? float.NegativeInfinity : 0f;
-                    for (int i = 0; i < ny; i++)
-                    {
-                        ReadOnlySpan<float> r = x.Slice((y0 + i * dh) * width, width);
-                        for (int j = 0; j < nx; j++)
-                        {
-                            float v = r[x0 + j * dw];
-                            acc = max ? (v > acc || float.IsNaN(v) ? v : acc) : acc + v;
-                        }
-                    }
-                    if (!max)
-                    {
-                        int divisor = countIncludePad ? rowPadded[oy] * colPadded[ox] : ny * nx;
-                        acc = divisor > 0 && ny * nx > 0 ? acc / divisor : 0f;
-                    }
-                    y[oy * ow + ox] = acc;
+                    float* x = px + (nint)c * inPlane;
+                    float* y = py + (nint)c * outPlane;
+                    if (max) MaxPlane(x, width, y, oh, ow, taps);
+                    else AveragePlane(x, width, y, oh, ow, taps, countIncludePad);
                 }
+            }
+        }
+    }
+
+    /// <summary>Per-axis tap ranges (see <see cref="Taps"/>) as pointers into pinned tables.</summary>
+    private readonly unsafe struct TapTable(int* rowFirst, int* rowCount, int* rowPadded, int* colFirst, int* colCount, int* colPadded, int dilationH, int dilationW)
+    {
+        public readonly int* RowFirst = rowFirst, RowCount = rowCount, RowPadded = rowPadded;
+        public readonly int* ColFirst = colFirst, ColCount = colCount, ColPadded = colPadded;
+        public readonly int DilationH = dilationH, DilationW = dilationW;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MaxPlane(float* x, int width, float* y, int oh, int ow, TapTable t)
+    {
+        int dh = t.DilationH, dw = t.DilationW;
+        for (int oy = 0; oy < oh; oy++)
+        {
+            float* rows = x + (nint)t.RowFirst[oy] * width;
+            int ny = t.RowCount[oy];
+            for (int ox = 0; ox < ow; ox++)
+            {
+                float* r = rows + t.ColFirst[ox];
+                int nx = t.ColCount[ox];
+                float acc = float.NegativeInfinity;
+                for (int i = 0; i < ny; i++, r += dh * width)
+                {
+                    for (int j = 0; j < nx; j++) acc = MathF.Max(acc, r[j * dw]);
+                }
+                *y++ = acc;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AveragePlane(float* x, int width, float* y, int oh, int ow, TapTable t, bool countIncludePad)
+    {
+        int dh = t.DilationH, dw = t.DilationW;
+        for (int oy = 0; oy < oh; oy++)
+        {
+            float* rows = x + (nint)t.RowFirst[oy] * width;
+            int ny = t.RowCount[oy];
+            for (int ox = 0; ox < ow; ox++)
+            {
+                float* r = rows + t.ColFirst[ox];
+                int nx = t.ColCount[ox];
+                float acc = 0f;
+                for (int i = 0; i < ny; i++, r += dh * width)
+                {
+                    for (int j = 0; j < nx; j++) acc += r[j * dw];
+                }
+                int inside = ny * nx;
+                int divisor = countIncludePad ? t.RowPadded[oy] * t.ColPadded[ox] : inside;
+                *y++ = inside > 0 ? acc / divisor : 0f;
             }
         }
     }
