@@ -47,20 +47,17 @@ internal abstract class Layer
 /// <summary>Convolution: im2col + GEMM per image (direct for depthwise).</summary>
 internal sealed class ConvLayer : Layer
 {
-    private readonly Conv2dGeometry _geometry;
-    private readonly float[] _weight;
-    private readonly float[] _bias;
+    private readonly Conv2dWeights _weights;
 
     public ConvLayer(Conv2dNode node, int[] inputs) : base(node, inputs)
     {
         Shape x = node.Inputs[0].OutputShape;
-        _geometry = new Conv2dGeometry(x.Channels, x.Height, x.Width, node.OutChannels, node.Window, node.Groups);
-        _weight = node.Weight.Data;
-        _bias = node.Bias ?? [];
+        var geometry = new Conv2dGeometry(x.Channels, x.Height, x.Width, node.OutChannels, node.Window, node.Groups);
+        _weights = new Conv2dWeights(geometry, node.Weight.Data, node.Bias);
     }
 
     public override void Run(Memory<float>[] data, Span<float> y, int count) =>
-        Conv2d.ForwardBatch(_geometry, X(data), _weight, _bias, y, count);
+        Conv2d.ForwardBatch(_weights, X(data), y, count);
 }
 
 /// <summary>Dense layer: Y[count × Out] = X[count × In] · Wᵀ + b, one GEMM per chunk with W packed once.</summary>

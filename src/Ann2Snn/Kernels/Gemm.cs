@@ -82,7 +82,7 @@ public static class Gemm
         ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false) =>
         Multiply(Best, m, n, k, a, lda, transposeA, b, ldb, transposeB, c, ldc, bias, biasKind, accumulate);
 
-    /// <summary>As the other overload, with B packed once ahead of time (constant weights).</summary>
+    /// <summary>As the first overload, with B packed once ahead of time (constant weights: the dense layer).</summary>
     public static void Multiply(
         int m,
         ReadOnlySpan<float> a, int lda, bool transposeA,
@@ -91,38 +91,18 @@ public static class Gemm
         ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false)
     {
         ArgumentNullException.ThrowIfNull(b);
-        MultiplyPacked(b.Kernel, m, b.N, b.K, a, lda, transposeA, b.Data, c, ldc, bias, biasKind, accumulate);
+        Core(b.Kernel, m, b.N, b.K, a, lda, transposeA, default, default, 0, false, b.Data, c, ldc, bias, biasKind, accumulate);
     }
 
-    /// <summary>Floats of op(B)[k×n] in the packed layout of a variant (see <see cref="GemmPackedB"/>).</summary>
-    internal static int PackedSize(GemmKernel kernel, int k, int n) => k * RoundUp(n, NR(kernel));
-
-    /// <summary>
-    /// The product with op(B)[k×n] already in the packed layout of <paramref name="kernel"/>: K blocks of
-    /// <see cref="KC"/> rows, block pc at pc·nPadded, each a run of NR-column panels kc·NR apart (zero-padded columns).
-    /// </summary>
-    internal static void MultiplyPacked(
-        GemmKernel kernel, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, bool transposeA,
-        ReadOnlySpan<float> packedB,
+    /// <summary>As the first overload, with A packed once ahead of time (constant weights: the convolution).</summary>
+    public static void Multiply(
+        GemmPackedA a, int n,
+        ReadOnlySpan<float> b, int ldb, bool transposeB,
         Span<float> c, int ldc,
-        ReadOnlySpan<float> bias, GemmBias biasKind, bool accumulate)
+        ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false)
     {
-        CheckArguments(m, n, k, a, lda, transposeA, c, ldc, bias, biasKind);
-        if (packedB.Length < PackedSize(kernel, k, n))
-        {
-            throw new ArgumentException($"GEMM packed B: {k}×{n} needs {PackedSize(kernel, k, n)} elements, span has {packedB.Length}");
-        }
-        unsafe
-        {
-            fixed (float* pa = a)
-            fixed (float* pp = packedB)
-            fixed (float* pc = c)
-            fixed (float* pbias = bias)
-            {
-                Run(kernel, m, n, k, pa, lda, transposeA, null, 0, false, pp, pc, ldc, pbias, biasKind, accumulate);
-            }
-        }
+        ArgumentNullException.ThrowIfNull(a);
+        Core(a.Kernel, a.M, n, a.K, default, 0, false, a.Data, b, ldb, transposeB, default, c, ldc, bias, biasKind, accumulate);
     }
 
     internal static void Multiply(
@@ -131,30 +111,59 @@ public static class Gemm
         ReadOnlySpan<float> a, int lda, bool transposeA,
         ReadOnlySpan<float> b, int ldb, bool transposeB,
         Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, GemmBias biasKind, bool accumulate) =>
+        Core(kernel, m, n, k, a, lda, transposeA, default, b, ldb, transposeB, default, c, ldc, bias, biasKind, accumulate);
+
+    /// <summary>Floats of op(A)[m×k] in the packed layout of a variant (see <see cref="GemmPackedA"/>).</summary>
+    internal static int PackedSizeA(GemmKernel kernel, int m, int k) => k * RoundUp(m, MR(kernel));
+
+    /// <summary>Floats of op(B)[k×n] in the packed layout of a variant (see <see cref="GemmPackedB"/>).</summary>
+    internal static int PackedSizeB(GemmKernel kernel, int k, int n) => k * RoundUp(n, NR(kernel));
+
+    /// <summary>
+    /// The product, where either operand may come already packed for <paramref name="kernel"/> (a non-empty
+    /// <paramref name="packedA"/> or <paramref name="packedB"/> replaces the raw operand, which is then ignored).
+    /// </summary>
+    internal static void Core(
+        GemmKernel kernel, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, bool transposeA, ReadOnlySpan<float> packedA,
+        ReadOnlySpan<float> b, int ldb, bool transposeB, ReadOnlySpan<float> packedB,
+        Span<float> c, int ldc,
         ReadOnlySpan<float> bias, GemmBias biasKind, bool accumulate)
     {
-        CheckArguments(m, n, k, a, lda, transposeA, c, ldc, bias, biasKind);
-        CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
+        CheckArguments(m, n, k, c, ldc, bias, biasKind);
+        bool haveA = !packedA.IsEmpty, haveB = !packedB.IsEmpty;
+        if (haveA) CheckPacked("A", packedA, PackedSizeA(kernel, m, k));
+        else CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
+        if (haveB) CheckPacked("B", packedB, PackedSizeB(kernel, k, n));
+        else CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
         unsafe
         {
             fixed (float* pa = a)
+            fixed (float* ppa = packedA)
             fixed (float* pb = b)
+            fixed (float* ppb = packedB)
             fixed (float* pc = c)
             fixed (float* pbias = bias)
             {
-                Run(kernel, m, n, k, pa, lda, transposeA, pb, ldb, transposeB, null, pc, ldc, pbias, biasKind, accumulate);
+                Run(kernel, m, n, k, pa, lda, transposeA, haveA ? ppa : null, pb, ldb, transposeB, haveB ? ppb : null, pc, ldc, pbias, biasKind, accumulate);
             }
         }
     }
 
-    private static void CheckArguments(
-        int m, int n, int k, ReadOnlySpan<float> a, int lda, bool transposeA, Span<float> c, int ldc,
-        ReadOnlySpan<float> bias, GemmBias biasKind)
+    private static void CheckPacked(string name, ReadOnlySpan<float> packed, int need)
+    {
+        if (packed.Length < need)
+        {
+            throw new ArgumentException($"GEMM packed operand {name}: needs {need} elements, span has {packed.Length}");
+        }
+    }
+
+    private static void CheckArguments(int m, int n, int k, Span<float> c, int ldc, ReadOnlySpan<float> bias, GemmBias biasKind)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
         CheckOperand("C", c, ldc, m, n);
         int need = biasKind switch
         {
@@ -184,12 +193,15 @@ public static class Gemm
         }
     }
 
-    /// <summary>The blocked driver. Exactly one of <paramref name="b"/> (packed here) and <paramref name="packedB"/> is set.</summary>
+    /// <summary>
+    /// The blocked driver. An operand comes either raw (<paramref name="a"/>, <paramref name="b"/>: packed here block by
+    /// block) or whole-matrix packed (<paramref name="packedA"/>, <paramref name="packedB"/> non-null).
+    /// </summary>
     /// <remarks>Hot methods here skip tiered compilation: tier-0 code keeps vectors in memory and is ~10× slower.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run(
         GemmKernel kernel, int m, int n, int k,
-        float* a, int lda, bool transA,
+        float* a, int lda, bool transA, float* packedA,
         float* b, int ldb, bool transB, float* packedB,
         float* c, int ldc, float* bias, GemmBias biasKind, bool accumulate)
     {
@@ -201,8 +213,8 @@ public static class Gemm
         }
 
         int mr = MR(kernel), nr = NR(kernel);
-        int nPadded = RoundUp(n, nr);
-        float[]? aRent = ArrayPool<float>.Shared.Rent(MC * KC);
+        int mPadded = RoundUp(m, mr), nPadded = RoundUp(n, nr);
+        float[]? aRent = packedA == null ? ArrayPool<float>.Shared.Rent(MC * KC) : null;
         float[]? bRent = packedB == null ? ArrayPool<float>.Shared.Rent(KC * Math.Min(NC, nPadded)) : null;
         // Edge tiles are computed into this MR×NR scratch tile; edge biases are zero-padded copies.
         float* tile = stackalloc float[MaxMR * MaxNR];
@@ -210,7 +222,7 @@ public static class Gemm
         float* colBiasPad = stackalloc float[MaxNR];
         try
         {
-            fixed (float* aPack = aRent)
+            fixed (float* aPackRent = aRent)
             fixed (float* bPackRent = bRent)
             {
                 for (int jc = 0; jc < n; jc += NC)
@@ -235,7 +247,17 @@ public static class Gemm
                         for (int ic = 0; ic < m; ic += MC)
                         {
                             int mc = Math.Min(MC, m - ic);
-                            PackA(a, lda, transA, ic, mc, pc, kc, aPack, mr);
+                            float* aPack;
+                            if (packedA != null)
+                            {
+                                // Whole-matrix packing: K block pc starts at pc·mPadded; its panels are kc·mr apart.
+                                aPack = packedA + (nint)pc * mPadded + (nint)ic * kc;
+                            }
+                            else
+                            {
+                                aPack = aPackRent;
+                                PackA(a, lda, transA, ic, mc, pc, kc, aPack, mr);
+                            }
                             for (int jr = 0; jr < nc; jr += nr)
                             {
                                 int nrEff = Math.Min(nr, nc - jr);
@@ -280,7 +302,7 @@ public static class Gemm
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(aRent);
+            if (aRent != null) ArrayPool<float>.Shared.Return(aRent);
             if (bRent != null) ArrayPool<float>.Shared.Return(bRent);
         }
     }
@@ -318,7 +340,7 @@ public static class Gemm
     /// holds, for each p, the mr values A(i0+r·mr+0..mr−1, p0+p) contiguously; rows past mc are zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void PackA(float* a, int lda, bool transA, int i0, int mc, int p0, int kc, float* dest, int mr)
+    internal static unsafe void PackA(float* a, int lda, bool transA, int i0, int mc, int p0, int kc, float* dest, int mr)
     {
         for (int ir = 0; ir < mc; ir += mr)
         {
@@ -574,27 +596,64 @@ public static class Gemm
 }
 
 /// <summary>
-/// The B operand of <see cref="Gemm"/> packed once (constant weights reused across calls), in the panel layout of
-/// the micro-kernel this machine uses: K blocks of <see cref="Gemm.KC"/> rows, each a run of NR-column panels.
+/// A constant operand of <see cref="Gemm"/> packed once for repeated products, in the panel layout of the
+/// micro-kernel this machine uses: K blocks of <see cref="Gemm.KC"/>, each a run of zero-padded MR-row (A) or
+/// NR-column (B) panels.
 /// </summary>
-public sealed class GemmPackedB
+public abstract class GemmPackedOperand
 {
-    private GemmPackedB(int k, int n, float[] data, GemmKernel kernel)
+    private protected GemmPackedOperand(int k, float[] data, GemmKernel kernel)
     {
         K = k;
-        N = n;
         Data = data;
         Kernel = kernel;
     }
 
-    /// <summary>Rows of op(B): the shared dimension of the product.</summary>
+    /// <summary>The shared dimension of the product.</summary>
     public int K { get; }
-
-    /// <summary>Columns of op(B): the columns of C.</summary>
-    public int N { get; }
 
     internal float[] Data { get; }
     internal GemmKernel Kernel { get; }
+}
+
+/// <summary>op(A)[m×k] packed once (convolution weights reused for every image).</summary>
+public sealed class GemmPackedA : GemmPackedOperand
+{
+    private GemmPackedA(int m, int k, float[] data, GemmKernel kernel) : base(k, data, kernel) => M = m;
+
+    /// <summary>Rows of op(A): the rows of C.</summary>
+    public int M { get; }
+
+    /// <summary>Packs op(A)[m×k]: A is stored k×m when <paramref name="transposeA"/> (a[p·lda + i]), else m×k (a[i·lda + p]).</summary>
+    public static GemmPackedA Pack(int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA) =>
+        Pack(Gemm.Best, m, k, a, lda, transposeA);
+
+    internal static unsafe GemmPackedA Pack(GemmKernel kernel, int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        Gemm.CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
+        int mPadded = Gemm.RoundUp(m, Gemm.MR(kernel));
+        var data = new float[Gemm.PackedSizeA(kernel, m, k)];
+        fixed (float* pa = a)
+        fixed (float* pd = data)
+        {
+            for (int pc = 0; pc < k; pc += Gemm.KC)
+            {
+                Gemm.PackA(pa, lda, transposeA, 0, m, pc, Math.Min(Gemm.KC, k - pc), pd + (nint)pc * mPadded, Gemm.MR(kernel));
+            }
+        }
+        return new GemmPackedA(m, k, data, kernel);
+    }
+}
+
+/// <summary>op(B)[k×n] packed once (dense-layer weights reused for every chunk).</summary>
+public sealed class GemmPackedB : GemmPackedOperand
+{
+    private GemmPackedB(int k, int n, float[] data, GemmKernel kernel) : base(k, data, kernel) => N = n;
+
+    /// <summary>Columns of op(B): the columns of C.</summary>
+    public int N { get; }
 
     /// <summary>Packs op(B)[k×n]: B is stored n×k when <paramref name="transposeB"/> (b[j·ldb + p]), else k×n (b[p·ldb + j]).</summary>
     public static GemmPackedB Pack(int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB) =>
@@ -605,16 +664,14 @@ public sealed class GemmPackedB
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         Gemm.CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
-        int nr = Gemm.NR(kernel);
-        int nPadded = Gemm.RoundUp(n, nr);
-        var data = new float[(long)k * nPadded];
+        int nPadded = Gemm.RoundUp(n, Gemm.NR(kernel));
+        var data = new float[Gemm.PackedSizeB(kernel, k, n)];
         fixed (float* pb = b)
         fixed (float* pd = data)
         {
             for (int pc = 0; pc < k; pc += Gemm.KC)
             {
-                int kc = Math.Min(Gemm.KC, k - pc);
-                Gemm.PackB(pb, ldb, transposeB, pc, kc, 0, n, pd + (nint)pc * nPadded, nr);
+                Gemm.PackB(pb, ldb, transposeB, pc, Math.Min(Gemm.KC, k - pc), 0, n, pd + (nint)pc * nPadded, Gemm.NR(kernel));
             }
         }
         return new GemmPackedB(k, n, data, kernel);
