@@ -23,21 +23,30 @@ public sealed record AnnExecutorOptions
 /// <see cref="ForwardAll"/> may be called from several threads at once.
 /// </summary>
 /// <remarks>
-/// The batch is cut into chunks; chunks run in parallel, each through the whole graph. Every sample's arithmetic
-/// is the same whatever chunk it lands in, so results are bit-identical for any degree of parallelism.
+/// The batch is cut into chunks; chunks run in parallel, each through the whole graph. Within a chunk the graph runs
+/// in stages: a dense layer is one stage (one GEMM over the chunk); each run of other layers between dense layers is
+/// a per-sample stage, executed one sample at a time through all its layers so a sample's feature maps stay in
+/// cache. An intermediate read only inside its own per-sample stage lives in a one-sample buffer. Every sample's
+/// arithmetic is the same whatever chunk it lands in and however the stages run, so results are bit-identical for
+/// any degree of parallelism or chunk size, and between <see cref="Forward"/> and <see cref="ForwardAll"/>.
 /// </remarks>
 public sealed class AnnExecutor
 {
     /// <summary>Largest automatic chunk: big enough for an efficient dense GEMM, small enough to stay in cache.</summary>
     private const int MaxAutoChunk = 16;
 
-    private readonly Layer?[] _layers;   // per node index; null for the input and for aliases (Reshape, Identity)
-    private readonly int[] _storage;     // per node index: the node whose buffer holds its data (itself unless an alias)
-    private readonly int[] _reads;       // per storage node: how many computing layers read it
-    private readonly int[] _sizes;       // per node index: per-sample element count
+    private readonly Layer?[] _layers;    // per node index; null for the input and for aliases (Reshape, Identity)
+    private readonly int[] _storage;      // per node index: the node whose buffer holds its data (itself unless an alias)
+    private readonly int[] _sizes;        // per node index: per-sample element count
+    private readonly Stage[] _stages;
+    private readonly int[] _lastStage;    // per storage node: the last stage that reads it (−1: none)
+    private readonly bool[] _perSample;   // per storage node: read only inside its own per-sample stage (Forward keeps one sample)
     private readonly int _outputIndex;
     private readonly int _workers;
     private readonly int _chunk;
+
+    /// <summary>A run of computing nodes executed together: per sample, or once over the whole chunk.</summary>
+    private sealed record Stage(int[] Nodes, bool PerSample);
 
     public AnnExecutor(ModelGraph graph, AnnExecutorOptions? options = null)
     {
@@ -59,23 +68,38 @@ public sealed class AnnExecutor
         int count = graph.Nodes.Count;
         _layers = new Layer?[count];
         _storage = new int[count];
-        _reads = new int[count];
         _sizes = new int[count];
+        _lastStage = new int[count];
+        _perSample = new bool[count];
+        var stageOf = new int[count];
+        var stages = new List<(List<int> Nodes, bool PerSample)>();
         for (int i = 0; i < count; i++)
         {
             Node node = graph.Nodes[i];
-            int[] inputs = node.Inputs.Select(graph.IndexOf).ToArray();
             _sizes[i] = node.OutputShape.Size;
+            _lastStage[i] = -1;
             if (node is InputNode or ReshapeNode or IdentityNode)
             {
-                _storage[i] = i == 0 ? 0 : _storage[inputs[0]];
+                _storage[i] = i == 0 ? 0 : _storage[graph.IndexOf(node.Inputs[0])];
                 continue;
             }
             _storage[i] = i;
+            int[] inputs = node.Inputs.Select(n => _storage[graph.IndexOf(n)]).ToArray();
             _layers[i] = Layer.Create(node, inputs);
-            foreach (int j in inputs) _reads[_storage[j]]++;
+            bool perSample = node is not DenseNode;
+            if (stages.Count == 0 || !perSample || !stages[^1].PerSample) stages.Add(([], perSample));
+            stages[^1].Nodes.Add(i);
+            stageOf[i] = stages.Count - 1;
+            foreach (int j in inputs) _lastStage[j] = Math.Max(_lastStage[j], stages.Count - 1);
         }
+        _stages = stages.Select(s => new Stage([.. s.Nodes], s.PerSample)).ToArray();
         _outputIndex = graph.IndexOf(graph.Output);
+        for (int i = 1; i < count; i++)
+        {
+            // Read only by later nodes of its own per-sample stage (and not the graph output, which the caller keeps).
+            _perSample[i] = _layers[i] is not null && _stages[stageOf[i]].PerSample
+                && _lastStage[i] == stageOf[i] && i != _storage[_outputIndex];
+        }
     }
 
     public ModelGraph Graph { get; }
@@ -92,7 +116,8 @@ public sealed class AnnExecutor
     {
         CheckInput(input, batch);
         var output = new float[batch * OutputSize];
-        float[] x = Copy(input);
+        float[] x = ArrayPool<float>.Shared.Rent(Math.Max(1, input.Length));
+        input.CopyTo(x);
         try
         {
             Run(batch, (start, count) => RunChunk(x, start, count, output, null));
@@ -128,17 +153,10 @@ public sealed class AnnExecutor
                 $"graph '{Graph.Name}': input has {input.Length} values, expected batch {batch} × {InputSize} ({Graph.Input.Name} {Graph.Input.OutputShape}) = {expected}",
                 nameof(input));
         }
-        if ((long)batch * Graph.Nodes.Max(n => n.OutputShape.Size) > Array.MaxLength)
+        if ((long)batch * _sizes.Max() > Array.MaxLength)
         {
             throw new ArgumentException($"graph '{Graph.Name}': a batch of {batch} is too large for one call; split it", nameof(batch));
         }
-    }
-
-    private static float[] Copy(ReadOnlySpan<float> input)
-    {
-        float[] x = ArrayPool<float>.Shared.Rent(Math.Max(1, input.Length));
-        input.CopyTo(x);
-        return x;
     }
 
     /// <summary>Cuts [0, batch) into chunks and runs them, in parallel when more than one worker and chunk.</summary>
@@ -158,57 +176,63 @@ public sealed class AnnExecutor
 
     /// <summary>
     /// Runs samples [start, start+count) through the graph. With <paramref name="all"/> every node writes into its
-    /// slice of a full-batch array; otherwise intermediates are rented and returned once their last reader ran, and
-    /// the output node writes straight into <paramref name="output"/>.
+    /// slice of a full-batch array. Otherwise the output node writes straight into <paramref name="output"/>, other
+    /// chunk buffers are rented and returned after the last stage that reads them, and per-sample intermediates use
+    /// one-sample buffers rented for their stage.
     /// </summary>
     private void RunChunk(float[] input, int start, int count, float[] output, float[][]? all)
     {
         int nodes = _layers.Length;
-        var data = new Memory<float>[nodes];
-        float[]?[] rented = all is null ? new float[]?[nodes] : [];
-        int[] remaining = all is null ? (int[])_reads.Clone() : [];
-        data[0] = input.AsMemory(start * _sizes[0], count * _sizes[0]);
-        bool outputComputed = _storage[_outputIndex] == _outputIndex && _outputIndex != 0;
+        var chunkData = new Memory<float>[nodes];  // per storage node: its count samples (unless per-sample)
+        var view = new Memory<float>[nodes];       // per storage node: what the running layer reads
+        var rented = new float[]?[nodes];
+        chunkData[0] = input.AsMemory(start * _sizes[0], count * _sizes[0]);
         try
         {
-            for (int i = 1; i < nodes; i++)
+            for (int s = 0; s < _stages.Length; s++)
             {
-                int size = count * _sizes[i];
-                Layer? layer = _layers[i];
-                if (layer is null)
+                Stage stage = _stages[s];
+                foreach (int i in stage.Nodes)
                 {
-                    data[i] = data[_storage[i]];
-                    continue;
+                    int size = _sizes[i];
+                    if (all is not null) chunkData[i] = all[i].AsMemory(start * size, count * size);
+                    else if (i == _storage[_outputIndex]) chunkData[i] = output.AsMemory(start * size, count * size);
+                    else
+                    {
+                        int length = _perSample[i] ? size : count * size;
+                        rented[i] = ArrayPool<float>.Shared.Rent(length);
+                        chunkData[i] = rented[i].AsMemory(0, length);
+                    }
                 }
-                if (all is not null)
+                if (stage.PerSample)
                 {
-                    data[i] = all[i].AsMemory(start * _sizes[i], size);
-                }
-                else if (i == _outputIndex)
-                {
-                    data[i] = output.AsMemory(start * _sizes[i], size);
+                    for (int t = 0; t < count; t++)
+                    {
+                        foreach (int i in stage.Nodes)
+                        {
+                            Layer layer = _layers[i]!;
+                            foreach (int j in layer.Inputs) view[j] = SampleOf(j, t, chunkData, all is null);
+                            layer.Run(view, SampleOf(i, t, chunkData, all is null).Span, 1);
+                        }
+                    }
                 }
                 else
                 {
-                    rented[i] = ArrayPool<float>.Shared.Rent(size);
-                    data[i] = rented[i].AsMemory(0, size);
-                }
-                layer.Run(data, data[i].Span, count);
-                if (all is not null) continue;
-                foreach (int j in layer.Inputs)
-                {
-                    int s = _storage[j];
-                    if (--remaining[s] == 0 && rented[s] is { } buffer && s != _storage[_outputIndex])
+                    foreach (int i in stage.Nodes)
                     {
-                        ArrayPool<float>.Shared.Return(buffer);
-                        rented[s] = null;
+                        Layer layer = _layers[i]!;
+                        foreach (int j in layer.Inputs) view[j] = chunkData[j];
+                        layer.Run(view, chunkData[i].Span, count);
                     }
                 }
+                if (all is null) Release(s, rented);
             }
-            if (all is null && !outputComputed)
+            if (all is null && _storage[_outputIndex] == 0)
             {
-                // The output is the input or an alias of an intermediate: copy it out.
-                data[_outputIndex].Span.CopyTo(output.AsSpan(start * _sizes[_outputIndex], count * _sizes[_outputIndex]));
+                // The output is the input itself (or a reshape of it): copy it out. A computed output (or its
+                // storage, when the output is a reshape) was written straight into the output array.
+                int size = _sizes[0];
+                chunkData[0].Span.CopyTo(output.AsSpan(start * size, count * size));
             }
         }
         finally
@@ -216,6 +240,23 @@ public sealed class AnnExecutor
             foreach (float[]? buffer in rented)
             {
                 if (buffer is not null) ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Sample t of a storage node: its one-sample buffer, or its slice of the chunk data.</summary>
+    private Memory<float> SampleOf(int node, int t, Memory<float>[] chunkData, bool frugal) =>
+        frugal && _perSample[node] ? chunkData[node] : chunkData[node].Slice(t * _sizes[node], _sizes[node]);
+
+    /// <summary>After stage s: returns the buffers no later stage reads (the graph output's storage stays).</summary>
+    private void Release(int s, float[]?[] rented)
+    {
+        for (int i = 0; i < rented.Length; i++)
+        {
+            if (rented[i] is { } buffer && _lastStage[i] <= s && i != _storage[_outputIndex])
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+                rented[i] = null;
             }
         }
     }

@@ -44,23 +44,32 @@ internal abstract class Layer
     };
 }
 
+/// <summary>A layer computed one sample at a time from a single input.</summary>
+internal abstract class SampleLayer(Node node, int[] inputs) : Layer(node, inputs)
+{
+    public sealed override void Run(Memory<float>[] data, Span<float> y, int count)
+    {
+        ReadOnlySpan<float> x = X(data);
+        for (int i = 0; i < count; i++) RunSample(x.Slice(i * InSize, InSize), y.Slice(i * OutSize, OutSize));
+    }
+
+    protected abstract void RunSample(ReadOnlySpan<float> x, Span<float> y);
+}
+
 /// <summary>Convolution: im2col + GEMM per image (direct for depthwise).</summary>
 internal sealed class ConvLayer : Layer
 {
-    private readonly Conv2dGeometry _geometry;
-    private readonly float[] _weight;
-    private readonly float[] _bias;
+    private readonly Conv2dWeights _weights;
 
     public ConvLayer(Conv2dNode node, int[] inputs) : base(node, inputs)
     {
         Shape x = node.Inputs[0].OutputShape;
-        _geometry = new Conv2dGeometry(x.Channels, x.Height, x.Width, node.OutChannels, node.Window, node.Groups);
-        _weight = node.Weight.Data;
-        _bias = node.Bias ?? [];
+        var geometry = new Conv2dGeometry(x.Channels, x.Height, x.Width, node.OutChannels, node.Window, node.Groups);
+        _weights = new Conv2dWeights(geometry, node.Weight.Data, node.Bias);
     }
 
     public override void Run(Memory<float>[] data, Span<float> y, int count) =>
-        Conv2d.ForwardBatch(_geometry, X(data), _weight, _bias, y, count);
+        Conv2d.ForwardBatch(_weights, X(data), y, count);
 }
 
 /// <summary>Dense layer: Y[count × Out] = X[count × In] · Wᵀ + b, one GEMM per chunk with W packed once.</summary>
@@ -79,7 +88,7 @@ internal sealed class DenseLayer : Layer
         Gemm.Multiply(count, X(data), InSize, false, _weight, y, OutSize, _bias, _bias.Length > 0 ? GemmBias.PerColumn : GemmBias.None);
 }
 
-internal sealed class BatchNormLayer : Layer
+internal sealed class BatchNormLayer : SampleLayer
 {
     private readonly float[] _multiplier;
     private readonly float[] _offset;
@@ -91,14 +100,7 @@ internal sealed class BatchNormLayer : Layer
         _plane = OutSize / node.OutputShape.Channels;
     }
 
-    public override void Run(Memory<float>[] data, Span<float> y, int count)
-    {
-        ReadOnlySpan<float> x = X(data);
-        for (int i = 0; i < count; i++)
-        {
-            Elementwise.ChannelAffine(x.Slice(i * InSize, InSize), _plane, _multiplier, _offset, y.Slice(i * OutSize, OutSize));
-        }
-    }
+    protected override void RunSample(ReadOnlySpan<float> x, Span<float> y) => Elementwise.ChannelAffine(x, _plane, _multiplier, _offset, y);
 }
 
 internal sealed class ReluLayer(ReluNode node, int[] inputs) : Layer(node, inputs)
@@ -114,23 +116,17 @@ internal sealed class ClipLayer(ClipNode node, int[] inputs) : Layer(node, input
     public override void Run(Memory<float>[] data, Span<float> y, int count) => Elementwise.Clip(X(data), _min, _max, y);
 }
 
-internal sealed class PoolLayer(Pool2dNode node, int[] inputs) : Layer(node, inputs)
+internal sealed class PoolLayer(Pool2dNode node, int[] inputs) : SampleLayer(node, inputs)
 {
     private readonly Shape _in = node.Inputs[0].OutputShape;
     private readonly PoolKind _kind = node.Kind;
     private readonly Window2d _window = node.Window;
     private readonly bool _countIncludePad = node.CountIncludePad;
 
-    public override void Run(Memory<float>[] data, Span<float> y, int count)
+    protected override void RunSample(ReadOnlySpan<float> x, Span<float> y)
     {
-        ReadOnlySpan<float> x = X(data);
-        for (int i = 0; i < count; i++)
-        {
-            ReadOnlySpan<float> xi = x.Slice(i * InSize, InSize);
-            Span<float> yi = y.Slice(i * OutSize, OutSize);
-            if (_kind == PoolKind.Max) Pool2d.Max(xi, _in.Channels, _in.Height, _in.Width, _window, yi);
-            else Pool2d.Average(xi, _in.Channels, _in.Height, _in.Width, _window, _countIncludePad, yi);
-        }
+        if (_kind == PoolKind.Max) Pool2d.Max(x, _in.Channels, _in.Height, _in.Width, _window, y);
+        else Pool2d.Average(x, _in.Channels, _in.Height, _in.Width, _window, _countIncludePad, y);
     }
 }
 
@@ -143,20 +139,13 @@ internal sealed class GlobalAvgPoolLayer(GlobalAvgPoolNode node, int[] inputs) :
         Pool2d.GlobalAverage(X(data), count * _channels, InSize / _channels, y);
 }
 
-internal sealed class ScaleShiftLayer(ScaleShiftNode node, int[] inputs) : Layer(node, inputs)
+internal sealed class ScaleShiftLayer(ScaleShiftNode node, int[] inputs) : SampleLayer(node, inputs)
 {
     private readonly float[] _scale = node.Scale;
     private readonly float[] _shift = node.Shift;
     private readonly int _plane = node.OutputShape.Size / node.OutputShape.Channels;
 
-    public override void Run(Memory<float>[] data, Span<float> y, int count)
-    {
-        ReadOnlySpan<float> x = X(data);
-        for (int i = 0; i < count; i++)
-        {
-            Elementwise.ScaleShift(x.Slice(i * InSize, InSize), _plane, _scale, _shift, y.Slice(i * OutSize, OutSize));
-        }
-    }
+    protected override void RunSample(ReadOnlySpan<float> x, Span<float> y) => Elementwise.ScaleShift(x, _plane, _scale, _shift, y);
 }
 
 internal sealed class AddLayer(AddNode node, int[] inputs) : Layer(node, inputs)
@@ -186,19 +175,13 @@ internal sealed class ConcatLayer(ConcatNode node, int[] inputs) : Layer(node, i
 }
 
 /// <summary>Softmax or log-softmax over each sample's whole vector.</summary>
-internal sealed class SoftmaxLayer(SoftmaxNode node, int[] inputs) : Layer(node, inputs)
+internal sealed class SoftmaxLayer(SoftmaxNode node, int[] inputs) : SampleLayer(node, inputs)
 {
     private readonly bool _log = node.Log;
 
-    public override void Run(Memory<float>[] data, Span<float> y, int count)
+    protected override void RunSample(ReadOnlySpan<float> x, Span<float> y)
     {
-        ReadOnlySpan<float> x = X(data);
-        for (int i = 0; i < count; i++)
-        {
-            ReadOnlySpan<float> xi = x.Slice(i * InSize, InSize);
-            Span<float> yi = y.Slice(i * OutSize, OutSize);
-            if (_log) Elementwise.LogSoftmax(xi, yi);
-            else Elementwise.Softmax(xi, yi);
-        }
+        if (_log) Elementwise.LogSoftmax(x, y);
+        else Elementwise.Softmax(x, y);
     }
 }

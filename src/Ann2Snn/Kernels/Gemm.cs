@@ -35,7 +35,8 @@ internal enum GemmKernel
 /// <see cref="NC"/> and M into blocks of <see cref="MC"/>. Each K×N block of B is copied into panels NR columns wide
 /// (row p of a panel holds NR consecutive columns), each M×K block of A into panels MR rows tall (column p of a panel
 /// holds MR consecutive rows); panels are zero-padded, so the micro-kernel always computes a full MR×NR tile of C
-/// in registers. A B panel (KC×NR floats, 32 KiB for AVX-512) stays in L1 while the A panels of a block stream from L2.
+/// in registers (8×32 with AVX-512, 6×16 with AVX2). A B panel (KC×NR floats, 32 KiB for AVX-512) stays in L1 while
+/// the A panels of a block stream from L2.
 /// Every element of C is accumulated in the same order (bias, then k = 0, 1, …, K−1, one fused multiply-add each)
 /// whatever its position in a tile, the blocking or the kernel variant, so results do not depend on how a caller
 /// splits M or N, and the scalar fallback (which uses <see cref="MathF.FusedMultiplyAdd"/>) agrees bit for bit.
@@ -47,20 +48,23 @@ public static class Gemm
     /// <summary>Depth of a K block: a B panel of KC×NR floats fits L1.</summary>
     internal const int KC = 256;
 
-    /// <summary>Rows of an A block (a multiple of every MR): MC×KC floats fit L2.</summary>
+    /// <summary>Rows of an A block (a multiple of every MR, 6 and 8): MC×KC floats fit L2.</summary>
     internal const int MC = 144;
 
     /// <summary>Columns of a B block (a multiple of every NR).</summary>
     internal const int NC = 2048;
 
-    /// <summary>Rows of a micro-tile, for every variant.</summary>
-    internal const int MR = 6;
+    /// <summary>Largest micro-tile, for scratch sizing.</summary>
+    private const int MaxMR = 8, MaxNR = 32;
 
     /// <summary>The fastest variant this machine runs in hardware.</summary>
     internal static GemmKernel Best { get; } =
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmKernel.Vector512
         : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernel.Vector256
         : GemmKernel.Scalar;
+
+    /// <summary>Rows of a micro-tile for a variant: 8 with 32 vector registers (AVX-512), else 6.</summary>
+    internal static int MR(GemmKernel kernel) => kernel == GemmKernel.Vector512 ? 8 : 6;
 
     /// <summary>Columns of a micro-tile for a variant: two vectors.</summary>
     internal static int NR(GemmKernel kernel) => kernel == GemmKernel.Vector512 ? 32 : 16;
@@ -78,7 +82,7 @@ public static class Gemm
         ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false) =>
         Multiply(Best, m, n, k, a, lda, transposeA, b, ldb, transposeB, c, ldc, bias, biasKind, accumulate);
 
-    /// <summary>As the other overload, with B packed once ahead of time (constant weights).</summary>
+    /// <summary>As the first overload, with B packed once ahead of time (constant weights: the dense layer).</summary>
     public static void Multiply(
         int m,
         ReadOnlySpan<float> a, int lda, bool transposeA,
@@ -87,18 +91,18 @@ public static class Gemm
         ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false)
     {
         ArgumentNullException.ThrowIfNull(b);
-        int n = b.N, k = b.K;
-        CheckArguments(m, n, k, a, lda, transposeA, c, ldc, bias, biasKind);
-        unsafe
-        {
-            fixed (float* pa = a)
-            fixed (float* pp = b.Data)
-            fixed (float* pc = c)
-            fixed (float* pbias = bias)
-            {
-                Run(b.Kernel, m, n, k, pa, lda, transposeA, null, 0, false, pp, pc, ldc, pbias, biasKind, accumulate);
-            }
-        }
+        Core(b.Kernel, m, b.N, b.K, a, lda, transposeA, default, default, 0, false, b.Data, c, ldc, bias, biasKind, accumulate);
+    }
+
+    /// <summary>As the first overload, with A packed once ahead of time (constant weights: the convolution).</summary>
+    public static void Multiply(
+        GemmPackedA a, int n,
+        ReadOnlySpan<float> b, int ldb, bool transposeB,
+        Span<float> c, int ldc,
+        ReadOnlySpan<float> bias = default, GemmBias biasKind = GemmBias.None, bool accumulate = false)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Core(a.Kernel, a.M, n, a.K, default, 0, false, a.Data, b, ldb, transposeB, default, c, ldc, bias, biasKind, accumulate);
     }
 
     internal static void Multiply(
@@ -107,30 +111,59 @@ public static class Gemm
         ReadOnlySpan<float> a, int lda, bool transposeA,
         ReadOnlySpan<float> b, int ldb, bool transposeB,
         Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, GemmBias biasKind, bool accumulate) =>
+        Core(kernel, m, n, k, a, lda, transposeA, default, b, ldb, transposeB, default, c, ldc, bias, biasKind, accumulate);
+
+    /// <summary>Floats of op(A)[m×k] in the packed layout of a variant (see <see cref="GemmPackedA"/>).</summary>
+    internal static int PackedSizeA(GemmKernel kernel, int m, int k) => k * RoundUp(m, MR(kernel));
+
+    /// <summary>Floats of op(B)[k×n] in the packed layout of a variant (see <see cref="GemmPackedB"/>).</summary>
+    internal static int PackedSizeB(GemmKernel kernel, int k, int n) => k * RoundUp(n, NR(kernel));
+
+    /// <summary>
+    /// The product, where either operand may come already packed for <paramref name="kernel"/> (a non-empty
+    /// <paramref name="packedA"/> or <paramref name="packedB"/> replaces the raw operand, which is then ignored).
+    /// </summary>
+    internal static void Core(
+        GemmKernel kernel, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, bool transposeA, ReadOnlySpan<float> packedA,
+        ReadOnlySpan<float> b, int ldb, bool transposeB, ReadOnlySpan<float> packedB,
+        Span<float> c, int ldc,
         ReadOnlySpan<float> bias, GemmBias biasKind, bool accumulate)
     {
-        CheckArguments(m, n, k, a, lda, transposeA, c, ldc, bias, biasKind);
-        CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
+        CheckArguments(m, n, k, c, ldc, bias, biasKind);
+        bool haveA = !packedA.IsEmpty, haveB = !packedB.IsEmpty;
+        if (haveA) CheckPacked("A", packedA, PackedSizeA(kernel, m, k));
+        else CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
+        if (haveB) CheckPacked("B", packedB, PackedSizeB(kernel, k, n));
+        else CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
         unsafe
         {
             fixed (float* pa = a)
+            fixed (float* ppa = packedA)
             fixed (float* pb = b)
+            fixed (float* ppb = packedB)
             fixed (float* pc = c)
             fixed (float* pbias = bias)
             {
-                Run(kernel, m, n, k, pa, lda, transposeA, pb, ldb, transposeB, null, pc, ldc, pbias, biasKind, accumulate);
+                Run(kernel, m, n, k, pa, lda, transposeA, haveA ? ppa : null, pb, ldb, transposeB, haveB ? ppb : null, pc, ldc, pbias, biasKind, accumulate);
             }
         }
     }
 
-    private static void CheckArguments(
-        int m, int n, int k, ReadOnlySpan<float> a, int lda, bool transposeA, Span<float> c, int ldc,
-        ReadOnlySpan<float> bias, GemmBias biasKind)
+    private static void CheckPacked(string name, ReadOnlySpan<float> packed, int need)
+    {
+        if (packed.Length < need)
+        {
+            throw new ArgumentException($"GEMM packed operand {name}: needs {need} elements, span has {packed.Length}");
+        }
+    }
+
+    private static void CheckArguments(int m, int n, int k, Span<float> c, int ldc, ReadOnlySpan<float> bias, GemmBias biasKind)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
         CheckOperand("C", c, ldc, m, n);
         int need = biasKind switch
         {
@@ -160,10 +193,15 @@ public static class Gemm
         }
     }
 
-    /// <summary>The blocked driver. Exactly one of <paramref name="b"/> (packed here) and <paramref name="packedB"/> is set.</summary>
+    /// <summary>
+    /// The blocked driver. An operand comes either raw (<paramref name="a"/>, <paramref name="b"/>: packed here block by
+    /// block) or whole-matrix packed (<paramref name="packedA"/>, <paramref name="packedB"/> non-null).
+    /// </summary>
+    /// <remarks>Hot methods here skip tiered compilation: tier-0 code keeps vectors in memory and is ~10× slower.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run(
         GemmKernel kernel, int m, int n, int k,
-        float* a, int lda, bool transA,
+        float* a, int lda, bool transA, float* packedA,
         float* b, int ldb, bool transB, float* packedB,
         float* c, int ldc, float* bias, GemmBias biasKind, bool accumulate)
     {
@@ -174,17 +212,17 @@ public static class Gemm
             return;
         }
 
-        int nr = NR(kernel);
-        int nPadded = RoundUp(n, nr);
-        float[]? aRent = ArrayPool<float>.Shared.Rent(MC * KC);
+        int mr = MR(kernel), nr = NR(kernel);
+        int mPadded = RoundUp(m, mr), nPadded = RoundUp(n, nr);
+        float[]? aRent = packedA == null ? ArrayPool<float>.Shared.Rent(MC * KC) : null;
         float[]? bRent = packedB == null ? ArrayPool<float>.Shared.Rent(KC * Math.Min(NC, nPadded)) : null;
         // Edge tiles are computed into this MR×NR scratch tile; edge biases are zero-padded copies.
-        float* tile = stackalloc float[MR * 32];
-        float* rowBiasPad = stackalloc float[MR];
-        float* colBiasPad = stackalloc float[32];
+        float* tile = stackalloc float[MaxMR * MaxNR];
+        float* rowBiasPad = stackalloc float[MaxMR];
+        float* colBiasPad = stackalloc float[MaxNR];
         try
         {
-            fixed (float* aPack = aRent)
+            fixed (float* aPackRent = aRent)
             fixed (float* bPackRent = bRent)
             {
                 for (int jc = 0; jc < n; jc += NC)
@@ -209,32 +247,42 @@ public static class Gemm
                         for (int ic = 0; ic < m; ic += MC)
                         {
                             int mc = Math.Min(MC, m - ic);
-                            PackA(a, lda, transA, ic, mc, pc, kc, aPack);
+                            float* aPack;
+                            if (packedA != null)
+                            {
+                                // Whole-matrix packing: K block pc starts at pc·mPadded; its panels are kc·mr apart.
+                                aPack = packedA + (nint)pc * mPadded + (nint)ic * kc;
+                            }
+                            else
+                            {
+                                aPack = aPackRent;
+                                PackA(a, lda, transA, ic, mc, pc, kc, aPack, mr);
+                            }
                             for (int jr = 0; jr < nc; jr += nr)
                             {
                                 int nrEff = Math.Min(nr, nc - jr);
                                 float* bPanel = bPack + (nint)jr * kc;
                                 int col = jc + jr;
-                                for (int ir = 0; ir < mc; ir += MR)
+                                for (int ir = 0; ir < mc; ir += mr)
                                 {
-                                    int mrEff = Math.Min(MR, mc - ir);
+                                    int mrEff = Math.Min(mr, mc - ir);
                                     float* aPanel = aPack + (nint)ir * kc;
                                     int row = ic + ir;
                                     float* cTile = c + (nint)row * ldc + col;
                                     float* rb = first && biasKind == GemmBias.PerRow ? bias + row : null;
                                     float* cb = first && biasKind == GemmBias.PerColumn ? bias + col : null;
-                                    if (mrEff == MR && nrEff == nr)
+                                    if (mrEff == mr && nrEff == nr)
                                     {
                                         MicroKernel(kernel, kc, aPanel, bPanel, cTile, ldc, load, rb, cb);
                                         continue;
                                     }
                                     // Edge tile: compute the full tile into scratch (padded operands are zero), keep the valid part.
-                                    new Span<float>(tile, MR * nr).Clear();
+                                    new Span<float>(tile, mr * nr).Clear();
                                     if (load) CopyTile(cTile, ldc, tile, nr, mrEff, nrEff);
                                     if (rb != null)
                                     {
-                                        new Span<float>(rowBiasPad, MR).Clear();
-                                        new Span<float>(rb, mrEff).CopyTo(new Span<float>(rowBiasPad, MR));
+                                        new Span<float>(rowBiasPad, mr).Clear();
+                                        new Span<float>(rb, mrEff).CopyTo(new Span<float>(rowBiasPad, mr));
                                         rb = rowBiasPad;
                                     }
                                     if (cb != null)
@@ -254,7 +302,7 @@ public static class Gemm
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(aRent);
+            if (aRent != null) ArrayPool<float>.Shared.Return(aRent);
             if (bRent != null) ArrayPool<float>.Shared.Return(bRent);
         }
     }
@@ -288,38 +336,39 @@ public static class Gemm
     internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>
-    /// Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into panels of MR rows: panel r holds, for each p,
-    /// the MR values A(i0+r·MR+0..MR−1, p0+p) contiguously; rows past mc are zero.
+    /// Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into panels of <paramref name="mr"/> rows: panel r
+    /// holds, for each p, the mr values A(i0+r·mr+0..mr−1, p0+p) contiguously; rows past mc are zero.
     /// </summary>
-    private static unsafe void PackA(float* a, int lda, bool transA, int i0, int mc, int p0, int kc, float* dest)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void PackA(float* a, int lda, bool transA, int i0, int mc, int p0, int kc, float* dest, int mr)
     {
-        for (int ir = 0; ir < mc; ir += MR)
+        for (int ir = 0; ir < mc; ir += mr)
         {
-            int mr = Math.Min(MR, mc - ir);
+            int h = Math.Min(mr, mc - ir);
             float* d = dest + (nint)ir * kc;
             if (transA)
             {
-                // A stored k×m: for each p the mr values are contiguous.
+                // A stored k×m: for each p the h values are contiguous.
                 for (int p = 0; p < kc; p++)
                 {
                     float* s = a + (nint)(p0 + p) * lda + i0 + ir;
-                    float* dp = d + p * MR;
+                    float* dp = d + p * mr;
                     int r = 0;
-                    for (; r < mr; r++) dp[r] = s[r];
-                    for (; r < MR; r++) dp[r] = 0f;
+                    for (; r < h; r++) dp[r] = s[r];
+                    for (; r < mr; r++) dp[r] = 0f;
                 }
             }
             else
             {
-                // A stored m×k: read each row contiguously, write with stride MR.
-                for (int r = 0; r < mr; r++)
+                // A stored m×k: read each row contiguously, write with stride mr.
+                for (int r = 0; r < h; r++)
                 {
                     float* s = a + (nint)(i0 + ir + r) * lda + p0;
-                    for (int p = 0; p < kc; p++) d[p * MR + r] = s[p];
+                    for (int p = 0; p < kc; p++) d[p * mr + r] = s[p];
                 }
-                for (int r = mr; r < MR; r++)
+                for (int r = h; r < mr; r++)
                 {
-                    for (int p = 0; p < kc; p++) d[p * MR + r] = 0f;
+                    for (int p = 0; p < kc; p++) d[p * mr + r] = 0f;
                 }
             }
         }
@@ -329,6 +378,7 @@ public static class Gemm
     /// Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) into panels of <paramref name="nr"/> columns: panel j
     /// holds, for each p, the nr values B(p0+p, j0+j·nr+0..nr−1) contiguously; columns past nc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void PackB(float* b, int ldb, bool transB, int p0, int kc, int j0, int nc, float* dest, int nr)
     {
         for (int jr = 0; jr < nc; jr += nr)
@@ -380,14 +430,15 @@ public static class Gemm
     }
 
     /// <summary>
-    /// 6×32 tile with AVX-512: accumulator cRH holds row R, columns 16·H … 16·H+15 (12 zmm registers). Each step p
-    /// loads one packed B row (two vectors) and broadcasts the six packed A values of column p.
+    /// 8×32 tile with AVX-512: accumulator cRH holds row R, columns 16·H … 16·H+15 (16 of the 32 zmm registers).
+    /// Each step p loads one packed B row (two vectors) and broadcasts the eight packed A values of column p.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
     {
-        const int W = 16;
-        float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
-        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        const int W = 16, R = 8;
+        float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (load)
         {
             c00 = Vector512.Load(c0); c01 = Vector512.Load(c0 + W);
@@ -396,10 +447,12 @@ public static class Gemm
             c30 = Vector512.Load(c3); c31 = Vector512.Load(c3 + W);
             c40 = Vector512.Load(c4); c41 = Vector512.Load(c4 + W);
             c50 = Vector512.Load(c5); c51 = Vector512.Load(c5 + W);
+            c60 = Vector512.Load(c6); c61 = Vector512.Load(c6 + W);
+            c70 = Vector512.Load(c7); c71 = Vector512.Load(c7 + W);
         }
         else
         {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector512<float>.Zero;
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
         }
         if (rowBias != null)
         {
@@ -409,13 +462,15 @@ public static class Gemm
             r = Vector512.Create(rowBias[3]); c30 += r; c31 += r;
             r = Vector512.Create(rowBias[4]); c40 += r; c41 += r;
             r = Vector512.Create(rowBias[5]); c50 += r; c51 += r;
+            r = Vector512.Create(rowBias[6]); c60 += r; c61 += r;
+            r = Vector512.Create(rowBias[7]); c70 += r; c71 += r;
         }
         if (colBias != null)
         {
             var h0 = Vector512.Load(colBias);
             var h1 = Vector512.Load(colBias + W);
-            c00 += h0; c10 += h0; c20 += h0; c30 += h0; c40 += h0; c50 += h0;
-            c01 += h1; c11 += h1; c21 += h1; c31 += h1; c41 += h1; c51 += h1;
+            c00 += h0; c10 += h0; c20 += h0; c30 += h0; c40 += h0; c50 += h0; c60 += h0; c70 += h0;
+            c01 += h1; c11 += h1; c21 += h1; c31 += h1; c41 += h1; c51 += h1; c61 += h1; c71 += h1;
         }
         for (int p = 0; p < kc; p++)
         {
@@ -433,7 +488,11 @@ public static class Gemm
             c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
             x = Vector512.Create(a[5]);
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            x = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            a += R;
             b += 2 * W;
         }
         c00.Store(c0); c01.Store(c0 + W);
@@ -442,12 +501,15 @@ public static class Gemm
         c30.Store(c3); c31.Store(c3 + W);
         c40.Store(c4); c41.Store(c4 + W);
         c50.Store(c5); c51.Store(c5 + W);
+        c60.Store(c6); c61.Store(c6 + W);
+        c70.Store(c7); c71.Store(c7 + W);
     }
 
-    /// <summary>6×16 tile with AVX2+FMA: the same layout as <see cref="Kernel512"/> with 8-lane vectors (12 ymm registers).</summary>
+    /// <summary>6×16 tile with AVX2+FMA: the layout of <see cref="Kernel512"/> with 8-lane vectors and 6 rows (12 of the 16 ymm registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel256(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
     {
-        const int W = 8;
+        const int W = 8, R = 6;
         float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (load)
@@ -495,7 +557,7 @@ public static class Gemm
             c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]);
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            a += R;
             b += 2 * W;
         }
         c00.Store(c0); c01.Store(c0 + W);
@@ -512,8 +574,8 @@ public static class Gemm
     /// </summary>
     private static unsafe void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
     {
-        const int N = 16;
-        for (int i = 0; i < MR; i++)
+        const int N = 16, R = 6;
+        for (int i = 0; i < R; i++)
         {
             float* ci = c + (nint)i * ldc;
             for (int j = 0; j < N; j++)
@@ -525,7 +587,7 @@ public static class Gemm
                 float* pb = b + j;
                 for (int p = 0; p < kc; p++)
                 {
-                    acc = MathF.FusedMultiplyAdd(pa[p * MR], pb[p * N], acc);
+                    acc = MathF.FusedMultiplyAdd(pa[p * R], pb[p * N], acc);
                 }
                 ci[j] = acc;
             }
@@ -534,27 +596,64 @@ public static class Gemm
 }
 
 /// <summary>
-/// The B operand of <see cref="Gemm"/> packed once (constant weights reused across calls), in the panel layout of
-/// the micro-kernel this machine uses: K blocks of <see cref="Gemm.KC"/> rows, each a run of NR-column panels.
+/// A constant operand of <see cref="Gemm"/> packed once for repeated products, in the panel layout of the
+/// micro-kernel this machine uses: K blocks of <see cref="Gemm.KC"/>, each a run of zero-padded MR-row (A) or
+/// NR-column (B) panels.
 /// </summary>
-public sealed class GemmPackedB
+public abstract class GemmPackedOperand
 {
-    private GemmPackedB(int k, int n, float[] data, GemmKernel kernel)
+    private protected GemmPackedOperand(int k, float[] data, GemmKernel kernel)
     {
         K = k;
-        N = n;
         Data = data;
         Kernel = kernel;
     }
 
-    /// <summary>Rows of op(B): the shared dimension of the product.</summary>
+    /// <summary>The shared dimension of the product.</summary>
     public int K { get; }
-
-    /// <summary>Columns of op(B): the columns of C.</summary>
-    public int N { get; }
 
     internal float[] Data { get; }
     internal GemmKernel Kernel { get; }
+}
+
+/// <summary>op(A)[m×k] packed once (convolution weights reused for every image).</summary>
+public sealed class GemmPackedA : GemmPackedOperand
+{
+    private GemmPackedA(int m, int k, float[] data, GemmKernel kernel) : base(k, data, kernel) => M = m;
+
+    /// <summary>Rows of op(A): the rows of C.</summary>
+    public int M { get; }
+
+    /// <summary>Packs op(A)[m×k]: A is stored k×m when <paramref name="transposeA"/> (a[p·lda + i]), else m×k (a[i·lda + p]).</summary>
+    public static GemmPackedA Pack(int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA) =>
+        Pack(Gemm.Best, m, k, a, lda, transposeA);
+
+    internal static unsafe GemmPackedA Pack(GemmKernel kernel, int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        Gemm.CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
+        int mPadded = Gemm.RoundUp(m, Gemm.MR(kernel));
+        var data = new float[Gemm.PackedSizeA(kernel, m, k)];
+        fixed (float* pa = a)
+        fixed (float* pd = data)
+        {
+            for (int pc = 0; pc < k; pc += Gemm.KC)
+            {
+                Gemm.PackA(pa, lda, transposeA, 0, m, pc, Math.Min(Gemm.KC, k - pc), pd + (nint)pc * mPadded, Gemm.MR(kernel));
+            }
+        }
+        return new GemmPackedA(m, k, data, kernel);
+    }
+}
+
+/// <summary>op(B)[k×n] packed once (dense-layer weights reused for every chunk).</summary>
+public sealed class GemmPackedB : GemmPackedOperand
+{
+    private GemmPackedB(int k, int n, float[] data, GemmKernel kernel) : base(k, data, kernel) => N = n;
+
+    /// <summary>Columns of op(B): the columns of C.</summary>
+    public int N { get; }
 
     /// <summary>Packs op(B)[k×n]: B is stored n×k when <paramref name="transposeB"/> (b[j·ldb + p]), else k×n (b[p·ldb + j]).</summary>
     public static GemmPackedB Pack(int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB) =>
@@ -565,16 +664,14 @@ public sealed class GemmPackedB
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         Gemm.CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
-        int nr = Gemm.NR(kernel);
-        int nPadded = Gemm.RoundUp(n, nr);
-        var data = new float[(long)k * nPadded];
+        int nPadded = Gemm.RoundUp(n, Gemm.NR(kernel));
+        var data = new float[Gemm.PackedSizeB(kernel, k, n)];
         fixed (float* pb = b)
         fixed (float* pd = data)
         {
             for (int pc = 0; pc < k; pc += Gemm.KC)
             {
-                int kc = Math.Min(Gemm.KC, k - pc);
-                Gemm.PackB(pb, ldb, transposeB, pc, kc, 0, n, pd + (nint)pc * nPadded, nr);
+                Gemm.PackB(pb, ldb, transposeB, pc, Math.Min(Gemm.KC, k - pc), 0, n, pd + (nint)pc * nPadded, Gemm.NR(kernel));
             }
         }
         return new GemmPackedB(k, n, data, kernel);

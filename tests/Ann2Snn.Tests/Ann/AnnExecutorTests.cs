@@ -190,7 +190,11 @@ public sealed class AnnExecutorTests
         Assert.Equal([0f, 2f, 1f, 0f], new AnnExecutor(new ModelGraph(input, flat)).Forward([-1f, 2f, 1f, -3f], 2));
         var id = new IdentityNode("id", input);
         Assert.Equal([-1f, 2f], new AnnExecutor(new ModelGraph(input, id)).Forward([-1f, 2f], 1));
-        Assert.Equal([5f], new AnnExecutor(new ModelGraph(input, input)).Forward([5f, 6f], 1).Take(1));
+        Assert.Equal([5f, 6f], new AnnExecutor(new ModelGraph(input, input)).Forward([5f, 6f], 1));
+        var reshaped = new ReshapeNode("reshaped", input, new Shape(2));
+        var exec = new AnnExecutor(new ModelGraph(input, reshaped), new AnnExecutorOptions { MaxDegreeOfParallelism = 2, BatchChunk = 1 });
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], exec.Forward([1f, 2f, 3f, 4f, 5f, 6f], 3));
+        Assert.Equal([1f, 2f, 3f, 4f], exec.ForwardAll([1f, 2f, 3f, 4f], 2).Output);
     }
 
     [Fact]

@@ -80,17 +80,31 @@ public sealed class Conv2dTests
     }
 
     [Fact]
-    public void BatchRunsEachImage()
+    public void PreparedWeightsGiveTheSameBitsForEachImageOfABatch()
     {
         var rng = new Random(8);
-        var g = new Conv2dGeometry(2, 5, 6, 3, Window2d.Square(3, 2, 1));
-        float[] x = Reference.RandomFloats(rng, 4 * g.InputSize), weight = Reference.RandomFloats(rng, g.WeightSize);
-        var y = new float[4 * g.OutputSize];
-        Conv2d.ForwardBatch(g, x, weight, default, y, 4);
-        for (int i = 0; i < 4; i++)
+        foreach (var (g, label) in new[]
         {
-            double[] expected = Reference.Conv2d(x[(i * g.InputSize)..((i + 1) * g.InputSize)], 2, 5, 6, weight, null, 3, g.Window, 1);
-            Reference.AssertClose(expected, y[(i * g.OutputSize)..((i + 1) * g.OutputSize)], 1e-5, $"image {i}");
+            (new Conv2dGeometry(2, 5, 6, 3, Window2d.Square(3, 2, 1)), "strided"),
+            (new Conv2dGeometry(4, 6, 6, 6, Window2d.Square(3, 1, 1), groups: 2), "grouped"),
+            (new Conv2dGeometry(4, 6, 6, 8, Window2d.Square(3, 1, 1), groups: 4), "depthwise"),
+            (new Conv2dGeometry(6, 4, 4, 20, Window2d.Square(1)), "pointwise"),
+        })
+        {
+            float[] x = Reference.RandomFloats(rng, 4 * g.InputSize), weight = Reference.RandomFloats(rng, g.WeightSize);
+            float[] bias = Reference.RandomFloats(rng, g.OutChannels);
+            var layer = new Conv2dWeights(g, weight, bias);
+            var y = new float[4 * g.OutputSize];
+            Conv2d.ForwardBatch(layer, x, y, 4);
+            for (int i = 0; i < 4; i++)
+            {
+                float[] xi = x[(i * g.InputSize)..((i + 1) * g.InputSize)];
+                var direct = new float[g.OutputSize];
+                Conv2d.Forward(g, xi, weight, bias, direct, new float[g.ScratchSize]);
+                Assert.Equal(direct, y[(i * g.OutputSize)..((i + 1) * g.OutputSize)]);
+                double[] expected = Reference.Conv2d(xi, g.InChannels, g.Height, g.Width, weight, bias, g.OutChannels, g.Window, g.Groups);
+                Reference.AssertClose(expected, direct, 1e-5, $"{label} image {i}");
+            }
         }
     }
 
@@ -102,5 +116,6 @@ public sealed class Conv2dTests
         Assert.Contains("input has 49 elements, expected 50", ex.Message);
         Assert.Throws<ArgumentException>(() => Conv2d.Forward(g, new float[50], new float[g.WeightSize], new float[2], new float[g.OutputSize], new float[g.ScratchSize]));
         Assert.Throws<ArgumentException>(() => new Conv2dGeometry(3, 5, 5, 4, Window2d.Square(3), groups: 2));
+        Assert.Throws<ArgumentException>(() => new Conv2dWeights(g, new float[g.WeightSize - 1], null));
     }
 }

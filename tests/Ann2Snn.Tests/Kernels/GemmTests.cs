@@ -123,6 +123,24 @@ public sealed class GemmTests
         Assert.Equal(direct, split);
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void PackedAGivesTheSameBits(int variant)
+    {
+        var rng = new Random(10);
+        foreach (var (m, n, k, ta) in new[] { (64, 196, 288, false), (13, 40, 9, true), (2 * Gemm.MC + 3, 17, 300, false) })
+        {
+            int lda = ta ? m : k;
+            float[] a = Reference.RandomFloats(rng, m * k), b = Reference.RandomFloats(rng, k * n), bias = Reference.RandomFloats(rng, m);
+            var direct = new float[m * n];
+            Gemm.Multiply((GemmKernel)variant, m, n, k, a, lda, ta, b, n, false, direct, n, bias, GemmBias.PerRow, false);
+            GemmPackedA packed = GemmPackedA.Pack((GemmKernel)variant, m, k, a, lda, ta);
+            var viaPacked = new float[m * n];
+            Gemm.Multiply(packed, n, b, n, false, viaPacked, n, bias, GemmBias.PerRow);
+            Assert.Equal(direct, viaPacked);
+        }
+    }
+
     [Fact]
     public void RejectsOperandsThatDoNotFit()
     {

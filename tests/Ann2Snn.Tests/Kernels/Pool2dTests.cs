@@ -69,6 +69,41 @@ public sealed class Pool2dTests
         }
     }
 
+    [Theory]
+    [InlineData(28, 28, false)]
+    [InlineData(37, 35, false)]
+    [InlineData(37, 35, true)]
+    [InlineData(2, 50, true)]
+    [InlineData(33, 3, true)]
+    public void TwoByTwoStrideTwoFastPathMatchesReference(int h, int w, bool ceil)
+    {
+        var rng = new Random(h * 100 + w);
+        var win = new Window2d(2, 2, 2, 2, 0, 0, 0, 0, CeilMode: ceil);
+        var (oh, ow) = win.OutputSize(h, w, "probe");
+        float[] x = Reference.RandomFloats(rng, 3 * h * w);
+        var y = new float[3 * oh * ow];
+        Pool2d.Max(x, 3, h, w, win, y);
+        Reference.AssertClose(Reference.Pool(x, 3, h, w, win, max: true, countIncludePad: false), y, 0, $"max {h}×{w}");
+        foreach (bool include in new[] { false, true })
+        {
+            Pool2d.Average(x, 3, h, w, win, include, y);
+            Reference.AssertClose(Reference.Pool(x, 3, h, w, win, max: false, include), y, 1e-6, $"avg {h}×{w} incl={include}");
+        }
+    }
+
+    [Fact]
+    public void MaxPropagatesNaN()
+    {
+        float[] x = Enumerable.Range(0, 64).Select(i => (float)i).ToArray();
+        x[5] = float.NaN;
+        var y = new float[16];
+        Pool2d.Max(x, 1, 4, 16, Window2d.Square(2, 2), y);
+        Assert.True(float.IsNaN(y[2]));
+        Assert.Equal(16 + 1, y[0]);
+        Assert.Equal(16 + 15, y[7]);
+        Assert.Equal(48 + 15, y[15]);
+    }
+
     [Fact]
     public void GlobalAverageIsThePlaneMean()
     {
