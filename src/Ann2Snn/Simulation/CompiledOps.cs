@@ -42,10 +42,12 @@ internal abstract class CompiledOp(SynapticOp op)
 
     private sealed class ConvCompiled(ConvOp c) : CompiledOp(c)
     {
-        private readonly Conv2dGeometry _g = new(c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width, c.OutputShape.Channels, c.Window, c.Groups);
+        private readonly Conv2dWeights _w = new(
+            new Conv2dGeometry(c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width, c.OutputShape.Channels, c.Window, c.Groups),
+            c.Weight.Data, null);
 
         public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y) =>
-            Conv2d.ForwardBatch(_g, x[..(n * InSize)], ((ConvOp)Op).Weight.Data, default, y[..(n * OutSize)], n);
+            Conv2d.ForwardBatch(_w, x[..(n * InSize)], y[..(n * OutSize)], n);
     }
 
     private sealed class AvgPoolCompiled(AvgPoolOp p) : CompiledOp(p)
