@@ -8,17 +8,18 @@ internal sealed partial class GraphImporter
     /// <summary>Folds <paramref name="p"/> when it is a Constant or a shape/arithmetic op whose inputs are all constants.</summary>
     private bool TryFoldConstants(NodeProto p)
     {
-        if (p.Domain is not ("" or "ai.onnx")) return false;
-        if (p.OpType == "Constant")
-        {
-            ConstantNode(Describe(p, unique: false));
-            return true;
-        }
+        if (p.Domain is not ("" or "ai.onnx") || p.Output.Count == 0 || p.Output[0].Length == 0) return false;
+        bool constant = p.OpType == "Constant";
         var inputs = p.Input.Where(i => i.Length > 0).ToList();
-        if (inputs.Count == 0 || !inputs.All(i => _values.GetValueOrDefault(i) is ConstantValue)) return false;
+        if (!constant && (inputs.Count == 0 || !inputs.All(i => _values.GetValueOrDefault(i) is ConstantValue))) return false;
+        if (!constant && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Add" or "Sub" or "Mul" or "Div")) return false;
         OnnxNode n = Describe(p, unique: false);
+        CheckAttributes(n);
         switch (p.OpType)
         {
+            case "Constant":
+                ConstantNode(n);
+                return true;
             case "Identity":
                 // PyTorch shares identical initializers by routing one through Identity nodes.
                 SetOutput(n, n.Input(0));
@@ -54,8 +55,7 @@ internal sealed partial class GraphImporter
     /// <summary>The Constant operator: value (tensor), value_float(s) or value_int(s).</summary>
     private void ConstantNode(OnnxNode n)
     {
-        string name = n.Outputs.Count > 0 ? n.Outputs[0] : "";
-        if (name.Length == 0) n.Fail("has no output");
+        string name = n.Outputs[0];
         ConstTensor? c = null;
         int count = 0;
         if (n.TensorAttribute("value") is { } t)

@@ -15,7 +15,8 @@ internal sealed partial class GraphImporter
     {
         n.RequireInputs(1, 3);
         // Inference is the default; from opset 12 an optional input 2 can ask for training.
-        if (n.HasInput(2) && n.Scalar(2, "training_mode") != 0)
+        if (n.HasInput(1)) n.Scalar(1, "ratio"); // ignored at inference, but it must be well formed
+        if (n.HasInput(2) && n.Integers(2, "training_mode") is var training && (training.Length != 1 || training[0] != 0))
         {
             n.Unsupported("training_mode=true is not supported; export the model in eval mode");
         }

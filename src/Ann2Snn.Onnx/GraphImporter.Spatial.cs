@@ -19,7 +19,7 @@ internal sealed partial class GraphImporter
         }
         int group = n.SmallInt("group", 1);
         float[]? bias = n.HasInput(2) ? n.Weight(2, "bias").Floats : null;
-        Window2d window = ResolveWindow(n, kernel, x.OutputShape, pad, ceilMode: false);
+        Window2d window = ResolveWindow(n, kernel, x.OutputShape, pad, ceilMode: null);
         SetOutput(n, n.Make(() => new Conv2dNode(n.Name, x, new FloatTensor(w.Dims, w.Floats), bias, window, group)));
     }
 
@@ -30,28 +30,22 @@ internal sealed partial class GraphImporter
         int[] kernel = n.Ints("kernel_shape") is { } k
             ? (k.Length == 2 ? n.SmallInts("kernel_shape", 2, []) : n.Unsupported<int[]>($"only 2-D pooling is supported (kernel_shape has {k.Length} values)"))
             : n.Fail<int[]>("attribute kernel_shape is required");
+        if (kernel.Any(k => k <= 0)) n.Fail($"kernel_shape [{string.Join(", ", kernel)}] must be positive");
         bool ceil = n.Int("ceil_mode", 0) != 0;
-        bool countIncludePad = false;
         if (kind == PoolKind.Max && n.Int("storage_order", 0) != 0)
         {
             n.Unsupported("storage_order=1 (column-major indices) is not supported");
         }
-        if (kind == PoolKind.Average)
-        {
-            countIncludePad = n.Int("count_include_pad", 0) != 0;
-            if (pad != default)
-            {
-                // A folded Pad's zeros are real elements to the pooling; they can only join the node's own pads
-                // when those count too.
-                Window2d own = ResolveWindow(n, kernel, x.OutputShape, default, ceil);
-                if (!countIncludePad && (own.PadTop | own.PadLeft | own.PadBottom | own.PadRight) != 0)
-                {
-                    n.Unsupported("a Pad folded into an AveragePool with its own pads needs count_include_pad=1");
-                }
-                countIncludePad = true;
-            }
-        }
         Window2d window = ResolveWindow(n, kernel, x.OutputShape, pad, ceil);
+        bool ownPads = window.PadTop != pad.Top || window.PadLeft != pad.Left || window.PadBottom != pad.Bottom || window.PadRight != pad.Right;
+        bool countIncludePad = kind == PoolKind.Average && n.Int("count_include_pad", 0) != 0;
+        if (kind == PoolKind.Average && pad != default)
+        {
+            // A folded Pad's zeros are real elements to the pooling; they can only join the node's own pads when
+            // those count too.
+            if (ownPads && !countIncludePad) n.Unsupported("a Pad folded into an AveragePool with its own pads needs count_include_pad=1");
+            countIncludePad = true;
+        }
         SetOutput(n, n.Make(() => new Pool2dNode(n.Name, x, kind, window, countIncludePad)));
     }
 
@@ -137,9 +131,9 @@ internal sealed partial class GraphImporter
 
     /// <summary>
     /// The window of a Conv or pooling node from strides, dilations, pads or auto_pad (resolved against the input
-    /// size), plus the pads of a folded Pad.
+    /// size), plus the pads of a folded Pad. <paramref name="ceilMode"/> is null for Conv, set for pooling.
     /// </summary>
-    private static Window2d ResolveWindow(OnnxNode n, int[] kernel, Shape input, (int Top, int Left, int Bottom, int Right) extra, bool ceilMode)
+    private static Window2d ResolveWindow(OnnxNode n, int[] kernel, Shape input, (int Top, int Left, int Bottom, int Right) extra, bool? ceilMode)
     {
         int[] strides = n.SmallInts("strides", 2, [1, 1]);
         int[] dilations = n.SmallInts("dilations", 2, [1, 1]);
@@ -161,9 +155,15 @@ internal sealed partial class GraphImporter
         {
             n.Unsupported($"auto_pad={Text.Clean(autoPad)} is not supported; expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
         }
+        if (pads.Any(p => p < 0)) n.Fail($"pads [{string.Join(", ", pads)}] must not be negative");
+        if (ceilMode is not null && (Math.Max(pads[0], pads[2]) >= kernel[0] || Math.Max(pads[1], pads[3]) >= kernel[1]))
+        {
+            // A window lying wholly in the padding would have no input to pool (as ONNX Runtime also refuses).
+            n.Fail($"pads [{string.Join(", ", pads)}] must be smaller than the kernel {kernel[0]}×{kernel[1]}");
+        }
         return new Window2d(kernel[0], kernel[1], strides[0], strides[1],
             pads[0] + extra.Top, pads[1] + extra.Left, pads[2] + extra.Bottom, pads[3] + extra.Right,
-            dilations[0], dilations[1], ceilMode);
+            dilations[0], dilations[1], ceilMode ?? false);
     }
 
     /// <summary>SAME padding: the output is ceil(size / stride); an odd total goes to the end (upper) or the beginning (lower).</summary>

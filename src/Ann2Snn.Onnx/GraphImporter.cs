@@ -15,37 +15,40 @@ internal sealed partial class GraphImporter
     public const int MinOpset = 9;
     public const int MaxOpset = 21;
 
-    private static readonly FrozenDictionary<string, Action<GraphImporter, OnnxNode>> Handlers =
-        new Dictionary<string, Action<GraphImporter, OnnxNode>>
+    private const string Window = "auto_pad,ceil_mode,dilations,kernel_shape,pads,strides";
+
+    /// <summary>Each supported op: how it is imported, and the attributes it may carry in opsets 9–21.</summary>
+    private static readonly FrozenDictionary<string, (Action<GraphImporter, OnnxNode> Import, string[] Attributes)> Ops =
+        new Dictionary<string, (Action<GraphImporter, OnnxNode>, string)>
         {
-            ["Add"] = static (g, n) => g.Arithmetic(n),
-            ["AveragePool"] = static (g, n) => g.Pool(n, PoolKind.Average),
-            ["BatchNormalization"] = static (g, n) => g.BatchNormalization(n),
-            ["Clip"] = static (g, n) => g.Clip(n),
-            ["Concat"] = static (g, n) => g.Concat(n),
-            ["Constant"] = static (g, n) => g.ConstantNode(n),
-            ["Conv"] = static (g, n) => g.Conv(n),
-            ["Div"] = static (g, n) => g.Arithmetic(n),
-            ["Dropout"] = static (g, n) => g.Dropout(n),
-            ["Flatten"] = static (g, n) => g.Flatten(n),
-            ["Gemm"] = static (g, n) => g.Gemm(n),
-            ["GlobalAveragePool"] = static (g, n) => g.GlobalAveragePool(n),
-            ["Identity"] = static (g, n) => g.Identity(n),
-            ["LogSoftmax"] = static (g, n) => g.Softmax(n, log: true),
-            ["MatMul"] = static (g, n) => g.MatMul(n),
-            ["MaxPool"] = static (g, n) => g.Pool(n, PoolKind.Max),
-            ["Mul"] = static (g, n) => g.Arithmetic(n),
-            ["Pad"] = static (g, n) => g.Pad(n),
-            ["Relu"] = static (g, n) => g.Relu(n),
-            ["Reshape"] = static (g, n) => g.Reshape(n),
-            ["Softmax"] = static (g, n) => g.Softmax(n, log: false),
-            ["Squeeze"] = static (g, n) => g.Squeeze(n),
-            ["Sub"] = static (g, n) => g.Arithmetic(n),
-            ["Unsqueeze"] = static (g, n) => g.Unsqueeze(n),
-        }.ToFrozenDictionary(StringComparer.Ordinal);
+            ["Add"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["AveragePool"] = (static (g, n) => g.Pool(n, PoolKind.Average), Window + ",count_include_pad"),
+            ["BatchNormalization"] = (static (g, n) => g.BatchNormalization(n), "epsilon,momentum,spatial,training_mode"),
+            ["Clip"] = (static (g, n) => g.Clip(n), "min,max"),
+            ["Concat"] = (static (g, n) => g.Concat(n), "axis"),
+            ["Constant"] = (static (g, n) => g.ConstantNode(n), "value,value_float,value_floats,value_int,value_ints,value_string,value_strings,sparse_value"),
+            ["Conv"] = (static (g, n) => g.Conv(n), "auto_pad,dilations,group,kernel_shape,pads,strides"),
+            ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
+            ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
+            ["Gemm"] = (static (g, n) => g.Gemm(n), "alpha,beta,transA,transB"),
+            ["GlobalAveragePool"] = (static (g, n) => g.GlobalAveragePool(n), ""),
+            ["Identity"] = (static (g, n) => g.Identity(n), ""),
+            ["LogSoftmax"] = (static (g, n) => g.Softmax(n, log: true), "axis"),
+            ["MatMul"] = (static (g, n) => g.MatMul(n), ""),
+            ["MaxPool"] = (static (g, n) => g.Pool(n, PoolKind.Max), Window + ",storage_order"),
+            ["Mul"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["Pad"] = (static (g, n) => g.Pad(n), "mode,pads,value"),
+            ["Relu"] = (static (g, n) => g.Relu(n), ""),
+            ["Reshape"] = (static (g, n) => g.Reshape(n), "allowzero"),
+            ["Softmax"] = (static (g, n) => g.Softmax(n, log: false), "axis"),
+            ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
+            ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["Unsqueeze"] = (static (g, n) => g.Unsqueeze(n), "axes"),
+        }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)), StringComparer.Ordinal);
 
     /// <summary>The ONNX operators the importer maps, sorted, comma-separated.</summary>
-    public static string SupportedOps { get; } = string.Join(", ", Handlers.Keys.Order(StringComparer.Ordinal));
+    public static string SupportedOps { get; } = string.Join(", ", Ops.Keys.Order(StringComparer.Ordinal));
 
     private readonly string _file;
     private readonly OnnxImportOptions _options;
@@ -92,7 +95,7 @@ internal sealed partial class GraphImporter
             ThrowHelper.InvalidModel($"{_file}: the graph has {graph.Output.Count} outputs ({NameList(graph.Output.Select(o => o.Name))}); exactly one is supported");
         }
 
-        List<NodeProto> nodes = TopologicalOrder(graph);
+        List<NodeProto> nodes = LiveNodes(TopologicalOrder(graph), graph.Output[0].Name);
         foreach (NodeProto p in nodes)
         {
             foreach (string i in p.Input.Where(i => i.Length > 0))
@@ -265,6 +268,22 @@ internal sealed partial class GraphImporter
         return order;
     }
 
+    /// <summary>The nodes the graph output depends on, in the given order: dead branches are neither imported nor refused.</summary>
+    private static List<NodeProto> LiveNodes(List<NodeProto> ordered, string output)
+    {
+        var needed = new HashSet<string>(StringComparer.Ordinal) { output };
+        var live = new List<NodeProto>();
+        for (int k = ordered.Count - 1; k >= 0; k--)
+        {
+            NodeProto p = ordered[k];
+            if (!p.Output.Any(needed.Contains)) continue;
+            live.Add(p);
+            foreach (string i in p.Input) needed.Add(i);
+        }
+        live.Reverse();
+        return live;
+    }
+
     private void ImportNode(NodeProto p)
     {
         OnnxNode n = Describe(p, unique: true);
@@ -272,17 +291,32 @@ internal sealed partial class GraphImporter
         {
             n.Unsupported($"operators of domain '{Text.Clean(p.Domain)}' are not supported; supported ops (domain ai.onnx): {SupportedOps}");
         }
-        if (!Handlers.TryGetValue(p.OpType, out var handler))
+        if (!Ops.ContainsKey(p.OpType))
         {
             n.Unsupported($"operator {Text.Clean(p.OpType)} is not supported; supported ops: {SupportedOps}");
         }
-        handler(this, n);
+        if (p.Output.Count == 0 || p.Output[0].Length == 0) n.Fail("has no output");
+        CheckAttributes(n);
+        Ops[p.OpType].Import(this, n);
         for (int k = 0; k < p.Output.Count; k++)
         {
             string o = p.Output[k];
             if (o.Length > 0 && !_values.ContainsKey(o) && IsUsed(o))
             {
                 n.Unsupported($"output {k} ('{Text.Clean(o)}') is used, but only the node's main output is supported");
+            }
+        }
+    }
+
+    /// <summary>Refuses attributes the op does not define: ignoring one could silently change the meaning.</summary>
+    private static void CheckAttributes(OnnxNode n)
+    {
+        string[] known = Ops[n.OpType].Attributes;
+        foreach (string name in n.AttributeNames)
+        {
+            if (!known.Contains(name))
+            {
+                n.Fail($"unknown attribute '{Text.Clean(name)}' (known: {(known.Length == 0 ? "none" : string.Join(", ", known))})");
             }
         }
     }

@@ -123,18 +123,20 @@ internal sealed class OnnxNode
     public ConstTensor Weight(int index, string role)
     {
         ConstTensor c = Constant(index, role);
+        if (c.IsInteger) Fail($"{role} '{Text.Clean(c.Name)}' must be a floating-point tensor");
         ThrowHelper.ThrowIfNotFinite(c.Floats, $"{Where}: tensor '{Text.Clean(c.Name)}' ({role})");
         return c;
     }
 
-    /// <summary>A constant input holding a single number (Clip bounds, Dropout ratio).</summary>
+    /// <summary>A constant floating-point input holding a single number (Clip bounds, Pad value).</summary>
     public float Scalar(int index, string role)
     {
         ConstTensor c = Constant(index, role);
+        if (c.IsInteger) Fail($"{role} '{Text.Clean(c.Name)}' must be a floating-point tensor");
         return c.Length == 1 ? c.Floats[0] : Fail<float>($"{role} must hold one value, '{Text.Clean(c.Name)}' has dims {c.DimsText}");
     }
 
-    /// <summary>A constant integer input (shape, axes, pads).</summary>
+    /// <summary>A constant integer (or boolean) input: shape, axes, pads, training_mode.</summary>
     public long[] Integers(int index, string role)
     {
         ConstTensor c = Constant(index, role);

@@ -12,8 +12,11 @@ internal static class TensorDecoder
 {
     // TensorProto.DataType values (onnx.proto).
     private const int Float = 1;
+    private const int UInt8 = 2;
+    private const int Int8 = 3;
     private const int Int32 = 6;
     private const int Int64 = 7;
+    private const int Bool = 9;
     private const int Float16 = 10;
     private const int Double = 11;
     private const int BFloat16 = 16;
@@ -57,9 +60,17 @@ internal static class TensorDecoder
                 return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
                     ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => (long)v)
                     : Array.ConvertAll(Raw<int>(t, count, what), v => (long)v));
+            case Int8:
+                return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
+                    ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => (long)(sbyte)v)
+                    : Array.ConvertAll(Raw<sbyte>(t, count, what), v => (long)v));
+            case UInt8 or Bool:
+                return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
+                    ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => (long)(byte)v)
+                    : Array.ConvertAll(Raw<byte>(t, count, what), v => (long)v));
             default:
                 return ThrowHelper.InvalidModel<ConstTensor>(
-                    $"{what} has data type {DataTypeName(t.DataType)}; supported: float32, float64, float16, bfloat16, int64, int32");
+                    $"{what} has data type {DataTypeName(t.DataType)}; supported: float32, float64, float16, bfloat16, int64, int32, int8, uint8, bool");
         }
     }
 
@@ -89,14 +100,14 @@ internal static class TensorDecoder
     {
         0 => "UNDEFINED",
         Float => "FLOAT",
-        2 => "UINT8",
-        3 => "INT8",
+        UInt8 => "UINT8",
+        Int8 => "INT8",
         4 => "UINT16",
         5 => "INT16",
         Int32 => "INT32",
         Int64 => "INT64",
         8 => "STRING",
-        9 => "BOOL",
+        Bool => "BOOL",
         Float16 => "FLOAT16",
         Double => "DOUBLE",
         12 => "UINT32",

@@ -121,6 +121,15 @@ public sealed class OnnxImporterConvPoolTests
         Assert.Contains("'idx'", ex.Message);
     }
 
+    [Fact]
+    public void Pooling_pads_as_large_as_the_kernel_are_refused()
+    {
+        // A window wholly inside the padding would have nothing to pool.
+        var b = new OnnxBuilder().Input("x", 1, 4, 4)
+            .Node("AveragePool", ["x"], "y", OnnxAttr.Ints("kernel_shape", 2, 2), OnnxAttr.Ints("pads", 2, 0, 0, 0)).Output("y");
+        Assert.Contains("smaller than the kernel", Assert.Throws<InvalidModelException>(() => Import(b)).Message);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

@@ -1,5 +1,6 @@
 using Ann2Snn.Graph;
 using Ann2Snn.Tests.TestUtil;
+using Onnx;
 using static Ann2Snn.Tests.Onnx.OnnxTestSupport;
 
 namespace Ann2Snn.Tests.Onnx;
@@ -138,7 +139,7 @@ public sealed class OnnxImporterElementwiseTests
         var b = new OnnxBuilder(opset).Input("x", 4);
         if (opset < 11)
         {
-            var attrs = new List<global::Onnx.AttributeProto>();
+            var attrs = new List<AttributeProto>();
             if (hasMin) attrs.Add(OnnxAttr.Float("min", 0));
             if (hasMax) attrs.Add(OnnxAttr.Float("max", 6));
             b.Node("Clip", ["x"], "y", [.. attrs]);

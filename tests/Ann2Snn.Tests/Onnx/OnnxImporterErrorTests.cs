@@ -71,7 +71,7 @@ public sealed class OnnxImporterErrorTests
     {
         byte[] original = SmallModel().ToBytes();
         var rng = new Random(7);
-        for (int i = 0; i < 300; i++)
+        for (int i = 0; i < 1000; i++)
         {
             byte[] bytes = (byte[])original.Clone();
             for (int k = rng.Next(1, 4); k > 0; k--) bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
@@ -97,6 +97,14 @@ public sealed class OnnxImporterErrorTests
         Assert.StartsWith("model.onnx: node 'act_7' (Sigmoid, opset 17): operator Sigmoid is not supported; supported ops: Add, AveragePool, ", ex.Message);
         Assert.Contains("MaxPool", ex.Message);
         Assert.Equal(OnnxImporter.SupportedOps, ex.Message[(ex.Message.IndexOf("supported ops: ", StringComparison.Ordinal) + 15)..]);
+    }
+
+    [Fact]
+    public void Unknown_attribute_is_refused_rather_than_ignored()
+    {
+        var b = new OnnxBuilder().Input("x", 3).NamedNode("act", "Relu", ["x"], ["y"], OnnxAttr.Float("alpha", 0.1f)).Output("y");
+        var ex = Refused<InvalidModelException>(b.ToBytes());
+        Assert.Equal("bad.onnx: node 'act' (Relu, opset 13): unknown attribute 'alpha' (known: none)", ex.Message);
     }
 
     [Fact]

@@ -123,6 +123,13 @@ public sealed class OnnxImporterModelTests
     }
 
     [Fact]
+    public void Dead_branches_are_ignored()
+    {
+        var b = new OnnxBuilder().Input("x", 3).Node("Relu", ["x"], "y").Node("Sigmoid", ["x"], "unused").Output("y");
+        Assert.Equal(2, Import(b).Nodes.Count);
+    }
+
+    [Fact]
     public void Nodes_out_of_order_are_sorted()
     {
         var b = new OnnxBuilder().Input("x", 3).Node("Relu", ["r"], "y").Node("Relu", ["x"], "r").Output("y");

@@ -1,5 +1,7 @@
 using Ann2Snn.Graph;
 using Ann2Snn.Tests.TestUtil;
+using Google.Protobuf;
+using Onnx;
 using static Ann2Snn.Tests.Onnx.OnnxTestSupport;
 
 namespace Ann2Snn.Tests.Onnx;
@@ -81,6 +83,18 @@ public sealed class OnnxImporterShapeOpsTests
         ModelGraph g = Import(b);
         Assert.Equal(["Dropout", "Identity"], g.Nodes.OfType<IdentityNode>().Select(n => n.Op));
         AssertShapeMatchesOrt(b, g);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public void Dropout_training_mode_input_is_a_bool_that_must_be_false(byte training, bool imports)
+    {
+        var flag = new TensorProto { Name = "training", DataType = (int)TensorProto.Types.DataType.Bool, RawData = ByteString.CopyFrom(training) };
+        var b = new OnnxBuilder(opset: 13).Input("x", 3).Initializer("ratio", [], [0.5f]).Initializer(flag)
+            .Node("Dropout", ["x", "ratio", "training"], "y").Output("y");
+        if (imports) Assert.Equal("Dropout", Single<IdentityNode>(Import(b)).Op);
+        else Assert.Contains("training_mode", Assert.Throws<UnsupportedOperatorException>(() => Import(b)).Message);
     }
 
     [Fact]
