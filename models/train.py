@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Trains the model zoo on CPU and exports each network to ONNX.
+
+Reads the FULL training and test sets from .cache/data (run scripts/fetch-data.sh first).
+Every model takes images scaled to [0, 1] (pixel / 255) of shape [N, 1, 28, 28] as float32 and
+returns raw logits (no softmax). Export: opset 13, input 'input', output 'logits', dynamic batch
+axis; eval mode with TrainingMode.PRESERVE and no constant folding, so BatchNormalization nodes
+stay in the graph as ordinary user exports have them.
+
+Usage: python3 models/train.py [model ...]   (default: all models; results go to models/results.json)
+       python3 models/train.py --check [model ...]
+           no training: loads the weights back from models/<name>.onnx into the PyTorch module,
+           re-checks the test accuracy recorded in results.json and the ONNX/PyTorch agreement.
+"""
+import argparse
+import json
+import pathlib
+import random
+import sys
+import time
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "data"
+MODELS = ROOT / "models"
+THREADS = 2
+
+sys.path.insert(0, str(MODELS))
+import inspect_onnx  # noqa: E402  (NumPy ONNX interpreter and IDX reader beside this file)
+read_idx = inspect_onnx.read_idx
+
+
+# ---------------------------------------------------------------- data
+
+def load_split(dataset: str, split: str):
+    """Returns (images float32 [N,1,28,28] in [0,1], labels int64 [N])."""
+    folder = CACHE / dataset
+    images = read_idx(folder / f"{split}-images-idx3-ubyte.gz")
+    labels = read_idx(folder / f"{split}-labels-idx1-ubyte.gz")
+    x = torch.from_numpy(images.astype(np.float32) / np.float32(255.0)).unsqueeze(1)
+    y = torch.from_numpy(labels.astype(np.int64))
+    return x, y
+
+
+# ---------------------------------------------------------------- models
+
+def conv_bn(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+    )
+
+
+class MnistMlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 512), nn.ReLU(inplace=True),
+            nn.Linear(512, 512), nn.ReLU(inplace=True),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class MnistLenetBn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(inplace=True), nn.AvgPool2d(2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(64 * 7 * 7, 128), nn.ReLU(inplace=True), nn.Dropout(0.25),
+            nn.Linear(128, 10),
+        )
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+class BasicBlock(nn.Module):
+    """conv-BN-ReLU-conv-BN plus shortcut, ReLU after the add; 1x1 conv-BN projection when shape changes."""
+
+    def __init__(self, cin: int, cout: int, stride: int = 1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Identity()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out + self.shortcut(x))
+
+
+class MnistResnetMini(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = conv_bn(1, 16)
+        self.layer1 = BasicBlock(16, 16)
+        self.layer2 = BasicBlock(16, 32, stride=2)
+        self.layer3 = BasicBlock(32, 32)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = self.layer3(self.layer2(self.layer1(self.stem(x))))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+class FmnistVgg(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            conv_bn(1, 32), conv_bn(32, 32), nn.MaxPool2d(2),
+            conv_bn(32, 64), conv_bn(64, 64), nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(64 * 7 * 7, 256), nn.ReLU(inplace=True), nn.Dropout(0.3),
+            nn.Linear(256, 10),
+        )
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+# name -> (constructor, dataset, epochs, max learning rate, weight decay, augmentation)
+ZOO = {
+    "mnist_mlp": (MnistMlp, "mnist", 4, 2e-3, 1e-4, "shift"),
+    "mnist_lenet_bn": (MnistLenetBn, "mnist", 3, 3e-3, 1e-4, "shift"),
+    "mnist_resnet_mini": (MnistResnetMini, "mnist", 3, 4e-3, 1e-4, "shift"),
+    "fmnist_vgg": (FmnistVgg, "fashion-mnist", 4, 3e-3, 1e-4, "flip"),
+}
+BATCH = 128
+SEED = 20240601
+
+
+# ---------------------------------------------------------------- training
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def augment(x: torch.Tensor, kind: str, gen: torch.Generator) -> torch.Tensor:
+    n = x.shape[0]
+    if kind == "flip":
+        flip = torch.rand(n, generator=gen) < 0.5
+        x = x.clone()
+        x[flip] = x[flip].flip(-1)
+        return x
+    if kind == "shift":
+        # Random translation by up to 2 pixels in each direction, zero fill.
+        padded = F.pad(x, (2, 2, 2, 2))
+        dx = torch.randint(0, 5, (n,), generator=gen)
+        dy = torch.randint(0, 5, (n,), generator=gen)
+        out = torch.empty_like(x)
+        for sx in range(5):
+            for sy in range(5):
+                m = (dx == sx) & (dy == sy)
+                if m.any():
+                    out[m] = padded[m, :, sy:sy + 28, sx:sx + 28]
+        return out
+    return x
+
+
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor):
+    model.eval()
+    preds = []
+    with torch.no_grad():
+        for i in range(0, x.shape[0], 1000):
+            preds.append(model(x[i:i + 1000]).argmax(1))
+    preds = torch.cat(preds)
+    return int((preds == y).sum()), preds
+
+
+def train_one(name: str) -> dict:
+    ctor, dataset, epochs, lr, wd, aug = ZOO[name]
+    seed_everything(SEED)
+    gen = torch.Generator().manual_seed(SEED)
+    x_train, y_train = load_split(dataset, "train")
+    x_test, y_test = load_split(dataset, "t10k")
+    model = ctor()
+    params = sum(p.numel() for p in model.parameters())
+    steps_per_epoch = (x_train.shape[0] + BATCH - 1) // BATCH
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, epochs=epochs, steps_per_epoch=steps_per_epoch)
+    start = time.perf_counter()
+    log = []
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(x_train.shape[0], generator=gen)
+        total_loss = 0.0
+        for step in range(steps_per_epoch):
+            idx = order[step * BATCH:(step + 1) * BATCH]
+            xb = augment(x_train[idx], aug, gen)
+            loss = F.cross_entropy(model(xb), y_train[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            total_loss += float(loss) * idx.numel()
+        correct, _ = evaluate(model, x_test, y_test)
+        entry = {"epoch": epoch + 1, "loss": total_loss / x_train.shape[0], "test_correct": correct,
+                 "seconds": round(time.perf_counter() - start, 1)}
+        log.append(entry)
+        print(f"{name} epoch {epoch + 1}/{epochs}: loss {entry['loss']:.4f} "
+              f"test {correct}/{x_test.shape[0]} ({entry['seconds']} s)", flush=True)
+    seconds = time.perf_counter() - start
+    correct, preds = evaluate(model, x_test, y_test)
+    path = MODELS / f"{name}.onnx"
+    export(model, path)
+    max_diff = check_export(model, path, x_test[:1000])
+    return {
+        "name": name, "dataset": dataset, "epochs": epochs, "batch": BATCH, "optimizer": "AdamW",
+        "max_lr": lr, "weight_decay": wd, "schedule": "OneCycleLR", "augmentation": aug, "seed": SEED,
+        "threads": THREADS, "torch": torch.__version__, "parameters": params,
+        "train_seconds": round(seconds, 1), "test_correct": correct, "test_total": int(y_test.shape[0]),
+        "onnx_vs_torch_max_abs_diff": max_diff,
+        "log": log,
+    }
+
+
+def export(model: nn.Module, path: pathlib.Path) -> None:
+    model.eval()
+    dummy = torch.zeros(1, 1, 28, 28)
+    torch.onnx.export(
+        model, dummy, str(path),
+        opset_version=13,
+        input_names=["input"], output_names=["logits"],
+        dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
+        training=torch.onnx.TrainingMode.PRESERVE,
+        do_constant_folding=False,
+    )
+    proto = onnx.load(str(path))
+    onnx.checker.check_model(proto)
+    has_bn = any(isinstance(m, nn.BatchNorm2d) for m in model.modules())
+    bn_nodes = sum(1 for n in proto.graph.node if n.op_type == "BatchNormalization")
+    if has_bn and bn_nodes == 0:
+        raise RuntimeError(f"{path.name}: BatchNormalization nodes were folded away by the exporter")
+
+
+def check_export(model: nn.Module, path: pathlib.Path, x: torch.Tensor) -> float:
+    """Runs the exported graph with the NumPy interpreter of inspect_onnx.py and compares it with
+    PyTorch: same arg-max on every image and logits within 1e-3. Returns the largest difference."""
+    model.eval()
+    with torch.no_grad():
+        expected = model(x).numpy()
+    got = inspect_onnx.run(onnx.load(str(path)), x.numpy())
+    diff = float(np.abs(got - expected).max())
+    if diff > 1e-3 or not np.array_equal(got.argmax(1), expected.argmax(1)):
+        raise RuntimeError(f"{path.name}: ONNX graph disagrees with PyTorch (max |diff| {diff:g})")
+    return diff
+
+
+def load_from_onnx(model: nn.Module, path: pathlib.Path) -> None:
+    """Copies the initializers of an exported graph (names are the state_dict keys; Identity nodes
+    alias de-duplicated ones) back into `model`."""
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Identity" and node.input[0] in arrays:
+            arrays[node.output[0]] = arrays[node.input[0]]
+    state = model.state_dict()
+    for key in state:
+        if key.endswith("num_batches_tracked"):
+            continue
+        if key not in arrays:
+            raise RuntimeError(f"{path.name}: no initializer for '{key}'")
+        state[key] = torch.from_numpy(arrays[key].copy())
+    model.load_state_dict(state)
+
+
+def check_one(name: str, recorded: dict) -> dict:
+    ctor, dataset, *_ = ZOO[name]
+    x_test, y_test = load_split(dataset, "t10k")
+    model = ctor()
+    path = MODELS / f"{name}.onnx"
+    load_from_onnx(model, path)
+    correct, _ = evaluate(model, x_test, y_test)
+    if recorded.get("test_correct") != correct:
+        raise RuntimeError(f"{name}: {correct} correct now, {recorded.get('test_correct')} recorded")
+    recorded["onnx_vs_torch_max_abs_diff"] = check_export(model, path, x_test[:1000])
+    print(f"{name}: {correct}/{y_test.shape[0]} as recorded; ONNX vs PyTorch max |diff| "
+          f"{recorded['onnx_vs_torch_max_abs_diff']:.2e}", flush=True)
+    return recorded
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("models", nargs="*", choices=[[]] + list(ZOO), default=[])
+    parser.add_argument("--check", action="store_true", help="re-check the exported models, no training")
+    args = parser.parse_args()
+    torch.set_num_threads(THREADS)
+    torch.use_deterministic_algorithms(True)
+    names = args.models or list(ZOO)
+    results_path = MODELS / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for name in names:
+        if args.check:
+            results[name] = check_one(name, results.get(name, {}))
+            results_path.write_text(json.dumps(results, indent=2) + "\n")
+            continue
+        results[name] = train_one(name)
+        r = results[name]
+        print(f"{name}: {r['test_correct']}/{r['test_total']} "
+              f"({100.0 * r['test_correct'] / r['test_total']:.2f}%) in {r['train_seconds']} s", flush=True)
+        results_path.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
