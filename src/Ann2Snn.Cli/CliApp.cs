@@ -37,6 +37,9 @@ public static class CliApp
             config.AddCommand<AnnCommand>("ann")
                 .WithDescription("ANN accuracy and throughput of an ONNX model on a data set, with our executor.")
                 .WithExample("ann", "models/mnist_lenet_bn.onnx", "--data", "mnist");
+            config.AddCommand<ConvertCommand>("convert")
+                .WithDescription("Convert an ONNX model to a spiking network and save it (.snn).")
+                .WithExample("convert", "models/mnist_lenet_bn.onnx", "--calib", "mnist", "-o", "lenet.snn");
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Convert (if ONNX) and simulate: SNN accuracy against T next to the ANN's, spikes and synaptic events per layer.")
                 .WithExample("eval", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "256");

@@ -78,7 +78,7 @@ public class ConversionSettings : DataSettings
             "model" => o with { Normalization = NormalizationKind.Model },
             "channel" => o with { Normalization = NormalizationKind.ChannelWise },
             _ when Norm.StartsWith('p') && double.TryParse(Norm.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out double p) =>
-                o with { Normalization = NormalizationKind.Percentile, Percentile = p },
+                p > 0 && p <= 100 ? o with { Normalization = NormalizationKind.Percentile, Percentile = p } : Bad<ConversionOptions>("--norm", Norm, "percentiles p in (0, 100]"),
             _ => Bad<ConversionOptions>("--norm", Norm, "pP (e.g. p99.99), max, channel, model"),
         };
         try

@@ -44,6 +44,10 @@ public class EvalSettings : ConversionSettings
     [Description("delta | exp (exponential current synapse with --tau-syn).")]
     public string Synapse { get; init; } = "delta";
 
+    [CommandOption("--ann <MODEL>")]
+    [Description("With a .snn network: the ONNX model it came from, for the ANN accuracy beside it.")]
+    public string? Ann { get; init; }
+
     [CommandOption("--tau-syn <STEPS>")]
     [Description("Synaptic time constant in steps (default 5).")]
     public float TauSyn { get; init; } = 5f;
@@ -110,16 +114,31 @@ internal static class EvalRunner
         IDataset data = settings.OpenData(DatasetSplit.Test);
         int images = settings.Count(data);
 
-        ModelGraph graph = OnnxImporter.Load(model);
-        ConversionOptions conversion = settings.ToConversionOptions();
-        AnnEvaluator.CheckCompatible(graph, data);
-        IDataset calib = settings.Calib is null ? DatasetResolver.Open(settings.Data, DatasetSplit.Train) : DatasetResolver.Open(settings.Calib, DatasetSplit.Train);
         var executorOptions = new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads };
-        ConversionResult converted = Progress.Run(console, settings.Json, $"calibrating on {calib.Description}", Math.Min(calib.Count, conversion.CalibrationImages),
-            p => ConversionPipeline.Run(graph, calib, conversion, p, executorOptions));
-        AnnEvaluation ann = Progress.Run(console, settings.Json, $"ANN on {data.Description}", images,
+        ModelGraph? graph = null;
+        ConversionResult? converted = null;
+        SpikingNetwork network;
+        if (model.EndsWith(SnnFile.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            network = SnnFile.Load(model);
+            if (!network.InputShape.Equals(data.SampleShape))
+            {
+                ThrowHelper.InvalidOption("data", $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");
+            }
+            if (settings.Ann is not null) graph = OnnxImporter.Load(settings.Ann);
+        }
+        else
+        {
+            graph = OnnxImporter.Load(model);
+            ConversionOptions conversion = settings.ToConversionOptions();
+            AnnEvaluator.CheckCompatible(graph, data);
+            IDataset? calib = conversion.Normalization == NormalizationKind.Model ? null : DatasetResolver.Open(settings.Calib ?? settings.Data, DatasetSplit.Train);
+            converted = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}", Math.Min(calib?.Count ?? 0, conversion.CalibrationImages),
+                p => ConversionPipeline.Run(graph, calib, conversion, p, executorOptions));
+            network = converted.Network;
+        }
+        AnnEvaluation? ann = graph is null ? null : Progress.Run(console, settings.Json, $"ANN on {data.Description}", images,
             p => AnnEvaluator.Evaluate(new AnnExecutor(graph, executorOptions), data, settings.BatchSize, settings.Limit, p, cancellationToken));
-        SpikingNetwork network = converted.Network;
         var simulator = new DenseSimulator();
         SimulationResult snn = Progress.Run(console, settings.Json, $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}", images,
             p => simulator.Run(network, data.Batches(settings.BatchSize, settings.Limit), simulation, p, cancellationToken));
@@ -134,7 +153,7 @@ internal static class EvalRunner
                 timesteps = simulation.Timesteps,
                 input = simulation.Input.ToString().ToLowerInvariant(),
                 backend = simulator.Name,
-                ann_accuracy = ann.Accuracy,
+                ann_accuracy = ann?.Accuracy,
                 snn_accuracy = report.ToDictionary(t => t.ToString(CultureInfo.InvariantCulture), snn.AccuracyAt),
                 spikes_per_image = snn.SpikesPerImage,
                 synaptic_events_per_image = snn.TotalSynapticEventsPerImage,
@@ -151,7 +170,9 @@ internal static class EvalRunner
             return CliApp.ExitOk;
         }
 
-        console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(model))}[/] → {network.Layers.Count} spiking layers; passes: {Markup.Escape(string.Join(", ", converted.PassesApplied.Distinct()))}");
+        console.MarkupLine(converted is null
+            ? $"[bold]{Markup.Escape(Path.GetFileName(model))}[/]: {network.Layers.Count} spiking layers"
+            : $"[bold]{Markup.Escape(Path.GetFileName(model))}[/] → {network.Layers.Count} spiking layers; passes: {Markup.Escape(string.Join(", ", converted.PassesApplied.Distinct()))}");
         var accuracy = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(data.Description)}, {snn.Images:N0} images, {simulation.Input.ToString().ToLowerInvariant()} input");
         accuracy.AddColumn(new TableColumn("T").RightAligned());
         accuracy.AddColumn(new TableColumn("SNN").RightAligned());
@@ -159,6 +180,11 @@ internal static class EvalRunner
         accuracy.AddColumn(new TableColumn("SNN − ANN").RightAligned());
         foreach (int t in report)
         {
+            if (ann is null)
+            {
+                accuracy.AddRow(t.ToString(CultureInfo.InvariantCulture), $"{100 * snn.AccuracyAt(t):F2} %", "—", "—");
+                continue;
+            }
             double d = 100 * (snn.AccuracyAt(t) - ann.Accuracy);
             string color = d >= -0.1 ? "green" : d >= -1 ? "yellow" : "red";
             accuracy.AddRow(t.ToString(CultureInfo.InvariantCulture), $"{100 * snn.AccuracyAt(t):F2} %", $"{100 * ann.Accuracy:F2} %", $"[{color}]{d:+0.00;-0.00;0.00} pp[/]");
@@ -176,7 +202,7 @@ internal static class EvalRunner
         for (int i = 0; i < network.Layers.Count; i++)
         {
             SpikingLayer l = network.Layers[i];
-            ConvertedLayer? info = converted.Layers.FirstOrDefault(c => c.Name == l.Name);
+            ConvertedLayer? info = converted?.Layers.FirstOrDefault(c => c.Name == l.Name);
             double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images;
             layers.AddRow(
                 Markup.Escape(l.Name),
@@ -190,7 +216,7 @@ internal static class EvalRunner
         layers.AddEmptyRow();
         layers.AddRow("[bold]total[/]", "", "", "", $"[bold]{snn.SpikesPerImage:N0}[/]", "", $"[bold]{snn.TotalSynapticEventsPerImage:N0}[/]");
         console.Write(layers);
-        console.MarkupLine($"ANN: {graph.TotalMacs:N0} MACs per image; SNN: {snn.TotalSynapticEventsPerImage:N0} synaptic events per image over T={simulation.Timesteps}");
+        if (graph is not null) console.MarkupLine($"ANN: {graph.TotalMacs:N0} MACs per image; SNN: {snn.TotalSynapticEventsPerImage:N0} synaptic events per image over T={simulation.Timesteps}");
         return CliApp.ExitOk;
     }
 }

@@ -1,0 +1,68 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Ann2Snn.Ann;
+using Ann2Snn.Conversion;
+using Ann2Snn.Data;
+using Ann2Snn.Graph;
+using Ann2Snn.Onnx;
+using Ann2Snn.Snn;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Ann2Snn.Cli.Commands;
+
+/// <summary><c>ann2snn convert MODEL.onnx --calib mnist -o NET.snn</c>: convert and save in the native format.</summary>
+public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertCommand.Settings>
+{
+    public sealed class Settings : ConversionSettings
+    {
+        [CommandArgument(0, "<MODEL>")]
+        [Description("ONNX model file.")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("-o|--output <FILE>")]
+        [Description("Where to write the converted network (.snn).")]
+        public string Output { get; init; } = "";
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Output) ? Spectre.Console.ValidationResult.Error("option '--output': required (the .snn file to write)") : base.Validate();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ModelGraph graph = OnnxImporter.Load(settings.Model);
+        ConversionOptions options = settings.ToConversionOptions();
+        IDataset? calib = options.Normalization == NormalizationKind.Model ? null : DatasetResolver.Open(settings.Calib ?? settings.Data, DatasetSplit.Train);
+        ConversionResult result = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}", Math.Min(calib?.Count ?? 0, options.CalibrationImages),
+            p => ConversionPipeline.Run(graph, calib, options, p, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }));
+        SnnFile.Save(result.Network, settings.Output);
+
+        if (settings.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(new
+            {
+                model = settings.Model,
+                output = settings.Output,
+                passes = result.PassesApplied,
+                layers = result.Layers.Select(l => new { name = l.Name, kind = l.Kind, shape = l.Shape.ToArray(), scale = float.IsNaN(l.Scale) ? (float?)null : l.Scale, threshold = float.IsNaN(l.Threshold) ? (float?)null : l.Threshold }),
+            }, CliJson.Options));
+            return CliApp.ExitOk;
+        }
+        var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(Path.GetFileName(settings.Model))} → {Markup.Escape(settings.Output)}");
+        table.AddColumn("layer");
+        table.AddColumn("kind");
+        table.AddColumn("shape");
+        table.AddColumn(new TableColumn("λ").RightAligned());
+        table.AddColumn(new TableColumn("V_th").RightAligned());
+        foreach (ConvertedLayer l in result.Layers)
+        {
+            table.AddRow(Markup.Escape(l.Name), l.Kind, Markup.Escape(l.Shape.ToString()),
+                float.IsNaN(l.Scale) || l.Kind == "readout" ? "" : l.Scale.ToString("G4", CultureInfo.InvariantCulture),
+                float.IsNaN(l.Threshold) ? "" : l.Threshold.ToString("G4", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        console.MarkupLine($"passes: {Markup.Escape(string.Join(", ", result.PassesApplied.Distinct()))}; normalization {options.Normalization}{(options.Normalization is NormalizationKind.Percentile or NormalizationKind.ChannelWise ? $" p{options.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")}; wrote [bold]{Markup.Escape(settings.Output)}[/]");
+        return CliApp.ExitOk;
+    }
+}
