@@ -46,7 +46,38 @@ internal sealed partial class GraphImporter
             if (ownPads && !countIncludePad) n.Unsupported("a Pad folded into an AveragePool with its own pads needs count_include_pad=1");
             countIncludePad = true;
         }
+        if (kind == PoolKind.Max || !countIncludePad) RequireInputInEveryWindow(n, window, x.OutputShape);
         SetOutput(n, n.Make(() => new Pool2dNode(n.Name, x, kind, window, countIncludePad)));
+    }
+
+    /// <summary>
+    /// Refuses a pooling window that holds no element of the input, only padding (a dilated window can straddle a
+    /// small input; a folded Pad can be wider than the kernel). Its maximum, or its mean without the padding, is
+    /// undefined: ONNX Runtime yields the lowest float for MaxPool, and for a folded Pad the true maximum would be 0.
+    /// </summary>
+    private static void RequireInputInEveryWindow(OnnxNode n, Window2d w, Shape input)
+    {
+        var (oh, ow) = n.Make(() => w.OutputSize(input.Height, input.Width, n.Name));
+        int row = FirstEmptyWindow(input.Height, oh, w.KernelH, w.StrideH, w.PadTop, w.DilationH);
+        int column = FirstEmptyWindow(input.Width, ow, w.KernelW, w.StrideW, w.PadLeft, w.DilationW);
+        if (row >= 0 || column >= 0)
+        {
+            string where = row >= 0 ? $"output row {row}" : $"output column {column}";
+            n.Fail($"the window ({w}) at {where} covers only padding of the {input.Height}×{input.Width} input, so its value is undefined");
+        }
+    }
+
+    /// <summary>The first output position along one axis whose window has no tap inside [0, size), or −1.</summary>
+    private static int FirstEmptyWindow(int size, int outputs, int kernel, int stride, int padBegin, int dilation)
+    {
+        for (int o = 0; o < outputs; o++)
+        {
+            // The window's first tap at or after 0 (taps sit at start + i·dilation, i < kernel) must exist and be < size.
+            long start = ((long)o * stride) - padBegin;
+            long skipped = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+            if (skipped >= kernel || start + (skipped * dilation) >= size) return o;
+        }
+        return -1;
     }
 
     private void GlobalAveragePool(OnnxNode n)
