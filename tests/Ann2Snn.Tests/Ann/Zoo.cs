@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace Ann2Snn.Tests.Ann;
+
+/// <summary>PyTorch's record of one zoo model (models/results.json): its data set and its test-set count.</summary>
+internal sealed record ZooResult(string Name, string Dataset, int TestCorrect, int TestTotal);
+
+/// <summary>The model zoo under the repository's <c>models/</c> folder.</summary>
+internal static class Zoo
+{
+    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
+
+    /// <summary>The folder holding <c>Ann2Snn.slnx</c>, found by walking up from the test binaries.</summary>
+    public static string RepositoryRoot => Root.Value;
+
+    public static string ModelsFolder => Path.Combine(RepositoryRoot, "models");
+
+    public static string ModelPath(string name) => Path.Combine(ModelsFolder, name + ".onnx");
+
+    /// <summary>The names (without extension) of every <c>models/*.onnx</c>, sorted.</summary>
+    public static IReadOnlyList<string> ModelNames() =>
+        [.. Directory.EnumerateFiles(ModelsFolder, "*.onnx").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal)];
+
+    /// <summary>The bundled data set a model was trained on: <c>fmnist_*</c> models take Fashion-MNIST, the others MNIST.</summary>
+    public static string DatasetOf(string name) => name.StartsWith("fmnist_", StringComparison.Ordinal) ? "fashion-mnist" : "mnist";
+
+    /// <summary>Every entry of <c>models/results.json</c>, in file order.</summary>
+    public static IReadOnlyList<ZooResult> Results()
+    {
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ModelsFolder, "results.json")));
+        return [.. json.RootElement.EnumerateObject().Select(e => new ZooResult(
+            e.Name,
+            e.Value.TryGetProperty("dataset", out JsonElement d) ? d.GetString()! : DatasetOf(e.Name),
+            e.Value.GetProperty("test_correct").GetInt32(),
+            e.Value.GetProperty("test_total").GetInt32()))];
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ann2Snn.slnx"))) return dir.FullName;
+        }
+        throw new DirectoryNotFoundException($"no folder holding Ann2Snn.slnx above {AppContext.BaseDirectory}");
+    }
+}
