@@ -88,6 +88,18 @@ public static class SpikeScatter
         }
     }
 
+    /// <summary>
+    /// The window (output position along one axis) whose tap <paramref name="k"/> lands on input position
+    /// <paramref name="position"/>: o·stride − pad + k·dilation = position, or −1 when there is none inside [0, outSize).
+    /// </summary>
+    public static int WindowAt(int position, int k, int stride, int pad, int dilation, int outSize)
+    {
+        int num = position + pad - k * dilation;
+        if (num < 0 || num % stride != 0) return -1;
+        int o = num / stride;
+        return o < outSize ? o : -1;
+    }
+
     private static int Row(int index, uint rows) =>
         (uint)index < rows ? index : throw new ArgumentOutOfRangeException(nameof(index), $"active neuron {index} is outside 0..{rows - 1}");
 
@@ -164,8 +176,8 @@ public sealed class ConvScatter
 {
     private readonly float[] _weight; // [C, kH, kW, O/g], scaled by the gain
     private readonly int[] _rowOffset, _columnOffset; // [H·kH], [W·kW]: target offset of the output row/column a tap reaches, or −1
-    private readonly int _channels, _height, _width, _kh, _kw, _inPerGroup, _outPerGroup, _channelStride, _channelBase, _targetSize;
-    private readonly bool _inputChannelsLast;
+    private readonly int[] _inputAt; // per input neuron (in its layout): weight offset, target channel offset, row·kH, column·kW
+    private readonly int _kh, _kw, _outPerGroup, _channelStride, _targetSize;
 
     /// <param name="input">[C, H, W] of the source; <paramref name="inputChannelsLast"/> says how active indices are laid out.</param>
     /// <param name="inputChannelsLast">Active indices address (y, x, c) channels-last rather than (c, y, x).</param>
@@ -186,25 +198,38 @@ public sealed class ConvScatter
         {
             throw new ArgumentException($"event convolution: output {outChannels}×{g.OutHeight}×{g.OutWidth} does not fit the target layout");
         }
-        (_channels, _height, _width, _kh, _kw) = (input.Channels, input.Height, input.Width, window.KernelH, window.KernelW);
-        (_inPerGroup, _outPerGroup, _inputChannelsLast) = (g.GroupInChannels, g.GroupOutChannels, inputChannelsLast);
-        (_channelStride, _channelBase, _targetSize) = (target.ChannelStride, target.ChannelOffset * target.ChannelStride, target.Size);
-        int taps = _kh * _kw;
+        (_kh, _kw, _outPerGroup) = (window.KernelH, window.KernelW, g.GroupOutChannels);
+        (_channelStride, _targetSize) = (target.ChannelStride, target.Size);
+        int taps = _kh * _kw, inPerGroup = g.GroupInChannels;
         _weight = new float[weight.Length];
         for (int o = 0; o < outChannels; o++)
         {
             int group = o / _outPerGroup, og = o % _outPerGroup;
-            for (int ci = 0; ci < _inPerGroup; ci++)
+            for (int ci = 0; ci < inPerGroup; ci++)
             {
-                int c = group * _inPerGroup + ci;
-                for (int k = 0; k < taps; k++) _weight[(c * taps + k) * _outPerGroup + og] = weight[(o * _inPerGroup + ci) * taps + k] * gain;
+                int c = group * inPerGroup + ci;
+                for (int k = 0; k < taps; k++) _weight[(c * taps + k) * _outPerGroup + og] = weight[(o * inPerGroup + ci) * taps + k] * gain;
             }
         }
-        _rowOffset = TapOffsets(_height, _kh, window.StrideH, window.PadTop, window.DilationH, g.OutHeight, target.RowStride);
-        _columnOffset = TapOffsets(_width, _kw, window.StrideW, window.PadLeft, window.DilationW, g.OutWidth, target.ColumnStride);
+        // Decode each input index once: (c, y, x) from channels-last (y, x, c) or canonical (c, y, x) order.
+        int plane = input.Height * input.Width;
+        _inputAt = new int[4 * input.Size];
+        for (int j = 0; j < input.Size; j++)
+        {
+            int c, pixel;
+            if (inputChannelsLast) pixel = Math.DivRem(j, input.Channels, out c);
+            else c = Math.DivRem(j, plane, out pixel);
+            int y = Math.DivRem(pixel, input.Width, out int x);
+            _inputAt[4 * j] = c * taps * _outPerGroup;
+            _inputAt[4 * j + 1] = (target.ChannelOffset + c / inPerGroup * _outPerGroup) * target.ChannelStride;
+            _inputAt[4 * j + 2] = y * _kh;
+            _inputAt[4 * j + 3] = x * _kw;
+        }
+        _rowOffset = TapOffsets(input.Height, _kh, window.StrideH, window.PadTop, window.DilationH, g.OutHeight, target.RowStride);
+        _columnOffset = TapOffsets(input.Width, _kw, window.StrideW, window.PadLeft, window.DilationW, g.OutWidth, target.ColumnStride);
     }
 
-    public int InputSize => _channels * _height * _width;
+    public int InputSize => _inputAt.Length / 4;
 
     /// <summary>For input position i and tap k: the output o with o·stride − pad + k·dilation = i, as a target offset, or −1.</summary>
     private static int[] TapOffsets(int size, int kernel, int stride, int pad, int dilation, int outSize, int targetStride)
@@ -214,9 +239,8 @@ public sealed class ConvScatter
         {
             for (int k = 0; k < kernel; k++)
             {
-                int num = i + pad - k * dilation;
-                int o = num >= 0 && num % stride == 0 ? num / stride : -1;
-                map[i * kernel + k] = o >= 0 && o < outSize ? o * targetStride : -1;
+                int o = SpikeScatter.WindowAt(i, k, stride, pad, dilation, outSize);
+                map[i * kernel + k] = o >= 0 ? o * targetStride : -1;
             }
         }
         return map;
@@ -226,7 +250,7 @@ public sealed class ConvScatter
     public void Scatter(ReadOnlySpan<int> active, Span<float> target)
     {
         if (target.Length != _targetSize) throw new ArgumentException($"event convolution: target has {target.Length} values, expected {_targetSize}");
-        int plane = _height * _width, kh = _kh, kw = _kw, opg = _outPerGroup, cs = _channelStride;
+        int kh = _kh, kw = _kw, opg = _outPerGroup, cs = _channelStride;
         ref float y = ref MemoryMarshal.GetReference(target);
         ref float w0 = ref MemoryMarshal.GetReference(_weight.AsSpan());
         ref int rows = ref MemoryMarshal.GetReference(_rowOffset.AsSpan());
@@ -235,26 +259,16 @@ public sealed class ConvScatter
         foreach (int j in active)
         {
             if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active), $"active neuron {j} is outside 0..{inputSize - 1}");
-            int c, iy, ix;
-            if (_inputChannelsLast)
-            {
-                int pixel = Math.DivRem(j, _channels, out c);
-                iy = Math.DivRem(pixel, _width, out ix);
-            }
-            else
-            {
-                c = Math.DivRem(j, plane, out int pixel);
-                iy = Math.DivRem(pixel, _width, out ix);
-            }
-            int channelAt = _channelBase + c / _inPerGroup * opg * cs;
-            ref float wc = ref Unsafe.Add(ref w0, c * kh * kw * opg);
+            ref int at = ref _inputAt[4 * j];
+            int channelAt = Unsafe.Add(ref at, 1), iy = Unsafe.Add(ref at, 2), ix = Unsafe.Add(ref at, 3);
+            ref float wc = ref Unsafe.Add(ref w0, at);
             for (int ky = 0; ky < kh; ky++)
             {
-                int rowAt = Unsafe.Add(ref rows, iy * kh + ky);
+                int rowAt = Unsafe.Add(ref rows, iy + ky);
                 if (rowAt < 0) continue;
                 for (int kx = 0; kx < kw; kx++)
                 {
-                    int colAt = Unsafe.Add(ref cols, ix * kw + kx);
+                    int colAt = Unsafe.Add(ref cols, ix + kx);
                     if (colAt < 0) continue;
                     ref float wt = ref Unsafe.Add(ref wc, (ky * kw + kx) * opg);
                     ref float yt = ref Unsafe.Add(ref y, channelAt + rowAt + colAt);

@@ -49,6 +49,7 @@ public sealed class EventSimulator : ISimulator
             {
                 if (p is not DenseFallback) NeedsActive[p.Source + 1] = true;
             }
+            MaxPools = plan.Layers.Select((l, i) => l is MaxPoolLayer mp ? new EventMaxPool(mp, plan.Layouts[mp.Source], plan.Layouts[i]) : null).ToArray();
             FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
         }
 
@@ -56,6 +57,9 @@ public sealed class EventSimulator : ISimulator
 
         /// <summary>Per layer: its time-varying projections, in the layer's order.</summary>
         public Propagation[][] Projections { get; }
+
+        /// <summary>Per layer: the event-driven circuit of a max-pool layer (null for other layers).</summary>
+        public EventMaxPool?[] MaxPools { get; }
 
         /// <summary>Per source (index source + 1; 0 = input): whether its active list is read.</summary>
         public bool[] NeedsActive { get; }
@@ -125,9 +129,11 @@ public sealed class EventSimulator : ISimulator
     private sealed class Worker : SimulationWorker
     {
         private readonly EventPlan _events;
-        private readonly int[][] _active;      // per source (index source + 1): n lists of neuron indices, one per image, each at b·size
+        private readonly int[][] _active;      // per source (index source + 1): n lists of spiking neurons (this step), one per image, each at b·size
         private readonly int[][] _activeCount; // per source: n list lengths
         private readonly float[] _stageIn, _stageOut;
+        private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
+        private int _stamp;
 
         public Worker(EventPlan events) : base(events.Plan)
         {
@@ -137,11 +143,12 @@ public sealed class EventSimulator : ISimulator
             _activeCount = new int[Plan.Layers.Length + 1][];
             for (int s = -1; s < Plan.Layers.Length; s++)
             {
-                bool keep = events.NeedsActive[s + 1] || (s >= 0 && Plan.Layers[s] is NeuronLayer);
+                bool keep = events.NeedsActive[s + 1] || (s >= 0 && Plan.Layers[s] is not ReadoutLayer);
                 int size = s == -1 ? Plan.Network.InputShape.Size : Plan.Layers[s].Shape.Size;
                 _active[s + 1] = keep ? new int[n * size] : [];
                 _activeCount[s + 1] = new int[n];
             }
+            _visited = Plan.Layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
             _stageIn = new float[n * events.FallbackSize];
             _stageOut = new float[n * events.FallbackSize];
         }
@@ -224,9 +231,15 @@ public sealed class EventSimulator : ISimulator
             }
         }
 
-        protected override void MaxPoolFired(int l, int n)
+        protected override int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut)
         {
-            if (_events.NeedsActive[l + 1]) Collect(l, n, Spikes[l]);
+            if (++_stamp == int.MaxValue)
+            {
+                foreach (int[] v in _visited) Array.Clear(v);
+                _stamp = 1;
+            }
+            return _events.MaxPools[l]!.Step(n, Spikes[mp.Source], _active[mp.Source + 1], _activeCount[mp.Source + 1],
+                countIn, countOut, _visited[l], _stamp, Spikes[l], _active[l + 1], _activeCount[l + 1], NeuronSpikes[l]);
         }
     }
 }

@@ -228,15 +228,6 @@ internal sealed class FanOutTable
             }
         }
 
-        /// <summary>Output (o, oy, ox) of a tap k along one axis: o·stride − pad + k·dilation = position.</summary>
-        private static int Reach(int position, int k, int stride, int pad, int dilation, int outSize)
-        {
-            int num = position + pad - k * dilation;
-            if (num < 0 || num % stride != 0) return -1;
-            int o = num / stride;
-            return o < outSize ? o : -1;
-        }
-
         private void EmitConv(ConvOp c, int input, float v)
         {
             Shape x = c.InputShape, y = c.OutputShape;
@@ -246,11 +237,11 @@ internal sealed class FanOutTable
             int group = ch / inPerGroup, ci = ch % inPerGroup;
             for (int ky = 0; ky < w.KernelH; ky++)
             {
-                int oy = Reach(iy, ky, w.StrideH, w.PadTop, w.DilationH, y.Height);
+                int oy = SpikeScatter.WindowAt(iy, ky, w.StrideH, w.PadTop, w.DilationH, y.Height);
                 if (oy < 0) continue;
                 for (int kx = 0; kx < w.KernelW; kx++)
                 {
-                    int ox = Reach(ix, kx, w.StrideW, w.PadLeft, w.DilationW, y.Width);
+                    int ox = SpikeScatter.WindowAt(ix, kx, w.StrideW, w.PadLeft, w.DilationW, y.Width);
                     if (ox < 0) continue;
                     for (int og = 0; og < outPerGroup; og++)
                     {
@@ -268,11 +259,11 @@ internal sealed class FanOutTable
             int ch = input / (x.Height * x.Width), iy = input / x.Width % x.Height, ix = input % x.Width;
             for (int ky = 0; ky < w.KernelH; ky++)
             {
-                int oy = Reach(iy, ky, w.StrideH, w.PadTop, w.DilationH, y.Height);
+                int oy = SpikeScatter.WindowAt(iy, ky, w.StrideH, w.PadTop, w.DilationH, y.Height);
                 if (oy < 0) continue;
                 for (int kx = 0; kx < w.KernelW; kx++)
                 {
-                    int ox = Reach(ix, kx, w.StrideW, w.PadLeft, w.DilationW, y.Width);
+                    int ox = SpikeScatter.WindowAt(ix, kx, w.StrideW, w.PadLeft, w.DilationW, y.Width);
                     if (ox < 0) continue;
                     Emit((ch * y.Height + oy) * y.Width + ox, v / divisor[oy * y.Width + ox]);
                 }

@@ -50,6 +50,22 @@ internal sealed class LayerLayout
 
     public int ToCanonical(int index) => _toCanonical is null ? index : _toCanonical[index];
 
+    /// <summary>Channel, row and column of the neuron at <paramref name="index"/> in this layout.</summary>
+    public (int Channel, int Y, int X) Decode(int index)
+    {
+        int c, pixel;
+        if (IsChannelsLast)
+        {
+            pixel = Math.DivRem(index, Shape.Channels, out c);
+        }
+        else
+        {
+            c = Math.DivRem(index, Shape.Height * Shape.Width, out pixel);
+        }
+        int y = Math.DivRem(pixel, Shape.Width, out int x);
+        return (c, y, x);
+    }
+
     /// <summary>A canonical per-neuron vector in this layout (the same array when nothing moves).</summary>
     public float[] FromCanonical(float[] canonical)
     {

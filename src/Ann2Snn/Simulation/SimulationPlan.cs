@@ -24,6 +24,7 @@ internal sealed class SimulationPlan
             if ((uint)p.Neuron >= (uint)Layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe", $"layer '{p.Layer}' has {Layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
             return (p, layer);
         }).ToArray();
+        IsStatic = Projections.Select(ps => ps.All(IsConstant)).ToArray();
         Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex ? LayerLayout.ChannelsLastWhereUseful(l.Shape) : LayerLayout.Canonical(l.Shape)).ToArray();
         Biases = Layers.Select((l, i) => l switch
         {
@@ -41,6 +42,9 @@ internal sealed class SimulationPlan
     public int ScratchSize { get; }
     public int ReadoutIndex { get; }
     public (NeuronProbe Probe, int Layer)[] Probes { get; }
+
+    /// <summary>Per layer: every projection is constant (analog input only), so the current never changes during a run.</summary>
+    public bool[] IsStatic { get; }
 
     /// <summary>How each layer's state is laid out in the workers' arrays.</summary>
     public LayerLayout[] Layouts { get; }

@@ -141,10 +141,12 @@ internal abstract class SimulationWorker
         }
     }
 
-    /// <summary>Called after max-pool layer <paramref name="l"/> wrote its output spikes (already counted).</summary>
-    protected virtual void MaxPoolFired(int l, int n)
-    {
-    }
+    /// <summary>
+    /// One step of max-pool layer <paramref name="l"/>: writes its spikes, updates the cumulative input and output
+    /// counts and the per-neuron counts; returns the spikes emitted. By default every window is evaluated.
+    /// </summary>
+    protected virtual int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut) =>
+        MaxPoolCircuit.Step(mp, Plan.Layouts[mp.Source], Plan.Layouts[l], n, _spikes[mp.Source], countIn, countOut, _spikes[l], _neuronSpikes[l]);
 
     public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs)
     {
@@ -218,8 +220,7 @@ internal abstract class SimulationWorker
                         StepNeurons(l, nl, n, t, synDecay);
                         break;
                     case MaxPoolLayer mp:
-                        _layerSpikes[l] += MaxPoolCircuit.Step(mp, Plan.Layouts[mp.Source], Plan.Layouts[l], n, _spikes[mp.Source], _countIn[l], _countOut[l], _spikes[l], _neuronSpikes[l]);
-                        MaxPoolFired(l, n);
+                        _layerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
                         break;
                     case ReadoutLayer:
                         Charge(l, n, _current[l].AsSpan(0, n * size), _constant[l].AsSpan(0, n * size));
@@ -255,8 +256,35 @@ internal abstract class SimulationWorker
     {
         SimulationOptions o = Plan.Options;
         int size = layer.Shape.Size;
-        Span<float> current = _current[l].AsSpan(0, n * size);
-        Charge(l, n, current, _constant[l].AsSpan(0, n * size));
+        ReadOnlySpan<float> input;
+        if (Plan.IsStatic[l] && o.Bias == BiasMode.Current)
+        {
+            input = _constant[l].AsSpan(0, n * size); // nothing varies: the constant part is the whole current
+        }
+        else
+        {
+            Span<float> current = _current[l].AsSpan(0, n * size);
+            Charge(l, n, current, _constant[l].AsSpan(0, n * size));
+            AddBiasSpikes(l, n, t, current);
+            input = current;
+        }
+        if (o.Synapse == SynapseModel.Exponential)
+        {
+            // I_syn ← I_syn·e^(−1/τs) + (1 − e^(−1/τs))·input: unit DC gain, so rates are preserved on average.
+            Span<float> syn = _synapse[l].AsSpan(0, n * size);
+            TensorPrimitives.Multiply(syn, synDecay, syn);
+            TensorPrimitives.MultiplyAdd(input, 1f - synDecay, syn, syn);
+            input = syn;
+        }
+        int spikes = NeuronKernels.Step(layer.Neuron, _v[l].AsSpan(0, n * size), _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
+        _layerSpikes[l] += spikes;
+        NeuronsFired(l, n, spikes);
+    }
+
+    private void AddBiasSpikes(int l, int n, int t, Span<float> current)
+    {
+        SimulationOptions o = Plan.Options;
+        int size = Plan.Layers[l].Shape.Size;
         if (o.Bias == BiasMode.Neuron)
         {
             // A bias neuron fires regularly at rate r: at step t when ⌊(t+1)·r⌋ > ⌊t·r⌋; each spike carries b / r.
@@ -266,17 +294,6 @@ internal abstract class SimulationWorker
                 for (int b = 0; b < n; b++) TensorPrimitives.MultiplyAdd(bias, 1f / o.BiasNeuronRate, current.Slice(b * size, size), current.Slice(b * size, size));
             }
         }
-        if (o.Synapse == SynapseModel.Exponential)
-        {
-            // I_syn ← I_syn·e^(−1/τs) + (1 − e^(−1/τs))·input: unit DC gain, so rates are preserved on average.
-            Span<float> syn = _synapse[l].AsSpan(0, n * size);
-            TensorPrimitives.Multiply(syn, synDecay, syn);
-            TensorPrimitives.MultiplyAdd(current, 1f - synDecay, syn, syn);
-            current = syn;
-        }
-        int spikes = NeuronKernels.Step(layer.Neuron, _v[l].AsSpan(0, n * size), _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], current, _spikes[l].AsSpan(0, n * size));
-        _layerSpikes[l] += spikes;
-        NeuronsFired(l, n, spikes);
     }
 
     private void Score(int n, int t, ReadOnlySpan<int> labels, Span<int> predictions)
@@ -329,70 +346,5 @@ internal abstract class SimulationWorker
         _inputSpikes = 0;
         foreach (var (probe, trace) in _traces) result.Traces[probe] = trace;
         _traces.Clear();
-    }
-}
-
-/// <summary>Max pooling of spike trains by a <see cref="MaxPoolScheme"/> circuit, one step for a chunk of images.</summary>
-internal static class MaxPoolCircuit
-{
-    /// <summary>
-    /// WTA: output count = max over the window of the input counts, so a spike is emitted exactly when that max
-    /// grows (the shared inhibitory interneuron's spike, which lowers every excitatory unit by one).
-    /// Gate: the spike of the input with the largest count before this step passes (ties to the first in window order).
-    /// Input and output may be in any <see cref="LayerLayout"/>; windows are scanned in the same (ky, kx) order either
-    /// way. Adds each output spike to <paramref name="neuronSpikes"/> (canonical index); returns the spikes emitted.
-    /// </summary>
-    public static int Step(MaxPoolLayer mp, LayerLayout inLayout, LayerLayout outLayout, int n, ReadOnlySpan<float> src, int[] cin, int[] cout, Span<float> dst, long[] neuronSpikes)
-    {
-        Shape i = mp.InputShape, o = mp.Shape;
-        Window2d w = mp.Window;
-        int inSize = i.Size, outSize = o.Size, count = 0;
-        int ics = inLayout.ChannelStride, iys = inLayout.RowStride, ixs = inLayout.ColumnStride;
-        int ocs = outLayout.ChannelStride, oys = outLayout.RowStride, oxs = outLayout.ColumnStride;
-        bool wta = mp.Scheme == MaxPoolScheme.WinnerTakeAll;
-        for (int b = 0; b < n; b++)
-        {
-            for (int ch = 0; ch < o.Channels; ch++)
-            {
-                for (int oy = 0; oy < o.Height; oy++)
-                {
-                    for (int ox = 0; ox < o.Width; ox++)
-                    {
-                        int best = -1, bestCount = -1, maxAfter = 0;
-                        for (int ky = 0; ky < w.KernelH; ky++)
-                        {
-                            int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
-                            if ((uint)iy >= (uint)i.Height) continue;
-                            for (int kx = 0; kx < w.KernelW; kx++)
-                            {
-                                int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
-                                if ((uint)ix >= (uint)i.Width) continue;
-                                int at = b * inSize + ch * ics + iy * iys + ix * ixs;
-                                int before = cin[at];
-                                if (before > bestCount)
-                                {
-                                    bestCount = before;
-                                    best = at;
-                                }
-                                maxAfter = Math.Max(maxAfter, before + (src[at] != 0f ? 1 : 0));
-                            }
-                        }
-                        int oat = b * outSize + ch * ocs + oy * oys + ox * oxs;
-                        bool fire = wta ? maxAfter > cout[oat] : best >= 0 && src[best] != 0f;
-                        dst[oat] = fire ? 1f : 0f;
-                        if (fire)
-                        {
-                            cout[oat]++;
-                            count++;
-                            neuronSpikes[(ch * o.Height + oy) * o.Width + ox]++;
-                        }
-                    }
-                }
-            }
-            // Count this step's input spikes after all windows have looked (windows may overlap).
-            ReadOnlySpan<float> s = src.Slice(b * inSize, inSize);
-            for (int k = 0; k < inSize; k++) if (s[k] != 0f) cin[b * inSize + k]++;
-        }
-        return count;
     }
 }
