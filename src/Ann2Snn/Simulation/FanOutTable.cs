@@ -6,8 +6,9 @@ namespace Ann2Snn.Simulation;
 
 /// <summary>
 /// A projection's chain of synaptic ops composed into one synaptic matrix and stored per source neuron: the targets
-/// one spike reaches and the weights it adds there ("fan-out table"). Dense rows when most targets are reached (a
-/// dense layer: its weight matrix transposed), sparse rows (CSR) otherwise (pooling, gains, concatenation). Rows
+/// one spike reaches and the weights it adds there ("fan-out table"). Dense rows when a spike may reach half the
+/// targets or more (a dense layer: its weight matrix transposed), sparse rows (CSR) otherwise (pooling, gains,
+/// concatenation, convolution into a large map). Rows
 /// follow the source's layout and columns the target's; weights include the value each spike carries.
 /// </summary>
 internal sealed class FanOutTable
@@ -57,8 +58,12 @@ internal sealed class FanOutTable
     public static FanOutTable? TryCompose(IReadOnlyList<SynapticOp> ops, LayerLayout? source, LayerLayout target, float gain, long budget)
     {
         int rows = ops[0].InputShape.Size, columns = ops[^1].OutputShape.Size;
-        if ((long)rows * FanOutBound(ops) > budget) return null;
+        long bound = FanOutBound(ops);
+        if ((long)rows * bound > budget) return null;
+        // Dense rows when a spike may reach half the targets or more (a dense layer reaches all of them).
+        bool dense = bound * 2 >= columns;
         var composer = new Composer(ops);
+        float[]? table = dense ? new float[(long)rows * columns] : null;
         var offsets = new int[rows + 1];
         var indices = new List<int>();
         var weights = new List<float>();
@@ -67,27 +72,27 @@ internal sealed class FanOutTable
             var (idx, val, count) = composer.Row(source?.ToCanonical(r) ?? r);
             for (int e = 0; e < count; e++)
             {
-                idx[e] = target.ToInternal(idx[e]);
-                val[e] *= gain;
+                int column = target.ToInternal(idx[e]);
+                float weight = val[e] * gain;
+                if (table is not null)
+                {
+                    table[(long)r * columns + column] = weight;
+                }
+                else
+                {
+                    idx[e] = column;
+                    val[e] = weight;
+                }
             }
+            if (table is not null) continue;
             Array.Sort(idx, val, 0, count);
-            for (int e = 0; e < count; e++)
-            {
-                indices.Add(idx[e]);
-                weights.Add(val[e]);
-            }
+            indices.AddRange(idx.AsSpan(0, count));
+            weights.AddRange(val.AsSpan(0, count));
             offsets[r + 1] = indices.Count;
         }
-        if ((long)indices.Count * 2 < (long)rows * columns)
-        {
-            return new FanOutTable(rows, columns, null, offsets, indices.ToArray(), weights.ToArray());
-        }
-        var dense = new float[(long)rows * columns];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int e = offsets[r]; e < offsets[r + 1]; e++) dense[(long)r * columns + indices[e]] = weights[e];
-        }
-        return new FanOutTable(rows, columns, dense, [], [], []);
+        return table is not null
+            ? new FanOutTable(rows, columns, table, [], [], [])
+            : new FanOutTable(rows, columns, null, offsets, indices.ToArray(), weights.ToArray());
     }
 
     /// <summary>Pushes one unit spike through the chain: a sparse vector carried op by op, merged in an accumulator.</summary>
@@ -189,11 +194,11 @@ internal sealed class FanOutTable
                     break;
                 case ConvOp c:
                     Begin();
-                    for (int e = 0; e < _count; e++) EmitConv(c, _idx[e], _val[e]);
+                    for (int e = 0; e < _count; e++) EmitWindows(c, c.Window, prepared, _idx[e], _val[e]);
                     break;
                 case AvgPoolOp p:
                     Begin();
-                    for (int e = 0; e < _count; e++) EmitPool(p, prepared, _idx[e], _val[e]);
+                    for (int e = 0; e < _count; e++) EmitWindows(p, p.Window, prepared, _idx[e], _val[e]);
                     break;
                 default:
                     throw new InvalidModelException($"{op.Kind} synapses: the event simulator cannot compose them");
@@ -228,13 +233,15 @@ internal sealed class FanOutTable
             }
         }
 
-        private void EmitConv(ConvOp c, int input, float v)
+        /// <summary>
+        /// Everything input <paramref name="input"/> reaches through a windowed op: for each tap whose window lies
+        /// inside the output, every output channel of its group (convolution) or its own channel with weight 1/divisor
+        /// (average pooling).
+        /// </summary>
+        private void EmitWindows(SynapticOp op, Window2d w, float[] divisor, int input, float v)
         {
-            Shape x = c.InputShape, y = c.OutputShape;
-            Window2d w = c.Window;
-            int inPerGroup = c.Weight.Shape[1], outPerGroup = y.Channels / c.Groups, taps = w.KernelH * w.KernelW;
+            Shape x = op.InputShape, y = op.OutputShape;
             int ch = input / (x.Height * x.Width), iy = input / x.Width % x.Height, ix = input % x.Width;
-            int group = ch / inPerGroup, ci = ch % inPerGroup;
             for (int ky = 0; ky < w.KernelH; ky++)
             {
                 int oy = SpikeScatter.WindowAt(iy, ky, w.StrideH, w.PadTop, w.DilationH, y.Height);
@@ -243,29 +250,18 @@ internal sealed class FanOutTable
                 {
                     int ox = SpikeScatter.WindowAt(ix, kx, w.StrideW, w.PadLeft, w.DilationW, y.Width);
                     if (ox < 0) continue;
+                    if (op is not ConvOp c)
+                    {
+                        Emit((ch * y.Height + oy) * y.Width + ox, v / divisor[oy * y.Width + ox]);
+                        continue;
+                    }
+                    int inPerGroup = c.Weight.Shape[1], outPerGroup = y.Channels / c.Groups, taps = w.KernelH * w.KernelW;
+                    int group = ch / inPerGroup, ci = ch % inPerGroup;
                     for (int og = 0; og < outPerGroup; og++)
                     {
                         int o = group * outPerGroup + og;
                         Emit((o * y.Height + oy) * y.Width + ox, v * c.Weight.Data[(o * inPerGroup + ci) * taps + ky * w.KernelW + kx]);
                     }
-                }
-            }
-        }
-
-        private void EmitPool(AvgPoolOp p, float[] divisor, int input, float v)
-        {
-            Shape x = p.InputShape, y = p.OutputShape;
-            Window2d w = p.Window;
-            int ch = input / (x.Height * x.Width), iy = input / x.Width % x.Height, ix = input % x.Width;
-            for (int ky = 0; ky < w.KernelH; ky++)
-            {
-                int oy = SpikeScatter.WindowAt(iy, ky, w.StrideH, w.PadTop, w.DilationH, y.Height);
-                if (oy < 0) continue;
-                for (int kx = 0; kx < w.KernelW; kx++)
-                {
-                    int ox = SpikeScatter.WindowAt(ix, kx, w.StrideW, w.PadLeft, w.DilationW, y.Width);
-                    if (ox < 0) continue;
-                    Emit((ch * y.Height + oy) * y.Width + ox, v / divisor[oy * y.Width + ox]);
                 }
             }
         }

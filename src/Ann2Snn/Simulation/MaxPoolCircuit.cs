@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
@@ -19,38 +20,21 @@ internal static class MaxPoolCircuit
         Shape i = mp.InputShape, o = mp.Shape;
         Window2d w = mp.Window;
         int inSize = i.Size, outSize = o.Size, count = 0;
-        int ics = inLayout.ChannelStride, iys = inLayout.RowStride, ixs = inLayout.ColumnStride;
         int ocs = outLayout.ChannelStride, oys = outLayout.RowStride, oxs = outLayout.ColumnStride;
         bool wta = mp.Scheme == MaxPoolScheme.WinnerTakeAll;
         for (int b = 0; b < n; b++)
         {
+            ReadOnlySpan<int> counts = cin.AsSpan(b * inSize, inSize);
+            ReadOnlySpan<float> spikes = src.Slice(b * inSize, inSize);
             for (int ch = 0; ch < o.Channels; ch++)
             {
                 for (int oy = 0; oy < o.Height; oy++)
                 {
                     for (int ox = 0; ox < o.Width; ox++)
                     {
-                        int best = -1, bestCount = -1, maxAfter = 0;
-                        for (int ky = 0; ky < w.KernelH; ky++)
-                        {
-                            int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
-                            if ((uint)iy >= (uint)i.Height) continue;
-                            for (int kx = 0; kx < w.KernelW; kx++)
-                            {
-                                int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
-                                if ((uint)ix >= (uint)i.Width) continue;
-                                int at = b * inSize + ch * ics + iy * iys + ix * ixs;
-                                int before = cin[at];
-                                if (before > bestCount)
-                                {
-                                    bestCount = before;
-                                    best = at;
-                                }
-                                maxAfter = Math.Max(maxAfter, before + (src[at] != 0f ? 1 : 0));
-                            }
-                        }
+                        int best = ScanWindow(mp, inLayout, counts, spikes, ch, oy, ox, out int maxAfter);
                         int oat = b * outSize + ch * ocs + oy * oys + ox * oxs;
-                        bool fire = wta ? maxAfter > cout[oat] : best >= 0 && src[best] != 0f;
+                        bool fire = wta ? maxAfter > cout[oat] : best >= 0 && spikes[best] != 0f;
                         dst[oat] = fire ? 1f : 0f;
                         if (fire)
                         {
@@ -66,6 +50,39 @@ internal static class MaxPoolCircuit
             for (int k = 0; k < inSize; k++) if (s[k] != 0f) cin[b * inSize + k]++;
         }
         return count;
+    }
+
+    /// <summary>
+    /// Scans window (ch, oy, ox) of one image in (ky, kx) order: returns the input with the largest count before this
+    /// step (the first on ties; −1 when no tap is inside the image) and, in <paramref name="maxAfter"/>, the largest
+    /// count after this step's spikes (0 for an empty window).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ScanWindow(MaxPoolLayer mp, LayerLayout layout, ReadOnlySpan<int> counts, ReadOnlySpan<float> spikes, int ch, int oy, int ox, out int maxAfter)
+    {
+        Shape i = mp.InputShape;
+        Window2d w = mp.Window;
+        int best = -1, bestCount = -1;
+        maxAfter = 0;
+        for (int ky = 0; ky < w.KernelH; ky++)
+        {
+            int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
+            if ((uint)iy >= (uint)i.Height) continue;
+            for (int kx = 0; kx < w.KernelW; kx++)
+            {
+                int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
+                if ((uint)ix >= (uint)i.Width) continue;
+                int at = ch * layout.ChannelStride + iy * layout.RowStride + ix * layout.ColumnStride;
+                int before = counts[at];
+                if (before > bestCount)
+                {
+                    bestCount = before;
+                    best = at;
+                }
+                maxAfter = Math.Max(maxAfter, before + (spikes[at] != 0f ? 1 : 0));
+            }
+        }
+        return best;
     }
 }
 
@@ -155,7 +172,7 @@ internal sealed class EventMaxPool
                         {
                             if (seen[at] == stamp) continue;
                             seen[at] = stamp;
-                            fire = x[GateWinner(ci, ch, oy, ox)] != 0f;
+                            fire = x[MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out _)] != 0f;
                         }
                         if (!fire) continue;
                         y[at] = 1f;
@@ -171,30 +188,5 @@ internal sealed class EventMaxPool
             total += count;
         }
         return total;
-    }
-
-    /// <summary>The input of window (ch, oy, ox) with the largest count so far, the first in (ky, kx) order on ties.</summary>
-    private int GateWinner(ReadOnlySpan<int> counts, int ch, int oy, int ox)
-    {
-        Shape i = _mp.InputShape;
-        Window2d w = _mp.Window;
-        int best = -1, bestCount = -1;
-        for (int ky = 0; ky < w.KernelH; ky++)
-        {
-            int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
-            if ((uint)iy >= (uint)i.Height) continue;
-            for (int kx = 0; kx < w.KernelW; kx++)
-            {
-                int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
-                if ((uint)ix >= (uint)i.Width) continue;
-                int at = ch * _in.ChannelStride + iy * _in.RowStride + ix * _in.ColumnStride;
-                if (counts[at] > bestCount)
-                {
-                    bestCount = counts[at];
-                    best = at;
-                }
-            }
-        }
-        return best;
     }
 }
