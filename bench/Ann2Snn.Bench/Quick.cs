@@ -22,7 +22,8 @@ internal static class Quick
         Console.WriteLine($"CPU: {Environment.ProcessorCount} logical cores; Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 {(Vector256.IsHardwareAccelerated ? "on" : "off")}; GEMM kernel {Gemm.Best}");
         if (!args.Contains("--no-gemm")) GemmRates(reps);
         if (args.Contains("--layers")) Layers(reps, chunk == 0 ? 16 : chunk);
-        Network(reps, batch, threads, chunk);
+        int at = Array.IndexOf(args, "--model");
+        Network(reps, batch, threads, chunk, at >= 0 && at + 1 < args.Length ? args[at + 1] : null);
         return 0;
     }
 
@@ -132,9 +133,12 @@ internal static class Quick
         return times[reps / 2];
     }
 
-    private static void Network(int reps, int batch, int threads, int chunk)
+    private static void Network(int reps, int batch, int threads, int chunk, string? modelPath)
     {
-        ModelGraph graph = LeNet.Build();
+        // A zoo model from its file (both sides read the same bytes), or the LeNet-shaped network built in code.
+        byte[] onnx = modelPath is null ? OnnxExport.ToOnnx(LeNet.Build()) : File.ReadAllBytes(modelPath);
+        // Both sides optimize the graph: ORT with its fusions, ours with the inference passes (BatchNorm folding).
+        ModelGraph graph = Ann2Snn.Passes.PassPipeline.Inference.Run(modelPath is null ? LeNet.Build() : Ann2Snn.Onnx.OnnxImporter.Load(onnx, Path.GetFileName(modelPath)));
         float[] x = LeNet.Input(batch);
         var exec = new AnnExecutor(graph, new AnnExecutorOptions { MaxDegreeOfParallelism = threads, BatchChunk = chunk });
         float[] ours = exec.Forward(x, batch);
@@ -146,9 +150,9 @@ internal static class Quick
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        using var session = new InferenceSession(OnnxExport.ToOnnx(graph), options);
+        using var session = new InferenceSession(onnx, options);
         using var runOptions = new RunOptions();
-        string[] inputNames = [graph.Input.Name], outputNames = [graph.Output.Name];
+        string[] inputNames = [session.InputMetadata.Keys.Single()], outputNames = [session.OutputMetadata.Keys.Single()];
         float[] theirs = [];
         void RunOrt()
         {
@@ -167,7 +171,7 @@ internal static class Quick
         double tOurs = ourTimes.Order().ElementAt(1), tOrt = ortTimes.Order().ElementAt(1);
         double maxDiff = ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max();
 
-        Console.WriteLine($"LeNet forward, batch {batch}, {threads} threads, median of 3 rounds of {reps} reps (best round):");
+        Console.WriteLine($"{(modelPath is null ? "LeNet (built in code)" : Path.GetFileName(modelPath))} forward, batch {batch}, {threads} threads, median of 3 rounds of {reps} reps (best round):");
         Console.WriteLine($"  Ann2Snn      {tOurs * 1e3,8:F2} ms  {batch / tOurs,9:F0} images/s  ({batch / ourTimes.Min():F0})");
         Console.WriteLine($"  ONNX Runtime {tOrt * 1e3,8:F2} ms  {batch / tOrt,9:F0} images/s  ({batch / ortTimes.Min():F0})");
         Console.WriteLine($"  ratio (Ann2Snn / ORT images/s): {tOrt / tOurs:F2}×   max |Δ output| = {maxDiff:g3}");

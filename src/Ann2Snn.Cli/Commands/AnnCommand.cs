@@ -4,6 +4,7 @@ using Ann2Snn.Ann;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
+using Ann2Snn.Passes;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -24,7 +25,7 @@ public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settin
         ModelGraph graph = OnnxImporter.Load(settings.Model);
         IDataset data = settings.OpenData(DatasetSplit.Test);
         AnnEvaluator.CheckCompatible(graph, data);
-        var executor = new AnnExecutor(graph, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads });
+        var executor = new AnnExecutor(PassPipeline.Inference.Run(graph), new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads });
         AnnEvaluation result = Progress.Run(console, settings.Json, $"ANN on {data.Description}", settings.Count(data),
             progress => AnnEvaluator.Evaluate(executor, data, settings.BatchSize, settings.Limit, progress, cancellationToken));
 

@@ -44,6 +44,10 @@ public class EvalSettings : ConversionSettings
     [Description("delta | exp (exponential current synapse with --tau-syn).")]
     public string Synapse { get; init; } = "delta";
 
+    [CommandOption("--backend <NAME>")]
+    [Description("Simulator: dense (time-stepped) | event (event-driven, cost ∝ synaptic events) | auto (default).")]
+    public string Backend { get; init; } = "auto";
+
     [CommandOption("--ann <MODEL>")]
     [Description("With a .snn network: the ONNX model it came from, for the ANN accuracy beside it.")]
     public string? Ann { get; init; }
@@ -139,7 +143,8 @@ internal static class EvalRunner
         }
         AnnEvaluation? ann = graph is null ? null : Progress.Run(console, settings.Json, $"ANN on {data.Description}", images,
             p => AnnEvaluator.Evaluate(new AnnExecutor(graph, executorOptions), data, settings.BatchSize, settings.Limit, p, cancellationToken));
-        var simulator = new DenseSimulator();
+        if (!Simulators.Names.Contains(settings.Backend)) ConversionSettings.Bad<int>("--backend", settings.Backend, string.Join(", ", Simulators.Names));
+        ISimulator simulator = Simulators.Create(settings.Backend, network);
         SimulationResult snn = Progress.Run(console, settings.Json, $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}", images,
             p => simulator.Run(network, data.Batches(settings.BatchSize, settings.Limit), simulation, p, cancellationToken));
 

@@ -204,7 +204,7 @@ public static class Pool2d
     }
 
     /// <summary>For each output index along one axis: first in-image tap position, count of in-image taps, count of taps inside the padded axis.</summary>
-    private static void Taps(int outSize, int size, int kernel, int stride, int padBegin, int padEnd, int dilation, Span<int> first, Span<int> count, Span<int> padded)
+    internal static void Taps(int outSize, int size, int kernel, int stride, int padBegin, int padEnd, int dilation, Span<int> first, Span<int> count, Span<int> padded)
     {
         for (int o = 0; o < outSize; o++)
         {

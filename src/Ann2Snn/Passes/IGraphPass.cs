@@ -21,6 +21,13 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
     public static PassPipeline Standard { get; } = new("standard",
         new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass(), new SoftmaxToArgmaxPass());
 
+    /// <summary>Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.</summary>
+    public static PassPipeline Inference { get; } = new("inference",
+        new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass());
+
+    /// <summary>Runs the pipeline and drops the log.</summary>
+    public ModelGraph Run(ModelGraph graph) => Run(graph, out _);
+
     /// <summary>Runs the pipeline; <paramref name="applied"/> lists the passes that changed something, in order.</summary>
     public ModelGraph Run(ModelGraph graph, out IReadOnlyList<string> applied)
     {

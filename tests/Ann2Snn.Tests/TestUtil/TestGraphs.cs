@@ -53,4 +53,31 @@ internal static class TestGraphs
         var d3 = new DenseNode("d3", r2, Random(rng, 0.5f, 5, 24), Vector(rng, 5, -0.1f, 0.1f));
         return new ModelGraph(input, d3, "residual_mlp");
     }
+
+    /// <summary>
+    /// Convolution geometry and concatenation: Input[2,9,9] → Conv6(3×3, s2, p1) → ReLU → depthwise Conv(3×3,
+    /// dilation 2, p2) → ReLU → MaxPool(3×3, s1, p1) → [Conv4(1×1) ‖ Conv4(3×3, p1)] concatenated → ReLU → concatenated
+    /// with the first ReLU → Conv5(3×3, p1) → ReLU → AvgPool(3×3, s2, p1, count_include_pad) → Flatten → Dense(45→7).
+    /// </summary>
+    public static ModelGraph ConvZoo(int seed = 5)
+    {
+        var rng = new Random(seed);
+        var input = new InputNode("input", new Shape(2, 9, 9));
+        var c1 = new Conv2dNode("conv1", input, Random(rng, 0.5f, 6, 2, 3, 3), Vector(rng, 6, -0.05f, 0.1f), new Window2d(3, 3, 2, 2, 1, 1, 1, 1));
+        var r1 = new ReluNode("relu1", c1);
+        var dw = new Conv2dNode("dw", r1, Random(rng, 0.8f, 6, 1, 3, 3), Vector(rng, 6, -0.05f, 0.1f), new Window2d(3, 3, 1, 1, 2, 2, 2, 2, DilationH: 2, DilationW: 2), groups: 6);
+        var r2 = new ReluNode("relu2", dw);
+        var mp = new Pool2dNode("pool", r2, PoolKind.Max, Window2d.Square(3, 1, 1));
+        var ca = new Conv2dNode("branch_a", mp, Random(rng, 0.6f, 4, 6, 1, 1), Vector(rng, 4, -0.05f, 0.1f), Window2d.Square(1));
+        var cb = new Conv2dNode("branch_b", mp, Random(rng, 0.3f, 4, 6, 3, 3), Vector(rng, 4, -0.05f, 0.1f), Window2d.Square(3, 1, 1));
+        var cat1 = new ConcatNode("cat1", [ca, cb]);
+        var r3 = new ReluNode("relu3", cat1);
+        var cat2 = new ConcatNode("cat2", [r3, r1]);
+        var c4 = new Conv2dNode("conv4", cat2, Random(rng, 0.25f, 5, 14, 3, 3), Vector(rng, 5, -0.05f, 0.1f), Window2d.Square(3, 1, 1));
+        var r4 = new ReluNode("relu4", c4);
+        var ap = new Pool2dNode("avg", r4, PoolKind.Average, Window2d.Square(3, 2, 1), countIncludePad: true);
+        var flat = new ReshapeNode("flatten", ap, new Shape(45), "Flatten");
+        var fc = new DenseNode("fc", flat, Random(rng, 0.5f, 7, 45), Vector(rng, 7, -0.1f, 0.1f));
+        return new ModelGraph(input, fc, "conv_zoo");
+    }
 }

@@ -1,0 +1,287 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Ann2Snn.Graph;
+
+namespace Ann2Snn.Kernels;
+
+/// <summary>
+/// Event-driven synaptic propagation: the current of a target population is built from the list of source neurons
+/// that spiked, each adding its row of outgoing weights, so the cost is proportional to the synaptic events rather
+/// than to the size of the weight matrix. Adds are plain (never fused) and per element in the order of the active
+/// list, so the result does not depend on the vector width.
+/// </summary>
+[SkipLocalsInit]
+public static class SpikeScatter
+{
+    /// <summary>Writes the positions of the non-zero elements of <paramref name="spikes"/> to <paramref name="indices"/> in ascending order; returns how many.</summary>
+    public static int CollectActive(ReadOnlySpan<float> spikes, Span<int> indices)
+    {
+        if (indices.Length < spikes.Length) throw new ArgumentException($"active list holds {indices.Length} indices, fewer than the {spikes.Length} neurons");
+        int n = spikes.Length, i = 0, count = 0;
+        if (n == 0) return 0;
+        ref float s = ref MemoryMarshal.GetReference(spikes);
+        ref int dst = ref MemoryMarshal.GetReference(indices);
+        // One mask bit per lane that is not ±0 (NaN counts as a spike, as in a `!= 0` test); bits are emitted low to high.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                ulong mask = ~Vector512.Equals(Vector512.LoadUnsafe(ref s, (nuint)i), Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFFUL;
+                for (; mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                uint mask = ~Vector256.Equals(Vector256.LoadUnsafe(ref s, (nuint)i), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFFU;
+                for (; mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
+            }
+        }
+        for (; i < n; i++)
+        {
+            if (Unsafe.Add(ref s, i) != 0f) Unsafe.Add(ref dst, count++) = i;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// target += table[r, :] for every r in <paramref name="active"/>, in list order; <paramref name="table"/> is
+    /// [rows × target.Length] row-major (the synaptic matrix transposed: one contiguous row per source neuron).
+    /// </summary>
+    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target)
+    {
+        int width = target.Length;
+        if (width == 0 || active.IsEmpty) return;
+        if (table.Length % width != 0) throw new ArgumentException($"table of {table.Length} weights is not a whole number of rows of {width}");
+        uint rows = (uint)(table.Length / width);
+        ref float w = ref MemoryMarshal.GetReference(table);
+        ref float y = ref MemoryMarshal.GetReference(target);
+        int k = 0;
+        // Four rows per pass over the target: y = (((y + r0) + r1) + r2) + r3 per element, the same rounding as four
+        // passes, with a quarter of the loads and stores of y.
+        for (; k <= active.Length - 4; k += 4)
+        {
+            int r0 = Row(active[k], rows), r1 = Row(active[k + 1], rows), r2 = Row(active[k + 2], rows), r3 = Row(active[k + 3], rows);
+            Add4(ref y, ref Unsafe.Add(ref w, (nint)r0 * width), ref Unsafe.Add(ref w, (nint)r1 * width), ref Unsafe.Add(ref w, (nint)r2 * width), ref Unsafe.Add(ref w, (nint)r3 * width), width);
+        }
+        for (; k < active.Length; k++) AddTo(ref y, ref Unsafe.Add(ref w, (nint)Row(active[k], rows) * width), width);
+    }
+
+    /// <summary>
+    /// Sparse rows (CSR): for every r in <paramref name="active"/>, target[columns[e]] += weights[e] for e in
+    /// [offsets[r], offsets[r + 1]).
+    /// </summary>
+    public static void AddSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target)
+    {
+        if (columns.Length != weights.Length || offsets.IsEmpty || offsets[^1] != columns.Length)
+        {
+            throw new ArgumentException($"sparse rows: {offsets.Length} offsets, {columns.Length} columns and {weights.Length} weights do not match");
+        }
+        uint rows = (uint)offsets.Length - 1;
+        foreach (int a in active)
+        {
+            int r = Row(a, rows);
+            for (int e = offsets[r]; e < offsets[r + 1]; e++) target[columns[e]] += weights[e];
+        }
+    }
+
+    /// <summary>
+    /// The window (output position along one axis) whose tap <paramref name="k"/> lands on input position
+    /// <paramref name="position"/>: o·stride − pad + k·dilation = position, or −1 when there is none inside [0, outSize).
+    /// </summary>
+    public static int WindowAt(int position, int k, int stride, int pad, int dilation, int outSize)
+    {
+        int num = position + pad - k * dilation;
+        if (num < 0 || num % stride != 0) return -1;
+        int o = num / stride;
+        return o < outSize ? o : -1;
+    }
+
+    private static int Row(int index, uint rows) =>
+        (uint)index < rows ? index : throw new ArgumentOutOfRangeException(nameof(index), $"active neuron {index} is outside 0..{rows - 1}");
+
+    /// <summary>y[0..count) += x[0..count): <see cref="Vector512{T}"/> lanes, then <see cref="Vector256{T}"/>, then scalars.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddTo(ref float y, ref float x, int count)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                (Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        for (; i < count; i++) Unsafe.Add(ref y, i) += Unsafe.Add(ref x, i);
+    }
+
+    private static void Add4(ref float y, ref float a, ref float b, ref float c, ref float d, int count)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                nuint at = (nuint)i;
+                Vector512<float> v = Vector512.LoadUnsafe(ref y, at) + Vector512.LoadUnsafe(ref a, at);
+                v += Vector512.LoadUnsafe(ref b, at);
+                v += Vector512.LoadUnsafe(ref c, at);
+                v += Vector512.LoadUnsafe(ref d, at);
+                v.StoreUnsafe(ref y, at);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                nuint at = (nuint)i;
+                Vector256<float> v = Vector256.LoadUnsafe(ref y, at) + Vector256.LoadUnsafe(ref a, at);
+                v += Vector256.LoadUnsafe(ref b, at);
+                v += Vector256.LoadUnsafe(ref c, at);
+                v += Vector256.LoadUnsafe(ref d, at);
+                v.StoreUnsafe(ref y, at);
+            }
+        }
+        for (; i < count; i++)
+        {
+            float v = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
+            v += Unsafe.Add(ref b, i);
+            v += Unsafe.Add(ref c, i);
+            v += Unsafe.Add(ref d, i);
+            Unsafe.Add(ref y, i) = v;
+        }
+    }
+}
+
+/// <summary>
+/// Event-driven convolution: a spike of input (c, y, x) adds, for every kernel tap whose output lands inside the
+/// output map, the weights of that tap to all output channels of c's group. The kernel is stored per input channel
+/// and tap as a contiguous vector over the group's output channels ([C, kH, kW, O/g]), so with a channels-last
+/// target each tap is one vector add. Any target layout works: output (o, oy, ox) lives at
+/// (offset + o)·channelStride + oy·rowStride + ox·columnStride (a channel offset places the output inside a
+/// concatenation).
+/// </summary>
+[SkipLocalsInit]
+public sealed class ConvScatter
+{
+    private readonly float[] _weight; // [C, kH, kW, O/g], scaled by the gain
+    private readonly int[] _rowOffset, _columnOffset; // [H·kH], [W·kW]: target offset of the output row/column a tap reaches, or −1
+    private readonly int[] _inputAt; // per input neuron (in its layout): weight offset, target channel offset, row·kH, column·kW
+    private readonly int _kh, _kw, _outPerGroup, _channelStride, _targetSize;
+
+    /// <param name="input">[C, H, W] of the source; <paramref name="inputChannelsLast"/> says how active indices are laid out.</param>
+    /// <param name="inputChannelsLast">Active indices address (y, x, c) channels-last rather than (c, y, x).</param>
+    /// <param name="outChannels">Output channels O of the convolution.</param>
+    /// <param name="window">Kernel, stride, padding and dilation.</param>
+    /// <param name="groups">Channel groups (C and O divisible by it).</param>
+    /// <param name="weight">[O, C/g, kH, kW].</param>
+    /// <param name="gain">Value each spike carries (weights are scaled by it once).</param>
+    /// <param name="target">Strides of the target layout, the channel offset inside it and its size per sample.</param>
+    public ConvScatter(Shape input, bool inputChannelsLast, int outChannels, Window2d window, int groups, ReadOnlySpan<float> weight, float gain,
+        (int ChannelStride, int RowStride, int ColumnStride, int ChannelOffset, int Size) target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var g = new Conv2dGeometry(input.Channels, input.Height, input.Width, outChannels, window, groups);
+        if (weight.Length != g.WeightSize) throw new ArgumentException($"event convolution: weight has {weight.Length} values, expected {g.WeightSize}");
+        long last = (long)(target.ChannelOffset + outChannels - 1) * target.ChannelStride + (long)(g.OutHeight - 1) * target.RowStride + (long)(g.OutWidth - 1) * target.ColumnStride;
+        if (target.ChannelOffset < 0 || target.ChannelStride <= 0 || target.RowStride <= 0 || target.ColumnStride <= 0 || last >= target.Size)
+        {
+            throw new ArgumentException($"event convolution: output {outChannels}×{g.OutHeight}×{g.OutWidth} does not fit the target layout");
+        }
+        (_kh, _kw, _outPerGroup) = (window.KernelH, window.KernelW, g.GroupOutChannels);
+        (_channelStride, _targetSize) = (target.ChannelStride, target.Size);
+        int taps = _kh * _kw, inPerGroup = g.GroupInChannels;
+        _weight = new float[weight.Length];
+        for (int o = 0; o < outChannels; o++)
+        {
+            int group = o / _outPerGroup, og = o % _outPerGroup;
+            for (int ci = 0; ci < inPerGroup; ci++)
+            {
+                int c = group * inPerGroup + ci;
+                for (int k = 0; k < taps; k++) _weight[(c * taps + k) * _outPerGroup + og] = weight[(o * inPerGroup + ci) * taps + k] * gain;
+            }
+        }
+        // Decode each input index once: (c, y, x) from channels-last (y, x, c) or canonical (c, y, x) order.
+        int plane = input.Height * input.Width;
+        _inputAt = new int[4 * input.Size];
+        for (int j = 0; j < input.Size; j++)
+        {
+            int c, pixel;
+            if (inputChannelsLast) pixel = Math.DivRem(j, input.Channels, out c);
+            else c = Math.DivRem(j, plane, out pixel);
+            int y = Math.DivRem(pixel, input.Width, out int x);
+            _inputAt[4 * j] = c * taps * _outPerGroup;
+            _inputAt[4 * j + 1] = (target.ChannelOffset + c / inPerGroup * _outPerGroup) * target.ChannelStride;
+            _inputAt[4 * j + 2] = y * _kh;
+            _inputAt[4 * j + 3] = x * _kw;
+        }
+        _rowOffset = TapOffsets(input.Height, _kh, window.StrideH, window.PadTop, window.DilationH, g.OutHeight, target.RowStride);
+        _columnOffset = TapOffsets(input.Width, _kw, window.StrideW, window.PadLeft, window.DilationW, g.OutWidth, target.ColumnStride);
+    }
+
+    public int InputSize => _inputAt.Length / 4;
+
+    /// <summary>For input position i and tap k: the output o with o·stride − pad + k·dilation = i, as a target offset, or −1.</summary>
+    private static int[] TapOffsets(int size, int kernel, int stride, int pad, int dilation, int outSize, int targetStride)
+    {
+        var map = new int[size * kernel];
+        for (int i = 0; i < size; i++)
+        {
+            for (int k = 0; k < kernel; k++)
+            {
+                int o = SpikeScatter.WindowAt(i, k, stride, pad, dilation, outSize);
+                map[i * kernel + k] = o >= 0 ? o * targetStride : -1;
+            }
+        }
+        return map;
+    }
+
+    /// <summary>target += the contribution of every spike in <paramref name="active"/> (one sample).</summary>
+    public void Scatter(ReadOnlySpan<int> active, Span<float> target)
+    {
+        if (target.Length != _targetSize) throw new ArgumentException($"event convolution: target has {target.Length} values, expected {_targetSize}");
+        int kh = _kh, kw = _kw, opg = _outPerGroup, cs = _channelStride;
+        ref float y = ref MemoryMarshal.GetReference(target);
+        ref float w0 = ref MemoryMarshal.GetReference(_weight.AsSpan());
+        ref int rows = ref MemoryMarshal.GetReference(_rowOffset.AsSpan());
+        ref int cols = ref MemoryMarshal.GetReference(_columnOffset.AsSpan());
+        uint inputSize = (uint)InputSize;
+        foreach (int j in active)
+        {
+            if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active), $"active neuron {j} is outside 0..{inputSize - 1}");
+            ref int at = ref _inputAt[4 * j];
+            int channelAt = Unsafe.Add(ref at, 1), iy = Unsafe.Add(ref at, 2), ix = Unsafe.Add(ref at, 3);
+            ref float wc = ref Unsafe.Add(ref w0, at);
+            for (int ky = 0; ky < kh; ky++)
+            {
+                int rowAt = Unsafe.Add(ref rows, iy + ky);
+                if (rowAt < 0) continue;
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    int colAt = Unsafe.Add(ref cols, ix + kx);
+                    if (colAt < 0) continue;
+                    ref float wt = ref Unsafe.Add(ref wc, (ky * kw + kx) * opg);
+                    ref float yt = ref Unsafe.Add(ref y, channelAt + rowAt + colAt);
+                    if (cs == 1)
+                    {
+                        SpikeScatter.AddTo(ref yt, ref wt, opg);
+                    }
+                    else
+                    {
+                        for (int o = 0; o < opg; o++) Unsafe.Add(ref yt, o * cs) += Unsafe.Add(ref wt, o);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using Ann2Snn.Data;
+using Ann2Snn.Kernels;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>
+/// The event-driven backend: the same step as <see cref="DenseSimulator"/> (charge → fire → reset per layer in
+/// layer order, the same max-pool circuits, readout, random streams and options), but a population's current is
+/// built from the list of source neurons that spiked in this step, each adding its outgoing weights, so synaptic
+/// work is proportional to the synaptic events. Convolutions scatter into channels-last state (one vector add per
+/// spike and tap); dense and composite chains use precomputed fan-out tables; a chain whose table would exceed the
+/// budget falls back to the dense kernels. Spikes of the analog input are not events: those projections are computed
+/// once per image. Float sums are taken in another order than the dense kernels', so results agree with the dense
+/// backend up to rounding (exactly when every partial sum is exact).
+/// </summary>
+public sealed class EventSimulator : ISimulator
+{
+    /// <summary>Default limit on the entries of one fan-out table (64 MiB of dense weights).</summary>
+    public const long DefaultFanOutBudget = 1L << 24;
+
+    public EventSimulator(long fanOutBudget = DefaultFanOutBudget)
+    {
+        if (fanOutBudget < 0) ThrowHelper.InvalidOption("fan-out-budget", $"{fanOutBudget} must not be negative");
+        FanOutBudget = fanOutBudget;
+    }
+
+    public string Name => "event";
+
+    /// <summary>Largest fan-out table (entries) a composite chain may use before it falls back to the dense kernels.</summary>
+    public long FanOutBudget { get; }
+
+    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        SimulationRunner.Run(network, data, options, channelsLast: true, plan =>
+        {
+            var events = new EventPlan(plan, FanOutBudget);
+            return () => new Worker(events);
+        }, progress, cancellationToken);
+
+    /// <summary>How each time-varying projection propagates spikes; built once per run.</summary>
+    private sealed class EventPlan
+    {
+        public EventPlan(SimulationPlan plan, long budget)
+        {
+            Plan = plan;
+            NeedsActive = new bool[plan.Layers.Length + 1];
+            Projections = plan.Projections.Select((ps, l) => ps.Where(p => !plan.IsConstant(p)).Select(p => Build(p, l, budget)).ToArray()).ToArray();
+            foreach (Propagation p in Projections.SelectMany(p => p))
+            {
+                if (p is not DenseFallback) NeedsActive[p.Source + 1] = true;
+            }
+            MaxPools = plan.Layers.Select((l, i) => l is MaxPoolLayer mp ? new EventMaxPool(mp, plan.Layouts[mp.Source], plan.Layouts[i]) : null).ToArray();
+            FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
+        }
+
+        public SimulationPlan Plan { get; }
+
+        /// <summary>Per layer: its time-varying projections, in the layer's order.</summary>
+        public Propagation[][] Projections { get; }
+
+        /// <summary>Per layer: the event-driven circuit of a max-pool layer (null for other layers).</summary>
+        public EventMaxPool?[] MaxPools { get; }
+
+        /// <summary>Per source (index source + 1; 0 = input): whether its active list is read.</summary>
+        public bool[] NeedsActive { get; }
+
+        /// <summary>Per-sample size of the canonical staging buffers of dense fallbacks (0 when none).</summary>
+        public int FallbackSize { get; }
+
+        private Propagation Build(CompiledProjection p, int l, long budget)
+        {
+            IReadOnlyList<Snn.SynapticOp> ops = p.Ops.Select(o => o.Op).ToArray();
+            LayerLayout? source = p.Source == -1 ? null : Plan.Layouts[p.Source];
+            LayerLayout target = Plan.Layouts[l];
+            float gain = p.Source == -1 ? Plan.InputSpikeValue : 1f;
+            // A convolution, possibly into a channel slice of a concatenation: scattered directly.
+            if (ops is [ConvOp, ..] and ([_] or [_, ConcatSliceOp]))
+            {
+                var conv = (ConvOp)ops[0];
+                int offset = ops is [_, ConcatSliceOp cat] ? cat.ChannelOffset : 0;
+                var scatter = new ConvScatter(conv.InputShape, source?.IsChannelsLast ?? false, conv.OutputShape.Channels, conv.Window, conv.Groups, conv.Weight.Data, gain,
+                    (target.ChannelStride, target.RowStride, target.ColumnStride, offset, target.Shape.Size));
+                return new ConvPropagation(p.Source, scatter);
+            }
+            FanOutTable? table = FanOutTable.TryCompose(ops, source, target, gain, budget);
+            return table switch
+            {
+                null => new DenseFallback(p, source, target),
+                { DenseRows: { } rows } => new RowPropagation(p.Source, rows),
+                _ => new SparsePropagation(p.Source, table),
+            };
+        }
+    }
+
+    /// <summary>One projection's way of turning one image's active source neurons into current.</summary>
+    private abstract class Propagation(int source)
+    {
+        public int Source { get; } = source;
+
+        /// <summary>target += the synaptic input from the neurons in <paramref name="active"/> (one image, target layout).</summary>
+        public abstract void Scatter(ReadOnlySpan<int> active, Span<float> target);
+    }
+
+    private sealed class ConvPropagation(int source, ConvScatter scatter) : Propagation(source)
+    {
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => scatter.Scatter(active, target);
+    }
+
+    private sealed class RowPropagation(int source, float[] rows) : Propagation(source)
+    {
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddRows(rows, active, target);
+    }
+
+    private sealed class SparsePropagation(int source, FanOutTable table) : Propagation(source)
+    {
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddSparse(table.Offsets, table.Indices, table.Weights, active, target);
+    }
+
+    /// <summary>A chain too large to tabulate: applied to the whole chunk with the dense kernels, in canonical order.</summary>
+    private sealed class DenseFallback(CompiledProjection compiled, LayerLayout? source, LayerLayout target) : Propagation(compiled.Source)
+    {
+        public CompiledProjection Compiled { get; } = compiled;
+        public LayerLayout? SourceLayout { get; } = source;
+        public LayerLayout TargetLayout { get; } = target;
+
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => throw new InvalidOperationException("dense fallbacks run per chunk");
+    }
+
+    private sealed class Worker : SimulationWorker
+    {
+        private readonly EventPlan _events;
+        private readonly int[][] _active;      // per source (index source + 1): n lists of spiking neurons (this step), one per image, each at b·size
+        private readonly int[][] _activeCount; // per source: n list lengths
+        private readonly float[] _stageIn, _stageOut;
+        private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
+        private int _stamp;
+
+        public Worker(EventPlan events) : base(events.Plan)
+        {
+            _events = events;
+            int n = Plan.Options.ChunkSize;
+            _active = new int[Plan.Layers.Length + 1][];
+            _activeCount = new int[Plan.Layers.Length + 1][];
+            for (int s = -1; s < Plan.Layers.Length; s++)
+            {
+                bool keep = events.NeedsActive[s + 1] || (s >= 0 && Plan.Layers[s] is not ReadoutLayer);
+                int size = s == -1 ? Plan.Network.InputShape.Size : Plan.Layers[s].Shape.Size;
+                _active[s + 1] = keep ? new int[n * size] : [];
+                _activeCount[s + 1] = new int[n];
+            }
+            _visited = Plan.Layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
+            _stageIn = new float[n * events.FallbackSize];
+            _stageOut = new float[n * events.FallbackSize];
+        }
+
+        protected override void Charge(int l, int n, Span<float> current, ReadOnlySpan<float> constant)
+        {
+            constant.CopyTo(current);
+            int size = Plan.Layers[l].Shape.Size;
+            foreach (Propagation p in _events.Projections[l])
+            {
+                if (p is DenseFallback fallback)
+                {
+                    ApplyDense(fallback, n, current);
+                    continue;
+                }
+                int sourceSize = SourceSize(p.Source);
+                int[] active = _active[p.Source + 1], counts = _activeCount[p.Source + 1];
+                for (int b = 0; b < n; b++)
+                {
+                    if (counts[b] > 0) p.Scatter(active.AsSpan(b * sourceSize, counts[b]), current.Slice(b * size, size));
+                }
+            }
+        }
+
+        private int SourceSize(int source) => source == -1 ? Plan.Network.InputShape.Size : Plan.Layers[source].Shape.Size;
+
+        private void ApplyDense(DenseFallback f, int n, Span<float> current)
+        {
+            int inSize = f.Compiled.Ops[0].InSize, outSize = f.Compiled.Ops[^1].OutSize;
+            ReadOnlySpan<float> x = f.Source == -1 ? Input.AsSpan(0, n * inSize) : Spikes[f.Source].AsSpan(0, n * inSize);
+            if (f.SourceLayout is { IsChannelsLast: true } sl)
+            {
+                for (int b = 0; b < n; b++) sl.CopyToCanonical(x.Slice(b * inSize, inSize), _stageIn.AsSpan(b * inSize, inSize));
+                x = _stageIn.AsSpan(0, n * inSize);
+            }
+            if (!f.TargetLayout.IsChannelsLast)
+            {
+                f.Compiled.AddTo(x, n, current, ScratchA, ScratchB);
+                return;
+            }
+            Span<float> y = _stageOut.AsSpan(0, n * outSize);
+            y.Clear();
+            f.Compiled.AddTo(x, n, y, ScratchA, ScratchB);
+            for (int b = 0; b < n; b++) f.TargetLayout.AddFromCanonical(y.Slice(b * outSize, outSize), current.Slice(b * outSize, outSize));
+        }
+
+        private void Collect(int source, int n, ReadOnlySpan<float> spikes)
+        {
+            int size = SourceSize(source);
+            int[] active = _active[source + 1], counts = _activeCount[source + 1];
+            for (int b = 0; b < n; b++) counts[b] = SpikeScatter.CollectActive(spikes.Slice(b * size, size), active.AsSpan(b * size, size));
+        }
+
+        protected override void InputFired(int n)
+        {
+            if (_events.NeedsActive[0]) Collect(-1, n, Input);
+        }
+
+        protected override void NeuronsFired(int l, int n, int spikes)
+        {
+            int size = Plan.Layers[l].Shape.Size;
+            int[] active = _active[l + 1], counts = _activeCount[l + 1];
+            if (spikes == 0)
+            {
+                Array.Clear(counts);
+                return;
+            }
+            Collect(l, n, Spikes[l]);
+            long[] perNeuron = NeuronSpikes[l];
+            ReadOnlySpan<int> toCanonical = Plan.Layouts[l].ToCanonicalMap;
+            bool readout = l == Plan.ReadoutIndex; // the output layer is canonical
+            for (int b = 0; b < n; b++)
+            {
+                ReadOnlySpan<int> list = active.AsSpan(b * size, counts[b]);
+                foreach (int j in list) perNeuron[toCanonical.IsEmpty ? j : toCanonical[j]]++;
+                if (readout)
+                {
+                    foreach (int j in list) ReadoutCounts[b * size + j]++;
+                }
+            }
+        }
+
+        protected override int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut)
+        {
+            if (++_stamp == int.MaxValue)
+            {
+                foreach (int[] v in _visited) Array.Clear(v);
+                _stamp = 1;
+            }
+            return _events.MaxPools[l]!.Step(n, Spikes[mp.Source], _active[mp.Source + 1], _activeCount[mp.Source + 1],
+                countIn, countOut, _visited[l], _stamp, Spikes[l], _active[l + 1], _activeCount[l + 1], NeuronSpikes[l]);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using Ann2Snn.Graph;
+using Ann2Snn.Kernels;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>Max pooling of spike trains by a <see cref="MaxPoolScheme"/> circuit, one step for a chunk of images.</summary>
+internal static class MaxPoolCircuit
+{
+    /// <summary>
+    /// WTA: output count = max over the window of the input counts, so a spike is emitted exactly when that max
+    /// grows (the shared inhibitory interneuron's spike, which lowers every excitatory unit by one).
+    /// Gate: the spike of the input with the largest count before this step passes (ties to the first in window order).
+    /// Input and output may be in any <see cref="LayerLayout"/>; windows are scanned in the same (ky, kx) order either
+    /// way. Adds each output spike to <paramref name="neuronSpikes"/> (canonical index); returns the spikes emitted.
+    /// </summary>
+    public static int Step(MaxPoolLayer mp, LayerLayout inLayout, LayerLayout outLayout, int n, ReadOnlySpan<float> src, int[] cin, int[] cout, Span<float> dst, long[] neuronSpikes)
+    {
+        Shape i = mp.InputShape, o = mp.Shape;
+        Window2d w = mp.Window;
+        int inSize = i.Size, outSize = o.Size, count = 0;
+        int ocs = outLayout.ChannelStride, oys = outLayout.RowStride, oxs = outLayout.ColumnStride;
+        bool wta = mp.Scheme == MaxPoolScheme.WinnerTakeAll;
+        for (int b = 0; b < n; b++)
+        {
+            ReadOnlySpan<int> counts = cin.AsSpan(b * inSize, inSize);
+            ReadOnlySpan<float> spikes = src.Slice(b * inSize, inSize);
+            for (int ch = 0; ch < o.Channels; ch++)
+            {
+                for (int oy = 0; oy < o.Height; oy++)
+                {
+                    for (int ox = 0; ox < o.Width; ox++)
+                    {
+                        int best = ScanWindow(mp, inLayout, counts, spikes, ch, oy, ox, out int maxAfter);
+                        int oat = b * outSize + ch * ocs + oy * oys + ox * oxs;
+                        bool fire = wta ? maxAfter > cout[oat] : best >= 0 && spikes[best] != 0f;
+                        dst[oat] = fire ? 1f : 0f;
+                        if (fire)
+                        {
+                            cout[oat]++;
+                            count++;
+                            neuronSpikes[(ch * o.Height + oy) * o.Width + ox]++;
+                        }
+                    }
+                }
+            }
+            // Count this step's input spikes after all windows have looked (windows may overlap).
+            ReadOnlySpan<float> s = src.Slice(b * inSize, inSize);
+            for (int k = 0; k < inSize; k++) if (s[k] != 0f) cin[b * inSize + k]++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Scans window (ch, oy, ox) of one image in (ky, kx) order: returns the input with the largest count before this
+    /// step (the first on ties; −1 when no tap is inside the image) and, in <paramref name="maxAfter"/>, the largest
+    /// count after this step's spikes (0 for an empty window).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ScanWindow(MaxPoolLayer mp, LayerLayout layout, ReadOnlySpan<int> counts, ReadOnlySpan<float> spikes, int ch, int oy, int ox, out int maxAfter)
+    {
+        Shape i = mp.InputShape;
+        Window2d w = mp.Window;
+        int best = -1, bestCount = -1;
+        maxAfter = 0;
+        for (int ky = 0; ky < w.KernelH; ky++)
+        {
+            int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
+            if ((uint)iy >= (uint)i.Height) continue;
+            for (int kx = 0; kx < w.KernelW; kx++)
+            {
+                int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
+                if ((uint)ix >= (uint)i.Width) continue;
+                int at = ch * layout.ChannelStride + iy * layout.RowStride + ix * layout.ColumnStride;
+                int before = counts[at];
+                if (before > bestCount)
+                {
+                    bestCount = before;
+                    best = at;
+                }
+                maxAfter = Math.Max(maxAfter, before + (spikes[at] != 0f ? 1 : 0));
+            }
+        }
+        return best;
+    }
+}
+
+/// <summary>
+/// The event-driven step of one max-pool circuit: the same results as <see cref="MaxPoolCircuit.Step"/>, visiting
+/// only the windows that hold an input spike of this step (no other window can fire). WTA keeps output count = max
+/// of the window's input counts at every step, so a window fires exactly when one of its spiking inputs had reached
+/// that max; a gate evaluates each touched window once. Built once per run (tap maps and index decoding).
+/// </summary>
+internal sealed class EventMaxPool
+{
+    private readonly MaxPoolLayer _mp;
+    private readonly LayerLayout _in, _out;
+    private readonly int[] _inputAt; // per input neuron (its layout): channel, row·kH, column·kW
+    private readonly int[] _rowWindow, _columnWindow; // [H·kH], [W·kW]: the output row/column a tap reaches, or −1
+
+    public EventMaxPool(MaxPoolLayer mp, LayerLayout input, LayerLayout output)
+    {
+        _mp = mp;
+        _in = input;
+        _out = output;
+        Window2d w = mp.Window;
+        Shape i = mp.InputShape, o = mp.Shape;
+        _inputAt = new int[3 * i.Size];
+        for (int j = 0; j < i.Size; j++)
+        {
+            var (c, y, x) = input.Decode(j);
+            (_inputAt[3 * j], _inputAt[3 * j + 1], _inputAt[3 * j + 2]) = (c, y * w.KernelH, x * w.KernelW);
+        }
+        _rowWindow = Windows(i.Height, w.KernelH, w.StrideH, w.PadTop, w.DilationH, o.Height);
+        _columnWindow = Windows(i.Width, w.KernelW, w.StrideW, w.PadLeft, w.DilationW, o.Width);
+    }
+
+    private static int[] Windows(int size, int kernel, int stride, int pad, int dilation, int outSize)
+    {
+        var map = new int[size * kernel];
+        for (int p = 0; p < size; p++)
+        {
+            for (int k = 0; k < kernel; k++) map[p * kernel + k] = SpikeScatter.WindowAt(p, k, stride, pad, dilation, outSize);
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// One step for n images. Per image b, <paramref name="active"/> lists the input spikes (at b·inSize,
+    /// <paramref name="activeCounts"/>[b] of them); <paramref name="fired"/> holds last step's output spikes on entry
+    /// (they are cleared from <paramref name="dst"/>) and this step's on return, in the order found.
+    /// <paramref name="visited"/> marks the windows a gate evaluated in step <paramref name="stamp"/> (a value not
+    /// used before with this array). Returns the spikes emitted.
+    /// </summary>
+    public int Step(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> active, ReadOnlySpan<int> activeCounts, int[] cin, int[] cout, int[] visited, int stamp,
+        Span<float> dst, Span<int> fired, Span<int> firedCounts, long[] neuronSpikes)
+    {
+        Shape i = _mp.InputShape, o = _mp.Shape;
+        int inSize = i.Size, outSize = o.Size, total = 0, kh = _mp.Window.KernelH, kw = _mp.Window.KernelW;
+        int ocs = _out.ChannelStride, oys = _out.RowStride, oxs = _out.ColumnStride;
+        bool wta = _mp.Scheme == MaxPoolScheme.WinnerTakeAll;
+        for (int b = 0; b < n; b++)
+        {
+            Span<float> y = dst.Slice(b * outSize, outSize);
+            Span<int> outList = fired.Slice(b * outSize, outSize);
+            foreach (int at in outList[..firedCounts[b]]) y[at] = 0f;
+            int count = 0;
+            ReadOnlySpan<int> inList = active.Slice(b * inSize, activeCounts[b]);
+            ReadOnlySpan<float> x = src.Slice(b * inSize, inSize);
+            Span<int> ci = cin.AsSpan(b * inSize, inSize), co = cout.AsSpan(b * outSize, outSize), seen = visited.AsSpan(b * outSize, outSize);
+            foreach (int j in inList)
+            {
+                int ch = _inputAt[3 * j], rows = _inputAt[3 * j + 1], cols = _inputAt[3 * j + 2];
+                int before = ci[j];
+                for (int ky = 0; ky < kh; ky++)
+                {
+                    int oy = _rowWindow[rows + ky];
+                    if (oy < 0) continue;
+                    for (int kx = 0; kx < kw; kx++)
+                    {
+                        int ox = _columnWindow[cols + kx];
+                        if (ox < 0) continue;
+                        int at = ch * ocs + oy * oys + ox * oxs;
+                        if (y[at] != 0f) continue; // fired already in this step
+                        bool fire;
+                        if (wta)
+                        {
+                            fire = before == co[at];
+                        }
+                        else
+                        {
+                            if (seen[at] == stamp) continue;
+                            seen[at] = stamp;
+                            fire = x[MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out _)] != 0f;
+                        }
+                        if (!fire) continue;
+                        y[at] = 1f;
+                        co[at]++;
+                        outList[count++] = at;
+                        neuronSpikes[(ch * o.Height + oy) * o.Width + ox]++;
+                    }
+                }
+            }
+            // Count this step's input spikes after all windows have looked (windows may overlap).
+            foreach (int j in inList) ci[j]++;
+            firedCounts[b] = count;
+            total += count;
+        }
+        return total;
+    }
+}

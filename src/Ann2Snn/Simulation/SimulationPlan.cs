@@ -1,0 +1,60 @@
+using System.Globalization;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>Everything about the network that does not change during a run; shared by every worker of a backend.</summary>
+internal sealed class SimulationPlan
+{
+    /// <summary>Compiles the projections and checks the options against the network; with <paramref name="channelsLast"/>, [C, H, W] populations are kept channels-last (the output layer always stays canonical).</summary>
+    public SimulationPlan(SpikingNetwork network, SimulationOptions options, bool channelsLast = false)
+    {
+        Network = network;
+        Options = options;
+        Layers = network.Layers.ToArray();
+        Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
+        foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
+        InputScale = network.Metadata.TryGetValue("input_scale", out string? s) && float.TryParse(s, CultureInfo.InvariantCulture, out float v) && v > 0 ? v : 1f;
+        ScratchSize = Projections.SelectMany(p => p).Select(p => p.MaxSize).DefaultIfEmpty(1).Max();
+        ReadoutIndex = Layers.Length - 1;
+        Probes = options.Probes.Select(p =>
+        {
+            int layer = Array.FindIndex(Layers, l => l.Name == p.Layer);
+            if (layer < 0) ThrowHelper.InvalidOption("probe", $"no layer named '{p.Layer}'");
+            if ((uint)p.Neuron >= (uint)Layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe", $"layer '{p.Layer}' has {Layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
+            return (p, layer);
+        }).ToArray();
+        IsStatic = Projections.Select(ps => ps.All(IsConstant)).ToArray();
+        Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex ? LayerLayout.ChannelsLastWhereUseful(l.Shape) : LayerLayout.Canonical(l.Shape)).ToArray();
+        Biases = Layers.Select((l, i) => l switch
+        {
+            NeuronLayer n => Layouts[i].FromCanonical(n.Bias),
+            ReadoutLayer r => Layouts[i].FromCanonical(r.Bias),
+            _ => [],
+        }).ToArray();
+    }
+
+    public SpikingNetwork Network { get; }
+    public SimulationOptions Options { get; }
+    public SpikingLayer[] Layers { get; }
+    public CompiledProjection[][] Projections { get; }
+    public float InputScale { get; }
+    public int ScratchSize { get; }
+    public int ReadoutIndex { get; }
+    public (NeuronProbe Probe, int Layer)[] Probes { get; }
+
+    /// <summary>Per layer: every projection is constant (analog input only), so the current never changes during a run.</summary>
+    public bool[] IsStatic { get; }
+
+    /// <summary>How each layer's state is laid out in the workers' arrays.</summary>
+    public LayerLayout[] Layouts { get; }
+
+    /// <summary>Each population's bias in its layout ([] for max-pool layers).</summary>
+    public float[][] Biases { get; }
+
+    /// <summary>What one Poisson input spike carries: input scale / max rate, so the mean matches the analog value.</summary>
+    public float InputSpikeValue => InputScale / Options.PoissonMaxRate;
+
+    /// <summary>A projection whose current never changes during a run: analog input feeding it directly.</summary>
+    public bool IsConstant(CompiledProjection p) => p.Source == -1 && Options.Input == InputEncoding.Analog;
+}

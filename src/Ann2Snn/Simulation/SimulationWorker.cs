@@ -1,0 +1,350 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using Ann2Snn.Data;
+using Ann2Snn.Graph;
+using Ann2Snn.Kernels;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>
+/// The run loop every backend shares: batches are split into chunks of images simulated in parallel, one reusable
+/// worker per thread; each image's arithmetic and random stream are independent of the chunking and the thread
+/// count, so results are deterministic for a seed.
+/// </summary>
+internal static class SimulationRunner
+{
+    public static SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, bool channelsLast, Func<SimulationPlan, Func<SimulationWorker>> backend, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var plan = new SimulationPlan(network, options, channelsLast);
+        Func<SimulationWorker> newWorker = backend(plan);
+        var result = new SimulationResult(options.Timesteps, network.Layers.Select(l => l.Name).ToArray(), network.Layers.Select(l => l.Shape.Size).ToArray(),
+            Enumerable.Range(0, network.Layers.Count).Select(network.FanOut).ToArray(), network.FanOut(-1));
+        var workers = new ConcurrentBag<SimulationWorker>();
+        int parallelism = options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
+        int imageBase = 0;
+        var gate = new object();
+        foreach (DataBatch batch in data)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (batch.Count == 0) continue;
+            if (batch.Data.Length < batch.Count * network.InputShape.Size)
+            {
+                throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, expected {batch.Count * network.InputShape.Size} ({network.InputShape} each)");
+            }
+            int chunks = (batch.Count + options.ChunkSize - 1) / options.ChunkSize;
+            var predictions = new int[batch.Count];
+            float[][]? outputs = options.KeepOutputs ? new float[batch.Count][] : null;
+            int first = imageBase;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
+            {
+                if (!workers.TryTake(out SimulationWorker? w)) w = newWorker();
+                int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
+                w.Simulate(batch, start, n, first + start, predictions, outputs);
+                lock (gate) w.FlushInto(result);
+                workers.Add(w);
+            });
+            result.Predictions.AddRange(predictions);
+            if (outputs is not null) result.Outputs.AddRange(outputs);
+            imageBase += batch.Count;
+            result.Images = imageBase;
+            progress?.Report(imageBase);
+        }
+        return result;
+    }
+}
+
+/// <summary>
+/// Per-worker state for up to ChunkSize images, reused across chunks, and the step every backend shares: per layer
+/// in layer order, charge (the backend's part: how source spikes become current), then fire and reset; max-pool
+/// circuits; readout, scoring, probes. State arrays hold n images back to back, each in its layer's
+/// <see cref="LayerLayout"/>. Nothing is allocated per step.
+/// </summary>
+internal abstract class SimulationWorker
+{
+    private readonly float[][] _v, _spikes, _current, _constant, _synapse, _canonical;
+    private readonly int[][] _refractory;
+    private readonly float[] _input, _scratchA, _scratchB;
+    private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
+    private readonly long[] _correct, _layerSpikes;
+    private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
+    private readonly long[][] _neuronSpikes;
+    private long _inputSpikes;
+    private readonly Dictionary<NeuronProbe, float[]> _traces = [];
+
+    protected SimulationWorker(SimulationPlan plan)
+    {
+        Plan = plan;
+        int n = plan.Options.ChunkSize;
+        SpikingLayer[] layers = plan.Layers;
+        _v = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
+        _spikes = layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
+        _current = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
+        _constant = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
+        _synapse = layers.Select(l => l is NeuronLayer && plan.Options.Synapse == SynapseModel.Exponential ? new float[n * l.Shape.Size] : []).ToArray();
+        _refractory = layers.Select(l => l is NeuronLayer nl && nl.Neuron.RefractorySteps > 0 ? new int[n * l.Shape.Size] : []).ToArray();
+        _countIn = layers.Select(l => l is MaxPoolLayer m ? new int[n * m.InputShape.Size] : []).ToArray();
+        _countOut = layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
+        // Canonical-order staging for constant currents of populations kept in another layout.
+        _canonical = layers.Select((l, i) => plan.Layouts[i].IsChannelsLast && l is not MaxPoolLayer ? new float[n * l.Shape.Size] : []).ToArray();
+        _input = new float[n * plan.Network.InputShape.Size];
+        _scratchA = new float[n * plan.ScratchSize];
+        _scratchB = new float[n * plan.ScratchSize];
+        _correct = new long[plan.Options.Timesteps];
+        _layerSpikes = new long[layers.Length];
+        _neuronSpikes = layers.Select(l => new long[l.Shape.Size]).ToArray();
+        _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
+    }
+
+    protected SimulationPlan Plan { get; }
+
+    /// <summary>Each layer's spikes of this step (0 or 1 per neuron, n images, in the layer's layout).</summary>
+    protected float[][] Spikes => _spikes;
+
+    /// <summary>The encoded input of this step under Poisson input (0 or the spike value per input, n images).</summary>
+    protected float[] Input => _input;
+
+    protected float[] ScratchA => _scratchA;
+    protected float[] ScratchB => _scratchB;
+
+    /// <summary>Per layer and canonical neuron index: spikes counted so far (flushed into the result per chunk).</summary>
+    protected long[][] NeuronSpikes => _neuronSpikes;
+
+    /// <summary>Per image and output neuron: spike counts of a spiking output layer.</summary>
+    protected int[] ReadoutCounts => _readoutCounts;
+
+    /// <summary>Fills layer <paramref name="l"/>'s current for n images: its constant part plus every time-varying projection of its sources' spikes.</summary>
+    protected abstract void Charge(int l, int n, Span<float> current, ReadOnlySpan<float> constant);
+
+    /// <summary>Called after the Poisson encoder wrote this step's input spikes.</summary>
+    protected virtual void InputFired(int n)
+    {
+    }
+
+    /// <summary>Called after population <paramref name="l"/> fired <paramref name="spikes"/> spikes; counts them per neuron (and per output neuron).</summary>
+    protected virtual void NeuronsFired(int l, int n, int spikes)
+    {
+        if (spikes == 0) return;
+        int size = Plan.Layers[l].Shape.Size;
+        long[] perNeuron = _neuronSpikes[l];
+        bool readout = l == Plan.ReadoutIndex;
+        ReadOnlySpan<float> s = _spikes[l].AsSpan(0, n * size);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == 0f) continue;
+            perNeuron[i % size]++;
+            if (readout) _readoutCounts[i]++;
+        }
+    }
+
+    /// <summary>
+    /// One step of max-pool layer <paramref name="l"/>: writes its spikes, updates the cumulative input and output
+    /// counts and the per-neuron counts; returns the spikes emitted. By default every window is evaluated.
+    /// </summary>
+    protected virtual int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut) =>
+        MaxPoolCircuit.Step(mp, Plan.Layouts[mp.Source], Plan.Layouts[l], n, _spikes[mp.Source], countIn, countOut, _spikes[l], _neuronSpikes[l]);
+
+    public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs)
+    {
+        SimulationOptions o = Plan.Options;
+        SpikingLayer[] layers = Plan.Layers;
+        int inSize = Plan.Network.InputShape.Size;
+        ReadOnlySpan<float> x = batch.Data.AsSpan(start * inSize, n * inSize);
+        var rngs = new SplitMix64[n];
+        for (int b = 0; b < n; b++) rngs[b] = new SplitMix64((ulong)(uint)o.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)(firstImage + b));
+        float pScale = o.PoissonMaxRate / Plan.InputScale, spikeValue = Plan.InputSpikeValue;
+
+        // Reset state; precompute the constant part of every population's current (bias and analog input).
+        for (int l = 0; l < layers.Length; l++)
+        {
+            SpikingLayer layer = layers[l];
+            int size = layer.Shape.Size;
+            if (layer is MaxPoolLayer)
+            {
+                Array.Clear(_countIn[l]);
+                Array.Clear(_countOut[l]);
+                _spikes[l].AsSpan(0, n * size).Clear();
+                continue;
+            }
+            Span<float> constant = _constant[l].AsSpan(0, n * size);
+            float[] bias = Plan.Biases[l];
+            for (int b = 0; b < n; b++)
+            {
+                if (o.Bias == BiasMode.Current || layer is ReadoutLayer) bias.CopyTo(constant.Slice(b * size, size));
+                else constant.Slice(b * size, size).Clear();
+            }
+            foreach (CompiledProjection p in Plan.Projections[l])
+            {
+                if (!Plan.IsConstant(p)) continue;
+                if (_canonical[l].Length == 0)
+                {
+                    p.AddTo(x, n, constant, _scratchA, _scratchB);
+                    continue;
+                }
+                Span<float> staged = _canonical[l].AsSpan(0, n * size);
+                staged.Clear();
+                p.AddTo(x, n, staged, _scratchA, _scratchB);
+                for (int b = 0; b < n; b++) Plan.Layouts[l].AddFromCanonical(staged.Slice(b * size, size), constant.Slice(b * size, size));
+            }
+            float v0 = layer is NeuronLayer neurons ? neurons.Neuron.InitialPotential : 0f;
+            _v[l].AsSpan(0, n * size).Fill(v0);
+            if (_synapse[l].Length > 0) _synapse[l].AsSpan(0, n * size).Clear();
+            if (_refractory[l].Length > 0) Array.Clear(_refractory[l]);
+            if (_spikes[l].Length > 0) _spikes[l].AsSpan(0, n * size).Clear();
+        }
+
+        Array.Clear(_readoutCounts);
+        float synDecay = MathF.Exp(-1f / o.TauSyn);
+        for (int t = 0; t < o.Timesteps; t++)
+        {
+            if (o.Input == InputEncoding.Poisson)
+            {
+                for (int i = 0; i < n * inSize; i++)
+                {
+                    bool fire = rngs[i / inSize].NextFloat() < x[i] * pScale;
+                    _input[i] = fire ? spikeValue : 0f;
+                    _inputSpikes += fire ? 1 : 0;
+                }
+                InputFired(n);
+            }
+            for (int l = 0; l < layers.Length; l++)
+            {
+                int size = layers[l].Shape.Size;
+                switch (layers[l])
+                {
+                    case NeuronLayer nl:
+                        StepNeurons(l, nl, n, t, synDecay);
+                        break;
+                    case MaxPoolLayer mp:
+                        _layerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
+                        break;
+                    case ReadoutLayer:
+                        Charge(l, n, _current[l].AsSpan(0, n * size), _constant[l].AsSpan(0, n * size));
+                        TensorPrimitives.Add(_v[l].AsSpan(0, n * size), _current[l].AsSpan(0, n * size), _v[l].AsSpan(0, n * size));
+                        break;
+                }
+            }
+            Score(n, t, batch.Labels.AsSpan(start, n), predictions.AsSpan(start, n));
+            if (firstImage == 0) RecordProbes(t);
+        }
+        if (outputs is not null) KeepOutputs(n, start, outputs);
+    }
+
+    private void KeepOutputs(int n, int start, float[][] outputs)
+    {
+        int l = Plan.ReadoutIndex;
+        SpikingLayer layer = Plan.Layers[l];
+        int size = layer.Shape.Size, steps = Plan.Options.Timesteps;
+        for (int b = 0; b < n; b++)
+        {
+            var y = new float[size];
+            for (int k = 0; k < size; k++)
+            {
+                y[k] = layer is NeuronLayer nl
+                    ? (_readoutCounts[b * size + k] + (_v[l][b * size + k] - nl.Neuron.InitialPotential) / nl.Neuron.VThreshold) / steps
+                    : _v[l][b * size + k] / steps;
+            }
+            outputs[start + b] = y;
+        }
+    }
+
+    private void StepNeurons(int l, NeuronLayer layer, int n, int t, float synDecay)
+    {
+        SimulationOptions o = Plan.Options;
+        int size = layer.Shape.Size;
+        ReadOnlySpan<float> input;
+        if (Plan.IsStatic[l] && o.Bias == BiasMode.Current)
+        {
+            input = _constant[l].AsSpan(0, n * size); // nothing varies: the constant part is the whole current
+        }
+        else
+        {
+            Span<float> current = _current[l].AsSpan(0, n * size);
+            Charge(l, n, current, _constant[l].AsSpan(0, n * size));
+            AddBiasSpikes(l, n, t, current);
+            input = current;
+        }
+        if (o.Synapse == SynapseModel.Exponential)
+        {
+            // I_syn ← I_syn·e^(−1/τs) + (1 − e^(−1/τs))·input: unit DC gain, so rates are preserved on average.
+            Span<float> syn = _synapse[l].AsSpan(0, n * size);
+            TensorPrimitives.Multiply(syn, synDecay, syn);
+            TensorPrimitives.MultiplyAdd(input, 1f - synDecay, syn, syn);
+            input = syn;
+        }
+        int spikes = NeuronKernels.Step(layer.Neuron, _v[l].AsSpan(0, n * size), _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
+        _layerSpikes[l] += spikes;
+        NeuronsFired(l, n, spikes);
+    }
+
+    private void AddBiasSpikes(int l, int n, int t, Span<float> current)
+    {
+        SimulationOptions o = Plan.Options;
+        int size = Plan.Layers[l].Shape.Size;
+        if (o.Bias == BiasMode.Neuron)
+        {
+            // A bias neuron fires regularly at rate r: at step t when ⌊(t+1)·r⌋ > ⌊t·r⌋; each spike carries b / r.
+            if (Math.Floor((t + 1) * (double)o.BiasNeuronRate) > Math.Floor(t * (double)o.BiasNeuronRate))
+            {
+                float[] bias = Plan.Biases[l];
+                for (int b = 0; b < n; b++) TensorPrimitives.MultiplyAdd(bias, 1f / o.BiasNeuronRate, current.Slice(b * size, size), current.Slice(b * size, size));
+            }
+        }
+    }
+
+    private void Score(int n, int t, ReadOnlySpan<int> labels, Span<int> predictions)
+    {
+        int l = Plan.ReadoutIndex;
+        SpikingLayer layer = Plan.Layers[l];
+        int size = layer.Shape.Size;
+        float theta = layer is NeuronLayer nl ? nl.Neuron.VThreshold : 1f;
+        for (int b = 0; b < n; b++)
+        {
+            int best = 0;
+            float bestScore = float.NegativeInfinity;
+            for (int k = 0; k < size; k++)
+            {
+                // Membrane readout: the accumulated potential. Spike-count readout: count + v/θ (ties by potential).
+                float score = layer is ReadoutLayer ? _v[l][b * size + k] : _readoutCounts[b * size + k] + _v[l][b * size + k] / theta;
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    best = k;
+                }
+            }
+            if (best == labels[b]) _correct[t]++;
+            predictions[b] = best;
+        }
+    }
+
+    private void RecordProbes(int t)
+    {
+        foreach (var (probe, layer) in Plan.Probes)
+        {
+            if (!_traces.TryGetValue(probe, out float[]? trace)) _traces[probe] = trace = new float[Plan.Options.Timesteps];
+            int at = Plan.Layouts[layer].ToInternal(probe.Neuron);
+            trace[t] = _v[layer].Length > 0 ? _v[layer][at] : _spikes[layer][at];
+        }
+    }
+
+    public void FlushInto(SimulationResult result)
+    {
+        for (int t = 0; t < _correct.Length; t++) result.CorrectAt[t] += _correct[t];
+        Array.Clear(_correct);
+        for (int l = 0; l < _layerSpikes.Length; l++)
+        {
+            result.LayerSpikes[l] += _layerSpikes[l];
+            for (int k = 0; k < _neuronSpikes[l].Length; k++) result.NeuronSpikes[l][k] += _neuronSpikes[l][k];
+            Array.Clear(_neuronSpikes[l]);
+        }
+        Array.Clear(_layerSpikes);
+        result.InputSpikes += _inputSpikes;
+        _inputSpikes = 0;
+        foreach (var (probe, trace) in _traces) result.Traces[probe] = trace;
+        _traces.Clear();
+    }
+}

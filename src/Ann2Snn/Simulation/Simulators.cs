@@ -1,0 +1,51 @@
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>The simulator backends by name: "dense", "event", or "auto" (chosen for the network).</summary>
+public static class Simulators
+{
+    /// <summary>Accepted names, for help texts and error messages.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["dense", "event", "auto"];
+
+    /// <summary>
+    /// Mean firing rate (spikes per neuron per step over the spiking layers) above which "auto" keeps the dense
+    /// backend: the event backend's synaptic work grows with the rate and the dense backend's does not.
+    /// </summary>
+    public const double EventRateLimit = 0.3;
+
+    /// <summary>
+    /// The backend named <paramref name="name"/> (case-insensitive). "auto" needs <paramref name="network"/> and
+    /// uses <paramref name="measuredRate"/> when known (see <see cref="ChooseFor"/>).
+    /// </summary>
+    public static ISimulator Create(string name, SpikingNetwork? network = null, double? measuredRate = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        switch (name.Trim().ToLowerInvariant())
+        {
+            case "dense":
+                return new DenseSimulator();
+            case "event":
+                return new EventSimulator();
+            case "auto":
+                if (network is null) ThrowHelper.InvalidOption("simulator", "'auto' chooses a backend for a network; none was given");
+                return ChooseFor(network, measuredRate);
+            default:
+                ThrowHelper.InvalidOption("simulator", $"'{name}' is not a simulator; expected one of {string.Join(", ", Names)}");
+                return null!;
+        }
+    }
+
+    /// <summary>
+    /// The event backend when some weighted synapses (dense or convolutional) carry spikes of a population — the
+    /// work it saves — and the measured rate, if given, is at most <see cref="EventRateLimit"/>; otherwise dense.
+    /// </summary>
+    public static ISimulator ChooseFor(SpikingNetwork network, double? measuredRate = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (measuredRate is { } r && (!double.IsFinite(r) || r < 0)) ThrowHelper.InvalidOption("rate", $"measured rate {r} must be finite and non-negative");
+        bool spikingWeights = network.Layers.SelectMany(SpikingNetwork.ProjectionsOf)
+            .Any(p => p.Source >= 0 && p.Ops.Any(o => o is DenseOp or ConvOp));
+        return spikingWeights && (measuredRate ?? 0) <= EventRateLimit ? new EventSimulator() : new DenseSimulator();
+    }
+}

@@ -1,0 +1,142 @@
+using Ann2Snn.Cli;
+using Ann2Snn.Tests.TestUtil;
+using Spectre.Console;
+
+namespace Ann2Snn.Tests.Cli;
+
+/// <summary>The CLI's contract: bad input gives exit code 2 and one line on stderr naming the file, node or option.</summary>
+public sealed class CliContractTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ann2snn-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        int code = CliApp.Run(args, console, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    /// <summary>input [N,4] → Gemm 3 (valid), with edits applied by the caller.</summary>
+    private static OnnxBuilder Mlp(float[]? weights = null) =>
+        new OnnxBuilder(13)
+            .Input("x", 4)
+            .Initializer("w", [3, 4], weights ?? Enumerable.Range(0, 12).Select(i => i * 0.1f).ToArray())
+            .Initializer("b", [3], [0f, 0f, 0f])
+            .Node("Gemm", ["x", "w", "b"], "y", OnnxAttr.Int("transB", 1))
+            .Output("y", OnnxBuilder.BatchParam, 3);
+
+    private static void AssertBadInput((int Code, string Out, string Err) r, params string[] mentions)
+    {
+        Assert.Equal(CliApp.ExitBadInput, r.Code);
+        string line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ann2snn: error: ", line);
+        foreach (string m in mentions) Assert.Contains(m, line);
+    }
+
+    [Fact]
+    public void InspectPrintsTheTableAndTheVerdict()
+    {
+        var r = Run("inspect", Write("ok.onnx", Mlp().ToBytes()));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("Dense", r.Out);
+        Assert.Contains("convertible to an SNN", r.Out);
+        Assert.Equal("", r.Err);
+    }
+
+    [Fact]
+    public void TruncatedModel() =>
+        AssertBadInput(Run("inspect", Write("cut.onnx", Mlp().ToBytes()[..40])), "cut.onnx");
+
+    [Fact]
+    public void RandomBytes()
+    {
+        var bytes = new byte[4096];
+        new Random(5).NextBytes(bytes);
+        AssertBadInput(Run("inspect", Write("noise.onnx", bytes)), "noise.onnx");
+    }
+
+    [Fact]
+    public void ProtobufThatIsNotAModel() =>
+        AssertBadInput(Run("inspect", Write("tensor.onnx", OnnxBuilder.FloatTensor("t", [2], [1f, 2f]).ToByteArrayOfMessage())), "tensor.onnx");
+
+    [Fact]
+    public void UnsupportedOperatorIsNamedWithItsNode()
+    {
+        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Tanh", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
+        AssertBadInput(Run("inspect", Write("tanh.onnx", model.ToBytes())), "tanh.onnx", "weird_1", "Tanh", "supported ops");
+    }
+
+    [Fact]
+    public void NaNWeightIsNamedWithItsTensor()
+    {
+        float[] w = Enumerable.Range(0, 12).Select(i => i == 7 ? float.NaN : 0.1f).ToArray();
+        AssertBadInput(Run("inspect", Write("nan.onnx", Mlp(w).ToBytes())), "nan.onnx", "'w'");
+    }
+
+    [Fact]
+    public void TensorClaimingATrillionElementsIsRefused()
+    {
+        OnnxBuilder model = Mlp();
+        var huge = model.Graph.Initializer.Single(t => t.Name == "w");
+        huge.Dims.Clear();
+        huge.Dims.Add(1_000_000);
+        huge.Dims.Add(1_000_000);
+        AssertBadInput(Run("inspect", Write("huge.onnx", model.ToBytes())), "huge.onnx");
+    }
+
+    [Fact]
+    public void MissingFile() => AssertBadInput(Run("inspect", Path.Combine(_dir, "absent.onnx")), "absent.onnx");
+
+    [Theory]
+    [InlineData("--timesteps", "0", "--timesteps")]
+    [InlineData("--norm", "p101", "--norm")]
+    [InlineData("--neuron", "hodgkin", "--neuron")]
+    [InlineData("--input", "morse", "--input")]
+    [InlineData("--at", "999", "--at")]
+    public void BadOptionsAreNamed(string option, string value, string mention) =>
+        AssertBadInput(Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "-T", "16", option, value), mention);
+
+    [Fact]
+    public void DataThatDoesNotFitTheModelIsNamed() =>
+        AssertBadInput(Run("ann", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "--limit", "4"), "data", "[4]");
+
+    [Fact]
+    public void UnknownCommandIsAUsageError()
+    {
+        var r = Run("frobnicate");
+        Assert.Equal(CliApp.ExitBadInput, r.Code);
+        Assert.Contains("usage", r.Err);
+    }
+
+    [Fact]
+    public void FailedConvertLeavesNoFileBehind()
+    {
+        string output = Path.Combine(_dir, "net.snn");
+        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Tanh", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
+        AssertBadInput(Run("convert", Write("tanh.onnx", model.ToBytes()), "-o", output), "weird_1");
+        Assert.Empty(Directory.GetFiles(_dir, "*.snn*"));
+    }
+}
+
+internal static class ProtobufExtensions
+{
+    public static byte[] ToByteArrayOfMessage(this Google.Protobuf.IMessage message) => Google.Protobuf.MessageExtensions.ToByteArray(message);
+}
