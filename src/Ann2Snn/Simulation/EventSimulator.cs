@@ -128,6 +128,12 @@ public sealed class EventSimulator : ISimulator
 
     private sealed class Worker : SimulationWorker
     {
+        /// <summary>
+        /// Images simulated together within a chunk. Unlike GEMM, scattering gains nothing from batching, and a few
+        /// images' state stays in cache from one layer to the next (measured on LeNet: ~20% faster than 32 at once).
+        /// </summary>
+        private const int ImagesTogether = 4;
+
         private readonly EventPlan _events;
         private readonly int[][] _active;      // per source (index source + 1): n lists of spiking neurons (this step), one per image, each at b·size
         private readonly int[][] _activeCount; // per source: n list lengths
@@ -135,10 +141,10 @@ public sealed class EventSimulator : ISimulator
         private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
         private int _stamp;
 
-        public Worker(EventPlan events) : base(events.Plan)
+        public Worker(EventPlan events) : base(events.Plan, ImagesTogether)
         {
             _events = events;
-            int n = Plan.Options.ChunkSize;
+            int n = Capacity;
             _active = new int[Plan.Layers.Length + 1][];
             _activeCount = new int[Plan.Layers.Length + 1][];
             for (int s = -1; s < Plan.Layers.Length; s++)
