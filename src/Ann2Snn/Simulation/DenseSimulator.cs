@@ -25,7 +25,7 @@ public sealed class DenseSimulator : ISimulator
     public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
         SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress, cancellationToken);
 
-    private sealed class Worker(SimulationPlan plan) : SimulationWorker(plan)
+    private sealed class Worker(SimulationPlan plan) : SimulationWorker(plan, plan.Options.ChunkSize)
     {
         /// <summary>current = constant part + Σ over time-varying projections of chain(source spikes).</summary>
         protected override void Charge(int l, int n, Span<float> current, ReadOnlySpan<float> constant)

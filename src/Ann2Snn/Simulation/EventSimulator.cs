@@ -10,9 +10,10 @@ namespace Ann2Snn.Simulation;
 /// built from the list of source neurons that spiked in this step, each adding its outgoing weights, so synaptic
 /// work is proportional to the synaptic events. Convolutions scatter into channels-last state (one vector add per
 /// spike and tap); dense and composite chains use precomputed fan-out tables; a chain whose table would exceed the
-/// budget falls back to the dense kernels. Spikes of the analog input are not events: those projections are computed
-/// once per image. Float sums are taken in another order than the dense kernels', so results agree with the dense
-/// backend up to rounding (exactly when every partial sum is exact).
+/// budget falls back to the dense kernels. Max-pool circuits visit only windows holding a spike. Spikes of the analog
+/// input are not events: those projections are computed once per image. Float sums are taken in another order than
+/// the dense kernels', so results agree with the dense backend up to rounding (exactly when every partial sum is
+/// exact); the per-image random streams are the same, so Poisson input gives the same input spikes.
 /// </summary>
 public sealed class EventSimulator : ISimulator
 {
@@ -43,12 +44,8 @@ public sealed class EventSimulator : ISimulator
         public EventPlan(SimulationPlan plan, long budget)
         {
             Plan = plan;
-            NeedsActive = new bool[plan.Layers.Length + 1];
             Projections = plan.Projections.Select((ps, l) => ps.Where(p => !plan.IsConstant(p)).Select(p => Build(p, l, budget)).ToArray()).ToArray();
-            foreach (Propagation p in Projections.SelectMany(p => p))
-            {
-                if (p is not DenseFallback) NeedsActive[p.Source + 1] = true;
-            }
+            InputEvents = Projections.SelectMany(p => p).Any(p => p.Source == -1 && p is not DenseFallback);
             MaxPools = plan.Layers.Select((l, i) => l is MaxPoolLayer mp ? new EventMaxPool(mp, plan.Layouts[mp.Source], plan.Layouts[i]) : null).ToArray();
             FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
         }
@@ -61,15 +58,15 @@ public sealed class EventSimulator : ISimulator
         /// <summary>Per layer: the event-driven circuit of a max-pool layer (null for other layers).</summary>
         public EventMaxPool?[] MaxPools { get; }
 
-        /// <summary>Per source (index source + 1; 0 = input): whether its active list is read.</summary>
-        public bool[] NeedsActive { get; }
+        /// <summary>Some projection reads the (Poisson) input spikes as events: the input needs active lists.</summary>
+        public bool InputEvents { get; }
 
         /// <summary>Per-sample size of the canonical staging buffers of dense fallbacks (0 when none).</summary>
         public int FallbackSize { get; }
 
         private Propagation Build(CompiledProjection p, int l, long budget)
         {
-            IReadOnlyList<Snn.SynapticOp> ops = p.Ops.Select(o => o.Op).ToArray();
+            IReadOnlyList<SynapticOp> ops = p.Ops.Select(o => o.Op).ToArray();
             LayerLayout? source = p.Source == -1 ? null : Plan.Layouts[p.Source];
             LayerLayout target = Plan.Layouts[l];
             float gain = p.Source == -1 ? Plan.InputSpikeValue : 1f;
@@ -128,6 +125,12 @@ public sealed class EventSimulator : ISimulator
 
     private sealed class Worker : SimulationWorker
     {
+        /// <summary>
+        /// Images simulated together within a chunk. Unlike GEMM, scattering gains nothing from batching, and a few
+        /// images' state stays in cache from one layer to the next (measured on LeNet: ~20% faster than 32 at once).
+        /// </summary>
+        private const int ImagesTogether = 4;
+
         private readonly EventPlan _events;
         private readonly int[][] _active;      // per source (index source + 1): n lists of spiking neurons (this step), one per image, each at b·size
         private readonly int[][] _activeCount; // per source: n list lengths
@@ -135,15 +138,15 @@ public sealed class EventSimulator : ISimulator
         private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
         private int _stamp;
 
-        public Worker(EventPlan events) : base(events.Plan)
+        public Worker(EventPlan events) : base(events.Plan, ImagesTogether)
         {
             _events = events;
-            int n = Plan.Options.ChunkSize;
+            int n = Capacity;
             _active = new int[Plan.Layers.Length + 1][];
             _activeCount = new int[Plan.Layers.Length + 1][];
             for (int s = -1; s < Plan.Layers.Length; s++)
             {
-                bool keep = events.NeedsActive[s + 1] || (s >= 0 && Plan.Layers[s] is not ReadoutLayer);
+                bool keep = s == -1 ? events.InputEvents : Plan.Layers[s] is not ReadoutLayer;
                 int size = s == -1 ? Plan.Network.InputShape.Size : Plan.Layers[s].Shape.Size;
                 _active[s + 1] = keep ? new int[n * size] : [];
                 _activeCount[s + 1] = new int[n];
@@ -204,7 +207,7 @@ public sealed class EventSimulator : ISimulator
 
         protected override void InputFired(int n)
         {
-            if (_events.NeedsActive[0]) Collect(-1, n, Input);
+            if (_events.InputEvents) Collect(-1, n, Input);
         }
 
         protected override void NeuronsFired(int l, int n, int spikes)

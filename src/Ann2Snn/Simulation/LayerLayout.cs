@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Ann2Snn.Graph;
 
 namespace Ann2Snn.Simulation;
@@ -80,7 +81,7 @@ internal sealed class LayerLayout
     {
         if (_toInternal is null)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(y, x, y);
+            TensorPrimitives.Add(y, x, y);
             return;
         }
         for (int i = 0; i < x.Length; i++) y[_toInternal[i]] += x[i];

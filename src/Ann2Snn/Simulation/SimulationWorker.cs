@@ -44,7 +44,10 @@ internal static class SimulationRunner
             {
                 if (!workers.TryTake(out SimulationWorker? w)) w = newWorker();
                 int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
-                w.Simulate(batch, start, n, first + start, predictions, outputs);
+                for (int s = 0; s < n; s += w.Capacity)
+                {
+                    w.Simulate(batch, start + s, Math.Min(w.Capacity, n - s), first + start + s, predictions, outputs);
+                }
                 lock (gate) w.FlushInto(result);
                 workers.Add(w);
             });
@@ -59,7 +62,7 @@ internal static class SimulationRunner
 }
 
 /// <summary>
-/// Per-worker state for up to ChunkSize images, reused across chunks, and the step every backend shares: per layer
+/// Per-worker state for up to <see cref="Capacity"/> images, reused across chunks, and the step every backend shares: per layer
 /// in layer order, charge (the backend's part: how source spikes become current), then fire and reset; max-pool
 /// circuits; readout, scoring, probes. State arrays hold n images back to back, each in its layer's
 /// <see cref="LayerLayout"/>. Nothing is allocated per step.
@@ -76,10 +79,12 @@ internal abstract class SimulationWorker
     private long _inputSpikes;
     private readonly Dictionary<NeuronProbe, float[]> _traces = [];
 
-    protected SimulationWorker(SimulationPlan plan)
+    /// <param name="plan">The run's plan.</param>
+    /// <param name="capacity">Images simulated together (at most the chunk size; a chunk is simulated in pieces of this many).</param>
+    protected SimulationWorker(SimulationPlan plan, int capacity)
     {
         Plan = plan;
-        int n = plan.Options.ChunkSize;
+        int n = Capacity = Math.Clamp(capacity, 1, plan.Options.ChunkSize);
         SpikingLayer[] layers = plan.Layers;
         _v = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
         _spikes = layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
@@ -101,6 +106,9 @@ internal abstract class SimulationWorker
     }
 
     protected SimulationPlan Plan { get; }
+
+    /// <summary>Images this worker simulates together.</summary>
+    public int Capacity { get; }
 
     /// <summary>Each layer's spikes of this step (0 or 1 per neuron, n images, in the layer's layout).</summary>
     protected float[][] Spikes => _spikes;

@@ -5,7 +5,8 @@ namespace Ann2Snn.Tests.Simulation;
 
 /// <summary>
 /// A spiking network built by hand in which every sum a simulator takes is exact in float: weights are multiples of
-/// 1/8 in [−1/4, 1/4] (dense) or [−1/2, 1/2] (the rest), biases and inputs multiples of 1/16, pooling divisors 4.
+/// 1/16 in [−1/4, 1/4] (dense) or of 1/8 in [−1/2, 1/2] (the rest), biases and inputs multiples of 1/16, gains
+/// multiples of 1/4, average-pool divisors 4.
 /// Whatever order a backend adds in, the currents are the same bits, so every backend must give the same spikes,
 /// potentials and predictions bit for bit. It has every kind of synapse and layer: convolutions (padded, strided
 /// with asymmetric pads, depthwise dilated, 1×1 into a concatenation slice), a residual gain, a concatenation of
