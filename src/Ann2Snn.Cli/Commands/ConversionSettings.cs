@@ -18,12 +18,12 @@ public class ConversionSettings : DataSettings
     public int CalibImages { get; init; } = 1000;
 
     [CommandOption("--norm <NORM>")]
-    [Description("Normalization: p99.99 (a percentile), max, channel (per-channel percentile, see --percentile), model (weights only).")]
-    public string Norm { get; init; } = "p99.99";
+    [Description("Normalization: p99.9 (a percentile, the default), max, channel (per-channel percentile, see --percentile), model (weights only).")]
+    public string Norm { get; init; } = "p99.9";
 
     [CommandOption("--percentile <P>")]
-    [Description("Percentile for --norm channel (default 99.99).")]
-    public double Percentile { get; init; } = 99.99;
+    [Description("Percentile for --norm channel (default 99.9).")]
+    public double Percentile { get; init; } = 99.9;
 
     [CommandOption("--scaling <MODE>")]
     [Description("weights (threshold 1) | thresholds (weights in ANN units): the same spike trains.")]

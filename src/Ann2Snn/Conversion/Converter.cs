@@ -274,7 +274,9 @@ public static class Converter
                 Reset = options.Reset,
                 TauMem = options.Neuron == NeuronKind.Lif ? options.TauMem : float.PositiveInfinity,
                 VRest = 0f,
-                Resistance = 1f,
+                // R = 1/(1 − e^(−Δt/τm)) makes the per-step input gain exactly 1, as for IF: the LIF then differs from
+                // the IF only by its leak, which is the effect a user wants to measure (with R = 1 the gain would be ~Δt/τm).
+                Resistance = options.Neuron == NeuronKind.Lif ? 1f / (1f - MathF.Exp(-1f / options.TauMem)) : 1f,
                 RefractorySteps = options.RefractorySteps,
                 InitialFraction = options.InitialFraction,
                 Dt = 1f,
