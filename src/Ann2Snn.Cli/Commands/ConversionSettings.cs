@@ -57,6 +57,10 @@ public class ConversionSettings : DataSettings
     [Description("membrane (non-spiking accumulators, default) | count (spiking output).")]
     public string Readout { get; init; } = "membrane";
 
+    [CommandOption("--signed")]
+    [Description("Signed IF neurons: a spike fired too early is taken back by a −1 spike (IF, subtract reset, no refractory period).")]
+    public bool Signed { get; init; }
+
     public ConversionOptions ToConversionOptions()
     {
         var o = new ConversionOptions
@@ -71,6 +75,7 @@ public class ConversionSettings : DataSettings
             InitialFraction = VInit,
             CalibrationImages = CalibImages,
             Percentile = Percentile,
+            SignedSpikes = Signed,
         };
         o = Norm switch
         {

@@ -67,6 +67,12 @@ public sealed record ConversionOptions
 
     public MaxPoolScheme MaxPool { get; init; } = MaxPoolScheme.WinnerTakeAll;
 
+    /// <summary>
+    /// Signed IF neurons (<see cref="NeuronParameters.SignedSpikes"/>): a neuron that fired on an early burst of input
+    /// takes the spike back with a −1 spike when its membrane goes negative. Needs IF, reset by subtraction, no refractory period.
+    /// </summary>
+    public bool SignedSpikes { get; init; }
+
     public ReadoutKind Readout { get; init; } = ReadoutKind.Membrane;
 
     /// <summary>Number of calibration images.</summary>
@@ -82,6 +88,10 @@ public sealed record ConversionOptions
         if (!(TauMem > 0)) ThrowHelper.InvalidOption("tau-mem", $"{TauMem} must be positive");
         if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"{RefractorySteps} must not be negative");
         if (RateFraction is { } f && !(f > 0 && f <= 1)) ThrowHelper.InvalidOption("rate-fraction", $"{f} is outside (0, 1]");
+        if (SignedSpikes && (Neuron != NeuronKind.If || Reset != ResetMode.BySubtraction || RefractorySteps != 0))
+        {
+            ThrowHelper.InvalidOption("signed", "signed spikes need IF neurons with reset by subtraction and no refractory period");
+        }
         if (CalibrationImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{CalibrationImages} must be positive");
     }
 }

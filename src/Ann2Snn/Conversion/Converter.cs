@@ -280,6 +280,7 @@ public static class Converter
                 RefractorySteps = options.RefractorySteps,
                 InitialFraction = options.InitialFraction,
                 Dt = 1f,
+                SignedSpikes = options.SignedSpikes,
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));

@@ -6,7 +6,7 @@ namespace Ann2Snn.Kernels;
 
 /// <summary>
 /// One time step of an integrate-and-fire population over spans: charge, fire, reset, in that order
-/// (see <see cref="NeuronParameters"/> for the equations). Spikes are written as 0 or 1.
+/// (see <see cref="NeuronParameters"/> for the equations). Spikes are written as 0 or 1 (by <see cref="StepSigned"/>: −1, 0 or +1).
 /// </summary>
 [SkipLocalsInit]
 public static class NeuronKernels
@@ -21,6 +21,7 @@ public static class NeuronKernels
         {
             throw new ArgumentException($"spans differ in length: v {v.Length}, current {current.Length}, spikes {spikes.Length}");
         }
+        if (p.SignedSpikes) throw new ArgumentException("signed neurons keep a net spike count: step them with StepSigned");
         if (p.RefractorySteps == 0 && p.Kind == NeuronKind.If && p.Reset == ResetMode.BySubtraction)
         {
             return StepIfSubtract(v, current, p.InputGain, p.VThreshold, spikes);
@@ -74,6 +75,66 @@ public static class NeuronKernels
             v[i] = vv;
         }
         return count;
+    }
+
+    /// <summary>
+    /// Advances every signed neuron (<see cref="NeuronParameters.SignedSpikes"/>) one step; <paramref name="counts"/> holds each
+    /// neuron's net spike count and is updated. Writes +1, −1 or 0 per neuron; returns the number of events (|spikes|).
+    /// Per neuron: v += g·I; then +1 when v ≥ θ (v −= θ), else −1 when v &lt; 0 and count &gt; 0 (v += θ).
+    /// </summary>
+    public static int StepSigned(in NeuronParameters p, Span<float> v, Span<int> counts, ReadOnlySpan<float> current, Span<float> spikes)
+    {
+        if (current.Length != v.Length || spikes.Length != v.Length || counts.Length != v.Length)
+        {
+            throw new ArgumentException($"spans differ in length: v {v.Length}, counts {counts.Length}, current {current.Length}, spikes {spikes.Length}");
+        }
+        if (!p.SignedSpikes) throw new ArgumentException("StepSigned needs parameters with SignedSpikes set");
+        p.Validate();
+        float gain = p.InputGain, theta = p.VThreshold;
+        int n = v.Length, i = 0, events = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            ref float vr = ref v[0];
+            ref float cr = ref Unsafe.AsRef(in current[0]);
+            ref float sr = ref spikes[0];
+            ref int kr = ref counts[0];
+            var th = Vector256.Create(theta);
+            var g = Vector256.Create(gain);
+            var one = Vector256<float>.One;
+            var minusOne = Vector256.Create(-1f);
+            var total = Vector256<int>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var vv = Vector256.LoadUnsafe(ref vr, (nuint)i) + g * Vector256.LoadUnsafe(ref cr, (nuint)i);
+                var k = Vector256.LoadUnsafe(ref kr, (nuint)i);
+                var up = Vector256.GreaterThanOrEqual(vv, th);
+                var down = Vector256.AndNot(Vector256.LessThan(vv, Vector256<float>.Zero) & Vector256.GreaterThan(k, Vector256<int>.Zero).AsSingle(), up);
+                (vv - (up & th) + (down & th)).StoreUnsafe(ref vr, (nuint)i);
+                ((up & one) | (down & minusOne)).StoreUnsafe(ref sr, (nuint)i);
+                (k - up.AsInt32() + down.AsInt32()).StoreUnsafe(ref kr, (nuint)i); // all-ones lanes = −1
+                total -= (up | down).AsInt32();
+            }
+            events = Vector256.Sum(total);
+        }
+        for (; i < n; i++)
+        {
+            float vv = v[i] + gain * current[i];
+            float s = 0f;
+            if (vv >= theta)
+            {
+                s = 1f;
+                counts[i]++;
+            }
+            else if (vv < 0f && counts[i] > 0)
+            {
+                s = -1f;
+                counts[i]--;
+            }
+            v[i] = vv - (s > 0f ? theta : 0f) + (s < 0f ? theta : 0f);
+            spikes[i] = s;
+            events += s != 0f ? 1 : 0;
+        }
+        return events;
     }
 
     internal static int StepGeneral(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes)

@@ -48,10 +48,33 @@ public static class SpikeScatter
     }
 
     /// <summary>
+    /// Signed spikes: writes the positions of the positive elements of <paramref name="spikes"/> to <paramref name="up"/>
+    /// and of the negative ones to <paramref name="down"/>, each in ascending order; returns both counts.
+    /// </summary>
+    public static (int Up, int Down) CollectSigned(ReadOnlySpan<float> spikes, Span<int> up, Span<int> down)
+    {
+        if (up.Length < spikes.Length || down.Length < spikes.Length) throw new ArgumentException($"active lists hold {up.Length} and {down.Length} indices, fewer than the {spikes.Length} neurons");
+        int nUp = 0, nDown = 0;
+        for (int i = 0; i < spikes.Length; i++)
+        {
+            float s = spikes[i];
+            if (s > 0f) up[nUp++] = i;
+            else if (s < 0f) down[nDown++] = i;
+        }
+        return (nUp, nDown);
+    }
+
+    /// <summary>
     /// target += table[r, :] for every r in <paramref name="active"/>, in list order; <paramref name="table"/> is
     /// [rows × target.Length] row-major (the synaptic matrix transposed: one contiguous row per source neuron).
     /// </summary>
-    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target)
+    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Plus>(table, active, target);
+
+    /// <summary>target −= table[r, :] for every r in <paramref name="active"/> (the −1 spikes of signed neurons); as <see cref="AddRows"/> otherwise.</summary>
+    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Minus>(table, active, target);
+
+    private static void Rows<TOp>(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target)
+        where TOp : struct, IAccumulate
     {
         int width = target.Length;
         if (width == 0 || active.IsEmpty) return;
@@ -65,16 +88,24 @@ public static class SpikeScatter
         for (; k <= active.Length - 4; k += 4)
         {
             int r0 = Row(active[k], rows), r1 = Row(active[k + 1], rows), r2 = Row(active[k + 2], rows), r3 = Row(active[k + 3], rows);
-            Add4(ref y, ref Unsafe.Add(ref w, (nint)r0 * width), ref Unsafe.Add(ref w, (nint)r1 * width), ref Unsafe.Add(ref w, (nint)r2 * width), ref Unsafe.Add(ref w, (nint)r3 * width), width);
+            Add4<TOp>(ref y, ref Unsafe.Add(ref w, (nint)r0 * width), ref Unsafe.Add(ref w, (nint)r1 * width), ref Unsafe.Add(ref w, (nint)r2 * width), ref Unsafe.Add(ref w, (nint)r3 * width), width);
         }
-        for (; k < active.Length; k++) AddTo(ref y, ref Unsafe.Add(ref w, (nint)Row(active[k], rows) * width), width);
+        for (; k < active.Length; k++) Accumulate<TOp>(ref y, ref Unsafe.Add(ref w, (nint)Row(active[k], rows) * width), width);
     }
 
     /// <summary>
     /// Sparse rows (CSR): for every r in <paramref name="active"/>, target[columns[e]] += weights[e] for e in
     /// [offsets[r], offsets[r + 1]).
     /// </summary>
-    public static void AddSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target)
+    public static void AddSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target) =>
+        Sparse<Plus>(offsets, columns, weights, active, target);
+
+    /// <summary>Sparse rows (CSR) of −1 spikes: target[columns[e]] −= weights[e]; as <see cref="AddSparse"/> otherwise.</summary>
+    public static void SubSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target) =>
+        Sparse<Minus>(offsets, columns, weights, active, target);
+
+    private static void Sparse<TOp>(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target)
+        where TOp : struct, IAccumulate
     {
         if (columns.Length != weights.Length || offsets.IsEmpty || offsets[^1] != columns.Length)
         {
@@ -84,7 +115,7 @@ public static class SpikeScatter
         foreach (int a in active)
         {
             int r = Row(a, rows);
-            for (int e = offsets[r]; e < offsets[r + 1]; e++) target[columns[e]] += weights[e];
+            for (int e = offsets[r]; e < offsets[r + 1]; e++) target[columns[e]] = TOp.Apply(target[columns[e]], weights[e]);
         }
     }
 
@@ -103,29 +134,31 @@ public static class SpikeScatter
     private static int Row(int index, uint rows) =>
         (uint)index < rows ? index : throw new ArgumentOutOfRangeException(nameof(index), $"active neuron {index} is outside 0..{rows - 1}");
 
-    /// <summary>y[0..count) += x[0..count): <see cref="Vector512{T}"/> lanes, then <see cref="Vector256{T}"/>, then scalars.</summary>
+    /// <summary>y[0..count) ← y ∘ x per element, ∘ = + or − by <typeparamref name="TOp"/>: <see cref="Vector512{T}"/> lanes, then <see cref="Vector256{T}"/>, then scalars.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void AddTo(ref float y, ref float x, int count)
+    internal static void Accumulate<TOp>(ref float y, ref float x, int count)
+        where TOp : struct, IAccumulate
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i <= count - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                (Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+                TOp.Apply(Vector512.LoadUnsafe(ref y, (nuint)i), Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
             }
         }
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                (Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+                TOp.Apply(Vector256.LoadUnsafe(ref y, (nuint)i), Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
             }
         }
-        for (; i < count; i++) Unsafe.Add(ref y, i) += Unsafe.Add(ref x, i);
+        for (; i < count; i++) Unsafe.Add(ref y, i) = TOp.Apply(Unsafe.Add(ref y, i), Unsafe.Add(ref x, i));
     }
 
-    private static void Add4(ref float y, ref float a, ref float b, ref float c, ref float d, int count)
+    private static void Add4<TOp>(ref float y, ref float a, ref float b, ref float c, ref float d, int count)
+        where TOp : struct, IAccumulate
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -133,10 +166,10 @@ public static class SpikeScatter
             for (; i <= count - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 nuint at = (nuint)i;
-                Vector512<float> v = Vector512.LoadUnsafe(ref y, at) + Vector512.LoadUnsafe(ref a, at);
-                v += Vector512.LoadUnsafe(ref b, at);
-                v += Vector512.LoadUnsafe(ref c, at);
-                v += Vector512.LoadUnsafe(ref d, at);
+                Vector512<float> v = TOp.Apply(Vector512.LoadUnsafe(ref y, at), Vector512.LoadUnsafe(ref a, at));
+                v = TOp.Apply(v, Vector512.LoadUnsafe(ref b, at));
+                v = TOp.Apply(v, Vector512.LoadUnsafe(ref c, at));
+                v = TOp.Apply(v, Vector512.LoadUnsafe(ref d, at));
                 v.StoreUnsafe(ref y, at);
             }
         }
@@ -145,19 +178,19 @@ public static class SpikeScatter
             for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 nuint at = (nuint)i;
-                Vector256<float> v = Vector256.LoadUnsafe(ref y, at) + Vector256.LoadUnsafe(ref a, at);
-                v += Vector256.LoadUnsafe(ref b, at);
-                v += Vector256.LoadUnsafe(ref c, at);
-                v += Vector256.LoadUnsafe(ref d, at);
+                Vector256<float> v = TOp.Apply(Vector256.LoadUnsafe(ref y, at), Vector256.LoadUnsafe(ref a, at));
+                v = TOp.Apply(v, Vector256.LoadUnsafe(ref b, at));
+                v = TOp.Apply(v, Vector256.LoadUnsafe(ref c, at));
+                v = TOp.Apply(v, Vector256.LoadUnsafe(ref d, at));
                 v.StoreUnsafe(ref y, at);
             }
         }
         for (; i < count; i++)
         {
-            float v = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
-            v += Unsafe.Add(ref b, i);
-            v += Unsafe.Add(ref c, i);
-            v += Unsafe.Add(ref d, i);
+            float v = TOp.Apply(Unsafe.Add(ref y, i), Unsafe.Add(ref a, i));
+            v = TOp.Apply(v, Unsafe.Add(ref b, i));
+            v = TOp.Apply(v, Unsafe.Add(ref c, i));
+            v = TOp.Apply(v, Unsafe.Add(ref d, i));
             Unsafe.Add(ref y, i) = v;
         }
     }
@@ -247,7 +280,13 @@ public sealed class ConvScatter
     }
 
     /// <summary>target += the contribution of every spike in <paramref name="active"/> (one sample).</summary>
-    public void Scatter(ReadOnlySpan<int> active, Span<float> target)
+    public void Scatter(ReadOnlySpan<int> active, Span<float> target) => Scatter<Plus>(active, target);
+
+    /// <summary>target −= the contribution of every spike in <paramref name="active"/>: the −1 spikes of signed neurons (one sample).</summary>
+    public void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => Scatter<Minus>(active, target);
+
+    private void Scatter<TOp>(ReadOnlySpan<int> active, Span<float> target)
+        where TOp : struct, IAccumulate
     {
         if (target.Length != _targetSize) throw new ArgumentException($"event convolution: target has {target.Length} values, expected {_targetSize}");
         int kh = _kh, kw = _kw, opg = _outPerGroup, cs = _channelStride;
@@ -274,14 +313,48 @@ public sealed class ConvScatter
                     ref float yt = ref Unsafe.Add(ref y, channelAt + rowAt + colAt);
                     if (cs == 1)
                     {
-                        SpikeScatter.AddTo(ref yt, ref wt, opg);
+                        SpikeScatter.Accumulate<TOp>(ref yt, ref wt, opg);
                     }
                     else
                     {
-                        for (int o = 0; o < opg; o++) Unsafe.Add(ref yt, o * cs) += Unsafe.Add(ref wt, o);
+                        for (int o = 0; o < opg; o++) Unsafe.Add(ref yt, o * cs) = TOp.Apply(Unsafe.Add(ref yt, o * cs), Unsafe.Add(ref wt, o));
                     }
                 }
             }
         }
     }
+}
+
+/// <summary>How a spike's weights enter the target: added (+1 spikes) or subtracted (−1 spikes); a type argument, so each case compiles to its own loop.</summary>
+internal interface IAccumulate
+{
+    static abstract float Apply(float y, float w);
+
+    static abstract Vector256<float> Apply(Vector256<float> y, Vector256<float> w);
+
+    static abstract Vector512<float> Apply(Vector512<float> y, Vector512<float> w);
+}
+
+internal readonly struct Plus : IAccumulate
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Apply(float y, float w) => y + w;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Apply(Vector256<float> y, Vector256<float> w) => y + w;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Apply(Vector512<float> y, Vector512<float> w) => y + w;
+}
+
+internal readonly struct Minus : IAccumulate
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Apply(float y, float w) => y - w;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Apply(Vector256<float> y, Vector256<float> w) => y - w;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Apply(Vector512<float> y, Vector512<float> w) => y - w;
 }

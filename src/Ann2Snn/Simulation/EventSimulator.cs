@@ -96,21 +96,30 @@ public sealed class EventSimulator : ISimulator
 
         /// <summary>target += the synaptic input from the neurons in <paramref name="active"/> (one image, target layout).</summary>
         public abstract void Scatter(ReadOnlySpan<int> active, Span<float> target);
+
+        /// <summary>target −= the synaptic input from the neurons in <paramref name="active"/>: their −1 spikes.</summary>
+        public abstract void ScatterNegative(ReadOnlySpan<int> active, Span<float> target);
     }
 
     private sealed class ConvPropagation(int source, ConvScatter scatter) : Propagation(source)
     {
         public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => scatter.Scatter(active, target);
+
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => scatter.ScatterNegative(active, target);
     }
 
     private sealed class RowPropagation(int source, float[] rows) : Propagation(source)
     {
         public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddRows(rows, active, target);
+
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubRows(rows, active, target);
     }
 
     private sealed class SparsePropagation(int source, FanOutTable table) : Propagation(source)
     {
         public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddSparse(table.Offsets, table.Indices, table.Weights, active, target);
+
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubSparse(table.Offsets, table.Indices, table.Weights, active, target);
     }
 
     /// <summary>A chain too large to tabulate: applied to the whole chunk with the dense kernels, in canonical order.</summary>
@@ -121,6 +130,8 @@ public sealed class EventSimulator : ISimulator
         public LayerLayout TargetLayout { get; } = target;
 
         public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => throw new InvalidOperationException("dense fallbacks run per chunk");
+
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => Scatter(active, target);
     }
 
     private sealed class Worker : SimulationWorker
@@ -134,6 +145,7 @@ public sealed class EventSimulator : ISimulator
         private readonly EventPlan _events;
         private readonly int[][] _active;      // per source (index source + 1): n lists of spiking neurons (this step), one per image, each at b·size
         private readonly int[][] _activeCount; // per source: n list lengths
+        private readonly int[][] _negative, _negativeCount; // per signed source: the −1 spikes (_active then lists the +1 spikes)
         private readonly float[] _stageIn, _stageOut;
         private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
         private int _stamp;
@@ -144,12 +156,17 @@ public sealed class EventSimulator : ISimulator
             int n = Capacity;
             _active = new int[Plan.Layers.Length + 1][];
             _activeCount = new int[Plan.Layers.Length + 1][];
+            _negative = new int[Plan.Layers.Length + 1][];
+            _negativeCount = new int[Plan.Layers.Length + 1][];
             for (int s = -1; s < Plan.Layers.Length; s++)
             {
                 bool keep = s == -1 ? events.InputEvents : Plan.Layers[s] is not ReadoutLayer;
+                bool signed = s >= 0 && Plan.IsSigned[s];
                 int size = s == -1 ? Plan.Network.InputShape.Size : Plan.Layers[s].Shape.Size;
                 _active[s + 1] = keep ? new int[n * size] : [];
                 _activeCount[s + 1] = new int[n];
+                _negative[s + 1] = keep && signed ? new int[n * size] : [];
+                _negativeCount[s + 1] = new int[n];
             }
             _visited = Plan.Layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
             _stageIn = new float[n * events.FallbackSize];
@@ -172,6 +189,12 @@ public sealed class EventSimulator : ISimulator
                 for (int b = 0; b < n; b++)
                 {
                     if (counts[b] > 0) p.Scatter(active.AsSpan(b * sourceSize, counts[b]), current.Slice(b * size, size));
+                }
+                if (p.Source < 0 || !Plan.IsSigned[p.Source]) continue;
+                int[] negative = _negative[p.Source + 1], negativeCounts = _negativeCount[p.Source + 1];
+                for (int b = 0; b < n; b++)
+                {
+                    if (negativeCounts[b] > 0) p.ScatterNegative(negative.AsSpan(b * sourceSize, negativeCounts[b]), current.Slice(b * size, size));
                 }
             }
         }
@@ -202,6 +225,15 @@ public sealed class EventSimulator : ISimulator
         {
             int size = SourceSize(source);
             int[] active = _active[source + 1], counts = _activeCount[source + 1];
+            if (source >= 0 && Plan.IsSigned[source])
+            {
+                int[] negative = _negative[source + 1], negativeCounts = _negativeCount[source + 1];
+                for (int b = 0; b < n; b++)
+                {
+                    (counts[b], negativeCounts[b]) = SpikeScatter.CollectSigned(spikes.Slice(b * size, size), active.AsSpan(b * size, size), negative.AsSpan(b * size, size));
+                }
+                return;
+            }
             for (int b = 0; b < n; b++) counts[b] = SpikeScatter.CollectActive(spikes.Slice(b * size, size), active.AsSpan(b * size, size));
         }
 
@@ -217,20 +249,27 @@ public sealed class EventSimulator : ISimulator
             if (spikes == 0)
             {
                 Array.Clear(counts);
+                Array.Clear(_negativeCount[l + 1]);
                 return;
             }
             Collect(l, n, Spikes[l]);
-            long[] perNeuron = NeuronSpikes[l];
-            ReadOnlySpan<int> toCanonical = Plan.Layouts[l].ToCanonicalMap;
-            bool readout = l == Plan.ReadoutIndex; // the output layer is canonical
             for (int b = 0; b < n; b++)
             {
-                ReadOnlySpan<int> list = active.AsSpan(b * size, counts[b]);
-                foreach (int j in list) perNeuron[toCanonical.IsEmpty ? j : toCanonical[j]]++;
-                if (readout)
-                {
-                    foreach (int j in list) ReadoutCounts[b * size + j]++;
-                }
+                CountNet(l, b, active.AsSpan(b * size, counts[b]), 1);
+                if (_negative[l + 1].Length > 0) CountNet(l, b, _negative[l + 1].AsSpan(b * size, _negativeCount[l + 1][b]), -1);
+            }
+        }
+
+        /// <summary>Adds <paramref name="sign"/> to the per-neuron (and readout) counts of the neurons in <paramref name="list"/> (image b).</summary>
+        private void CountNet(int l, int b, ReadOnlySpan<int> list, int sign)
+        {
+            long[] perNeuron = NeuronSpikes[l];
+            ReadOnlySpan<int> toCanonical = Plan.Layouts[l].ToCanonicalMap;
+            foreach (int j in list) perNeuron[toCanonical.IsEmpty ? j : toCanonical[j]] += sign;
+            if (l == Plan.ReadoutIndex) // the output layer is canonical
+            {
+                int size = Plan.Layers[l].Shape.Size;
+                foreach (int j in list) ReadoutCounts[b * size + j] += sign;
             }
         }
 
@@ -240,6 +279,12 @@ public sealed class EventSimulator : ISimulator
             {
                 foreach (int[] v in _visited) Array.Clear(v);
                 _stamp = 1;
+            }
+            if (Plan.IsSigned[l])
+            {
+                int s = mp.Source + 1;
+                return _events.MaxPools[l]!.StepSigned(n, Spikes[mp.Source], _active[s], _activeCount[s], _negative[s], _negativeCount[s],
+                    countIn, countOut, _visited[l], _stamp, Spikes[l], _active[l + 1], _activeCount[l + 1], _negative[l + 1], _negativeCount[l + 1], NeuronSpikes[l]);
             }
             return _events.MaxPools[l]!.Step(n, Spikes[mp.Source], _active[mp.Source + 1], _activeCount[mp.Source + 1],
                 countIn, countOut, _visited[l], _stamp, Spikes[l], _active[l + 1], _activeCount[l + 1], NeuronSpikes[l]);

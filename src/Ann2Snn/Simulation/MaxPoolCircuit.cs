@@ -10,8 +10,10 @@ internal static class MaxPoolCircuit
 {
     /// <summary>
     /// WTA: output count = max over the window of the input counts, so a spike is emitted exactly when that max
-    /// grows (the shared inhibitory interneuron's spike, which lowers every excitatory unit by one).
-    /// Gate: the spike of the input with the largest count before this step passes (ties to the first in window order).
+    /// grows (the shared inhibitory interneuron's spike, which lowers every excitatory unit by one), and, with signed
+    /// inputs (counts change by ±1), a −1 spike when it shrinks.
+    /// Gate: the spike (+1, or −1 from a signed input) of the input with the largest count before this step passes
+    /// (ties to the first in window order).
     /// Input and output may be in any <see cref="LayerLayout"/>; windows are scanned in the same (ky, kx) order either
     /// way. Adds each output spike to <paramref name="neuronSpikes"/> (canonical index); returns the spikes emitted.
     /// </summary>
@@ -34,23 +36,27 @@ internal static class MaxPoolCircuit
                     {
                         int best = ScanWindow(mp, inLayout, counts, spikes, ch, oy, ox, out int maxAfter);
                         int oat = b * outSize + ch * ocs + oy * oys + ox * oxs;
-                        bool fire = wta ? maxAfter > cout[oat] : best >= 0 && spikes[best] != 0f;
-                        dst[oat] = fire ? 1f : 0f;
-                        if (fire)
+                        int fire = wta ? Math.Sign(maxAfter - cout[oat]) : best >= 0 ? Sign(spikes[best]) : 0;
+                        dst[oat] = fire;
+                        if (fire != 0)
                         {
-                            cout[oat]++;
+                            cout[oat] += fire;
                             count++;
-                            neuronSpikes[(ch * o.Height + oy) * o.Width + ox]++;
+                            neuronSpikes[(ch * o.Height + oy) * o.Width + ox] += fire;
                         }
                     }
                 }
             }
             // Count this step's input spikes after all windows have looked (windows may overlap).
             ReadOnlySpan<float> s = src.Slice(b * inSize, inSize);
-            for (int k = 0; k < inSize; k++) if (s[k] != 0f) cin[b * inSize + k]++;
+            for (int k = 0; k < inSize; k++) cin[b * inSize + k] += Sign(s[k]);
         }
         return count;
     }
+
+    /// <summary>A spike's sign: +1, −1, or 0 for no spike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Sign(float spike) => (spike > 0f ? 1 : 0) - (spike < 0f ? 1 : 0);
 
     /// <summary>
     /// Scans window (ch, oy, ox) of one image in (ky, kx) order: returns the input with the largest count before this
@@ -79,7 +85,7 @@ internal static class MaxPoolCircuit
                     bestCount = before;
                     best = at;
                 }
-                maxAfter = Math.Max(maxAfter, before + (spikes[at] != 0f ? 1 : 0));
+                maxAfter = Math.Max(maxAfter, before + Sign(spikes[at]));
             }
         }
         return best;
@@ -186,6 +192,66 @@ internal sealed class EventMaxPool
             foreach (int j in inList) ci[j]++;
             firedCounts[b] = count;
             total += count;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// One step over signed inputs: as <see cref="Step"/>, but the input spikes of image b are listed by sign
+    /// (<paramref name="up"/>/<paramref name="down"/> at b·inSize) and so are the output spikes (<paramref name="firedUp"/>,
+    /// <paramref name="firedDown"/> at b·outSize; last step's on entry, this step's on return). Every window holding an
+    /// input spike is evaluated once, as the dense circuit does; returns the events emitted.
+    /// </summary>
+    public int StepSigned(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> up, ReadOnlySpan<int> upCounts, ReadOnlySpan<int> down, ReadOnlySpan<int> downCounts,
+        int[] cin, int[] cout, int[] visited, int stamp, Span<float> dst, Span<int> firedUp, Span<int> firedUpCounts, Span<int> firedDown, Span<int> firedDownCounts, long[] neuronSpikes)
+    {
+        Shape i = _mp.InputShape, o = _mp.Shape;
+        int inSize = i.Size, outSize = o.Size, total = 0, kh = _mp.Window.KernelH, kw = _mp.Window.KernelW;
+        int ocs = _out.ChannelStride, oys = _out.RowStride, oxs = _out.ColumnStride;
+        bool wta = _mp.Scheme == MaxPoolScheme.WinnerTakeAll;
+        for (int b = 0; b < n; b++)
+        {
+            Span<float> y = dst.Slice(b * outSize, outSize);
+            Span<int> outUp = firedUp.Slice(b * outSize, outSize), outDown = firedDown.Slice(b * outSize, outSize);
+            foreach (int at in outUp[..firedUpCounts[b]]) y[at] = 0f;
+            foreach (int at in outDown[..firedDownCounts[b]]) y[at] = 0f;
+            int nUp = 0, nDown = 0;
+            ReadOnlySpan<int> inUp = up.Slice(b * inSize, upCounts[b]), inDown = down.Slice(b * inSize, downCounts[b]);
+            ReadOnlySpan<float> x = src.Slice(b * inSize, inSize);
+            Span<int> ci = cin.AsSpan(b * inSize, inSize), co = cout.AsSpan(b * outSize, outSize), seen = visited.AsSpan(b * outSize, outSize);
+            for (int list = 0; list < 2; list++)
+            {
+                foreach (int j in list == 0 ? inUp : inDown)
+                {
+                    int ch = _inputAt[3 * j], rows = _inputAt[3 * j + 1], cols = _inputAt[3 * j + 2];
+                    for (int ky = 0; ky < kh; ky++)
+                    {
+                        int oy = _rowWindow[rows + ky];
+                        if (oy < 0) continue;
+                        for (int kx = 0; kx < kw; kx++)
+                        {
+                            int ox = _columnWindow[cols + kx];
+                            if (ox < 0) continue;
+                            int at = ch * ocs + oy * oys + ox * oxs;
+                            if (seen[at] == stamp) continue;
+                            seen[at] = stamp;
+                            int best = MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out int maxAfter);
+                            int fire = wta ? Math.Sign(maxAfter - co[at]) : MaxPoolCircuit.Sign(x[best]);
+                            if (fire == 0) continue;
+                            y[at] = fire;
+                            co[at] += fire;
+                            if (fire > 0) outUp[nUp++] = at;
+                            else outDown[nDown++] = at;
+                            neuronSpikes[(ch * o.Height + oy) * o.Width + ox] += fire;
+                        }
+                    }
+                }
+            }
+            foreach (int j in inUp) ci[j]++;
+            foreach (int j in inDown) ci[j]--;
+            firedUpCounts[b] = nUp;
+            firedDownCounts[b] = nDown;
+            total += nUp + nDown;
         }
         return total;
     }

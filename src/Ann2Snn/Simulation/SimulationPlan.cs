@@ -24,6 +24,16 @@ internal sealed class SimulationPlan
             if ((uint)p.Neuron >= (uint)Layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe", $"layer '{p.Layer}' has {Layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
             return (p, layer);
         }).ToArray();
+        IsSigned = new bool[Layers.Length];
+        for (int i = 0; i < Layers.Length; i++)
+        {
+            IsSigned[i] = Layers[i] switch
+            {
+                NeuronLayer n => n.Neuron.SignedSpikes,
+                MaxPoolLayer mp => IsSigned[mp.Source],
+                _ => false,
+            };
+        }
         IsStatic = Projections.Select(ps => ps.All(IsConstant)).ToArray();
         Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex ? LayerLayout.ChannelsLastWhereUseful(l.Shape) : LayerLayout.Canonical(l.Shape)).ToArray();
         Biases = Layers.Select((l, i) => l switch
@@ -45,6 +55,9 @@ internal sealed class SimulationPlan
 
     /// <summary>Per layer: every projection is constant (analog input only), so the current never changes during a run.</summary>
     public bool[] IsStatic { get; }
+
+    /// <summary>Per layer: its spikes may be −1 as well as +1 (signed neurons, and max-pool circuits over signed sources).</summary>
+    public bool[] IsSigned { get; }
 
     /// <summary>How each layer's state is laid out in the workers' arrays.</summary>
     public LayerLayout[] Layouts { get; }

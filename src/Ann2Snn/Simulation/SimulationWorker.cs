@@ -71,6 +71,7 @@ internal abstract class SimulationWorker
 {
     private readonly float[][] _v, _spikes, _current, _constant, _synapse, _canonical;
     private readonly int[][] _refractory;
+    private readonly int[][] _netCount; // signed populations: each neuron's net spike count
     private readonly float[] _input, _scratchA, _scratchB;
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
     private readonly long[] _correct, _layerSpikes;
@@ -92,6 +93,7 @@ internal abstract class SimulationWorker
         _constant = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
         _synapse = layers.Select(l => l is NeuronLayer && plan.Options.Synapse == SynapseModel.Exponential ? new float[n * l.Shape.Size] : []).ToArray();
         _refractory = layers.Select(l => l is NeuronLayer nl && nl.Neuron.RefractorySteps > 0 ? new int[n * l.Shape.Size] : []).ToArray();
+        _netCount = layers.Select(l => l is NeuronLayer nl && nl.Neuron.SignedSpikes ? new int[n * l.Shape.Size] : []).ToArray();
         _countIn = layers.Select(l => l is MaxPoolLayer m ? new int[n * m.InputShape.Size] : []).ToArray();
         _countOut = layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
         // Canonical-order staging for constant currents of populations kept in another layout.
@@ -110,7 +112,7 @@ internal abstract class SimulationWorker
     /// <summary>Images this worker simulates together.</summary>
     public int Capacity { get; }
 
-    /// <summary>Each layer's spikes of this step (0 or 1 per neuron, n images, in the layer's layout).</summary>
+    /// <summary>Each layer's spikes of this step (0 or 1 per neuron, or −1, 0, +1 for a signed layer; n images, in the layer's layout).</summary>
     protected float[][] Spikes => _spikes;
 
     /// <summary>The encoded input of this step under Poisson input (0 or the spike value per input, n images).</summary>
@@ -133,7 +135,10 @@ internal abstract class SimulationWorker
     {
     }
 
-    /// <summary>Called after population <paramref name="l"/> fired <paramref name="spikes"/> spikes; counts them per neuron (and per output neuron).</summary>
+    /// <summary>
+    /// Called after population <paramref name="l"/> emitted <paramref name="spikes"/> events; counts them per neuron (and per
+    /// output neuron), net of sign: a −1 spike takes one back.
+    /// </summary>
     protected virtual void NeuronsFired(int l, int n, int spikes)
     {
         if (spikes == 0) return;
@@ -144,8 +149,9 @@ internal abstract class SimulationWorker
         for (int i = 0; i < s.Length; i++)
         {
             if (s[i] == 0f) continue;
-            perNeuron[i % size]++;
-            if (readout) _readoutCounts[i]++;
+            int sign = s[i] > 0f ? 1 : -1;
+            perNeuron[i % size] += sign;
+            if (readout) _readoutCounts[i] += sign;
         }
     }
 
@@ -202,6 +208,7 @@ internal abstract class SimulationWorker
             _v[l].AsSpan(0, n * size).Fill(v0);
             if (_synapse[l].Length > 0) _synapse[l].AsSpan(0, n * size).Clear();
             if (_refractory[l].Length > 0) Array.Clear(_refractory[l]);
+            if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
             if (_spikes[l].Length > 0) _spikes[l].AsSpan(0, n * size).Clear();
         }
 
@@ -284,7 +291,9 @@ internal abstract class SimulationWorker
             TensorPrimitives.MultiplyAdd(input, 1f - synDecay, syn, syn);
             input = syn;
         }
-        int spikes = NeuronKernels.Step(layer.Neuron, _v[l].AsSpan(0, n * size), _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
+        int spikes = layer.Neuron.SignedSpikes
+            ? NeuronKernels.StepSigned(layer.Neuron, _v[l].AsSpan(0, n * size), _netCount[l].AsSpan(0, n * size), input, _spikes[l].AsSpan(0, n * size))
+            : NeuronKernels.Step(layer.Neuron, _v[l].AsSpan(0, n * size), _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
         _layerSpikes[l] += spikes;
         NeuronsFired(l, n, spikes);
     }

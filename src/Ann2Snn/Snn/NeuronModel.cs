@@ -61,6 +61,15 @@ public readonly record struct NeuronParameters
     /// <summary>Simulation step Δt (same unit as τm).</summary>
     public float Dt { get; init; }
 
+    /// <summary>
+    /// Signed spikes ("signed neuron with memory", Wang et al., IJCAI 2022): the neuron keeps its net spike count c
+    /// (state of the simulator, 0 at t = 0) and, after charging, emits at most one event per step:
+    /// if V ≥ V_th, a +1 spike, V ← V − V_th, c ← c + 1; else if V &lt; 0 and c &gt; 0, a −1 spike, V ← V + V_th, c ← c − 1.
+    /// A spike it should not have fired is thus taken back, so c tracks max(0, ⌊Q/V_th⌋) of the charge Q received
+    /// (round half up of the input charge with V(0) = V_th/2). Only for IF with reset by subtraction and no refractory period.
+    /// </summary>
+    public bool SignedSpikes { get; init; }
+
     public static NeuronParameters IntegrateAndFire(float threshold = 1f, ResetMode reset = ResetMode.BySubtraction, float initialFraction = 0f) =>
         new() { Kind = NeuronKind.If, VThreshold = threshold, Reset = reset, InitialFraction = initialFraction, Dt = 1f, Resistance = 1f, TauMem = float.PositiveInfinity };
 
@@ -78,6 +87,10 @@ public readonly record struct NeuronParameters
             if (!(TauMem > 0)) ThrowHelper.InvalidOption("tau-mem", $"τm = {TauMem} must be positive");
             if (!(Resistance > 0) || !float.IsFinite(Resistance)) ThrowHelper.InvalidOption("resistance", $"R = {Resistance} must be positive and finite");
             if (!float.IsFinite(VRest) || VRest >= VThreshold) ThrowHelper.InvalidOption("v-rest", $"V_rest = {VRest} must be finite and below V_th = {VThreshold}");
+        }
+        if (SignedSpikes && (Kind != NeuronKind.If || Reset != ResetMode.BySubtraction || RefractorySteps != 0))
+        {
+            ThrowHelper.InvalidOption("signed", $"signed spikes need IF neurons with reset by subtraction and no refractory period (got {Kind}, {Reset}, τ_ref = {RefractorySteps})");
         }
         if (!(InitialFraction >= 0) || InitialFraction >= 1) ThrowHelper.InvalidOption("v-init", $"initial potential {InitialFraction}·V_th must be in [0, 1)");
     }

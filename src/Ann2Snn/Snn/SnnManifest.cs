@@ -86,6 +86,9 @@ internal sealed class NeuronEntry
     public required float InitialFraction { get; init; }
     public required float Dt { get; init; }
 
+    /// <summary>Written only when set; absent (older files) means unsigned.</summary>
+    public bool? SignedSpikes { get; init; }
+
     public static NeuronEntry From(NeuronParameters p) => new()
     {
         Kind = p.Kind,
@@ -97,6 +100,7 @@ internal sealed class NeuronEntry
         RefractorySteps = p.RefractorySteps,
         InitialFraction = p.InitialFraction,
         Dt = p.Dt,
+        SignedSpikes = p.SignedSpikes ? true : null,
     };
 
     public NeuronParameters ToParameters() => new()
@@ -110,6 +114,7 @@ internal sealed class NeuronEntry
         RefractorySteps = RefractorySteps,
         InitialFraction = InitialFraction,
         Dt = Dt,
+        SignedSpikes = SignedSpikes ?? false,
     };
 }
 

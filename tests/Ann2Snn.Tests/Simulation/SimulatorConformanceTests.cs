@@ -32,7 +32,7 @@ public abstract class SimulatorConformanceTests
 
     // ---- Bit-exact agreement on the exact network -------------------------------------------------------------
 
-    public static TheoryData<string> Variants => ["analog", "poisson", "bias-neuron", "exponential", "lif-refractory", "to-zero", "gate", "spike-count", "chunks"];
+    public static TheoryData<string> Variants => ["analog", "poisson", "bias-neuron", "exponential", "lif-refractory", "to-zero", "gate", "spike-count", "chunks", "signed", "signed-gate", "signed-count"];
 
     private static (SpikingNetwork Net, SimulationOptions Options) ExactCase(string variant)
     {
@@ -57,6 +57,12 @@ public abstract class SimulatorConformanceTests
             case "spike-count": spiking = true; break;
             case "chunks": options = options with { ChunkSize = 3, MaxDegreeOfParallelism = 1 }; break;
         }
+        if (variant.StartsWith("signed", StringComparison.Ordinal))
+        {
+            neuron = neuron with { SignedSpikes = true };
+            pool = variant == "signed-gate" ? MaxPoolScheme.Gate : pool;
+            spiking = variant == "signed-count";
+        }
         return (ExactNetwork.Build(neuron, pool, spiking), options);
     }
 
@@ -76,6 +82,7 @@ public abstract class SimulatorConformanceTests
             if (net.Layers[l] is not ReadoutLayer) Assert.True(expected.LayerSpikes[l] > 0, $"layer '{net.Layers[l].Name}' never fired");
         }
         if (options.Input == InputEncoding.Poisson) Assert.True(expected.InputSpikes > 0);
+        if (variant.StartsWith("signed", StringComparison.Ordinal)) AssertSomeSpikesTakenBack(net, expected);
         AssertIdentical(expected, actual);
     }
 
@@ -86,6 +93,7 @@ public abstract class SimulatorConformanceTests
         { "cnn", "analog" }, { "cnn", "poisson" }, { "cnn", "gate" }, { "cnn", "spike-count" },
         { "residual", "analog" }, { "residual", "bias-neuron" }, { "residual", "refractory" },
         { "zoo", "analog" }, { "zoo", "poisson" }, { "zoo", "gate" }, { "zoo", "exponential" },
+        { "cnn", "signed" }, { "cnn", "signed-gate" }, { "cnn", "signed-count" }, { "residual", "signed" }, { "zoo", "signed" }, { "zoo", "signed-gate" },
     };
 
     private static ModelGraph Graph(string name) => name switch
@@ -118,12 +126,16 @@ public abstract class SimulatorConformanceTests
             case "refractory": conversion = conversion with { RefractorySteps = 1, Reset = ResetMode.ToZero }; break;
             case "gate": conversion = conversion with { MaxPool = MaxPoolScheme.Gate }; break;
             case "spike-count": conversion = conversion with { Readout = ReadoutKind.SpikeCount }; break;
+            case "signed": conversion = conversion with { SignedSpikes = true }; break;
+            case "signed-gate": conversion = conversion with { SignedSpikes = true, MaxPool = MaxPoolScheme.Gate }; break;
+            case "signed-count": conversion = conversion with { SignedSpikes = true, Readout = ReadoutKind.SpikeCount }; break;
         }
         SpikingNetwork net = Convert(graph, conversion);
         const int count = 40;
         float[] x = TestGraphs.Inputs(new Random(99), count, graph.Input.OutputShape.Size);
         SimulationResult expected = Run(Reference, net, x, count, options);
         SimulationResult actual = Run(CreateSimulator(), net, x, count, options);
+        if (variant.StartsWith("signed", StringComparison.Ordinal)) AssertSomeSpikesTakenBack(net, expected);
 
         // Float sums are taken in another order, which can move a spike across a step boundary in a rare neuron.
         Assert.Equal(expected.InputSpikes, actual.InputSpikes);
@@ -187,6 +199,13 @@ public abstract class SimulatorConformanceTests
         var e = Assert.Throws<InvalidOptionException>(() => Run(CreateSimulator(), net, x, 2, new SimulationOptions { Timesteps = 2, Probes = [new NeuronProbe("a", 256)] }));
         Assert.Contains("probe", e.Message);
         Assert.Throws<InvalidDatasetException>(() => CreateSimulator().Run(net, [new DataBatch(x[..100], [0, 0], 2)], new SimulationOptions { Timesteps = 2 }));
+    }
+
+    /// <summary>A signed case tests the −1 path only if some layer emitted more events than its net spike count.</summary>
+    private static void AssertSomeSpikesTakenBack(SpikingNetwork net, SimulationResult result)
+    {
+        bool any = Enumerable.Range(0, net.Layers.Count).Any(l => net.Layers[l] is not ReadoutLayer && result.LayerSpikes[l] > result.NeuronSpikes[l].Sum());
+        Assert.True(any, "no layer emitted a −1 spike");
     }
 
     private static void AssertIdentical(SimulationResult expected, SimulationResult actual)

@@ -26,7 +26,7 @@ public sealed class SnnFileTests : IDisposable
         return Converter.Convert(prepared, stats, options, applied).Network;
     }
 
-    public static TheoryData<string> Conversions => ["cnn", "residual", "cnn-gate-lif-spikecount", "residual-lif-refractory", "cnn-channelwise-thresholds"];
+    public static TheoryData<string> Conversions => ["cnn", "residual", "cnn-gate-lif-spikecount", "residual-lif-refractory", "cnn-channelwise-thresholds", "cnn-signed", "cnn-signed-gate-spikecount", "residual-signed"];
 
     private static SpikingNetwork Converted(string name) => name switch
     {
@@ -43,6 +43,9 @@ public sealed class SnnFileTests : IDisposable
         }),
         "residual-lif-refractory" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions { Neuron = NeuronKind.Lif, TauMem = 200f, RefractorySteps = 2, InitialFraction = 0.25f }),
         "cnn-channelwise-thresholds" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { Normalization = NormalizationKind.ChannelWise, Readout = ReadoutKind.SpikeCount }),
+        "cnn-signed" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { SignedSpikes = true }),
+        "cnn-signed-gate-spikecount" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { SignedSpikes = true, MaxPool = MaxPoolScheme.Gate, Readout = ReadoutKind.SpikeCount }),
+        "residual-signed" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions { SignedSpikes = true }),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -107,6 +110,18 @@ public sealed class SnnFileTests : IDisposable
         Assert.Equal(["neurons", "maxpool", "neurons", "readout"], manifest["layers"]!.AsArray().Select(l => (string?)l!["kind"]));
         Assert.Equal("Infinity", (string?)manifest["layers"]![0]!["neuron"]!["tau_mem"]);
         Assert.Equal("winner_take_all", (string?)manifest["layers"]![1]!["scheme"]);
+    }
+
+    [Fact]
+    public void SignedSpikesAreWrittenOnlyWhenSetAndAbsentMeansUnsigned()
+    {
+        JsonNode signed = ReadManifest(SaveToFile(Converted("cnn-signed"), "signed.snn"));
+        Assert.True((bool?)signed["layers"]![0]!["neuron"]!["signed_spikes"]);
+        Assert.Equal(1, (int?)signed["format_version"]);
+        JsonNode plain = ReadManifest(SaveToFile(Converted("cnn")));
+        Assert.Null(plain["layers"]![0]!["neuron"]!["signed_spikes"]); // files of unsigned networks are as before
+        NeuronLayer loaded = SnnFile.Load(SaveToFile(Converted("cnn"), "again.snn")).Layers.OfType<NeuronLayer>().First();
+        Assert.False(loaded.Neuron.SignedSpikes);
     }
 
     [Fact]
