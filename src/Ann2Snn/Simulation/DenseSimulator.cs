@@ -32,6 +32,7 @@ public sealed class DenseSimulator : ISimulator
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Input == InputEncoding.Ttfs) ThrowHelper.InvalidOption("input", "ttfs needs the ttfs backend");
         var plan = new Plan(network, options);
         var result = new SimulationResult(options.Timesteps, network.Layers.Select(l => l.Name).ToArray(), network.Layers.Select(l => l.Shape.Size).ToArray(),
             Enumerable.Range(0, network.Layers.Count).Select(network.FanOut).ToArray(), network.FanOut(-1));
