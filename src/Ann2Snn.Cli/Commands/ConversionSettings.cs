@@ -53,6 +53,23 @@ public class ConversionSettings : DataSettings
     [Description("wta (winner-take-all with an inhibitory interneuron) | gate (spike gating).")]
     public string MaxPool { get; init; } = "wta";
 
+    [CommandOption("--input <ENCODING>")]
+    [Description("analog (constant current, default) | poisson (seeded spike trains) | ttfs (time-to-first-spike: one spike per neuron). convert stores it as the network's default.")]
+    public string? Input { get; init; }
+
+    /// <summary>Metadata key under which convert records the chosen input encoding.</summary>
+    public const string InputEncodingKey = "input_encoding";
+
+    public Snn.InputEncoding? InputEncodingOption() => Input is null ? null : ParseInput(Input, "--input");
+
+    internal static Snn.InputEncoding ParseInput(string value, string option) => value switch
+    {
+        "analog" => Snn.InputEncoding.Analog,
+        "poisson" => Snn.InputEncoding.Poisson,
+        "ttfs" => Snn.InputEncoding.Ttfs,
+        _ => Bad<Snn.InputEncoding>(option, value, "analog, poisson, ttfs"),
+    };
+
     [CommandOption("--readout <KIND>")]
     [Description("membrane (non-spiking accumulators, default) | count (spiking output).")]
     public string Readout { get; init; } = "membrane";

@@ -24,9 +24,6 @@ public class EvalSettings : ConversionSettings
     [Description("Comma-separated T values to report (default: every power of two up to T, and T).")]
     public string? At { get; init; }
 
-    [CommandOption("--input <ENCODING>")]
-    [Description("analog (constant current) | poisson (seeded spike trains).")]
-    public string Input { get; init; } = "analog";
 
     [CommandOption("--seed <SEED>")]
     [Description("Seed of the Poisson input (default 1).")]
@@ -44,8 +41,12 @@ public class EvalSettings : ConversionSettings
     [Description("delta | exp (exponential current synapse with --tau-syn).")]
     public string Synapse { get; init; } = "delta";
 
+    [CommandOption("--ttfs-window <W>")]
+    [Description("Steps per layer window of the time-to-first-spike code (default 32); T = (depth + 1)·W.")]
+    public int TtfsWindow { get; init; } = 32;
+
     [CommandOption("--backend <NAME>")]
-    [Description("Simulator: dense (time-stepped) | event (event-driven, cost ∝ synaptic events) | auto (default).")]
+    [Description("Simulator: dense (time-stepped) | event (event-driven, cost ∝ synaptic events) | ttfs | auto (default; ttfs for --input ttfs).")]
     public string Backend { get; init; } = "auto";
 
     [CommandOption("--ann <MODEL>")]
@@ -59,7 +60,8 @@ public class EvalSettings : ConversionSettings
     public SimulationOptions ToSimulationOptions() => new()
     {
         Timesteps = Timesteps,
-        Input = Input switch { "analog" => InputEncoding.Analog, "poisson" => InputEncoding.Poisson, _ => Bad<InputEncoding>("--input", Input, "analog, poisson") },
+        Input = InputEncodingOption() ?? InputEncoding.Analog,
+        TtfsWindow = TtfsWindow,
         Seed = Seed,
         Bias = Bias switch { "current" => BiasMode.Current, "neuron" => BiasMode.Neuron, _ => Bad<BiasMode>("--bias", Bias, "current, neuron") },
         BiasNeuronRate = BiasRate,
@@ -130,6 +132,11 @@ internal static class EvalRunner
                 ThrowHelper.InvalidOption("data", $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");
             }
             if (settings.Ann is not null) graph = OnnxImporter.Load(settings.Ann);
+            // The encoding chosen at conversion time, unless --input overrides it.
+            if (settings.Input is null && network.Metadata.TryGetValue(ConversionSettings.InputEncodingKey, out string? stored))
+            {
+                simulation = simulation with { Input = ConversionSettings.ParseInput(stored, "input_encoding (in the .snn file)") };
+            }
         }
         else
         {
@@ -144,7 +151,14 @@ internal static class EvalRunner
         AnnEvaluation? ann = graph is null ? null : Progress.Run(console, settings.Json, $"ANN on {data.Description}", images,
             p => AnnEvaluator.Evaluate(new AnnExecutor(graph, executorOptions), data, settings.BatchSize, settings.Limit, p, cancellationToken));
         if (!Simulators.Names.Contains(settings.Backend)) ConversionSettings.Bad<int>("--backend", settings.Backend, string.Join(", ", Simulators.Names));
-        ISimulator simulator = Simulators.Create(settings.Backend, network);
+        ISimulator simulator = simulation.Input == InputEncoding.Ttfs && settings.Backend == "auto" ? new TtfsSimulator() : Simulators.Create(settings.Backend, network);
+        if (simulation.Input == InputEncoding.Ttfs)
+        {
+            // The window, not --timesteps, sets the length of a time-to-first-spike run: report over its real length.
+            long total = TtfsSimulator.TotalSteps(network, simulation.TtfsWindow);
+            simulation = simulation with { Timesteps = (int)Math.Min(total, SimulationOptions.MaxTimesteps) };
+            report = new EvalSettings { Timesteps = simulation.Timesteps }.ReportSteps();
+        }
         SimulationResult snn = Progress.Run(console, settings.Json, $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}", images,
             p => simulator.Run(network, data.Batches(settings.BatchSize, settings.Limit), simulation, p, cancellationToken));
 

@@ -18,7 +18,7 @@ public readonly record struct NeuronProbe(string Layer, int Neuron);
 /// <summary>Options of one simulation run.</summary>
 public sealed record SimulationOptions
 {
-    /// <summary>Observation window T in steps; the prediction is recorded at every step up to it.</summary>
+    /// <summary>Observation window T in steps; the prediction is recorded at every step up to it (the ttfs backend sets its own, see <see cref="TtfsWindow"/>).</summary>
     public int Timesteps { get; init; } = 256;
 
     public InputEncoding Input { get; init; } = InputEncoding.Analog;
@@ -39,6 +39,12 @@ public sealed record SimulationOptions
     /// <summary>Synaptic time constant τs in steps (exponential synapses).</summary>
     public float TauSyn { get; init; } = 5f;
 
+    /// <summary>
+    /// Time-to-first-spike backend: steps per population window W. Every population spikes within its own window of W
+    /// steps, so values are quantized to 1/W and a run lasts (depth of the network + 1)·W steps.
+    /// </summary>
+    public int TtfsWindow { get; init; } = 32;
+
     /// <summary>Images simulated together by one worker.</summary>
     public int ChunkSize { get; init; } = 32;
 
@@ -51,14 +57,21 @@ public sealed record SimulationOptions
     /// <summary>Neurons whose membrane potential is recorded (first image only).</summary>
     public IReadOnlyList<NeuronProbe> Probes { get; init; } = [];
 
+    /// <summary>Largest <see cref="TtfsWindow"/>: spike levels 0..W stay exact in float arithmetic.</summary>
+    public const int MaxTtfsWindow = 1 << 16;
+
+    /// <summary>Longest observation window accepted.</summary>
+    public const int MaxTimesteps = 1_000_000;
+
     /// <summary>Throws <see cref="InvalidOptionException"/> naming the option when a value is outside its domain.</summary>
     public void Validate()
     {
         if (Timesteps <= 0) ThrowHelper.InvalidOption("timesteps", $"T = {Timesteps} must be positive");
-        if (Timesteps > 1_000_000) ThrowHelper.InvalidOption("timesteps", $"T = {Timesteps} exceeds the limit of 1,000,000 steps");
+        if (Timesteps > MaxTimesteps) ThrowHelper.InvalidOption("timesteps", $"T = {Timesteps} exceeds the limit of {MaxTimesteps:N0} steps");
         if (!(PoissonMaxRate > 0 && PoissonMaxRate <= 1)) ThrowHelper.InvalidOption("poisson-rate", $"{PoissonMaxRate} is outside (0, 1]");
         if (!(BiasNeuronRate > 0 && BiasNeuronRate <= 1)) ThrowHelper.InvalidOption("bias-rate", $"{BiasNeuronRate} is outside (0, 1]");
         if (!(TauSyn > 0) || !float.IsFinite(TauSyn)) ThrowHelper.InvalidOption("tau-syn", $"τs = {TauSyn} must be positive and finite");
+        if (TtfsWindow <= 0 || TtfsWindow > MaxTtfsWindow) ThrowHelper.InvalidOption("ttfs-window", $"W = {TtfsWindow} is outside 1..{MaxTtfsWindow}");
         if (ChunkSize <= 0) ThrowHelper.InvalidOption("chunk", $"{ChunkSize} must be positive");
         if (MaxDegreeOfParallelism < 0) ThrowHelper.InvalidOption("threads", $"{MaxDegreeOfParallelism} must not be negative");
     }

@@ -20,6 +20,7 @@ internal static class SimulationRunner
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Input == InputEncoding.Ttfs) ThrowHelper.InvalidOption("input", "ttfs needs the ttfs backend");
         var plan = new SimulationPlan(network, options, channelsLast);
         Func<SimulationWorker> newWorker = backend(plan);
         var result = new SimulationResult(options.Timesteps, network.Layers.Select(l => l.Name).ToArray(), network.Layers.Select(l => l.Shape.Size).ToArray(),

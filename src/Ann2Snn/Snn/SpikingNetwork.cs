@@ -10,6 +10,13 @@ public enum InputEncoding
 
     /// <summary>Each value x ∈ [0, 1] is a Poisson spike train firing with probability x·MaxRate per step (seeded).</summary>
     Poisson,
+
+    /// <summary>
+    /// Time to first spike: each value a = x / input scale ∈ [0, 1] is one spike in the first window of
+    /// SimulationOptions.TtfsWindow steps, the earlier the larger (a ≥ 1 at the window's first step, none for a ≤ 0).
+    /// Only the ttfs backend runs it.
+    /// </summary>
+    Ttfs,
 }
 
 /// <summary>How a population's constant bias current is delivered (M10).</summary>
