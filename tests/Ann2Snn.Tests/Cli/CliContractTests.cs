@@ -1,4 +1,5 @@
 using Ann2Snn.Cli;
+using Ann2Snn.Tests.Ann;
 using Ann2Snn.Tests.TestUtil;
 using Spectre.Console;
 
@@ -133,6 +134,26 @@ public sealed class CliContractTests : IDisposable
         var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Tanh", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
         AssertBadInput(Run("convert", Write("tanh.onnx", model.ToBytes()), "-o", output), "weird_1");
         Assert.Empty(Directory.GetFiles(_dir, "*.snn*"));
+    }
+
+    [Fact]
+    public void ConvertThenEvalASavedNetworkWithItsStoredEncoding()
+    {
+        // The bundled MLP, converted for time-to-first-spike input; eval of the .snn picks that encoding up.
+        string model = Path.Combine(Zoo.RepositoryRoot, "models", "mnist_mlp.onnx");
+        string net = Path.Combine(_dir, "mlp.snn");
+        var converted = Run("convert", model, "--calib", "mnist", "--calib-images", "200", "--norm", "max", "--input", "ttfs", "-o", net);
+        Assert.Equal(0, converted.Code);
+        Assert.True(File.Exists(net));
+        var r = Run("eval", net, "--data", "mnist", "--limit", "200", "--ann", model, "--json");
+        Assert.Equal(0, r.Code);
+        var json = System.Text.Json.JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal("ttfs", json.GetProperty("input").GetString());
+        Assert.Equal("ttfs", json.GetProperty("backend").GetString());
+        double ann = json.GetProperty("ann_accuracy").GetDouble();
+        int steps = json.GetProperty("timesteps").GetInt32();
+        double snn = json.GetProperty("snn_accuracy").GetProperty(steps.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetDouble();
+        Assert.InRange(snn, ann - 0.03, 1.0); // 3 layers of one spike per neuron, W = 32: within 3 pp on 200 images
     }
 }
 
