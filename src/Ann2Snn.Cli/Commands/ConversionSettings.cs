@@ -74,9 +74,9 @@ public class ConversionSettings : DataSettings
     [Description("membrane (non-spiking accumulators, default) | count (spiking output).")]
     public string Readout { get; init; } = "membrane";
 
-    [CommandOption("--signed")]
-    [Description("Signed IF neurons: a spike fired too early is taken back by a −1 spike (IF, subtract reset, no refractory period).")]
-    public bool Signed { get; init; }
+    [CommandOption("--signed <MODE>")]
+    [Description("Signed IF neurons (a spike fired too early is taken back by a −1 spike): auto (default: on for residual networks) | on | off.")]
+    public string Signed { get; init; } = "auto";
 
     public ConversionOptions ToConversionOptions()
     {
@@ -92,7 +92,7 @@ public class ConversionSettings : DataSettings
             InitialFraction = VInit,
             CalibrationImages = CalibImages,
             Percentile = Percentile,
-            SignedSpikes = Signed,
+            SignedSpikes = Signed switch { "auto" => null, "on" => true, "off" => false, _ => Bad<bool?>("--signed", Signed, "auto, on, off") },
         };
         o = Norm switch
         {

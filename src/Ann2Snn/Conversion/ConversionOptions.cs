@@ -70,8 +70,14 @@ public sealed record ConversionOptions
     /// <summary>
     /// Signed IF neurons (<see cref="NeuronParameters.SignedSpikes"/>): a neuron that fired on an early burst of input
     /// takes the spike back with a −1 spike when its membrane goes negative. Needs IF, reset by subtraction, no refractory period.
+    /// Null (the default) chooses by measurement: on for networks with residual connections (mnist_resnet_mini: 47.3 % → 99.27 %
+    /// at T = 64), off otherwise (on mnist_lenet_bn they cost 1.2× the synaptic events and make accuracy non-monotone in T).
     /// </summary>
-    public bool SignedSpikes { get; init; }
+    public bool? SignedSpikes { get; init; }
+
+    /// <summary>Whether populations get signed neurons for <paramref name="graph"/>: the explicit choice, or on when it has residual Add nodes and the neuron allows it.</summary>
+    public bool UseSignedSpikes(Graph.ModelGraph graph) =>
+        SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode) && Neuron == NeuronKind.If && Reset == ResetMode.BySubtraction && RefractorySteps == 0);
 
     public ReadoutKind Readout { get; init; } = ReadoutKind.Membrane;
 
@@ -88,7 +94,7 @@ public sealed record ConversionOptions
         if (!(TauMem > 0)) ThrowHelper.InvalidOption("tau-mem", $"{TauMem} must be positive");
         if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"{RefractorySteps} must not be negative");
         if (RateFraction is { } f && !(f > 0 && f <= 1)) ThrowHelper.InvalidOption("rate-fraction", $"{f} is outside (0, 1]");
-        if (SignedSpikes && (Neuron != NeuronKind.If || Reset != ResetMode.BySubtraction || RefractorySteps != 0))
+        if (SignedSpikes == true && (Neuron != NeuronKind.If || Reset != ResetMode.BySubtraction || RefractorySteps != 0))
         {
             ThrowHelper.InvalidOption("signed", "signed spikes need IF neurons with reset by subtraction and no refractory period");
         }

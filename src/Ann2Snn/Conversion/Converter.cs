@@ -88,6 +88,7 @@ public static class Converter
                 ["normalization"] = options.Normalization.ToString(),
                 ["percentile"] = options.Percentile.ToString(CultureInfo.InvariantCulture),
                 ["scaling"] = options.Scaling.ToString(),
+                ["signed_spikes"] = options.UseSignedSpikes(graph) ? "true" : "false",
                 ["calibration_images"] = (stats?.Images ?? 0).ToString(CultureInfo.InvariantCulture),
                 ["input_scale"] = InputScale().ToString("R", CultureInfo.InvariantCulture),
             };
@@ -280,7 +281,7 @@ public static class Converter
                 RefractorySteps = options.RefractorySteps,
                 InitialFraction = options.InitialFraction,
                 Dt = 1f,
-                SignedSpikes = options.SignedSpikes,
+                SignedSpikes = options.UseSignedSpikes(graph),
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));
