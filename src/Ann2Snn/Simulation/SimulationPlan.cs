@@ -14,16 +14,10 @@ internal sealed class SimulationPlan
         Layers = network.Layers.ToArray();
         Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
         foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
-        InputScale = network.Metadata.TryGetValue("input_scale", out string? s) && float.TryParse(s, CultureInfo.InvariantCulture, out float v) && v > 0 ? v : 1f;
+        InputScale = InputScaleOf(network);
         ScratchSize = Projections.SelectMany(p => p).Select(p => p.MaxSize).DefaultIfEmpty(1).Max();
         ReadoutIndex = Layers.Length - 1;
-        Probes = options.Probes.Select(p =>
-        {
-            int layer = Array.FindIndex(Layers, l => l.Name == p.Layer);
-            if (layer < 0) ThrowHelper.InvalidOption("probe", $"no layer named '{p.Layer}'");
-            if ((uint)p.Neuron >= (uint)Layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe", $"layer '{p.Layer}' has {Layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
-            return (p, layer);
-        }).ToArray();
+        Probes = ResolveProbes(Layers, options.Probes);
         IsSigned = new bool[Layers.Length];
         for (int i = 0; i < Layers.Length; i++)
         {
@@ -67,6 +61,20 @@ internal sealed class SimulationPlan
 
     /// <summary>What one Poisson input spike carries: input scale / max rate, so the mean matches the analog value.</summary>
     public float InputSpikeValue => InputScale / Options.PoissonMaxRate;
+
+    /// <summary>The network's input scale (metadata <c>input_scale</c>; 1 when absent or not positive).</summary>
+    public static float InputScaleOf(SpikingNetwork network) =>
+        network.Metadata.TryGetValue("input_scale", out string? s) && float.TryParse(s, CultureInfo.InvariantCulture, out float v) && v > 0 ? v : 1f;
+
+    /// <summary>Each probe with the index of its layer; throws <see cref="InvalidOptionException"/> for an unknown layer or a neuron out of range.</summary>
+    public static (NeuronProbe Probe, int Layer)[] ResolveProbes(SpikingLayer[] layers, IReadOnlyList<NeuronProbe> probes) =>
+        probes.Select(p =>
+        {
+            int layer = Array.FindIndex(layers, l => l.Name == p.Layer);
+            if (layer < 0) ThrowHelper.InvalidOption("probe", $"no layer named '{p.Layer}'");
+            if ((uint)p.Neuron >= (uint)layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe", $"layer '{p.Layer}' has {layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
+            return (p, layer);
+        }).ToArray();
 
     /// <summary>A projection whose current never changes during a run: analog input feeding it directly.</summary>
     public bool IsConstant(CompiledProjection p) => p.Source == -1 && Options.Input == InputEncoding.Analog;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
@@ -8,9 +7,8 @@ using Ann2Snn.Snn;
 namespace Ann2Snn.Simulation;
 
 /// <summary>
-/// The run loop every backend shares: batches are split into chunks of images simulated in parallel, one reusable
-/// worker per thread; each image's arithmetic and random stream are independent of the chunking and the thread
-/// count, so results are deterministic for a seed.
+/// Runs a rate-coded backend (dense or event) through <see cref="ChunkRunner"/>: each image's arithmetic and random
+/// stream are independent of the chunking and the thread count, so results are deterministic for a seed.
 /// </summary>
 internal static class SimulationRunner
 {
@@ -23,42 +21,7 @@ internal static class SimulationRunner
         if (options.Input == InputEncoding.Ttfs) ThrowHelper.InvalidOption("input", "ttfs needs the ttfs backend");
         var plan = new SimulationPlan(network, options, channelsLast);
         Func<SimulationWorker> newWorker = backend(plan);
-        var result = new SimulationResult(options.Timesteps, network.Layers.Select(l => l.Name).ToArray(), network.Layers.Select(l => l.Shape.Size).ToArray(),
-            Enumerable.Range(0, network.Layers.Count).Select(network.FanOut).ToArray(), network.FanOut(-1));
-        var workers = new ConcurrentBag<SimulationWorker>();
-        int parallelism = options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
-        int imageBase = 0;
-        var gate = new object();
-        foreach (DataBatch batch in data)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (batch.Count == 0) continue;
-            if (batch.Data.Length < batch.Count * network.InputShape.Size)
-            {
-                throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, expected {batch.Count * network.InputShape.Size} ({network.InputShape} each)");
-            }
-            int chunks = (batch.Count + options.ChunkSize - 1) / options.ChunkSize;
-            var predictions = new int[batch.Count];
-            float[][]? outputs = options.KeepOutputs ? new float[batch.Count][] : null;
-            int first = imageBase;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
-            {
-                if (!workers.TryTake(out SimulationWorker? w)) w = newWorker();
-                int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
-                for (int s = 0; s < n; s += w.Capacity)
-                {
-                    w.Simulate(batch, start + s, Math.Min(w.Capacity, n - s), first + start + s, predictions, outputs);
-                }
-                lock (gate) w.FlushInto(result);
-                workers.Add(w);
-            });
-            result.Predictions.AddRange(predictions);
-            if (outputs is not null) result.Outputs.AddRange(outputs);
-            imageBase += batch.Count;
-            result.Images = imageBase;
-            progress?.Report(imageBase);
-        }
-        return result;
+        return ChunkRunner.Run(network, data, options, options.Timesteps, newWorker, progress, cancellationToken);
     }
 }
 
@@ -68,18 +31,15 @@ internal static class SimulationRunner
 /// circuits; readout, scoring, probes. State arrays hold n images back to back, each in its layer's
 /// <see cref="LayerLayout"/>. Nothing is allocated per step.
 /// </summary>
-internal abstract class SimulationWorker
+internal abstract class SimulationWorker : IChunkWorker
 {
     private readonly float[][] _v, _spikes, _current, _constant, _synapse, _canonical;
     private readonly int[][] _refractory;
     private readonly int[][] _netCount; // signed populations: each neuron's net spike count
     private readonly float[] _input, _scratchA, _scratchB;
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
-    private readonly long[] _correct, _layerSpikes;
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
-    private readonly long[][] _neuronSpikes;
-    private long _inputSpikes;
-    private readonly Dictionary<NeuronProbe, float[]> _traces = [];
+    private readonly ResultAccumulator _results;
 
     /// <param name="plan">The run's plan.</param>
     /// <param name="capacity">Images simulated together (at most the chunk size; a chunk is simulated in pieces of this many).</param>
@@ -102,9 +62,7 @@ internal abstract class SimulationWorker
         _input = new float[n * plan.Network.InputShape.Size];
         _scratchA = new float[n * plan.ScratchSize];
         _scratchB = new float[n * plan.ScratchSize];
-        _correct = new long[plan.Options.Timesteps];
-        _layerSpikes = new long[layers.Length];
-        _neuronSpikes = layers.Select(l => new long[l.Shape.Size]).ToArray();
+        _results = new ResultAccumulator(plan.Options.Timesteps, layers);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
     }
 
@@ -112,6 +70,9 @@ internal abstract class SimulationWorker
 
     /// <summary>Images this worker simulates together.</summary>
     public int Capacity { get; }
+
+    /// <summary>What this worker counted since its last flush.</summary>
+    public ResultAccumulator Results => _results;
 
     /// <summary>Each layer's spikes of this step (0 or 1 per neuron, or −1, 0, +1 for a signed layer; n images, in the layer's layout).</summary>
     protected float[][] Spikes => _spikes;
@@ -123,7 +84,7 @@ internal abstract class SimulationWorker
     protected float[] ScratchB => _scratchB;
 
     /// <summary>Per layer and canonical neuron index: spikes counted so far (flushed into the result per chunk).</summary>
-    protected long[][] NeuronSpikes => _neuronSpikes;
+    protected long[][] NeuronSpikes => _results.NeuronSpikes;
 
     /// <summary>Per image and output neuron: spike counts of a spiking output layer.</summary>
     protected int[] ReadoutCounts => _readoutCounts;
@@ -144,7 +105,7 @@ internal abstract class SimulationWorker
     {
         if (spikes == 0) return;
         int size = Plan.Layers[l].Shape.Size;
-        long[] perNeuron = _neuronSpikes[l];
+        long[] perNeuron = _results.NeuronSpikes[l];
         bool readout = l == Plan.ReadoutIndex;
         ReadOnlySpan<float> s = _spikes[l].AsSpan(0, n * size);
         for (int i = 0; i < s.Length; i++)
@@ -161,7 +122,7 @@ internal abstract class SimulationWorker
     /// counts and the per-neuron counts; returns the spikes emitted. By default every window is evaluated.
     /// </summary>
     protected virtual int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut) =>
-        MaxPoolCircuit.Step(mp, Plan.Layouts[mp.Source], Plan.Layouts[l], n, _spikes[mp.Source], countIn, countOut, _spikes[l], _neuronSpikes[l]);
+        MaxPoolCircuit.Step(mp, Plan.Layouts[mp.Source], Plan.Layouts[l], n, _spikes[mp.Source], countIn, countOut, _spikes[l], _results.NeuronSpikes[l]);
 
     public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs)
     {
@@ -219,12 +180,14 @@ internal abstract class SimulationWorker
         {
             if (o.Input == InputEncoding.Poisson)
             {
+                long fired = 0;
                 for (int i = 0; i < n * inSize; i++)
                 {
                     bool fire = rngs[i / inSize].NextFloat() < x[i] * pScale;
                     _input[i] = fire ? spikeValue : 0f;
-                    _inputSpikes += fire ? 1 : 0;
+                    fired += fire ? 1 : 0;
                 }
+                _results.InputSpikes += fired;
                 InputFired(n);
             }
             for (int l = 0; l < layers.Length; l++)
@@ -236,7 +199,7 @@ internal abstract class SimulationWorker
                         StepNeurons(l, nl, n, t, synDecay);
                         break;
                     case MaxPoolLayer mp:
-                        _layerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
+                        _results.LayerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
                         break;
                     case ReadoutLayer:
                         Charge(l, n, _current[l].AsSpan(0, n * size), _constant[l].AsSpan(0, n * size));
@@ -295,7 +258,7 @@ internal abstract class SimulationWorker
         int spikes = layer.Neuron.SignedSpikes
             ? NeuronKernels.StepSigned(layer.Neuron, _v[l].AsSpan(0, n * size), _netCount[l].AsSpan(0, n * size), input, _spikes[l].AsSpan(0, n * size))
             : NeuronKernels.Step(layer.Neuron, _v[l].AsSpan(0, n * size), _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
-        _layerSpikes[l] += spikes;
+        _results.LayerSpikes[l] += spikes;
         NeuronsFired(l, n, spikes);
     }
 
@@ -334,7 +297,7 @@ internal abstract class SimulationWorker
                     best = k;
                 }
             }
-            if (best == labels[b]) _correct[t]++;
+            if (best == labels[b]) _results.Correct[t]++;
             predictions[b] = best;
         }
     }
@@ -343,26 +306,9 @@ internal abstract class SimulationWorker
     {
         foreach (var (probe, layer) in Plan.Probes)
         {
-            if (!_traces.TryGetValue(probe, out float[]? trace)) _traces[probe] = trace = new float[Plan.Options.Timesteps];
+            if (!_results.Traces.TryGetValue(probe, out float[]? trace)) _results.Traces[probe] = trace = new float[Plan.Options.Timesteps];
             int at = Plan.Layouts[layer].ToInternal(probe.Neuron);
             trace[t] = _v[layer].Length > 0 ? _v[layer][at] : _spikes[layer][at];
         }
-    }
-
-    public void FlushInto(SimulationResult result)
-    {
-        for (int t = 0; t < _correct.Length; t++) result.CorrectAt[t] += _correct[t];
-        Array.Clear(_correct);
-        for (int l = 0; l < _layerSpikes.Length; l++)
-        {
-            result.LayerSpikes[l] += _layerSpikes[l];
-            for (int k = 0; k < _neuronSpikes[l].Length; k++) result.NeuronSpikes[l][k] += _neuronSpikes[l][k];
-            Array.Clear(_neuronSpikes[l]);
-        }
-        Array.Clear(_layerSpikes);
-        result.InputSpikes += _inputSpikes;
-        _inputSpikes = 0;
-        foreach (var (probe, trace) in _traces) result.Traces[probe] = trace;
-        _traces.Clear();
     }
 }

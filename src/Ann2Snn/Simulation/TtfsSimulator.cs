@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Numerics.Tensors;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
@@ -72,36 +70,7 @@ public sealed class TtfsSimulator : ISimulator
     {
         ArgumentNullException.ThrowIfNull(data);
         var plan = new Plan(network, options);
-        var result = new SimulationResult(plan.Timesteps, network.Layers.Select(l => l.Name).ToArray(), network.Layers.Select(l => l.Shape.Size).ToArray(),
-            Enumerable.Range(0, network.Layers.Count).Select(network.FanOut).ToArray(), network.FanOut(-1));
-        var workers = new ConcurrentBag<Worker>();
-        int parallelism = options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
-        int imageBase = 0;
-        var gate = new object();
-        foreach (DataBatch batch in data)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (batch.Count == 0) continue;
-            plan.CheckBatch(batch);
-            int chunks = (batch.Count + options.ChunkSize - 1) / options.ChunkSize;
-            var predictions = new int[batch.Count];
-            float[][]? outputs = options.KeepOutputs ? new float[batch.Count][] : null;
-            int first = imageBase;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
-            {
-                if (!workers.TryTake(out Worker? w)) w = new Worker(plan);
-                int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
-                w.Simulate(batch, start, n, first + start, predictions, outputs);
-                lock (gate) w.FlushInto(result);
-                workers.Add(w);
-            });
-            result.Predictions.AddRange(predictions);
-            if (outputs is not null) result.Outputs.AddRange(outputs);
-            imageBase += batch.Count;
-            result.Images = imageBase;
-            progress?.Report(imageBase);
-        }
-        return result;
+        return ChunkRunner.Run(network, data, options, plan.Timesteps, () => new Worker(plan), progress, cancellationToken);
     }
 
     /// <summary>The step of every spike of the input and of each spiking layer, for the images of <paramref name="batch"/>.</summary>
@@ -109,7 +78,7 @@ public sealed class TtfsSimulator : ISimulator
     {
         ArgumentNullException.ThrowIfNull(batch);
         var plan = new Plan(network, options);
-        plan.CheckBatch(batch);
+        ChunkRunner.CheckBatch(network, batch);
         int count = batch.Count;
         var input = new int[count * network.InputShape.Size];
         int[][] layers = plan.Layers.Select(l => l is ReadoutLayer ? [] : new int[count * l.Shape.Size]).ToArray();
@@ -144,18 +113,12 @@ public sealed class TtfsSimulator : ISimulator
             if (total > 1_000_000) ThrowHelper.InvalidOption("ttfs-window", $"W = {W} over {total / W} windows gives {total} steps, over the limit of 1,000,000");
             Timesteps = (int)total;
             Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
-            InputScale = network.Metadata.TryGetValue("input_scale", out string? s) && float.TryParse(s, CultureInfo.InvariantCulture, out float v) && v > 0 ? v : 1f;
+            InputScale = SimulationPlan.InputScaleOf(network);
             ScratchSize = Projections.SelectMany(p => p).Select(p => p.MaxSize).DefaultIfEmpty(1).Max();
             MaxSize = Math.Max(network.InputShape.Size, Layers.Max(l => l.Shape.Size));
             OutputIndex = Layers.Length - 1;
             Recompute = OutputChanges();
-            Probes = options.Probes.Select(p =>
-            {
-                int layer = Array.FindIndex(Layers, l => l.Name == p.Layer);
-                if (layer < 0) ThrowHelper.InvalidOption("probe", $"no layer named '{p.Layer}'");
-                if ((uint)p.Neuron >= (uint)Layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe", $"layer '{p.Layer}' has {Layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
-                return (p, layer);
-            }).ToArray();
+            Probes = SimulationPlan.ResolveProbes(Layers, options.Probes);
         }
 
         public SpikingNetwork Network { get; }
@@ -183,14 +146,6 @@ public sealed class TtfsSimulator : ISimulator
 
         public int SizeOf(int layer) => layer < 0 ? Network.InputShape.Size : Layers[layer].Shape.Size;
 
-        public void CheckBatch(DataBatch batch)
-        {
-            if (batch.Data.Length < (long)batch.Count * Network.InputShape.Size)
-            {
-                throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, expected {batch.Count * Network.InputShape.Size} ({Network.InputShape} each)");
-            }
-        }
-
         private bool[] OutputChanges()
         {
             // V(τ) of the output changes only while a source's ramps run (τ ∈ (start, start + W]), during its bias
@@ -210,20 +165,17 @@ public sealed class TtfsSimulator : ISimulator
     }
 
     /// <summary>Per-worker state for up to ChunkSize images, reused across chunks.</summary>
-    private sealed class Worker
+    private sealed class Worker : IChunkWorker
     {
         private readonly Plan _plan;
         private readonly float[] _inLevel, _out, _potential, _ramps, _scratchA, _scratchB;
         private readonly float[][] _level; // spike level m ∈ 0..W per neuron (spike at window start + W − m; none for 0)
-        private readonly long[] _correct, _layerSpikes;
-        private readonly long[][] _neuronSpikes;
-        private long _inputSpikes;
-        private readonly Dictionary<NeuronProbe, float[]> _traces = [];
+        private readonly ResultAccumulator _results;
 
         public Worker(Plan plan)
         {
             _plan = plan;
-            int n = plan.Options.ChunkSize;
+            int n = Capacity = plan.Options.ChunkSize;
             _inLevel = new float[n * plan.Network.InputShape.Size];
             _level = plan.Layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
             _out = new float[n * plan.Layers[^1].Shape.Size];
@@ -231,10 +183,13 @@ public sealed class TtfsSimulator : ISimulator
             _ramps = new float[n * plan.MaxSize];
             _scratchA = new float[n * plan.ScratchSize];
             _scratchB = new float[n * plan.ScratchSize];
-            _correct = new long[plan.Timesteps];
-            _layerSpikes = new long[plan.Layers.Length];
-            _neuronSpikes = plan.Layers.Select(l => new long[l.Shape.Size]).ToArray();
+            _results = new ResultAccumulator(plan.Timesteps, plan.Layers);
         }
+
+        /// <summary>A whole chunk at once.</summary>
+        public int Capacity { get; }
+
+        public ResultAccumulator Results => _results;
 
         public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs)
         {
@@ -259,7 +214,7 @@ public sealed class TtfsSimulator : ISimulator
             {
                 int m = TtfsCode.Level(x[i] / scale, w);
                 _inLevel[i] = m;
-                if (m > 0) _inputSpikes++;
+                if (m > 0) _results.InputSpikes++;
             }
             for (int l = 0; l < _plan.Layers.Length; l++)
             {
@@ -293,8 +248,8 @@ public sealed class TtfsSimulator : ISimulator
                 for (int i = 0; i < level.Length; i++)
                 {
                     if (level[i] == 0f) continue;
-                    _layerSpikes[l]++;
-                    _neuronSpikes[l][i % size]++;
+                    _results.LayerSpikes[l]++;
+                    _results.NeuronSpikes[l][i % size]++;
                 }
             }
         }
@@ -362,7 +317,7 @@ public sealed class TtfsSimulator : ISimulator
                         bestV = v;
                     }
                 }
-                if (best == labels[b]) _correct[t]++;
+                if (best == labels[b]) _results.Correct[t]++;
                 predictions[b] = best;
             }
         }
@@ -398,7 +353,7 @@ public sealed class TtfsSimulator : ISimulator
                         trace[tau - 1] = _potential[probe.Neuron];
                     }
                 }
-                _traces[probe] = trace;
+                _results.Traces[probe] = trace;
             }
         }
 
@@ -418,23 +373,6 @@ public sealed class TtfsSimulator : ISimulator
                     times[i] = offset < 0 ? -1 : windowStart + offset;
                 }
             }
-        }
-
-        public void FlushInto(SimulationResult result)
-        {
-            for (int t = 0; t < _correct.Length; t++) result.CorrectAt[t] += _correct[t];
-            Array.Clear(_correct);
-            for (int l = 0; l < _layerSpikes.Length; l++)
-            {
-                result.LayerSpikes[l] += _layerSpikes[l];
-                for (int k = 0; k < _neuronSpikes[l].Length; k++) result.NeuronSpikes[l][k] += _neuronSpikes[l][k];
-                Array.Clear(_neuronSpikes[l]);
-            }
-            Array.Clear(_layerSpikes);
-            result.InputSpikes += _inputSpikes;
-            _inputSpikes = 0;
-            foreach (var (probe, trace) in _traces) result.Traces[probe] = trace;
-            _traces.Clear();
         }
     }
 }

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Ann2Snn.Data;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Simulation;
+
+/// <summary>Reusable per-thread state of a backend: simulates up to <see cref="Capacity"/> images at a time and counts into <see cref="Results"/>.</summary>
+internal interface IChunkWorker
+{
+    /// <summary>Images simulated together (a chunk is simulated in pieces of this many).</summary>
+    int Capacity { get; }
+
+    /// <summary>What this worker counted since its last flush.</summary>
+    ResultAccumulator Results { get; }
+
+    /// <summary>
+    /// Simulates images <paramref name="start"/>..start + n − 1 of <paramref name="batch"/> (image <paramref name="firstImage"/>
+    /// of the run first); writes their predictions (and outputs) at the same indices.
+    /// </summary>
+    void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs);
+}
+
+/// <summary>
+/// The run loop every backend shares: batches are split into chunks of <see cref="SimulationOptions.ChunkSize"/> images
+/// simulated in parallel, one reusable worker per thread, whose counts are flushed into the result after each chunk.
+/// Each image's arithmetic and random stream must be independent of the chunking and the thread count, so results
+/// are deterministic for a seed.
+/// </summary>
+internal static class ChunkRunner
+{
+    public static SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, int timesteps, Func<IChunkWorker> newWorker, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var result = new SimulationResult(timesteps, network.Layers.Select(l => l.Name).ToArray(), network.Layers.Select(l => l.Shape.Size).ToArray(),
+            Enumerable.Range(0, network.Layers.Count).Select(network.FanOut).ToArray(), network.FanOut(-1));
+        var workers = new ConcurrentBag<IChunkWorker>();
+        int parallelism = options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
+        int imageBase = 0;
+        var gate = new object();
+        foreach (DataBatch batch in data)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (batch.Count == 0) continue;
+            CheckBatch(network, batch);
+            int chunks = (batch.Count + options.ChunkSize - 1) / options.ChunkSize;
+            var predictions = new int[batch.Count];
+            float[][]? outputs = options.KeepOutputs ? new float[batch.Count][] : null;
+            int first = imageBase;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
+            {
+                if (!workers.TryTake(out IChunkWorker? w)) w = newWorker();
+                int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
+                for (int s = 0; s < n; s += w.Capacity)
+                {
+                    w.Simulate(batch, start + s, Math.Min(w.Capacity, n - s), first + start + s, predictions, outputs);
+                }
+                lock (gate) w.Results.FlushInto(result);
+                workers.Add(w);
+            });
+            result.Predictions.AddRange(predictions);
+            if (outputs is not null) result.Outputs.AddRange(outputs);
+            imageBase += batch.Count;
+            result.Images = imageBase;
+            progress?.Report(imageBase);
+        }
+        return result;
+    }
+
+    /// <summary>Throws <see cref="InvalidDatasetException"/> when <paramref name="batch"/> holds fewer values than its images need.</summary>
+    public static void CheckBatch(SpikingNetwork network, DataBatch batch)
+    {
+        if (batch.Data.Length < (long)batch.Count * network.InputShape.Size)
+        {
+            throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, expected {batch.Count * network.InputShape.Size} ({network.InputShape} each)");
+        }
+    }
+}
