@@ -69,7 +69,7 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 float.IsNaN(l.Threshold) ? "" : l.Threshold.ToString("G4", CultureInfo.InvariantCulture));
         }
         console.Write(table);
-        console.MarkupLine($"passes: {Markup.Escape(string.Join(", ", result.PassesApplied.Distinct()))}; normalization {options.Normalization}{(options.Normalization is NormalizationKind.Percentile or NormalizationKind.ChannelWise ? $" p{options.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")}; wrote [bold]{Markup.Escape(settings.Output)}[/]");
+        console.MarkupLine($"passes: {Markup.Escape(result.PassesApplied.Count == 0 ? "none needed" : string.Join(", ", result.PassesApplied.Distinct()))}; normalization {options.Normalization}{(options.Normalization is NormalizationKind.Percentile or NormalizationKind.ChannelWise ? $" p{options.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")}; wrote [bold]{Markup.Escape(settings.Output)}[/]");
         return CliApp.ExitOk;
     }
 }

@@ -191,8 +191,9 @@ internal static class EvalRunner
 
         console.MarkupLine(converted is null
             ? $"[bold]{Markup.Escape(Path.GetFileName(model))}[/]: {network.Layers.Count} spiking layers"
-            : $"[bold]{Markup.Escape(Path.GetFileName(model))}[/] → {network.Layers.Count} spiking layers; passes: {Markup.Escape(string.Join(", ", converted.PassesApplied.Distinct()))}");
-        var accuracy = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(data.Description)}, {snn.Images:N0} images, {simulation.Input.ToString().ToLowerInvariant()} input");
+            : $"[bold]{Markup.Escape(Path.GetFileName(model))}[/] → {network.Layers.Count} spiking layers; passes: {Markup.Escape(converted.PassesApplied.Count == 0 ? "none needed" : string.Join(", ", converted.PassesApplied.Distinct()))}");
+        console.MarkupLine($"accuracy on {Markup.Escape(data.Description)}, {snn.Images:N0} images, {simulation.Input.ToString().ToLowerInvariant()} input, {simulator.Name} backend");
+        var accuracy = new Table().Border(TableBorder.Rounded);
         accuracy.AddColumn(new TableColumn("T").RightAligned());
         accuracy.AddColumn(new TableColumn("SNN").RightAligned());
         accuracy.AddColumn(new TableColumn("ANN").RightAligned());
