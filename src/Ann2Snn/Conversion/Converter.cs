@@ -113,12 +113,12 @@ public static class Converter
                 case Conv2dNode c:
                     {
                         var op = new ConvOp(c.Inputs[0].OutputShape, c.Weight, c.Window, c.Groups, c.OutputShape);
-                        return Linear(In(0), op, c.Bias, PositiveRowBound(c.Weight, c.Bias));
+                        return Linear(In(0), op, c.Bias, AbsoluteRowBound(c.Weight, c.Bias));
                     }
                 case DenseNode d:
                     {
                         var op = new DenseOp(d.Inputs[0].OutputShape, d.Weight);
-                        return Linear(In(0), op, d.Bias, PositiveRowBound(d.Weight, d.Bias));
+                        return Linear(In(0), op, d.Bias, AbsoluteRowBound(d.Weight, d.Bias));
                     }
                 case Pool2dNode { Kind: PoolKind.Average } p:
                     return Linear(In(0), new AvgPoolOp(p.Inputs[0].OutputShape, p.Window, p.CountIncludePad, p.OutputShape), null, null);
@@ -169,7 +169,7 @@ public static class Converter
             }
         }
 
-        private static float PositiveRowBound(FloatTensor w, float[]? bias)
+        private static float AbsoluteRowBound(FloatTensor w, float[]? bias)
         {
             // Diehl-style weight-only bound per unit input: max over outputs of Σ|W| (inputs may be of either sign before a ReLU).
             int per = w.Length / w.Shape[0];
