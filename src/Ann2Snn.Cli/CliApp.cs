@@ -43,6 +43,9 @@ public static class CliApp
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Convert (if ONNX) and simulate: SNN accuracy against T next to the ANN's, spikes and synaptic events per layer.")
                 .WithExample("eval", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "256");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Time the simulator backends on the same converted network and images: images/s, synaptic events/s, ns per event.")
+                .WithExample("bench", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "32");
         });
 
         try

@@ -155,6 +155,26 @@ public sealed class CliContractTests : IDisposable
         double snn = json.GetProperty("snn_accuracy").GetProperty(steps.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetDouble();
         Assert.InRange(snn, ann - 0.03, 1.0); // 3 layers of one spike per neuron, W = 32: within 3 pp on 200 images
     }
+
+    [Fact]
+    public void BenchTimesBothBackendsOnTheSameImagesAndSavesTheNetwork()
+    {
+        string net = Path.Combine(_dir, "bench.snn");
+        string model = Path.Combine(Zoo.RepositoryRoot, "models", "mnist_mlp.onnx");
+        var r = Run("bench", model, "--data", "mnist", "-T", "4", "--images", "16", "--calib-images", "64", "--threads", "1", "--save", net, "--json");
+        Assert.Equal(0, r.Code);
+        Assert.True(File.Exists(net));
+        var json = System.Text.Json.JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(16, json.GetProperty("images").GetInt32());
+        var backends = json.GetProperty("backends").EnumerateArray().ToArray();
+        Assert.Equal(["dense", "event"], backends.Select(b => b.GetProperty("backend").GetString()));
+        Assert.Equal(backends[0].GetProperty("accuracy").GetDouble(), backends[1].GetProperty("accuracy").GetDouble());
+        Assert.True(backends.All(b => b.GetProperty("images_per_second").GetDouble() > 0));
+    }
+
+    [Fact]
+    public void BenchNamesAnUnknownBackend() =>
+        AssertBadInput(Run("bench", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "--backends", "dense,ttfs"), "--backends", "ttfs");
 }
 
 internal static class ProtobufExtensions

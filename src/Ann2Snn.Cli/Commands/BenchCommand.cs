@@ -1,0 +1,161 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Ann2Snn.Ann;
+using Ann2Snn.Conversion;
+using Ann2Snn.Data;
+using Ann2Snn.Graph;
+using Ann2Snn.Onnx;
+using Ann2Snn.Simulation;
+using Ann2Snn.Snn;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Ann2Snn.Cli.Commands;
+
+/// <summary>
+/// <c>ann2snn bench MODEL --data mnist --timesteps 32</c>: converts once, then times each simulator backend on the same
+/// images (a warm-up run first, then the median of <see cref="Repetitions"/> runs).
+/// </summary>
+public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Settings>
+{
+    /// <summary>Timed runs per backend; the median is reported.</summary>
+    public const int Repetitions = 3;
+
+    /// <summary>Images of the warm-up run.</summary>
+    public const int WarmupImages = 32;
+
+    public sealed class Settings : ConversionSettings
+    {
+        [CommandArgument(0, "<MODEL>")]
+        [Description("An ONNX model (converted once with the default options) or a converted network (.snn).")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("-T|--timesteps <T>")]
+        [Description("Steps per image (default 32).")]
+        public int Timesteps { get; init; } = 32;
+
+        [CommandOption("--images <N>")]
+        [Description("Test images per timed run (default 1000).")]
+        public int Images { get; init; } = 1000;
+
+        [CommandOption("--backends <LIST>")]
+        [Description("Comma-separated backends to time (default dense,event).")]
+        public string Backends { get; init; } = "dense,event";
+
+        [CommandOption("--save <NET.snn>")]
+        [Description("Also write the converted network (for the PyTorch reference in bench/).")]
+        public string? Save { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Timesteps <= 0) return ValidationResult.Error($"option '--timesteps': {Timesteps} must be positive");
+            if (Images <= 0) return ValidationResult.Error($"option '--images': {Images} must be positive");
+            return base.Validate();
+        }
+    }
+
+    private sealed record Measurement(string Backend, double Seconds, int Images, double Accuracy, double EventsPerImage, double SpikesPerImage)
+    {
+        public double ImagesPerSecond => Images / Seconds;
+        public double EventsPerSecond => EventsPerImage * Images / Seconds;
+        public double NsPerEvent => EventsPerImage <= 0 ? double.NaN : Seconds * 1e9 / (EventsPerImage * Images);
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string[] backends = settings.Backends.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string b in backends)
+        {
+            if (b is not ("dense" or "event")) ConversionSettings.Bad<int>("--backends", b, "dense, event");
+        }
+        if (backends.Length == 0) ConversionSettings.Bad<int>("--backends", settings.Backends, "dense, event");
+        var simulation = new SimulationOptions { Timesteps = settings.Timesteps, Input = settings.InputEncodingOption() ?? InputEncoding.Analog, MaxDegreeOfParallelism = settings.Threads };
+        simulation.Validate();
+        IDataset data = settings.OpenData(DatasetSplit.Test);
+        int images = Math.Min(data.Count, Math.Min(settings.Images, settings.Limit ?? int.MaxValue));
+
+        SpikingNetwork network;
+        if (settings.Model.EndsWith(SnnFile.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            network = SnnFile.Load(settings.Model);
+        }
+        else
+        {
+            ModelGraph graph = OnnxImporter.Load(settings.Model);
+            ConversionOptions conversion = settings.ToConversionOptions();
+            AnnEvaluator.CheckCompatible(graph, data);
+            IDataset? calib = conversion.Normalization == NormalizationKind.Model ? null : DatasetResolver.Open(settings.Calib ?? settings.Data, DatasetSplit.Train);
+            network = ConversionPipeline.Run(graph, calib, conversion, null, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }).Network;
+        }
+        if (!network.InputShape.Equals(data.SampleShape))
+        {
+            ThrowHelper.InvalidOption("data", $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");
+        }
+        if (settings.Save is not null) SnnFile.Save(network, settings.Save);
+
+        // Load the images once, so that reading and decoding stay out of the timed runs.
+        List<DataBatch> batches = data.Batches(settings.BatchSize, images).ToList();
+        List<DataBatch> warmup = data.Batches(WarmupImages, Math.Min(WarmupImages, images)).ToList();
+        var results = new List<Measurement>();
+        foreach (string name in backends)
+        {
+            ISimulator simulator = Simulators.Create(name, network);
+            simulator.Run(network, warmup, simulation, null, cancellationToken);
+            var runs = new List<(double Seconds, SimulationResult Result)>();
+            for (int r = 0; r < Repetitions; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                SimulationResult result = simulator.Run(network, batches, simulation, null, cancellationToken);
+                runs.Add((Stopwatch.GetElapsedTime(start).TotalSeconds, result));
+            }
+            var (seconds, median) = runs.OrderBy(x => x.Seconds).ElementAt(Repetitions / 2);
+            results.Add(new Measurement(simulator.Name, seconds, median.Images, median.AccuracyAt(settings.Timesteps), median.TotalSynapticEventsPerImage, median.SpikesPerImage));
+        }
+        Measurement? dense = results.FirstOrDefault(m => m.Backend == "dense");
+        Measurement? evt = results.FirstOrDefault(m => m.Backend == "event");
+        double? speedup = dense is null || evt is null ? null : evt.ImagesPerSecond / dense.ImagesPerSecond;
+
+        if (settings.Json)
+        {
+            console.WriteLine(JsonSerializer.Serialize(new
+            {
+                model = settings.Model,
+                data = data.Description,
+                images,
+                timesteps = settings.Timesteps,
+                batch = settings.BatchSize,
+                threads = settings.Threads == 0 ? Environment.ProcessorCount : settings.Threads,
+                repetitions = Repetitions,
+                backends = results.Select(m => new
+                {
+                    backend = m.Backend,
+                    seconds = m.Seconds,
+                    images_per_second = m.ImagesPerSecond,
+                    synaptic_events_per_image = m.EventsPerImage,
+                    synaptic_events_per_second = m.EventsPerSecond,
+                    ns_per_synaptic_event = double.IsNaN(m.NsPerEvent) ? (double?)null : m.NsPerEvent,
+                    spikes_per_image = m.SpikesPerImage,
+                    accuracy = m.Accuracy,
+                }).ToArray(),
+                event_over_dense = speedup,
+            }, CliJson.Options));
+            return CliApp.ExitOk;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{Markup.Escape(Path.GetFileName(settings.Model))} on {Markup.Escape(data.Description)}: {images:N0} images, T={settings.Timesteps}, median of {Repetitions}");
+        table.AddColumn("backend");
+        foreach (string h in new[] { "images/s", "synaptic events/s", "ns/event", "events/image", "accuracy" }) table.AddColumn(new TableColumn(h).RightAligned());
+        foreach (Measurement m in results)
+        {
+            table.AddRow(m.Backend, m.ImagesPerSecond.ToString("N1", CultureInfo.InvariantCulture), m.EventsPerSecond.ToString("E3", CultureInfo.InvariantCulture),
+                double.IsNaN(m.NsPerEvent) ? "—" : m.NsPerEvent.ToString("F2", CultureInfo.InvariantCulture), m.EventsPerImage.ToString("N0", CultureInfo.InvariantCulture),
+                $"{100 * m.Accuracy:F2} %");
+        }
+        console.Write(table);
+        if (speedup is double s) console.MarkupLine($"event/dense: [bold]{s:F2}×[/] images/s");
+        return CliApp.ExitOk;
+    }
+}
