@@ -15,9 +15,9 @@ internal interface IChunkWorker
 
     /// <summary>
     /// Simulates images <paramref name="start"/>..start + n − 1 of <paramref name="batch"/> (image <paramref name="firstImage"/>
-    /// of the run first); writes their predictions (and outputs) at the same indices.
+    /// of the run first); writes their predictions, the steps from which those stayed unchanged (and outputs) at the same indices.
     /// </summary>
-    void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs);
+    void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs);
 }
 
 /// <summary>
@@ -43,6 +43,7 @@ internal static class ChunkRunner
             CheckBatch(network, batch);
             int chunks = (batch.Count + options.ChunkSize - 1) / options.ChunkSize;
             var predictions = new int[batch.Count];
+            var stableFrom = new int[batch.Count];
             float[][]? outputs = options.KeepOutputs ? new float[batch.Count][] : null;
             int first = imageBase;
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
@@ -51,18 +52,29 @@ internal static class ChunkRunner
                 int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
                 for (int s = 0; s < n; s += w.Capacity)
                 {
-                    w.Simulate(batch, start + s, Math.Min(w.Capacity, n - s), first + start + s, predictions, outputs);
+                    w.Simulate(batch, start + s, Math.Min(w.Capacity, n - s), first + start + s, predictions, stableFrom, outputs);
                 }
                 lock (gate) w.Results.FlushInto(result);
                 workers.Add(w);
             });
             result.Predictions.AddRange(predictions);
+            result.StableFromList.AddRange(stableFrom);
             if (outputs is not null) result.Outputs.AddRange(outputs);
             imageBase += batch.Count;
             result.Images = imageBase;
             progress?.Report(imageBase);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Records <paramref name="prediction"/> as the prediction of image <paramref name="i"/> after step <paramref name="t"/>
+    /// (0-based); when it differs from the previous step's (or at the first step), the image is stable from t + 1 steps on.
+    /// </summary>
+    public static void Predict(int[] predictions, int[] stableFrom, int i, int t, int prediction)
+    {
+        if (t == 0 || predictions[i] != prediction) stableFrom[i] = t + 1;
+        predictions[i] = prediction;
     }
 
     /// <summary>Throws <see cref="InvalidDatasetException"/> when <paramref name="batch"/> holds fewer values than its images need.</summary>

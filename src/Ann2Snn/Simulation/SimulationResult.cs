@@ -38,6 +38,14 @@ public sealed class SimulationResult
     /// <summary>Final prediction of each image, in data order.</summary>
     public List<int> Predictions { get; } = [];
 
+    /// <summary>
+    /// Per image, in data order: the number of steps t (1..T) from which on the prediction never changed again, i.e. the
+    /// prediction after t, t + 1, …, T steps is the final one (see <see cref="Analysis.AccuracyLatency"/>).
+    /// </summary>
+    public IReadOnlyList<int> StableFrom => StableFromList;
+
+    internal List<int> StableFromList { get; } = [];
+
     /// <summary>With <see cref="SimulationOptions.KeepOutputs"/>: per image, the output estimate after T steps (readout potential / T; spike count / T · θ for a spiking output).</summary>
     public List<float[]> Outputs { get; } = [];
 

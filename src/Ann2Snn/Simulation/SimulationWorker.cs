@@ -124,7 +124,7 @@ internal abstract class SimulationWorker : IChunkWorker
     protected virtual int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut) =>
         MaxPoolCircuit.Step(mp, Plan.Layouts[mp.Source], Plan.Layouts[l], n, _spikes[mp.Source], countIn, countOut, _spikes[l], _results.NeuronSpikes[l]);
 
-    public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs)
+    public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
     {
         SimulationOptions o = Plan.Options;
         SpikingLayer[] layers = Plan.Layers;
@@ -207,7 +207,7 @@ internal abstract class SimulationWorker : IChunkWorker
                         break;
                 }
             }
-            Score(n, t, batch.Labels.AsSpan(start, n), predictions.AsSpan(start, n));
+            Score(n, t, batch.Labels.AsSpan(start, n), predictions, stableFrom, start);
             if (firstImage == 0) RecordProbes(t);
         }
         if (outputs is not null) KeepOutputs(n, start, outputs);
@@ -277,7 +277,7 @@ internal abstract class SimulationWorker : IChunkWorker
         }
     }
 
-    private void Score(int n, int t, ReadOnlySpan<int> labels, Span<int> predictions)
+    private void Score(int n, int t, ReadOnlySpan<int> labels, int[] predictions, int[] stableFrom, int start)
     {
         int l = Plan.ReadoutIndex;
         SpikingLayer layer = Plan.Layers[l];
@@ -298,7 +298,7 @@ internal abstract class SimulationWorker : IChunkWorker
                 }
             }
             if (best == labels[b]) _results.Correct[t]++;
-            predictions[b] = best;
+            ChunkRunner.Predict(predictions, stableFrom, start + b, t, best);
         }
     }
 

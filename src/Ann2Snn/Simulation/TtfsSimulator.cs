@@ -191,7 +191,7 @@ public sealed class TtfsSimulator : ISimulator
 
         public ResultAccumulator Results => _results;
 
-        public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, float[][]? outputs)
+        public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
         {
             int inSize = _plan.Network.InputShape.Size;
             Propagate(batch.Data.AsSpan(start * inSize, n * inSize), n);
@@ -199,7 +199,7 @@ public sealed class TtfsSimulator : ISimulator
             for (int tau = 1; tau <= _plan.Timesteps; tau++)
             {
                 if (_plan.Recompute[tau]) PotentialAt(_plan.OutputIndex, tau, n, _out);
-                Score(n, tau - 1, labels, predictions.AsSpan(start, n));
+                Score(n, tau - 1, labels, predictions, stableFrom, start);
             }
             if (outputs is not null) KeepOutputs(n, start, outputs);
             if (firstImage == 0) RecordProbes();
@@ -296,7 +296,7 @@ public sealed class TtfsSimulator : ISimulator
         }
 
         /// <summary>Membrane readout: argmax of V. Spiking output: the earliest spike (largest level) so far, ties by V.</summary>
-        private void Score(int n, int t, ReadOnlySpan<int> labels, Span<int> predictions)
+        private void Score(int n, int t, ReadOnlySpan<int> labels, int[] predictions, int[] stableFrom, int start)
         {
             int o = _plan.OutputIndex, size = _plan.Layers[o].Shape.Size;
             float[] level = _level[o];
@@ -318,7 +318,7 @@ public sealed class TtfsSimulator : ISimulator
                     }
                 }
                 if (best == labels[b]) _results.Correct[t]++;
-                predictions[b] = best;
+                ChunkRunner.Predict(predictions, stableFrom, start + b, t, best);
             }
         }
 

@@ -84,6 +84,8 @@ public abstract class SimulatorConformanceTests
         if (options.Input == InputEncoding.Poisson) Assert.True(expected.InputSpikes > 0);
         if (variant.StartsWith("signed", StringComparison.Ordinal)) AssertSomeSpikesTakenBack(net, expected);
         AssertIdentical(expected, actual);
+        Assert.Equal(count, actual.StableFrom.Count);
+        Assert.All(actual.StableFrom, s => Assert.InRange(s, 1, options.Timesteps));
     }
 
     // ---- Agreement up to summation order on converted networks ------------------------------------------------
@@ -216,6 +218,7 @@ public abstract class SimulatorConformanceTests
         Assert.Equal(expected.InputSpikes, actual.InputSpikes);
         for (int l = 0; l < expected.NeuronSpikes.Length; l++) Assert.Equal(expected.NeuronSpikes[l], actual.NeuronSpikes[l]);
         Assert.Equal(expected.Predictions, actual.Predictions);
+        Assert.Equal(expected.StableFrom, actual.StableFrom);
         Assert.Equal(expected.Outputs.Count, actual.Outputs.Count);
         for (int b = 0; b < expected.Outputs.Count; b++) Assert.Equal(expected.Outputs[b], actual.Outputs[b]);
         Assert.Equal(expected.Traces.Keys.OrderBy(k => k.Layer), actual.Traces.Keys.OrderBy(k => k.Layer));
