@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Ann2Snn.Analysis;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
@@ -112,6 +113,8 @@ public sealed class EvalCommand(IAnsiConsole console) : Command<EvalCommand.Sett
 /// <summary>Shared by eval and demo: load or convert, evaluate the ANN, simulate, print.</summary>
 internal static class EvalRunner
 {
+    private static string Joules(double j) => j >= 1e-3 ? $"{j * 1e3:F2} mJ" : j >= 1e-6 ? $"{j * 1e6:F2} µJ" : $"{j * 1e9:F2} nJ";
+
     public static int Run(IAnsiConsole console, string model, EvalSettings settings, CancellationToken cancellationToken)
     {
         int[] report = settings.ReportSteps();
@@ -162,6 +165,8 @@ internal static class EvalRunner
         SimulationResult snn = Progress.Run(console, settings.Json, $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}", images,
             p => simulator.Run(network, data.Batches(settings.BatchSize, settings.Limit), simulation, p, cancellationToken));
 
+        var latency = AccuracyLatency.Of(snn);
+        EnergyEstimate[]? energy = graph is null ? null : EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, graph, p)).ToArray();
         if (settings.Json)
         {
             console.WriteLine(JsonSerializer.Serialize(new
@@ -176,6 +181,14 @@ internal static class EvalRunner
                 snn_accuracy = report.ToDictionary(t => t.ToString(CultureInfo.InvariantCulture), snn.AccuracyAt),
                 spikes_per_image = snn.SpikesPerImage,
                 synaptic_events_per_image = snn.TotalSynapticEventsPerImage,
+                latency = new { p50 = latency.P50, p90 = latency.P90, p99 = latency.P99, mean = latency.Mean },
+                energy = energy?.Select(e => new
+                {
+                    profile = e.Profile.Name,
+                    snn_joules_per_image = e.SnnJoules,
+                    ann_joules_per_image = e.AnnJoules,
+                    ann_over_snn = e.Ratio,
+                }).ToArray(),
                 layers = network.Layers.Select((l, i) => new
                 {
                     name = l.Name,
@@ -236,7 +249,22 @@ internal static class EvalRunner
         layers.AddEmptyRow();
         layers.AddRow("[bold]total[/]", "", "", "", $"[bold]{snn.SpikesPerImage:N0}[/]", "", $"[bold]{snn.TotalSynapticEventsPerImage:N0}[/]");
         console.Write(layers);
-        if (graph is not null) console.MarkupLine($"ANN: {graph.TotalMacs:N0} MACs per image; SNN: {snn.TotalSynapticEventsPerImage:N0} synaptic events per image over T={simulation.Timesteps}");
+        console.MarkupLine($"latency to a stable answer: median {latency.P50} steps, 90 % by {latency.P90}, 99 % by {latency.P99}");
+        if (graph is not null && energy is not null)
+        {
+            console.MarkupLine($"ANN: {graph.TotalMacs:N0} MACs per image; SNN: {snn.TotalSynapticEventsPerImage:N0} synaptic events per image over T={simulation.Timesteps}");
+            console.MarkupLine("energy per image: E_SNN = E_s × synaptic events (+ the analog first layer's MACs), E_ANN = MACs × E_MAC");
+            var joules = new Table().Border(TableBorder.Rounded);
+            joules.AddColumn("profile");
+            joules.AddColumn(new TableColumn("SNN").RightAligned());
+            joules.AddColumn(new TableColumn("ANN").RightAligned());
+            joules.AddColumn(new TableColumn("ANN / SNN").RightAligned());
+            foreach (EnergyEstimate e in energy)
+            {
+                joules.AddRow(Markup.Escape(e.Profile.Name), Joules(e.SnnJoules), Joules(e.AnnJoules), e.Ratio.ToString("F2", CultureInfo.InvariantCulture));
+            }
+            console.Write(joules);
+        }
         return CliApp.ExitOk;
     }
 }
