@@ -16,6 +16,9 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         [CommandOption("--model <MODEL>")]
         [Description("The network to demonstrate (default: the bundled models/mnist_lenet_bn.onnx).")]
         public string? Model { get; init; }
+
+        /// <summary>The demo always writes a report, to reports/demo unless --report says otherwise.</summary>
+        protected override string? DefaultReport => "reports/demo";
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
+using Ann2Snn.Reports;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Spectre.Console;
@@ -53,6 +54,16 @@ public class EvalSettings : ConversionSettings
     [CommandOption("--ann <MODEL>")]
     [Description("With a .snn network: the ONNX model it came from, for the ANN accuracy beside it.")]
     public string? Ann { get; init; }
+
+    [CommandOption("--report <DIR>")]
+    [Description("Write a report (index.html with plots, report.json, CSV tables, manifest.json) into DIR.")]
+    public string? Report { get; init; }
+
+    /// <summary>Where the report goes when --report is not given (null: no report).</summary>
+    protected virtual string? DefaultReport => null;
+
+    /// <summary>The report folder: --report, or the command's default.</summary>
+    public string? ReportDir => Report ?? DefaultReport;
 
     [CommandOption("--tau-syn <STEPS>")]
     [Description("Synaptic time constant in steps (default 5).")]
@@ -167,6 +178,20 @@ internal static class EvalRunner
 
         var latency = AccuracyLatency.Of(snn);
         EnergyEstimate[]? energy = graph is null ? null : EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, graph, p)).ToArray();
+        string? reportPath = null;
+        if (settings.ReportDir is { } reportDir)
+        {
+            var inputs = new ReportInputs(model, data.Description, ReportSample.Read(data, settings.BatchSize, settings.Limit), network, snn, simulation, simulator, report)
+            {
+                Conversion = converted,
+                ConversionOptions = converted is null ? null : settings.ToConversionOptions(),
+                Ann = graph,
+                AnnAccuracy = ann?.Accuracy,
+            };
+            ReportData reportData = Progress.Run(console, settings.Json, "report (agreement, bias/variance, plots)", 0,
+                _ => ReportBuilder.Build(inputs, cancellationToken));
+            reportPath = ReportWriter.Write(reportData, reportDir);
+        }
         if (settings.Json)
         {
             console.WriteLine(JsonSerializer.Serialize(new
@@ -178,6 +203,7 @@ internal static class EvalRunner
                 input = simulation.Input.ToString().ToLowerInvariant(),
                 backend = simulator.Name,
                 ann_accuracy = ann?.Accuracy,
+                report = reportPath,
                 snn_accuracy = report.ToDictionary(t => t.ToString(CultureInfo.InvariantCulture), snn.AccuracyAt),
                 spikes_per_image = snn.SpikesPerImage,
                 synaptic_events_per_image = snn.TotalSynapticEventsPerImage,
@@ -265,6 +291,7 @@ internal static class EvalRunner
             }
             console.Write(joules);
         }
+        if (reportPath is not null) console.MarkupLine($"report: [link]{Markup.Escape(reportPath)}[/]");
         return CliApp.ExitOk;
     }
 }

@@ -13,6 +13,9 @@ namespace Ann2Snn.Analysis;
 /// </summary>
 public sealed record PopulationAgreement(string Name, string FromNode, int Neurons, float Lambda, double Correlation, double Rmse, double SaturatedFraction, double MeanAnn, double MeanSnn);
 
+/// <summary>Per neuron of one population: mean ANN activation and mean SNN rate·λ/s, and the mean rate in spikes per step, over the images (see <see cref="LayerAgreement.Means"/>).</summary>
+public sealed record PopulationMeans(ConvertedLayer Layer, double[] Ann, double[] Snn, double[] Rate);
+
 /// <summary>Every population's agreement and a warning per population where more than 1 % of the neurons saturate.</summary>
 public sealed record AgreementReport(IReadOnlyList<PopulationAgreement> Populations, IReadOnlyList<string> Warnings);
 
@@ -31,6 +34,32 @@ public static class LayerAgreement
     /// </summary>
     public static AgreementReport Compute(ConversionResult conversion, SimulationResult result, AnnActivations ann, int timesteps, float rateFraction = 1f)
     {
+        var populations = new List<PopulationAgreement>();
+        var warnings = new List<string>();
+        foreach (PopulationMeans m in Means(conversion, result, ann, timesteps, rateFraction))
+        {
+            int size = m.Ann.Length, saturated = 0;
+            for (int k = 0; k < size; k++)
+            {
+                if (m.Rate[k] >= 0.99 * rateFraction || m.Ann[k] > m.Layer.Scale) saturated++;
+            }
+            double rmse = Math.Sqrt(m.Ann.Zip(m.Snn, (x, y) => (x - y) * (x - y)).Average());
+            double fraction = (double)saturated / size;
+            populations.Add(new PopulationAgreement(m.Layer.Name, m.Layer.FromNode, size, m.Layer.Scale, Pearson(m.Snn, m.Ann), rmse, fraction, m.Ann.Average(), m.Snn.Average()));
+            if (fraction > WarningFraction)
+            {
+                warnings.Add($"layer '{m.Layer.Name}': {fraction:P1} of its {size} neurons saturate (λ = {m.Layer.Scale:g4}); a higher normalization percentile would clip less");
+            }
+        }
+        return new AgreementReport(populations, warnings);
+    }
+
+    /// <summary>
+    /// Per population (kind "neurons"), per neuron: the mean ANN ReLU activation and the SNN's mean rate·λ/s over the
+    /// images; same arguments and conditions as <see cref="Compute"/>.
+    /// </summary>
+    public static IReadOnlyList<PopulationMeans> Means(ConversionResult conversion, SimulationResult result, AnnActivations ann, int timesteps, float rateFraction = 1f)
+    {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(ann);
@@ -41,8 +70,7 @@ public static class LayerAgreement
             throw new ArgumentException($"the ANN activations hold {ann.Batch} images, the simulation {result.Images}: compare the same (non-empty) images", nameof(ann));
         }
         int images = result.Images;
-        var populations = new List<PopulationAgreement>();
-        var warnings = new List<string>();
+        var means = new List<PopulationMeans>();
         foreach (ConvertedLayer layer in conversion.Layers)
         {
             if (layer.Kind != "neurons") continue;
@@ -60,23 +88,16 @@ public static class LayerAgreement
                 for (int k = 0; k < size; k++) annMean[k] += Math.Max(0f, a[b * size + k]);
             }
             var snnMean = new double[size];
-            int saturated = 0;
+            var rates = new double[size];
             for (int k = 0; k < size; k++)
             {
                 annMean[k] /= images;
-                double rate = (double)counts[k] / timesteps / images;
-                snnMean[k] = rate * layer.Scale / rateFraction;
-                if (rate >= 0.99 * rateFraction || annMean[k] > layer.Scale) saturated++;
+                rates[k] = (double)counts[k] / timesteps / images;
+                snnMean[k] = rates[k] * layer.Scale / rateFraction;
             }
-            double rmse = Math.Sqrt(annMean.Zip(snnMean, (x, y) => (x - y) * (x - y)).Average());
-            double fraction = (double)saturated / size;
-            populations.Add(new PopulationAgreement(layer.Name, layer.FromNode, size, layer.Scale, Pearson(snnMean, annMean), rmse, fraction, annMean.Average(), snnMean.Average()));
-            if (fraction > WarningFraction)
-            {
-                warnings.Add($"layer '{layer.Name}': {fraction:P1} of its {size} neurons saturate (λ = {layer.Scale:g4}); a higher normalization percentile would clip less");
-            }
+            means.Add(new PopulationMeans(layer, annMean, snnMean, rates));
         }
-        return new AgreementReport(populations, warnings);
+        return means;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

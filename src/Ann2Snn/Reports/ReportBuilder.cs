@@ -1,0 +1,163 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Ann2Snn.Analysis;
+using Ann2Snn.Ann;
+using Ann2Snn.Conversion;
+using Ann2Snn.Graph;
+using Ann2Snn.Simulation;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Reports;
+
+/// <summary>What <see cref="ReportBuilder.Build"/> needs: the run that was evaluated and what produced it.</summary>
+public sealed record ReportInputs(
+    string Model,
+    string Data,
+    ReportSample Sample,
+    SpikingNetwork Network,
+    SimulationResult Result,
+    SimulationOptions Simulation,
+    ISimulator Simulator,
+    IReadOnlyList<int> Steps)
+{
+    /// <summary>The conversion, when the model was converted in this run: enables per-layer agreement and bias/variance.</summary>
+    public ConversionResult? Conversion { get; init; }
+
+    public ConversionOptions? ConversionOptions { get; init; }
+
+    /// <summary>The ANN graph (as imported), for the energy estimates.</summary>
+    public ModelGraph? Ann { get; init; }
+
+    public double? AnnAccuracy { get; init; }
+
+    /// <summary>Images (the first of the sample) for the per-layer agreement; 0 skips it.</summary>
+    public int AgreementImages { get; init; } = 256;
+
+    /// <summary>Images (the first of the sample) for the bias/variance decomposition; 0 skips it.</summary>
+    public int BiasVarianceImages { get; init; } = 16;
+
+    public IReadOnlyList<int> BiasVarianceSteps { get; init; } = [8, 32, 128];
+    public int BiasVarianceSeeds { get; init; } = 4;
+
+    /// <summary>Neurons per population kept for the scatter plots (an even subsample beyond).</summary>
+    public int ScatterPoints { get; init; } = 2000;
+}
+
+/// <summary>Gathers a <see cref="ReportData"/> from an evaluated run, running the (cheap) agreement and bias/variance studies.</summary>
+public static class ReportBuilder
+{
+    public static ReportData Build(ReportInputs inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        SimulationResult snn = inputs.Result;
+        SpikingNetwork network = inputs.Network;
+        SimulationOptions sim = inputs.Simulation;
+        var latency = AccuracyLatency.Of(snn);
+        var data = new ReportData
+        {
+            Model = inputs.Model,
+            Data = inputs.Data,
+            DataSha256 = inputs.Sample.Sha256,
+            Images = snn.Images,
+            Timesteps = snn.Timesteps,
+            Seed = sim.Seed,
+            Backend = inputs.Simulator.Name,
+            Input = sim.Input.ToString().ToLowerInvariant(),
+            Versions = Versions(),
+            ConversionOptions = inputs.ConversionOptions is null ? new Dictionary<string, string>() : Describe(inputs.ConversionOptions),
+            SimulationOptions = Describe(sim),
+            AnnAccuracy = inputs.AnnAccuracy,
+            Accuracy = [.. inputs.Steps.Select(t => new AccuracyPoint(t, snn.AccuracyAt(t)))],
+            Layers = [.. network.Layers.Select((l, i) => Activity(l, i, snn, inputs.Conversion))],
+            Latency = new LatencySummary(latency.P50, latency.P90, latency.P99, latency.Mean, latency.Histogram),
+            Energy = inputs.Ann is null
+                ? []
+                : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, inputs.Ann, p)).Select(e => new EnergyRow(e.Profile.Name, e.SnnJoules, e.AnnJoules, e.Ratio))],
+        };
+        if (inputs.Conversion is not { } conversion || inputs.Sample.Count == 0) return data;
+
+        var executor = new AnnExecutor(conversion.FoldedGraph);
+        float rateFraction = inputs.ConversionOptions is { } co ? co.EffectiveRateFraction / (co.RefractorySteps + 1f) : 1f;
+        if (inputs.AgreementImages > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Data.DataBatch batch = inputs.Sample.First(inputs.AgreementImages);
+            AnnActivations activations = executor.ForwardAll(batch.Data, batch.Count);
+            SimulationResult r = inputs.Simulator.Run(network, [batch], sim, null, cancellationToken);
+            AgreementReport agreement = LayerAgreement.Compute(conversion, r, activations, r.Timesteps, rateFraction);
+            data = data with
+            {
+                AgreementImages = batch.Count,
+                Agreement = agreement.Populations,
+                AgreementWarnings = agreement.Warnings,
+                Scatter = [.. LayerAgreement.Means(conversion, r, activations, r.Timesteps, rateFraction)
+                    .Select(m => new NeuronScatter(m.Layer.Name, Every(m.Ann, inputs.ScatterPoints), Every(m.Snn, inputs.ScatterPoints)))],
+            };
+        }
+        if (inputs.BiasVarianceImages > 0 && sim.Input != InputEncoding.Ttfs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Data.DataBatch batch = inputs.Sample.First(inputs.BiasVarianceImages);
+            float[] ann = executor.Forward(batch.Data, batch.Count);
+            ErrorDecompositionReport bv = ErrorDecomposition.Run(network, ann, batch.Data, batch.Count, new ErrorDecompositionOptions
+            {
+                Timesteps = inputs.BiasVarianceSteps,
+                Seeds = inputs.BiasVarianceSeeds,
+                Simulation = sim with { Probes = [] },
+            });
+            data = data with { BiasVarianceImages = batch.Count, BiasVariance = bv.Points, VarianceSlope = bv.VarianceSlope };
+        }
+        return data;
+    }
+
+    private static LayerActivity Activity(SpikingLayer layer, int i, SimulationResult snn, ConversionResult? conversion)
+    {
+        ConvertedLayer? info = conversion?.Layers.FirstOrDefault(c => c.Name == layer.Name);
+        float? lambda = info is null || float.IsNaN(info.Scale) || layer is ReadoutLayer ? null : info.Scale;
+        double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images;
+        return new LayerActivity(layer.Name, layer.Kind, layer.Shape.Size, lambda, spikes, spikes / layer.Shape.Size / snn.Timesteps, snn.SynapticEventsPerImage(i));
+    }
+
+    private static double[] Every(double[] values, int max)
+    {
+        if (values.Length <= max) return values;
+        return [.. Enumerable.Range(0, max).Select(k => values[(int)((long)k * values.Length / max)])];
+    }
+
+    /// <summary>Versions of Ann2Snn, the .NET runtime and ScottPlot.</summary>
+    public static ReportVersions Versions()
+    {
+        static string Of(Assembly a) =>
+            a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "unknown";
+        return new ReportVersions(Of(typeof(ReportBuilder).Assembly), RuntimeInformation.FrameworkDescription, Of(typeof(ScottPlot.Plot).Assembly));
+    }
+
+    /// <summary>The simple-valued public properties of an options record (numbers, flags, enums, strings and lists of them), by name.</summary>
+    public static IReadOnlyDictionary<string, string> Describe(object options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (PropertyInfo p in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (p.GetIndexParameters().Length > 0 || p.Name == "EqualityContract") continue;
+            object? value = p.GetValue(options);
+            string? text = value switch
+            {
+                null => "",
+                string s => s,
+                _ when Simple(value.GetType()) => Text(value),
+                IEnumerable e => e.Cast<object?>().All(v => v is not null && Simple(v.GetType())) ? string.Join(",", e.Cast<object>().Select(Text)) : null,
+                _ => null,
+            };
+            if (text is not null) values[p.Name] = text;
+        }
+        return values;
+    }
+
+    private static string Text(object value) =>
+        value is bool b ? (b ? "true" : "false") : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
+    private static bool Simple(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(decimal);
+}

@@ -1,0 +1,68 @@
+using Ann2Snn.Analysis;
+
+namespace Ann2Snn.Reports;
+
+/// <summary>SNN accuracy after <paramref name="Timesteps"/> steps.</summary>
+public sealed record AccuracyPoint(int Timesteps, double Snn);
+
+/// <summary>One spiking layer's activity per image over the whole run; <paramref name="Lambda"/> is null where unknown (readouts, loaded networks).</summary>
+public sealed record LayerActivity(string Name, string Kind, int Neurons, float? Lambda, double SpikesPerImage, double Rate, double SynapticEventsPerImage);
+
+/// <summary>The distribution of steps to a stable answer (see <see cref="AccuracyLatency"/>).</summary>
+public sealed record LatencySummary(int P50, int P90, int P99, double Mean, IReadOnlyList<LatencyBin> Bins);
+
+/// <summary>Energy per image under one profile (see <see cref="EnergyEstimate"/>).</summary>
+public sealed record EnergyRow(string Profile, double SnnJoules, double AnnJoules, double Ratio);
+
+/// <summary>Per-neuron means of one population (ANN activation, SNN rate·λ/s), at most a few thousand neurons, for the scatter plots.</summary>
+public sealed record NeuronScatter(string Population, double[] Ann, double[] Snn);
+
+/// <summary>Versions of what produced a report.</summary>
+public sealed record ReportVersions(string Ann2Snn, string Runtime, string ScottPlot);
+
+/// <summary>Every number of one evaluation report (<see cref="ReportBuilder.Build"/> gathers them, <see cref="ReportWriter.Write"/> writes them).</summary>
+public sealed record ReportData
+{
+    public required string Model { get; init; }
+
+    /// <summary>Where the test images came from.</summary>
+    public required string Data { get; init; }
+
+    /// <summary>SHA-256 (hex) of the images and labels evaluated, in order (see <see cref="ReportSample"/>).</summary>
+    public required string DataSha256 { get; init; }
+
+    public required int Images { get; init; }
+    public required int Timesteps { get; init; }
+    public required int Seed { get; init; }
+    public required string Backend { get; init; }
+    public required string Input { get; init; }
+    public required ReportVersions Versions { get; init; }
+
+    /// <summary>Conversion options by name (empty for a network loaded from a file).</summary>
+    public IReadOnlyDictionary<string, string> ConversionOptions { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> SimulationOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>ANN accuracy on the same images; null without an ANN.</summary>
+    public double? AnnAccuracy { get; init; }
+
+    public required IReadOnlyList<AccuracyPoint> Accuracy { get; init; }
+    public required IReadOnlyList<LayerActivity> Layers { get; init; }
+    public required LatencySummary Latency { get; init; }
+    public IReadOnlyList<EnergyRow> Energy { get; init; } = [];
+
+    /// <summary>Images the agreement was measured on (the first ones); 0 when not measured.</summary>
+    public int AgreementImages { get; init; }
+
+    public IReadOnlyList<PopulationAgreement> Agreement { get; init; } = [];
+    public IReadOnlyList<string> AgreementWarnings { get; init; } = [];
+    public IReadOnlyList<NeuronScatter> Scatter { get; init; } = [];
+
+    /// <summary>Images the bias/variance decomposition used (the first ones); 0 when not measured.</summary>
+    public int BiasVarianceImages { get; init; }
+
+    public IReadOnlyList<ErrorAtT> BiasVariance { get; init; } = [];
+
+    /// <summary>Slope of log variance against log T (≈ −1); null when not measured.</summary>
+    public double? VarianceSlope { get; init; }
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ann2Snn.Analysis;
+
+namespace Ann2Snn.Reports;
+
+/// <summary>
+/// Writes a <see cref="ReportData"/> as a folder: report.json (every number), CSV tables, PNG plots, index.html and
+/// manifest.json. Everything is written to a temporary folder beside the target and moved into place at the end, so a
+/// failed run leaves neither a half-written report nor a damaged previous one.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>JSON settings of report.json and manifest.json: snake_case, indented, NaN and ∞ as strings.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes the report into <paramref name="dir"/> (replacing a previous report there); returns the path of index.html.</summary>
+    public static string Write(ReportData data, string dir)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dir);
+        string target = Path.GetFullPath(dir.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        string? parent = Path.GetDirectoryName(target);
+        if (parent is null || Path.GetFileName(target).Length == 0) ThrowHelper.InvalidOption("report", $"'{dir}' is not a folder inside another");
+        Directory.CreateDirectory(parent);
+        string name = Path.GetFileName(target), token = Guid.NewGuid().ToString("N")[..8];
+        string temp = Path.Combine(parent, $".{name}.tmp-{token}"), old = Path.Combine(parent, $".{name}.old-{token}");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            WriteFiles(data, temp);
+            if (Directory.Exists(target)) Directory.Move(target, old);
+            Directory.Move(temp, target);
+        }
+        catch
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            if (Directory.Exists(old) && !Directory.Exists(target)) Directory.Move(old, target);
+            throw;
+        }
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        return Path.Combine(target, "index.html");
+    }
+
+    private static void WriteFiles(ReportData d, string dir)
+    {
+        var files = new List<string>();
+        void Text(string file, string content)
+        {
+            File.WriteAllText(Path.Combine(dir, file), content, new UTF8Encoding(false));
+            files.Add(file);
+        }
+
+        Text("report.json", JsonSerializer.Serialize(d, JsonOptions));
+        Text("accuracy.csv", Csv(["T", "snn", "ann"], d.Accuracy.Select(a => new object?[] { a.Timesteps, a.Snn, d.AnnAccuracy })));
+        Text("layers.csv", Csv(["layer", "kind", "neurons", "lambda", "spikes_per_image", "rate", "synaptic_events_per_image"],
+            d.Layers.Select(l => new object?[] { l.Name, l.Kind, l.Neurons, l.Lambda, l.SpikesPerImage, l.Rate, l.SynapticEventsPerImage })));
+        Text("energy.csv", Csv(["profile", "snn_joules", "ann_joules", "ann_over_snn"],
+            d.Energy.Select(e => new object?[] { e.Profile, e.SnnJoules, e.AnnJoules, e.Ratio })));
+        Text("agreement.csv", Csv(["population", "from_node", "neurons", "lambda", "correlation", "rmse", "saturated_fraction", "mean_ann", "mean_snn"],
+            d.Agreement.Select(a => new object?[] { a.Name, a.FromNode, a.Neurons, a.Lambda, a.Correlation, a.Rmse, a.SaturatedFraction, a.MeanAnn, a.MeanSnn })));
+        Text("bias_variance.csv", Csv(["T", "variance", "poisson_bias2", "debiased_poisson_bias2", "analog_bias2", "seeds"],
+            d.BiasVariance.Select(p => new object?[] { p.Timesteps, p.Variance, p.PoissonBiasSquared, p.DebiasedPoissonBiasSquared, p.AnalogBiasSquared, p.Seeds })));
+
+        var plots = new List<(string File, string Caption)>();
+        if (d.Accuracy.Count > 0) plots.Add((ReportPlots.Accuracy(d, dir), "SNN accuracy against the simulation length T; the dashed line is the ANN."));
+        if (d.BiasVariance.Count > 0) plots.Add((ReportPlots.BiasVariance(d, dir), "Squared error of the output estimate against the ANN: variance across Poisson seeds (∝ 1/T expected) and squared bias."));
+        if (d.Layers.Any(l => l.Kind != "readout")) plots.Add((ReportPlots.Rates(d, dir), "Mean firing rate of each spiking layer over the whole run."));
+        if (d.Energy.Count > 0) plots.Add((ReportPlots.Energy(d, dir), "Estimated energy per image under each hardware profile: SNN (circles) and ANN (squares)."));
+        for (int i = 0; i < d.Scatter.Count; i++)
+        {
+            plots.Add((ReportPlots.Scatter(d, d.Scatter[i], i, dir), $"Per-neuron agreement of population {d.Scatter[i].Population}."));
+        }
+        files.AddRange(plots.Select(p => p.File));
+
+        Text("index.html", Html(d, plots));
+        files.Add("manifest.json");
+        Text("manifest.json", JsonSerializer.Serialize(new
+        {
+            d.Model,
+            d.Data,
+            d.DataSha256,
+            d.Images,
+            d.Seed,
+            d.Versions,
+            d.ConversionOptions,
+            d.SimulationOptions,
+            Created = DateTimeOffset.UtcNow,
+            Files = files.Distinct().Order(StringComparer.Ordinal).ToArray(),
+        }, JsonOptions));
+    }
+
+    /// <summary>A number or text as it appears in the CSV files (round-trip invariant numbers; empty for null).</summary>
+    public static string CsvValue(object? value) => value switch
+    {
+        null => "",
+        double x => x.ToString("R", CultureInfo.InvariantCulture),
+        float x => x.ToString("R", CultureInfo.InvariantCulture),
+        string s when s.AsSpan().IndexOfAny(",\"\n\r") >= 0 => $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Csv(string[] header, IEnumerable<object?[]> rows)
+    {
+        var sb = new StringBuilder().Append(string.Join(',', header)).Append('\n');
+        foreach (object?[] row in rows) sb.Append(string.Join(',', row.Select(CsvValue))).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string Pct(double x) => (100 * x).ToString("F2", CultureInfo.InvariantCulture) + " %";
+
+    private static string G(double x) => double.IsNaN(x) ? "—" : x.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static string Joules(double j) => j >= 1e-3 ? $"{G(j * 1e3)} mJ" : j >= 1e-6 ? $"{G(j * 1e6)} µJ" : $"{G(j * 1e9)} nJ";
+
+    private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows)
+    {
+        sb.Append("<table><thead><tr>");
+        foreach (string h in header) sb.Append("<th>").Append(E(h)).Append("</th>");
+        sb.Append("</tr></thead><tbody>\n");
+        foreach (string[] row in rows)
+        {
+            sb.Append("<tr>");
+            foreach (string c in row) sb.Append("<td>").Append(E(c)).Append("</td>");
+            sb.Append("</tr>\n");
+        }
+        sb.Append("</tbody></table>\n");
+    }
+
+    private static string Html(ReportData d, List<(string File, string Caption)> plots)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ann2Snn report: ").Append(E(Path.GetFileName(d.Model))).Append("</title>\n<style>")
+          .Append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1300px;color:#222;padding:0 1em}")
+          .Append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}")
+          .Append("th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}")
+          .Append("figure{display:inline-block;margin:.5em;vertical-align:top;max-width:820px}figure img{max-width:100%;border:1px solid #ddd}")
+          .Append("figcaption{font-size:.9em;color:#555}.warn{color:#a40}code{background:#f4f4f4;padding:0 .2em}")
+          .Append("</style></head><body>\n");
+        sb.Append("<h1>Ann2Snn report: ").Append(E(Path.GetFileName(d.Model))).Append("</h1>\n");
+        Table(sb, ["item", "value"],
+        [
+            ["model", d.Model],
+            ["data", d.Data],
+            ["images", d.Images.ToString("N0", CultureInfo.InvariantCulture)],
+            ["data SHA-256", d.DataSha256],
+            ["input / backend", $"{d.Input} / {d.Backend}"],
+            ["timesteps T", d.Timesteps.ToString(CultureInfo.InvariantCulture)],
+            ["seed", d.Seed.ToString(CultureInfo.InvariantCulture)],
+            ["ANN accuracy", d.AnnAccuracy is { } a ? Pct(a) : "—"],
+            [$"SNN accuracy at T = {d.Timesteps}", d.Accuracy.Count > 0 ? Pct(d.Accuracy[^1].Snn) : "—"],
+            ["latency to a stable answer", $"median {d.Latency.P50}, 90 % by {d.Latency.P90}, 99 % by {d.Latency.P99} steps (mean {d.Latency.Mean:F1})"],
+            ["versions", $"Ann2Snn {d.Versions.Ann2Snn}; {d.Versions.Runtime}; ScottPlot {d.Versions.ScottPlot}"],
+        ]);
+        sb.Append("<h2>Plots</h2>\n");
+        foreach (var (file, caption) in plots)
+        {
+            sb.Append("<figure><img src=\"").Append(E(file)).Append("\" alt=\"").Append(E(caption)).Append("\"><figcaption>").Append(E(caption)).Append("</figcaption></figure>\n");
+        }
+        sb.Append("<h2>Accuracy against T</h2>\n");
+        Table(sb, ["T", "SNN", "ANN", "SNN − ANN (pp)"], d.Accuracy.Select(p => new[]
+        {
+            p.Timesteps.ToString(CultureInfo.InvariantCulture), Pct(p.Snn), d.AnnAccuracy is { } a ? Pct(a) : "—",
+            d.AnnAccuracy is { } b ? (100 * (p.Snn - b)).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "—",
+        }));
+        sb.Append("<h2>Activity per image</h2>\n");
+        Table(sb, ["layer", "kind", "neurons", "λ", "spikes", "rate (per step)", "synaptic events"], d.Layers.Select(l => new[]
+        {
+            l.Name, l.Kind, l.Neurons.ToString("N0", CultureInfo.InvariantCulture), l.Lambda is { } x ? G(x) : "",
+            l.SpikesPerImage.ToString("N0", CultureInfo.InvariantCulture), G(l.Rate), l.SynapticEventsPerImage.ToString("N0", CultureInfo.InvariantCulture),
+        }));
+        sb.Append("<h2>Latency to a stable answer</h2>\n");
+        Table(sb, ["stable from step", "images"], d.Latency.Bins.Select(b => new[] { b.From == b.To ? $"{b.From}" : $"{b.From}–{b.To}", b.Images.ToString("N0", CultureInfo.InvariantCulture) }));
+        if (d.Energy.Count > 0)
+        {
+            sb.Append("<h2>Energy per image</h2>\n");
+            Table(sb, ["profile", "SNN", "ANN", "ANN / SNN"], d.Energy.Select(e => new[] { e.Profile, Joules(e.SnnJoules), Joules(e.AnnJoules), G(e.Ratio) }));
+        }
+        if (d.Agreement.Count > 0)
+        {
+            sb.Append("<h2>Per-layer agreement (first ").Append(d.AgreementImages).Append(" images)</h2>\n");
+            Table(sb, ["population", "ANN node", "neurons", "λ", "correlation", "RMSE", "saturated", "mean ANN", "mean SNN"], d.Agreement.Select(p => new[]
+            {
+                p.Name, p.FromNode, p.Neurons.ToString("N0", CultureInfo.InvariantCulture), G(p.Lambda), G(p.Correlation), G(p.Rmse), Pct(p.SaturatedFraction), G(p.MeanAnn), G(p.MeanSnn),
+            }));
+            foreach (string w in d.AgreementWarnings) sb.Append("<p class=\"warn\">").Append(E(w)).Append("</p>\n");
+        }
+        if (d.BiasVariance.Count > 0)
+        {
+            sb.Append("<h2>Bias and variance of the output (first ").Append(d.BiasVarianceImages).Append(" images)</h2>\n");
+            Table(sb, ["T", "variance", "bias² (Poisson)", "bias² (Poisson, debiased)", "bias² (analog)", "seeds"], d.BiasVariance.Select(p => new[]
+            {
+                p.Timesteps.ToString(CultureInfo.InvariantCulture), G(p.Variance), G(p.PoissonBiasSquared), G(p.DebiasedPoissonBiasSquared), G(p.AnalogBiasSquared), p.Seeds.ToString(CultureInfo.InvariantCulture),
+            }));
+            if (d.VarianceSlope is { } slope) sb.Append("<p>slope of log variance against log T: ").Append(E(G(slope))).Append(" (−1 expected)</p>\n");
+        }
+        sb.Append("<h2>Options</h2>\n");
+        Table(sb, ["option", "value"], d.ConversionOptions.Select(kv => new[] { "conversion." + kv.Key, kv.Value })
+            .Concat(d.SimulationOptions.Select(kv => new[] { "simulation." + kv.Key, kv.Value })));
+        sb.Append("<p>Files: <code>report.json</code>, <code>manifest.json</code>, <code>accuracy.csv</code>, <code>layers.csv</code>, <code>energy.csv</code>, <code>agreement.csv</code>, <code>bias_variance.csv</code>.</p>\n");
+        sb.Append("</body></html>\n");
+        return sb.ToString();
+    }
+}
