@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ann2Snn.Analysis;
 
 namespace Ann2Snn.Reports;
@@ -18,7 +19,7 @@ public sealed record EnergyRow(string Profile, double SnnJoules, double AnnJoule
 public sealed record NeuronScatter(string Population, double[] Ann, double[] Snn);
 
 /// <summary>Versions of what produced a report.</summary>
-public sealed record ReportVersions(string Ann2Snn, string Runtime, string ScottPlot);
+public sealed record ReportVersions([property: JsonPropertyName("ann2snn")] string Ann2Snn, string Runtime, string ScottPlot);
 
 /// <summary>Every number of one evaluation report (<see cref="ReportBuilder.Build"/> gathers them, <see cref="ReportWriter.Write"/> writes them).</summary>
 public sealed record ReportData

@@ -12,7 +12,7 @@ internal static class ReportPlots
     private static Plot New(string title, string x, string y)
     {
         var plot = new Plot();
-        plot.Title(title);
+        plot.Title(title, size: 15);
         plot.XLabel(x);
         plot.YLabel(y);
         return plot;
@@ -34,7 +34,8 @@ internal static class ReportPlots
         for (int k = lo; k <= hi; k += stride)
         {
             positions.Add(k);
-            labels.Add(logBase == 2 ? Math.Pow(2, k).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : $"1e{k}");
+            double value = Math.Pow(logBase, k);
+            labels.Add(value is >= 1e-3 and < 1e6 ? value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : $"1e{k}");
         }
         axis.SetTicks([.. positions], [.. labels]);
     }
@@ -98,7 +99,7 @@ internal static class ReportPlots
 
     public static string Scatter(ReportData d, NeuronScatter s, int index, string dir)
     {
-        Plot plot = New($"{s.Population}: SNN vs. ANN per neuron ({d.AgreementImages} images)", "ANN activation (mean ReLU output)", "SNN estimate (mean rate · λ / s)");
+        Plot plot = New($"{s.Population}: SNN vs. ANN", $"ANN activation (mean ReLU output over {d.AgreementImages} images)", "SNN estimate (mean rate · λ / s)");
         var points = plot.Add.ScatterPoints(s.Ann, s.Snn, Palette[0]);
         points.MarkerSize = 4;
         points.LegendText = $"neurons ({s.Ann.Length:N0} shown)";
@@ -110,13 +111,13 @@ internal static class ReportPlots
         diagonal.LegendText = "y = x (perfect agreement)";
         plot.ShowLegend(Alignment.UpperLeft);
         string safe = new([.. s.Population.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
-        return Save(plot, dir, $"scatter_{index:D2}_{safe}.png", 560, 500);
+        return Save(plot, dir, $"scatter_{index:D2}_{safe}.png", 640, 520);
     }
 
     public static string Energy(ReportData d, string dir)
     {
         double snnAcc = 100 * d.Accuracy[^1].Snn;
-        Plot plot = New($"Energy per image vs. accuracy (T = {d.Timesteps}), one point per hardware profile", "energy per image (µJ, log₁₀ scale)", "accuracy (%)");
+        Plot plot = New($"Energy per image vs. accuracy (T = {d.Timesteps}): ● SNN, ■ ANN", "energy per image (µJ, log₁₀ scale)", "accuracy (%)");
         var xs = new List<double>();
         for (int i = 0; i < d.Energy.Count; i++)
         {
@@ -125,7 +126,7 @@ internal static class ReportPlots
             xs.Add(xSnn);
             xs.Add(xAnn);
             var snn = plot.Add.Marker(xSnn, snnAcc, MarkerShape.FilledCircle, 10, Palette[i % Palette.Length]);
-            snn.LegendText = $"{e.Profile}: SNN ● / ANN ■";
+            snn.LegendText = e.Profile;
             if (d.AnnAccuracy is { } annAcc)
             {
                 plot.Add.Marker(xAnn, 100 * annAcc, MarkerShape.FilledSquare, 10, Palette[i % Palette.Length]);

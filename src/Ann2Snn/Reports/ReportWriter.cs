@@ -126,9 +126,9 @@ public static class ReportWriter
 
     private static string Joules(double j) => j >= 1e-3 ? $"{G(j * 1e3)} mJ" : j >= 1e-6 ? $"{G(j * 1e6)} µJ" : $"{G(j * 1e9)} nJ";
 
-    private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows)
+    private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows, string? cssClass = null)
     {
-        sb.Append("<table><thead><tr>");
+        sb.Append(cssClass is null ? "<table>" : $"<table class=\"{cssClass}\">").Append("<thead><tr>");
         foreach (string h in header) sb.Append("<th>").Append(E(h)).Append("</th>");
         sb.Append("</tr></thead><tbody>\n");
         foreach (string[] row in rows)
@@ -147,7 +147,7 @@ public static class ReportWriter
           .Append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1300px;color:#222;padding:0 1em}")
           .Append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}")
           .Append("th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}")
-          .Append("figure{display:inline-block;margin:.5em;vertical-align:top;max-width:820px}figure img{max-width:100%;border:1px solid #ddd}")
+          .Append("figure{display:inline-block;margin:.5em;vertical-align:top;width:calc(50% - 1.2em)}table.facts td{text-align:left}figure img{max-width:100%;border:1px solid #ddd}")
           .Append("figcaption{font-size:.9em;color:#555}.warn{color:#a40}code{background:#f4f4f4;padding:0 .2em}")
           .Append("</style></head><body>\n");
         sb.Append("<h1>Ann2Snn report: ").Append(E(Path.GetFileName(d.Model))).Append("</h1>\n");
@@ -164,7 +164,7 @@ public static class ReportWriter
             [$"SNN accuracy at T = {d.Timesteps}", d.Accuracy.Count > 0 ? Pct(d.Accuracy[^1].Snn) : "—"],
             ["latency to a stable answer", $"median {d.Latency.P50}, 90 % by {d.Latency.P90}, 99 % by {d.Latency.P99} steps (mean {d.Latency.Mean:F1})"],
             ["versions", $"Ann2Snn {d.Versions.Ann2Snn}; {d.Versions.Runtime}; ScottPlot {d.Versions.ScottPlot}"],
-        ]);
+        ], "facts");
         sb.Append("<h2>Plots</h2>\n");
         foreach (var (file, caption) in plots)
         {
