@@ -32,10 +32,10 @@ public sealed record ReportInputs(
 
     public double? AnnAccuracy { get; init; }
 
-    /// <summary>Images (the first of the sample) for the per-layer agreement; 0 skips it.</summary>
+    /// <summary>Images (the first of the sample) for the per-layer agreement; 0 skips it (as does time-to-first-spike input).</summary>
     public int AgreementImages { get; init; } = 256;
 
-    /// <summary>Images (the first of the sample) for the bias/variance decomposition; 0 skips it.</summary>
+    /// <summary>Images (the first of the sample) for the bias/variance decomposition; 0 skips it (as does time-to-first-spike input).</summary>
     public int BiasVarianceImages { get; init; } = 16;
 
     public IReadOnlyList<int> BiasVarianceSteps { get; init; } = [8, 32, 128];
@@ -80,7 +80,8 @@ public static class ReportBuilder
 
         var executor = new AnnExecutor(conversion.FoldedGraph);
         float rateFraction = inputs.ConversionOptions is { } co ? co.EffectiveRateFraction / (co.RefractorySteps + 1f) : 1f;
-        if (inputs.AgreementImages > 0)
+        // Rate-based studies: a time-to-first-spike code carries values in spike times, not counts.
+        if (inputs.AgreementImages > 0 && sim.Input != InputEncoding.Ttfs)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Data.DataBatch batch = inputs.Sample.First(inputs.AgreementImages);

@@ -157,6 +157,22 @@ public sealed class CliContractTests : IDisposable
     }
 
     [Fact]
+    public void EvalWithReportWritesTheFolderAndPrintsIndexHtml()
+    {
+        string model = Path.Combine(Zoo.RepositoryRoot, "models", "mnist_mlp.onnx");
+        string report = Path.Combine(_dir, "report");
+        var r = Run("eval", model, "--data", "mnist", "--limit", "64", "-T", "16", "--calib-images", "64", "--report", report);
+        Assert.Equal(0, r.Code);
+        string index = Path.Combine(report, "index.html");
+        Assert.Contains(index, r.Out.Replace("\n", "", StringComparison.Ordinal));
+        foreach (string file in new[] { "report.json", "manifest.json", "accuracy.csv", "layers.csv", "energy.csv", "agreement.csv", "bias_variance.csv", "accuracy.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(report, file)), file);
+        }
+        Assert.Equal(["report"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void BenchTimesBothBackendsOnTheSameImagesAndSavesTheNetwork()
     {
         string net = Path.Combine(_dir, "bench.snn");
