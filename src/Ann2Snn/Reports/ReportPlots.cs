@@ -192,8 +192,8 @@ internal static class ReportPlots
         rate.Axes.YAxis = plot.Axes.Right;
         plot.Axes.Right.Label.Text = "mean rate (spikes per neuron per step)";
         double maxRate = d.Synapse.Max(p => p.MeanRate);
-        plot.Axes.SetLimitsY(0, 1.15 * Math.Max(maxRate, 1e-9), plot.Axes.Right);
-        plot.Axes.SetLimitsY(0, 1.15 * Math.Max(d.Synapse.Max(p => p.Jitter), 1e-9), plot.Axes.Left);
+        plot.Axes.SetLimitsY(0, 2 * Math.Max(maxRate, 1e-9), plot.Axes.Right);
+        plot.Axes.SetLimitsY(0, 1.4 * Math.Max(d.Synapse.Max(p => p.Jitter), 1e-9), plot.Axes.Left);
         plot.ShowLegend(Alignment.UpperRight);
         return Save(plot, dir, "synapse.png");
     }
