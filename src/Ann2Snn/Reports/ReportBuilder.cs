@@ -43,6 +43,9 @@ public sealed record ReportInputs(
 
     /// <summary>Neurons per population kept for the scatter plots (an even subsample beyond).</summary>
     public int ScatterPoints { get; init; } = 2000;
+
+    /// <summary>Runs the neuron-level Δt and τs studies (network-independent, well under a second).</summary>
+    public bool NeuronStudies { get; init; } = true;
 }
 
 /// <summary>Gathers a <see cref="ReportData"/> from an evaluated run, running the (cheap) agreement and bias/variance studies.</summary>
@@ -76,6 +79,11 @@ public static class ReportBuilder
                 ? []
                 : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, inputs.Ann, p)).Select(e => new EnergyRow(e.Profile.Name, e.SnnJoules, e.AnnJoules, e.Ratio))],
         };
+        if (inputs.NeuronStudies)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            data = data with { Discretization = Discretization(), Synapse = Synapse() };
+        }
         if (inputs.Conversion is not { } conversion || inputs.Sample.Count == 0) return data;
 
         var executor = new AnnExecutor(conversion.FoldedGraph);
@@ -112,6 +120,28 @@ public static class ReportBuilder
         }
         return data;
     }
+
+    /// <summary>
+    /// The report's Δt study: LIF, τm = 10, τ_ref = 2, over 80 time units, input segments of 13.37, 7.77 and 60 units at
+    /// I₀, I₀/2 and 1.5·I₀ (boundaries off the step grid) for several I₀; Δt from 0.4 to 0.05; the first 10 spikes compared.
+    /// </summary>
+    public static DiscretizationSummary Discretization()
+    {
+        const double tauMem = 10, refractory = 2, horizon = 80;
+        double[] currents = [1.7, 2.3, 3.1, 4.3, 5.1];
+        double[] dts = [0.4, 0.2, 0.1, 0.05];
+        var neuron = ContinuousNeuron.LeakyIntegrateAndFire(tauMem: tauMem, refractoryTime: refractory);
+        DiscretizationReport[] runs = [.. currents.Select(i0 => DiscretizationStudy.Run(neuron,
+            [new InputSegment(13.37, i0), new InputSegment(7.77, 0.5 * i0), new InputSegment(60, 1.5 * i0)], horizon, dts))];
+        DiscretizationRow[] rows = [.. dts.Select((dt, k) => new DiscretizationRow(dt,
+            runs.Average(r => r.Points[k].MeanSpikeTimeError), runs.Average(r => r.Points[k].FirstSpikeError), runs.Average(r => r.Points[k].RateError)))];
+        double slope = Regression.LogLogSlope([.. rows.Select(r => r.Dt)], [.. rows.Select(r => r.MeanSpikeTimeError)]);
+        return new DiscretizationSummary(tauMem, refractory, horizon, currents, rows, slope);
+    }
+
+    /// <summary>The report's τs study: IF neurons on Poisson input (128 neurons, 1000 steps), delta synapse and τs ∈ {1, 2, 5, 10, 20}.</summary>
+    public static IReadOnlyList<SynapsePoint> Synapse() =>
+        SynapseStudy.Run(new SynapseStudyOptions { Neurons = 128, Steps = 1000, TauSyns = [1f, 2f, 5f, 10f, 20f], Seed = 3 });
 
     private static LayerActivity Activity(SpikingLayer layer, int i, SimulationResult snn, ConversionResult? conversion)
     {

@@ -18,6 +18,16 @@ public sealed record EnergyRow(string Profile, double SnnJoules, double AnnJoule
 /// <summary>Per-neuron means of one population (ANN activation, SNN rate·λ/s), at most a few thousand neurons, for the scatter plots.</summary>
 public sealed record NeuronScatter(string Population, double[] Ann, double[] Snn);
 
+/// <summary>One Δt of the discretization study, each error averaged over the input currents (see <see cref="DiscretizationPoint"/>).</summary>
+public sealed record DiscretizationRow(double Dt, double MeanSpikeTimeError, double FirstSpikeError, double RateError);
+
+/// <summary>
+/// The Δt study (<see cref="DiscretizationStudy"/>): a LIF neuron (τm, τ_ref, in ms) driven by a three-segment input at each
+/// base current of <paramref name="Currents"/>; <paramref name="Slope"/> is the log-log slope of the averaged mean spike-time error
+/// against Δt (≈ 1: first order).
+/// </summary>
+public sealed record DiscretizationSummary(double TauMem, double RefractoryTime, double Horizon, IReadOnlyList<double> Currents, IReadOnlyList<DiscretizationRow> Points, double Slope);
+
 /// <summary>Versions of what produced a report.</summary>
 public sealed record ReportVersions([property: JsonPropertyName("ann2snn")] string Ann2Snn, string Runtime, string ScottPlot);
 
@@ -66,4 +76,10 @@ public sealed record ReportData
 
     /// <summary>Slope of log variance against log T (≈ −1); null when not measured.</summary>
     public double? VarianceSlope { get; init; }
+
+    /// <summary>Neuron-level Δt study (network-independent); null when not run.</summary>
+    public DiscretizationSummary? Discretization { get; init; }
+
+    /// <summary>Neuron-level τs study (<see cref="SynapseStudy"/>): the delta synapse first, then exponential synapses by τs.</summary>
+    public IReadOnlyList<SynapsePoint> Synapse { get; init; } = [];
 }

@@ -143,4 +143,58 @@ internal static class ReportPlots
         plot.ShowLegend(Alignment.LowerRight);
         return Save(plot, dir, "energy.png");
     }
+
+    public static string Discretization(ReportData d, string dir)
+    {
+        DiscretizationSummary s = d.Discretization!;
+        DiscretizationRow[] rows = [.. s.Points.Where(p => p.MeanSpikeTimeError > 0)];
+        Plot plot = New($"Spike-time error vs. Δt (LIF, τm = {s.TauMem:G4}, τ_ref = {s.RefractoryTime:G4})", "step Δt (time units, log₁₀ scale)", "mean |t_step − t_exact| (time units, log₁₀ scale)");
+        double[] xs = [.. rows.Select(p => Math.Log10(p.Dt))], ys = [.. rows.Select(p => Math.Log10(p.MeanSpikeTimeError))];
+        var points = plot.Add.Scatter(xs, ys, Palette[0]);
+        points.LegendText = $"stepped vs. exact (first 10 spikes, mean of {s.Currents.Count} inputs)";
+        points.LineWidth = 2;
+        points.MarkerSize = 7;
+        if (xs.Length >= 2 && double.IsFinite(s.Slope))
+        {
+            // The least-squares line in log-log space: through the centroid with the fitted slope.
+            double mx = xs.Average(), my = ys.Average();
+            var fit = plot.Add.Line(xs.Min(), my + s.Slope * (xs.Min() - mx), xs.Max(), my + s.Slope * (xs.Max() - mx));
+            fit.Color = Palette[3];
+            fit.LinePattern = LinePattern.Dashed;
+            fit.LegendText = $"fit: slope {s.Slope:F2} (1 expected)";
+        }
+        if (xs.Length > 0)
+        {
+            LogTicks(plot.Axes.Bottom, xs.Min(), xs.Max(), 10);
+            LogTicks(plot.Axes.Left, ys.Min(), ys.Max(), 10);
+        }
+        plot.ShowLegend(Alignment.LowerRight);
+        return Save(plot, dir, "discretization.png");
+    }
+
+    public static string Synapse(ReportData d, string dir)
+    {
+        Analysis.SynapsePoint delta = d.Synapse[0];
+        Analysis.SynapsePoint[] exp = [.. d.Synapse.Skip(1)];
+        Plot plot = New("Membrane jitter and rate vs. synaptic time constant (Poisson input)", "τs (steps)", "jitter: std of per-step charge (threshold units)");
+        double[] xs = [.. exp.Select(p => (double)p.TauSyn)];
+        var jitter = plot.Add.Scatter(xs, [.. exp.Select(p => p.Jitter)], Palette[0]);
+        jitter.LegendText = "jitter, exponential synapse";
+        jitter.LineWidth = 2;
+        jitter.MarkerSize = 7;
+        var line = plot.Add.HorizontalLine(delta.Jitter, 2, Palette[0], LinePattern.Dashed);
+        line.LegendText = $"jitter, delta synapse ({delta.Jitter:G3})";
+        var rate = plot.Add.Scatter(xs, [.. exp.Select(p => p.MeanRate)], Palette[1]);
+        rate.LegendText = $"mean rate, exponential (right axis; delta {delta.MeanRate:G3})";
+        rate.LineWidth = 2;
+        rate.MarkerSize = 7;
+        rate.MarkerShape = MarkerShape.FilledSquare;
+        rate.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = "mean rate (spikes per neuron per step)";
+        double maxRate = d.Synapse.Max(p => p.MeanRate);
+        plot.Axes.SetLimitsY(0, 2 * Math.Max(maxRate, 1e-9), plot.Axes.Right);
+        plot.Axes.SetLimitsY(0, 1.4 * Math.Max(d.Synapse.Max(p => p.Jitter), 1e-9), plot.Axes.Left);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Save(plot, dir, "synapse.png");
+    }
 }

@@ -71,12 +71,27 @@ public static class ReportWriter
             d.Agreement.Select(a => new object?[] { a.Name, a.FromNode, a.Neurons, a.Lambda, a.Correlation, a.Rmse, a.SaturatedFraction, a.MeanAnn, a.MeanSnn })));
         Text("bias_variance.csv", Csv(["T", "variance", "poisson_bias2", "debiased_poisson_bias2", "analog_bias2", "seeds"],
             d.BiasVariance.Select(p => new object?[] { p.Timesteps, p.Variance, p.PoissonBiasSquared, p.DebiasedPoissonBiasSquared, p.AnalogBiasSquared, p.Seeds })));
+        if (d.Discretization is { } ds)
+        {
+            Text("discretization.csv", Csv(["dt", "mean_spike_time_error", "first_spike_error", "rate_error", "slope"],
+                ds.Points.Select(p => new object?[] { p.Dt, p.MeanSpikeTimeError, p.FirstSpikeError, p.RateError, ds.Slope })));
+        }
+        if (d.Synapse.Count > 0)
+        {
+            Text("synapse.csv", Csv(["model", "tau_syn", "jitter", "mean_rate", "rate_standard_error", "count_cv"],
+                d.Synapse.Select(p => new object?[] { p.Model.ToString().ToLowerInvariant(), p.TauSyn, p.Jitter, p.MeanRate, p.RateStandardError, p.CountCv })));
+        }
 
         var plots = new List<(string File, string Caption)>();
         if (d.Accuracy.Count > 0) plots.Add((ReportPlots.Accuracy(d, dir), "SNN accuracy against the simulation length T; the dashed line is the ANN."));
         if (d.BiasVariance.Count > 0) plots.Add((ReportPlots.BiasVariance(d, dir), "Squared error of the output estimate against the ANN: variance across Poisson seeds (∝ 1/T expected) and squared bias."));
         if (d.Layers.Any(l => l.Kind != "readout")) plots.Add((ReportPlots.Rates(d, dir), "Mean firing rate of each spiking layer over the whole run."));
         if (d.Energy.Count > 0) plots.Add((ReportPlots.Energy(d, dir), "Estimated energy per image under each hardware profile: SNN (circles) and ANN (squares)."));
+        if (d.Discretization is { Points.Count: > 0 })
+        {
+            plots.Add((ReportPlots.Discretization(d, dir), "Δt study: mean spike-time error of the stepped LIF neuron against the exact solver; first order (slope ≈ 1) expected."));
+        }
+        if (d.Synapse.Count > 0) plots.Add((ReportPlots.Synapse(d, dir), "τs study: per-step membrane jitter falls with the synaptic time constant while the mean rate stays put."));
         for (int i = 0; i < d.Scatter.Count; i++)
         {
             plots.Add((ReportPlots.Scatter(d, d.Scatter[i], i, dir), $"Per-neuron agreement of population {d.Scatter[i].Population}."));
@@ -207,10 +222,24 @@ public static class ReportWriter
             }));
             if (d.VarianceSlope is { } slope) sb.Append("<p>slope of log variance against log T: ").Append(E(G(slope))).Append(" (−1 expected)</p>\n");
         }
+        if (d.Discretization is { } ds)
+        {
+            sb.Append("<h2>Δt study (LIF neuron, stepped vs. exact)</h2>\n");
+            Table(sb, ["Δt", "mean spike-time error", "first-spike error", "rate error"], ds.Points.Select(p => new[] { G(p.Dt), G(p.MeanSpikeTimeError), G(p.FirstSpikeError), G(p.RateError) }));
+            sb.Append("<p>slope of log error against log Δt: ").Append(E(G(ds.Slope))).Append(" (1 expected)</p>\n");
+        }
+        if (d.Synapse.Count > 0)
+        {
+            sb.Append("<h2>τs study (Poisson input)</h2>\n");
+            Table(sb, ["synapse", "τs (steps)", "jitter", "mean rate", "rate s.e.", "count CV"], d.Synapse.Select(p => new[]
+            {
+                p.Model.ToString().ToLowerInvariant(), p.Model == Simulation.SynapseModel.Delta ? "—" : G(p.TauSyn), G(p.Jitter), G(p.MeanRate), G(p.RateStandardError), G(p.CountCv),
+            }));
+        }
         sb.Append("<h2>Options</h2>\n");
         Table(sb, ["option", "value"], d.ConversionOptions.Select(kv => new[] { "conversion." + kv.Key, kv.Value })
             .Concat(d.SimulationOptions.Select(kv => new[] { "simulation." + kv.Key, kv.Value })));
-        sb.Append("<p>Files: <code>report.json</code>, <code>manifest.json</code>, <code>accuracy.csv</code>, <code>layers.csv</code>, <code>energy.csv</code>, <code>agreement.csv</code>, <code>bias_variance.csv</code>.</p>\n");
+        sb.Append("<p>Files: <code>report.json</code>, <code>manifest.json</code>, <code>accuracy.csv</code>, <code>layers.csv</code>, <code>energy.csv</code>, <code>agreement.csv</code>, <code>bias_variance.csv</code>, <code>discretization.csv</code>, <code>synapse.csv</code>.</p>\n");
         sb.Append("</body></html>\n");
         return sb.ToString();
     }

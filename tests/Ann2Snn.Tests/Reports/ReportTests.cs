@@ -68,6 +68,8 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("bias_variance.png", pngs);
         Assert.Contains("rates.png", pngs);
         Assert.Contains("energy.png", pngs);
+        Assert.Contains("discretization.png", pngs);
+        Assert.Contains("synapse.png", pngs);
         Assert.Equal(data.Agreement.Count, pngs.Count(p => p.StartsWith("scatter_", StringComparison.Ordinal)));
         foreach (string png in pngs)
         {
@@ -100,6 +102,13 @@ public sealed class ReportTests : IDisposable
             JsonElement[] bv = [.. r.GetProperty("bias_variance").EnumerateArray()];
             for (int i = 0; i < bv.Length; i++) Assert.Equal(data.BiasVariance[i].Variance, bv[i].GetProperty("variance").GetDouble());
             Assert.Equal(data.Latency.P90, r.GetProperty("latency").GetProperty("p90").GetInt32());
+            JsonElement disc = r.GetProperty("discretization");
+            double slope = disc.GetProperty("slope").GetDouble();
+            Assert.True(slope is >= 0.7 and <= 1.3, $"Δt slope {slope}");
+            Assert.Equal(data.Discretization!.Points.Count, disc.GetProperty("points").GetArrayLength());
+            double[] jitter = [.. r.GetProperty("synapse").EnumerateArray().Select(p => p.GetProperty("jitter").GetDouble())];
+            Assert.Equal(6, jitter.Length);
+            for (int i = 1; i < jitter.Length; i++) Assert.True(jitter[i] < jitter[i - 1], $"jitter {string.Join(", ", jitter)}");
         }
 
         string[][] accuracy = Csv(Path.Combine(dir, "accuracy.csv"));
@@ -116,6 +125,13 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(data.Energy.Select(e => e.AnnJoules), Csv(Path.Combine(dir, "energy.csv")).Select(r => D(r[2])));
         Assert.Equal(data.Agreement.Select(a => a.Rmse), Csv(Path.Combine(dir, "agreement.csv")).Select(r => D(r[5])));
         Assert.Equal(data.BiasVariance.Select(p => p.AnalogBiasSquared), Csv(Path.Combine(dir, "bias_variance.csv")).Select(r => D(r[4])));
+        string[][] discRows = Csv(Path.Combine(dir, "discretization.csv"));
+        Assert.Equal(data.Discretization!.Points.Select(p => p.Dt), discRows.Select(r => D(r[0])));
+        Assert.Equal(data.Discretization.Points.Select(p => p.MeanSpikeTimeError), discRows.Select(r => D(r[1])));
+        string[][] syn = Csv(Path.Combine(dir, "synapse.csv"));
+        Assert.Equal(["delta", "exponential"], syn.Select(r => r[0]).Distinct());
+        Assert.Equal(data.Synapse.Select(p => p.Jitter), syn.Select(r => D(r[2])));
+        foreach (string file in new[] { "discretization.csv", "synapse.csv" }) Assert.Contains(file, html, StringComparison.Ordinal);
 
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")));
         string[] listed = [.. manifest.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!)];
