@@ -22,6 +22,7 @@ public static class ReportWriter
         DictionaryKeyPolicy = null,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) }, // enums by name, as in the CSV and HTML
     };
 
     /// <summary>Writes the report into <paramref name="dir"/> (replacing a previous report there); returns the path of index.html.</summary>
