@@ -115,8 +115,8 @@ public static class ReportBuilder
                 Timesteps = inputs.BiasVarianceSteps,
                 Seeds = inputs.BiasVarianceSeeds,
                 Simulation = sim with { Probes = [] },
-            });
-            data = data with { BiasVarianceImages = batch.Count, BiasVariance = bv.Points, VarianceSlope = bv.VarianceSlope };
+            }, inputs.ConversionOptions is { } options ? (conversion.FoldedGraph, options) : null);
+            data = data with { BiasVarianceImages = batch.Count, BiasVariance = bv.Points, VarianceSlope = bv.VarianceSlope, Saturation = bv.Saturation };
         }
         return data;
     }

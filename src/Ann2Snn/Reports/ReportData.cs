@@ -77,6 +77,9 @@ public sealed record ReportData
     /// <summary>Slope of log variance against log T (≈ −1); null when not measured.</summary>
     public double? VarianceSlope { get; init; }
 
+    /// <summary>Share of the analog bias at the largest T due to saturation: the bias² minus that of a max-normalized conversion (which cannot saturate) of the same images.</summary>
+    public SaturationShare? Saturation { get; init; }
+
     /// <summary>Neuron-level Δt study (network-independent); null when not run.</summary>
     public DiscretizationSummary? Discretization { get; init; }
 

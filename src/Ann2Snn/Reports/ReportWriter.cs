@@ -222,6 +222,12 @@ public static class ReportWriter
                 p.Timesteps.ToString(CultureInfo.InvariantCulture), G(p.Variance), G(p.PoissonBiasSquared), G(p.DebiasedPoissonBiasSquared), G(p.AnalogBiasSquared), p.Seeds.ToString(CultureInfo.InvariantCulture),
             }));
             if (d.VarianceSlope is { } slope) sb.Append("<p>slope of log variance against log T: ").Append(E(G(slope))).Append(" (−1 expected)</p>\n");
+            if (d.Saturation is { } sat)
+            {
+                sb.Append("<p>bias by cause at T = ").Append(sat.Timesteps).Append(": analog bias² ").Append(E(G(sat.BiasSquared)))
+                  .Append(", of which saturation ").Append(E((100 * sat.Fraction).ToString("F1", CultureInfo.InvariantCulture))).Append(" % (a max-normalized conversion, which cannot saturate, leaves ")
+                  .Append(E(G(sat.MaxNormBiasSquared))).Append("; the rest is quantization and the start-up transient)</p>\n");
+            }
         }
         if (d.Discretization is { } ds)
         {

@@ -58,6 +58,9 @@ public sealed class ReportTests : IDisposable
         ReportData data = Build();
         Assert.NotEmpty(data.Agreement);
         Assert.Equal(3, data.BiasVariance.Count);
+        Assert.NotNull(data.Saturation);
+        Assert.InRange(data.Saturation.Fraction, 0, 1);
+        Assert.Equal(data.BiasVariance[^1].Timesteps, data.Saturation.Timesteps);
         Assert.NotEmpty(data.Energy);
         string dir = Path.Combine(_root, "report");
         string index = ReportWriter.Write(data, dir);
@@ -100,6 +103,7 @@ public sealed class ReportTests : IDisposable
             JsonElement[] energy = [.. r.GetProperty("energy").EnumerateArray()];
             for (int i = 0; i < energy.Length; i++) Assert.Equal(data.Energy[i].SnnJoules, energy[i].GetProperty("snn_joules").GetDouble());
             JsonElement[] bv = [.. r.GetProperty("bias_variance").EnumerateArray()];
+            Assert.Equal(data.Saturation.Fraction, r.GetProperty("saturation").GetProperty("fraction").GetDouble());
             for (int i = 0; i < bv.Length; i++) Assert.Equal(data.BiasVariance[i].Variance, bv[i].GetProperty("variance").GetDouble());
             Assert.Equal(data.Latency.P90, r.GetProperty("latency").GetProperty("p90").GetInt32());
             JsonElement disc = r.GetProperty("discretization");
