@@ -107,7 +107,18 @@ public static class NpyDataset
         try
         {
             archiveLength = file.Length;
-            return new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: false);
+            var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: false);
+            try
+            {
+                // The central directory is read lazily; read it now so its corruption is reported here.
+                _ = zip.Entries.Count;
+            }
+            catch
+            {
+                zip.Dispose();
+                throw;
+            }
+            return zip;
         }
         catch (Exception ex) when (DataIO.IsIOError(ex))
         {
