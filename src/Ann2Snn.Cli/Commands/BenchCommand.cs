@@ -86,7 +86,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
             ModelGraph graph = OnnxImporter.Load(settings.Model);
             ConversionOptions conversion = settings.ToConversionOptions();
             AnnEvaluator.CheckCompatible(graph, data);
-            IDataset? calib = conversion.Normalization == NormalizationKind.Model ? null : DatasetResolver.Open(settings.Calib ?? settings.Data, DatasetSplit.Train);
+            IDataset? calib = settings.OpenCalibration(conversion);
             network = ConversionPipeline.Run(graph, calib, conversion, null, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }).Network;
         }
         if (!network.InputShape.Equals(data.SampleShape))

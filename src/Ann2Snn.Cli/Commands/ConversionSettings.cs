@@ -78,6 +78,10 @@ public class ConversionSettings : DataSettings
     [Description("Signed IF neurons (a spike fired too early is taken back by a −1 spike): auto (default: on for residual networks) | on | off.")]
     public string Signed { get; init; } = "auto";
 
+    /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
+    public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
+        options.Normalization == NormalizationKind.Model ? null : Ann2Snn.Data.DatasetResolver.Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train);
+
     public ConversionOptions ToConversionOptions()
     {
         var o = new ConversionOptions

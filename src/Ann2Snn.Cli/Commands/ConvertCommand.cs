@@ -33,7 +33,7 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
     {
         ModelGraph graph = OnnxImporter.Load(settings.Model);
         ConversionOptions options = settings.ToConversionOptions();
-        IDataset? calib = options.Normalization == NormalizationKind.Model ? null : DatasetResolver.Open(settings.Calib ?? settings.Data, DatasetSplit.Train);
+        IDataset? calib = settings.OpenCalibration(options);
         ConversionResult result = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}", Math.Min(calib?.Count ?? 0, options.CalibrationImages),
             p => ConversionPipeline.Run(graph, calib, options, p, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }));
         SpikingNetwork network = result.Network;

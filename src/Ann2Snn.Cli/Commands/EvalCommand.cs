@@ -157,7 +157,7 @@ internal static class EvalRunner
             graph = OnnxImporter.Load(model);
             ConversionOptions conversion = settings.ToConversionOptions();
             AnnEvaluator.CheckCompatible(graph, data);
-            IDataset? calib = conversion.Normalization == NormalizationKind.Model ? null : DatasetResolver.Open(settings.Calib ?? settings.Data, DatasetSplit.Train);
+            IDataset? calib = settings.OpenCalibration(conversion);
             converted = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}", Math.Min(calib?.Count ?? 0, conversion.CalibrationImages),
                 p => ConversionPipeline.Run(graph, calib, conversion, p, executorOptions));
             network = converted.Network;

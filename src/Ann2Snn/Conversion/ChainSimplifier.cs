@@ -65,15 +65,7 @@ public static class ChainSimplifier
 
     private static bool IsFull(ScaleOp s) => s.Scale.Length != 1 && s.Scale.Length != s.InputShape.Channels || (s.InputShape.Size == s.InputShape.Channels && s.Scale.Length > 1);
 
-    /// <summary>The gain of every element.</summary>
-    private static float[] Expand(ScaleOp s)
-    {
-        Shape x = s.InputShape;
-        int plane = x.Size / x.Channels;
-        var v = new float[x.Size];
-        for (int i = 0; i < v.Length; i++) v[i] = ScaleShiftNode.At(s.Scale, i, plane, x.Size);
-        return v;
-    }
+    private static float[] Expand(ScaleOp s) => s.ElementGains();
 
     /// <summary>The gain of every channel (the scale is scalar or per channel).</summary>
     private static float[] ExpandChannels(ScaleOp s)

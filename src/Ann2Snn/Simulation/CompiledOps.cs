@@ -70,19 +70,11 @@ internal abstract class CompiledOp(SynapticOp op)
 
     private sealed class ScaleCompiled(ScaleOp s) : CompiledOp(s)
     {
-        private readonly float[] _gain = Expand(s);
+        private readonly float[] _gain = s.ElementGains();
 
         public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y)
         {
             for (int b = 0; b < n; b++) TensorPrimitives.Multiply(x.Slice(b * InSize, InSize), _gain, y.Slice(b * OutSize, OutSize));
-        }
-
-        private static float[] Expand(ScaleOp s)
-        {
-            int size = s.InputShape.Size, plane = size / s.InputShape.Channels;
-            var g = new float[size];
-            for (int i = 0; i < size; i++) g[i] = ScaleShiftNode.At(s.Scale, i, plane, size);
-            return g;
         }
     }
 

@@ -140,12 +140,7 @@ internal sealed class FanOutTable
                         return t;
                     }
                 case ScaleOp s:
-                    {
-                        int size = s.InputShape.Size, plane = size / s.InputShape.Channels;
-                        var g = new float[size];
-                        for (int i = 0; i < size; i++) g[i] = ScaleShiftNode.At(s.Scale, i, plane, size);
-                        return g;
-                    }
+                    return s.ElementGains();
                 case AvgPoolOp p:
                     {
                         // The divisor of each output cell, as the pooling kernel computes it.

@@ -133,6 +133,15 @@ public sealed class ScaleOp : SynapticOp
 
     public float[] Scale { get; }
     public override string Kind => "scale";
+
+    /// <summary>The gain of every element of the input (the scale is scalar, per channel or per element).</summary>
+    public float[] ElementGains()
+    {
+        int size = InputShape.Size, plane = size / InputShape.Channels;
+        var g = new float[size];
+        for (int i = 0; i < size; i++) g[i] = ScaleShiftNode.At(Scale, i, plane, size);
+        return g;
+    }
     public override double FanOut => 1;
 }
 
