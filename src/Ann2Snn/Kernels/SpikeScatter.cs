@@ -212,6 +212,12 @@ public sealed class ConvScatter
     private readonly int[] _inputAt; // per input neuron (in its layout): weight offset, target channel offset, row·kH, column·kW
     private readonly int _kh, _kw, _outPerGroup, _channelStride, _targetSize;
 
+    // Row runs: when consecutive output columns are adjacent in the target (channels-last, all output channels of one
+    // group, stride and dilation 1 along x), a spike's taps in one kernel row land on one contiguous stretch of the
+    // target, and with the kernel's columns stored reversed their weights are contiguous too: one add per kernel row.
+    private readonly bool _rowRuns;
+    private readonly int[] _runAt; // per input column x: target offset of the first output column, weight offset of its tap, length (values)
+
     /// <param name="input">[C, H, W] of the source; <paramref name="inputChannelsLast"/> says how active indices are laid out.</param>
     /// <param name="inputChannelsLast">Active indices address (y, x, c) channels-last rather than (c, y, x).</param>
     /// <param name="outChannels">Output channels O of the convolution.</param>
@@ -234,6 +240,7 @@ public sealed class ConvScatter
         (_kh, _kw, _outPerGroup) = (window.KernelH, window.KernelW, g.GroupOutChannels);
         (_channelStride, _targetSize) = (target.ChannelStride, target.Size);
         int taps = _kh * _kw, inPerGroup = g.GroupInChannels;
+        _rowRuns = target.ChannelStride == 1 && target.ColumnStride == _outPerGroup && window.StrideW == 1 && window.DilationW == 1;
         _weight = new float[weight.Length];
         for (int o = 0; o < outChannels; o++)
         {
@@ -241,7 +248,11 @@ public sealed class ConvScatter
             for (int ci = 0; ci < inPerGroup; ci++)
             {
                 int c = group * inPerGroup + ci;
-                for (int k = 0; k < taps; k++) _weight[(c * taps + k) * _outPerGroup + og] = weight[(o * inPerGroup + ci) * taps + k] * gain;
+                for (int k = 0; k < taps; k++)
+                {
+                    int stored = _rowRuns ? k / _kw * _kw + (_kw - 1 - k % _kw) : k; // row runs: kernel columns reversed
+                    _weight[(c * taps + stored) * _outPerGroup + og] = weight[(o * inPerGroup + ci) * taps + k] * gain;
+                }
             }
         }
         // Decode each input index once: (c, y, x) from channels-last (y, x, c) or canonical (c, y, x) order.
@@ -260,6 +271,26 @@ public sealed class ConvScatter
         }
         _rowOffset = TapOffsets(input.Height, _kh, window.StrideH, window.PadTop, window.DilationH, g.OutHeight, target.RowStride);
         _columnOffset = TapOffsets(input.Width, _kw, window.StrideW, window.PadLeft, window.DilationW, g.OutWidth, target.ColumnStride);
+        _runAt = new int[3 * input.Width];
+        if (_rowRuns)
+        {
+            // Tap kx reaches output column x + pad − kx; the valid taps form one interval, so their outputs and
+            // (reversed) weights are contiguous.
+            for (int x = 0; x < input.Width; x++)
+            {
+                int lo = -1, hi = -1; // valid taps, as kx
+                for (int kx = 0; kx < _kw; kx++)
+                {
+                    if (_columnOffset[x * _kw + kx] < 0) continue;
+                    if (lo < 0) lo = kx;
+                    hi = kx;
+                }
+                if (lo < 0) continue; // no output column: length 0
+                _runAt[3 * x] = _columnOffset[x * _kw + hi];
+                _runAt[3 * x + 1] = (_kw - 1 - hi) * _outPerGroup;
+                _runAt[3 * x + 2] = (hi - lo + 1) * _outPerGroup;
+            }
+        }
     }
 
     public int InputSize => _inputAt.Length / 4;
@@ -295,6 +326,27 @@ public sealed class ConvScatter
         ref int rows = ref MemoryMarshal.GetReference(_rowOffset.AsSpan());
         ref int cols = ref MemoryMarshal.GetReference(_columnOffset.AsSpan());
         uint inputSize = (uint)InputSize;
+        if (_rowRuns)
+        {
+            ref int runs = ref MemoryMarshal.GetReference(_runAt.AsSpan());
+            foreach (int j in active)
+            {
+                if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active), $"active neuron {j} is outside 0..{inputSize - 1}");
+                ref int at = ref _inputAt[4 * j];
+                int channelAt = Unsafe.Add(ref at, 1), iy = Unsafe.Add(ref at, 2);
+                ref int run = ref Unsafe.Add(ref runs, 3 * (Unsafe.Add(ref at, 3) / kw));
+                int length = Unsafe.Add(ref run, 2);
+                if (length == 0) continue;
+                ref float wc = ref Unsafe.Add(ref w0, at + Unsafe.Add(ref run, 1));
+                ref float yc = ref Unsafe.Add(ref y, channelAt + run);
+                for (int ky = 0; ky < kh; ky++)
+                {
+                    int rowAt = Unsafe.Add(ref rows, iy + ky);
+                    if (rowAt >= 0) SpikeScatter.Accumulate<TOp>(ref Unsafe.Add(ref yc, rowAt), ref Unsafe.Add(ref wc, ky * kw * opg), length);
+                }
+            }
+            return;
+        }
         foreach (int j in active)
         {
             if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active), $"active neuron {j} is outside 0..{inputSize - 1}");

@@ -102,8 +102,9 @@ internal sealed class EventMaxPool
 {
     private readonly MaxPoolLayer _mp;
     private readonly LayerLayout _in, _out;
-    private readonly int[] _inputAt; // per input neuron (its layout): channel, row·kH, column·kW
-    private readonly int[] _rowWindow, _columnWindow; // [H·kH], [W·kW]: the output row/column a tap reaches, or −1
+    private readonly int[] _windowStart; // per input neuron (its layout) + 1: where its windows start in _windows (CSR)
+    private readonly int[] _windows;     // the output neurons (output layout) whose window holds each input neuron
+    private readonly int[] _canonicalOut; // per output neuron (its layout): its canonical index
 
     public EventMaxPool(MaxPoolLayer mp, LayerLayout input, LayerLayout output)
     {
@@ -112,14 +113,29 @@ internal sealed class EventMaxPool
         _out = output;
         Window2d w = mp.Window;
         Shape i = mp.InputShape, o = mp.Shape;
-        _inputAt = new int[3 * i.Size];
+        int[] rowWindow = Windows(i.Height, w.KernelH, w.StrideH, w.PadTop, w.DilationH, o.Height);
+        int[] columnWindow = Windows(i.Width, w.KernelW, w.StrideW, w.PadLeft, w.DilationW, o.Width);
+        // Every input neuron's windows, decoded once: a spike then visits a short list instead of the kernel's taps.
+        _windowStart = new int[i.Size + 1];
+        var windows = new List<int>(i.Size);
         for (int j = 0; j < i.Size; j++)
         {
             var (c, y, x) = input.Decode(j);
-            (_inputAt[3 * j], _inputAt[3 * j + 1], _inputAt[3 * j + 2]) = (c, y * w.KernelH, x * w.KernelW);
+            for (int ky = 0; ky < w.KernelH; ky++)
+            {
+                int oy = rowWindow[y * w.KernelH + ky];
+                if (oy < 0) continue;
+                for (int kx = 0; kx < w.KernelW; kx++)
+                {
+                    int ox = columnWindow[x * w.KernelW + kx];
+                    if (ox >= 0) windows.Add(c * output.ChannelStride + oy * output.RowStride + ox * output.ColumnStride);
+                }
+            }
+            _windowStart[j + 1] = windows.Count;
         }
-        _rowWindow = Windows(i.Height, w.KernelH, w.StrideH, w.PadTop, w.DilationH, o.Height);
-        _columnWindow = Windows(i.Width, w.KernelW, w.StrideW, w.PadLeft, w.DilationW, o.Width);
+        _windows = windows.ToArray();
+        _canonicalOut = new int[o.Size];
+        for (int at = 0; at < o.Size; at++) _canonicalOut[at] = output.ToCanonical(at);
     }
 
     private static int[] Windows(int size, int kernel, int stride, int pad, int dilation, int outSize)
@@ -142,10 +158,9 @@ internal sealed class EventMaxPool
     public int Step(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> active, ReadOnlySpan<int> activeCounts, int[] cin, int[] cout, int[] visited, int stamp,
         Span<float> dst, Span<int> fired, Span<int> firedCounts, long[] neuronSpikes)
     {
-        Shape i = _mp.InputShape, o = _mp.Shape;
-        int inSize = i.Size, outSize = o.Size, total = 0, kh = _mp.Window.KernelH, kw = _mp.Window.KernelW;
-        int ocs = _out.ChannelStride, oys = _out.RowStride, oxs = _out.ColumnStride;
+        int inSize = _mp.InputShape.Size, outSize = _mp.Shape.Size, total = 0;
         bool wta = _mp.Scheme == MaxPoolScheme.WinnerTakeAll;
+        ReadOnlySpan<int> starts = _windowStart, windows = _windows, canonical = _canonicalOut;
         for (int b = 0; b < n; b++)
         {
             Span<float> y = dst.Slice(b * outSize, outSize);
@@ -157,35 +172,27 @@ internal sealed class EventMaxPool
             Span<int> ci = cin.AsSpan(b * inSize, inSize), co = cout.AsSpan(b * outSize, outSize), seen = visited.AsSpan(b * outSize, outSize);
             foreach (int j in inList)
             {
-                int ch = _inputAt[3 * j], rows = _inputAt[3 * j + 1], cols = _inputAt[3 * j + 2];
                 int before = ci[j];
-                for (int ky = 0; ky < kh; ky++)
+                foreach (int at in windows[starts[j]..starts[j + 1]])
                 {
-                    int oy = _rowWindow[rows + ky];
-                    if (oy < 0) continue;
-                    for (int kx = 0; kx < kw; kx++)
+                    if (y[at] != 0f) continue; // fired already in this step
+                    bool fire;
+                    if (wta)
                     {
-                        int ox = _columnWindow[cols + kx];
-                        if (ox < 0) continue;
-                        int at = ch * ocs + oy * oys + ox * oxs;
-                        if (y[at] != 0f) continue; // fired already in this step
-                        bool fire;
-                        if (wta)
-                        {
-                            fire = before == co[at];
-                        }
-                        else
-                        {
-                            if (seen[at] == stamp) continue;
-                            seen[at] = stamp;
-                            fire = x[MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out _)] != 0f;
-                        }
-                        if (!fire) continue;
-                        y[at] = 1f;
-                        co[at]++;
-                        outList[count++] = at;
-                        neuronSpikes[(ch * o.Height + oy) * o.Width + ox]++;
+                        fire = before == co[at];
                     }
+                    else
+                    {
+                        if (seen[at] == stamp) continue;
+                        seen[at] = stamp;
+                        var (ch, oy, ox) = _out.Decode(at);
+                        fire = x[MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out _)] != 0f;
+                    }
+                    if (!fire) continue;
+                    y[at] = 1f;
+                    co[at]++;
+                    outList[count++] = at;
+                    neuronSpikes[canonical[at]]++;
                 }
             }
             // Count this step's input spikes after all windows have looked (windows may overlap).
@@ -205,9 +212,7 @@ internal sealed class EventMaxPool
     public int StepSigned(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> up, ReadOnlySpan<int> upCounts, ReadOnlySpan<int> down, ReadOnlySpan<int> downCounts,
         int[] cin, int[] cout, int[] visited, int stamp, Span<float> dst, Span<int> firedUp, Span<int> firedUpCounts, Span<int> firedDown, Span<int> firedDownCounts, long[] neuronSpikes)
     {
-        Shape i = _mp.InputShape, o = _mp.Shape;
-        int inSize = i.Size, outSize = o.Size, total = 0, kh = _mp.Window.KernelH, kw = _mp.Window.KernelW;
-        int ocs = _out.ChannelStride, oys = _out.RowStride, oxs = _out.ColumnStride;
+        int inSize = _mp.InputShape.Size, outSize = _mp.Shape.Size, total = 0;
         bool wta = _mp.Scheme == MaxPoolScheme.WinnerTakeAll;
         for (int b = 0; b < n; b++)
         {
@@ -223,27 +228,19 @@ internal sealed class EventMaxPool
             {
                 foreach (int j in list == 0 ? inUp : inDown)
                 {
-                    int ch = _inputAt[3 * j], rows = _inputAt[3 * j + 1], cols = _inputAt[3 * j + 2];
-                    for (int ky = 0; ky < kh; ky++)
+                    foreach (int at in _windows.AsSpan(_windowStart[j].._windowStart[j + 1]))
                     {
-                        int oy = _rowWindow[rows + ky];
-                        if (oy < 0) continue;
-                        for (int kx = 0; kx < kw; kx++)
-                        {
-                            int ox = _columnWindow[cols + kx];
-                            if (ox < 0) continue;
-                            int at = ch * ocs + oy * oys + ox * oxs;
-                            if (seen[at] == stamp) continue;
-                            seen[at] = stamp;
-                            int best = MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out int maxAfter);
-                            int fire = wta ? Math.Sign(maxAfter - co[at]) : MaxPoolCircuit.Sign(x[best]);
-                            if (fire == 0) continue;
-                            y[at] = fire;
-                            co[at] += fire;
-                            if (fire > 0) outUp[nUp++] = at;
-                            else outDown[nDown++] = at;
-                            neuronSpikes[(ch * o.Height + oy) * o.Width + ox] += fire;
-                        }
+                        if (seen[at] == stamp) continue;
+                        seen[at] = stamp;
+                        var (ch, oy, ox) = _out.Decode(at);
+                        int best = MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out int maxAfter);
+                        int fire = wta ? Math.Sign(maxAfter - co[at]) : MaxPoolCircuit.Sign(x[best]);
+                        if (fire == 0) continue;
+                        y[at] = fire;
+                        co[at] += fire;
+                        if (fire > 0) outUp[nUp++] = at;
+                        else outDown[nDown++] = at;
+                        neuronSpikes[_canonicalOut[at]] += fire;
                     }
                 }
             }

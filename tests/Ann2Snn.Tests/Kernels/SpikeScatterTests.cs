@@ -87,6 +87,8 @@ public sealed class SpikeScatterTests
         { 3, 5, 5, 6, 3, Window2d.Square(3, 2, 1) },                       // depthwise with channel multiplier 2
         { 4, 6, 5, 6, 2, Window2d.Square(1) },                             // grouped 1×1
         { 17, 4, 4, 33, 1, Window2d.Square(2, 1, 0) },                     // vector tails over output channels
+        { 5, 9, 8, 16, 1, new Window2d(5, 3, 1, 1, 2, 1, 2, 1) },          // row runs clipped at both borders
+        { 3, 3, 2, 8, 1, Window2d.Square(5, 1, 2) },                       // kernel wider than the input
     };
 
     [Theory]
@@ -107,11 +109,11 @@ public sealed class SpikeScatterTests
         {
             // Active indices in the input's layout.
             int[] active = Enumerable.Range(0, input.Size).Where(i => spikes[i] != 0f).Select(i => inputChannelsLast ? ChannelsLast(input, i) : i).ToArray();
-            foreach (bool targetChannelsLast in new[] { false, true })
+            // The output fills the target, or sits at channel offset 2 of a wider (o + 3)-channel target, as in a
+            // concatenation (a filled channels-last target takes the row-run path when stride and dilation along x are 1).
+            foreach (var (targetChannelsLast, offset, extra) in new[] { (false, 0, 0), (true, 0, 0), (false, 2, 3), (true, 2, 3) })
             {
-                // The output sits at channel offset 2 of a wider (o + 3)-channel target, as in a concatenation.
-                const int offset = 2;
-                var wide = new Shape(o + 3, oh, ow);
+                var wide = new Shape(o + extra, oh, ow);
                 var strides = targetChannelsLast ? (1, ow * wide.Channels, wide.Channels) : (oh * ow, ow, 1);
                 var scatter = new ConvScatter(input, inputChannelsLast, o, window, groups, weight.Data, gain, (strides.Item1, strides.Item2, strides.Item3, offset, wide.Size));
                 var target = new float[wide.Size];
