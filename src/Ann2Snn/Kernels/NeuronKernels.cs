@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Ann2Snn.Snn;
 
@@ -35,12 +37,32 @@ public static class NeuronKernels
 
     /// <summary>
     /// The conversion's hot case, IF with reset by subtraction and no refractory period:
-    /// v += g·I; s = v ≥ θ; v −= s·θ. Vector path over <see cref="Vector256{T}"/> lanes (8 floats), then a scalar tail.
+    /// v += g·I; s = v ≥ θ; v −= s·θ. Vector paths over <see cref="Vector512{T}"/> lanes (16 floats) and
+    /// <see cref="Vector256{T}"/> lanes (8 floats), then a scalar tail; every path rounds alike (no fused multiply-add).
     /// </summary>
     private static int StepIfSubtract(Span<float> v, ReadOnlySpan<float> current, float gain, float theta, Span<float> spikes)
     {
         int n = v.Length, i = 0, count = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            ref float vr = ref v[0];
+            ref float cr = ref Unsafe.AsRef(in current[0]);
+            ref float sr = ref spikes[0];
+            var th = Vector512.Create(theta);
+            var g = Vector512.Create(gain);
+            var one = Vector512<float>.One;
+            var total = Vector512<int>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var vv = Vector512.LoadUnsafe(ref vr, (nuint)i) + g * Vector512.LoadUnsafe(ref cr, (nuint)i);
+                var fired = Vector512.GreaterThanOrEqual(vv, th);
+                (vv - (fired & th)).StoreUnsafe(ref vr, (nuint)i);
+                (fired & one).StoreUnsafe(ref sr, (nuint)i);
+                total -= fired.AsInt32();
+            }
+            count = Vector512.Sum(total);
+        }
+        if (Vector256.IsHardwareAccelerated && n - i >= Vector256<float>.Count)
         {
             ref float vr = ref v[0];
             ref float cr = ref Unsafe.AsRef(in current[0]);
@@ -57,7 +79,7 @@ public static class NeuronKernels
                 (fired & one).StoreUnsafe(ref sr, (nuint)i);
                 total -= fired.AsInt32();                               // all-ones = −1 per spiking lane
             }
-            count = Vector256.Sum(total);
+            count += Vector256.Sum(total);
         }
         for (; i < n; i++)
         {
@@ -76,6 +98,67 @@ public static class NeuronKernels
         }
         return count;
     }
+
+    /// <summary>
+    /// The step of <see cref="Step"/> for the hot case (IF, reset by subtraction, no refractory period, unsigned), but the
+    /// spikes are written as the ascending positions of the neurons that fired (<paramref name="fired"/>) rather than as
+    /// a 0/1 vector: the event-driven backend's active list, in one pass. Same arithmetic as <see cref="Step"/>, so the
+    /// same membranes and spikes. Returns the number of spikes.
+    /// </summary>
+    public static int StepListed(in NeuronParameters p, Span<float> v, ReadOnlySpan<float> current, Span<int> fired)
+    {
+        if (current.Length != v.Length || fired.Length < v.Length)
+        {
+            throw new ArgumentException($"spans differ in length: v {v.Length}, current {current.Length}, fired {fired.Length}");
+        }
+        if (!IsListable(p)) throw new ArgumentException("StepListed takes IF neurons with reset by subtraction, no refractory period and unsigned spikes");
+        float gain = p.InputGain, theta = p.VThreshold;
+        int n = v.Length, i = 0, count = 0;
+        ref int dst = ref MemoryMarshal.GetReference(fired);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            ref float vr = ref MemoryMarshal.GetReference(v);
+            ref float cr = ref MemoryMarshal.GetReference(current);
+            var th = Vector512.Create(theta);
+            var g = Vector512.Create(gain);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var vv = Vector512.LoadUnsafe(ref vr, (nuint)i) + g * Vector512.LoadUnsafe(ref cr, (nuint)i);
+                var up = Vector512.GreaterThanOrEqual(vv, th);
+                (vv - (up & th)).StoreUnsafe(ref vr, (nuint)i);
+                for (ulong mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated && n - i >= Vector256<float>.Count)
+        {
+            ref float vr = ref MemoryMarshal.GetReference(v);
+            ref float cr = ref MemoryMarshal.GetReference(current);
+            var th = Vector256.Create(theta);
+            var g = Vector256.Create(gain);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var vv = Vector256.LoadUnsafe(ref vr, (nuint)i) + g * Vector256.LoadUnsafe(ref cr, (nuint)i);
+                var up = Vector256.GreaterThanOrEqual(vv, th);
+                (vv - (up & th)).StoreUnsafe(ref vr, (nuint)i);
+                for (uint mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float vv = v[i] + gain * current[i];
+            if (vv >= theta)
+            {
+                vv -= theta;
+                Unsafe.Add(ref dst, count++) = i;
+            }
+            v[i] = vv;
+        }
+        return count;
+    }
+
+    /// <summary>Whether <see cref="StepListed"/> takes neurons with parameters <paramref name="p"/>.</summary>
+    public static bool IsListable(in NeuronParameters p) =>
+        p.Kind == NeuronKind.If && p.Reset == ResetMode.BySubtraction && p.RefractorySteps == 0 && !p.SignedSpikes;
 
     /// <summary>
     /// Advances every signed neuron (<see cref="NeuronParameters.SignedSpikes"/>) one step; <paramref name="counts"/> holds each

@@ -48,6 +48,13 @@ public sealed class EventSimulator : ISimulator
             InputEvents = Projections.SelectMany(p => p).Any(p => p.Source == -1 && p is not DenseFallback);
             MaxPools = plan.Layers.Select((l, i) => l is MaxPoolLayer mp ? new EventMaxPool(mp, plan.Layouts[mp.Source], plan.Layouts[i]) : null).ToArray();
             FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
+            // Populations whose spikes every reader takes as active lists: they fire straight into their lists.
+            var readsVector = new HashSet<int>(Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => f.Source));
+            foreach (MaxPoolLayer mp in plan.Layers.OfType<MaxPoolLayer>())
+            {
+                if (mp.Scheme != MaxPoolScheme.WinnerTakeAll) readsVector.Add(mp.Source); // a gate reads the spike vector
+            }
+            Listed = plan.Layers.Select((l, i) => l is NeuronLayer nl && NeuronKernels.IsListable(nl.Neuron) && !readsVector.Contains(i)).ToArray();
         }
 
         public SimulationPlan Plan { get; }
@@ -63,6 +70,9 @@ public sealed class EventSimulator : ISimulator
 
         /// <summary>Per-sample size of the canonical staging buffers of dense fallbacks (0 when none).</summary>
         public int FallbackSize { get; }
+
+        /// <summary>Per layer: its neurons fire straight into the active lists (no spike vector is written).</summary>
+        public bool[] Listed { get; }
 
         private Propagation Build(CompiledProjection p, int l, long budget)
         {
@@ -242,6 +252,19 @@ public sealed class EventSimulator : ISimulator
             if (_events.InputEvents) Collect(-1, n, Input);
         }
 
+        protected override int Fire(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
+        {
+            if (!_events.Listed[l]) return base.Fire(l, layer, n, v, input);
+            int size = layer.Shape.Size, total = 0;
+            int[] active = _active[l + 1], counts = _activeCount[l + 1];
+            for (int b = 0; b < n; b++)
+            {
+                counts[b] = NeuronKernels.StepListed(layer.Neuron, v.Slice(b * size, size), input.Slice(b * size, size), active.AsSpan(b * size, size));
+                total += counts[b];
+            }
+            return total;
+        }
+
         protected override void NeuronsFired(int l, int n, int spikes)
         {
             int size = Plan.Layers[l].Shape.Size;
@@ -252,7 +275,7 @@ public sealed class EventSimulator : ISimulator
                 Array.Clear(_negativeCount[l + 1]);
                 return;
             }
-            Collect(l, n, Spikes[l]);
+            if (!_events.Listed[l]) Collect(l, n, Spikes[l]);
             for (int b = 0; b < n; b++)
             {
                 CountNet(l, b, active.AsSpan(b * size, counts[b]), 1);

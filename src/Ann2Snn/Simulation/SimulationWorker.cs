@@ -255,11 +255,21 @@ internal abstract class SimulationWorker : IChunkWorker
             TensorPrimitives.MultiplyAdd(input, 1f - synDecay, syn, syn);
             input = syn;
         }
-        int spikes = layer.Neuron.SignedSpikes
-            ? NeuronKernels.StepSigned(layer.Neuron, _v[l].AsSpan(0, n * size), _netCount[l].AsSpan(0, n * size), input, _spikes[l].AsSpan(0, n * size))
-            : NeuronKernels.Step(layer.Neuron, _v[l].AsSpan(0, n * size), _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
+        int spikes = Fire(l, layer, n, _v[l].AsSpan(0, n * size), input);
         _results.LayerSpikes[l] += spikes;
         NeuronsFired(l, n, spikes);
+    }
+
+    /// <summary>
+    /// Charges population <paramref name="l"/>'s membranes <paramref name="v"/> (n images) with <paramref name="input"/>,
+    /// fires and resets; returns the spikes. By default the spikes are written to <see cref="Spikes"/>.
+    /// </summary>
+    protected virtual int Fire(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
+    {
+        int size = layer.Shape.Size;
+        return layer.Neuron.SignedSpikes
+            ? NeuronKernels.StepSigned(layer.Neuron, v, _netCount[l].AsSpan(0, n * size), input, _spikes[l].AsSpan(0, n * size))
+            : NeuronKernels.Step(layer.Neuron, v, _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
     }
 
     private void AddBiasSpikes(int l, int n, int t, Span<float> current)

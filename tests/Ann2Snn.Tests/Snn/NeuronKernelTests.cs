@@ -35,6 +35,41 @@ public class NeuronKernelTests
     }
 
     [Fact]
+    public void ListedStepFiresTheSameNeuronsAsTheVectorStep()
+    {
+        // Lengths around every vector width and its tails; inputs near the threshold, negative and large.
+        var rng = new Random(4321);
+        foreach (int n in new[] { 0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 63, 64, 65, 200 })
+        {
+            var p = NeuronParameters.IntegrateAndFire(0.75f, ResetMode.BySubtraction, 0.5f);
+            var v1 = new float[n];
+            var v2 = new float[n];
+            Array.Fill(v1, p.InitialPotential);
+            Array.Fill(v2, p.InitialPotential);
+            var spikes = new float[n];
+            var fired = new int[n];
+            var input = new float[n];
+            for (int t = 0; t < 30; t++)
+            {
+                for (int i = 0; i < n; i++) input[i] = (float)(rng.NextDouble() * 2.0 - 0.4);
+                int c1 = NeuronKernels.Step(p, v1, [], input, spikes);
+                int c2 = NeuronKernels.StepListed(p, v2, input, fired);
+                Assert.Equal(c1, c2);
+                Assert.Equal(Enumerable.Range(0, n).Where(i => spikes[i] != 0f), fired[..c2]);
+                Assert.Equal(v1, v2);
+            }
+        }
+    }
+
+    [Fact]
+    public void ListedStepRefusesNeuronsItCannotList()
+    {
+        var v = new float[4];
+        Assert.Throws<ArgumentException>(() => NeuronKernels.StepListed(NeuronParameters.IntegrateAndFire(1f, ResetMode.ToZero), v, new float[4], new int[4]));
+        Assert.Throws<ArgumentException>(() => NeuronKernels.StepListed(NeuronParameters.IntegrateAndFire(1f), v, new float[4], new int[3]));
+    }
+
+    [Fact]
     public void VectorAndScalarPathsAgreeOnAwkwardLengths()
     {
         var rng = new Random(1234);
