@@ -68,12 +68,21 @@ public static class SpikeScatter
     /// target += table[r, :] for every r in <paramref name="active"/>, in list order; <paramref name="table"/> is
     /// [rows × target.Length] row-major (the synaptic matrix transposed: one contiguous row per source neuron).
     /// </summary>
-    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Plus>(table, active, target);
+    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Plus>(table, [], active, target);
 
-    /// <summary>target −= table[r, :] for every r in <paramref name="active"/> (the −1 spikes of signed neurons); as <see cref="AddRows"/> otherwise.</summary>
-    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Minus>(table, active, target);
+    /// <summary>target −= table[r, :] for every r in <paramref name="active"/> (the −1 spikes of signed neurons); as <see cref="AddRows(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float})"/> otherwise.</summary>
+    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Minus>(table, [], active, target);
 
-    private static void Rows<TOp>(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target)
+    /// <summary>
+    /// target += table[rowOf[a], :] for every a in <paramref name="active"/>, in list order: rows shared by several
+    /// sources (<paramref name="rowOf"/> maps each source to its row; empty maps source a to row a).
+    /// </summary>
+    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target) => Rows<Plus>(table, rowOf, active, target);
+
+    /// <summary>target −= table[rowOf[a], :] for every a in <paramref name="active"/>; as the shared-row <see cref="AddRows(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float})"/> otherwise.</summary>
+    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target) => Rows<Minus>(table, rowOf, active, target);
+
+    private static void Rows<TOp>(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target)
         where TOp : struct, IAccumulate
     {
         int width = target.Length;
@@ -87,10 +96,19 @@ public static class SpikeScatter
         // passes, with a quarter of the loads and stores of y.
         for (; k <= active.Length - 4; k += 4)
         {
-            int r0 = Row(active[k], rows), r1 = Row(active[k + 1], rows), r2 = Row(active[k + 2], rows), r3 = Row(active[k + 3], rows);
+            int r0 = Row(active[k], rowOf, rows), r1 = Row(active[k + 1], rowOf, rows), r2 = Row(active[k + 2], rowOf, rows), r3 = Row(active[k + 3], rowOf, rows);
             Add4<TOp>(ref y, ref Unsafe.Add(ref w, (nint)r0 * width), ref Unsafe.Add(ref w, (nint)r1 * width), ref Unsafe.Add(ref w, (nint)r2 * width), ref Unsafe.Add(ref w, (nint)r3 * width), width);
         }
-        for (; k < active.Length; k++) Accumulate<TOp>(ref y, ref Unsafe.Add(ref w, (nint)Row(active[k], rows) * width), width);
+        for (; k < active.Length; k++) Accumulate<TOp>(ref y, ref Unsafe.Add(ref w, (nint)Row(active[k], rowOf, rows) * width), width);
+    }
+
+    /// <summary>The table row of source <paramref name="index"/>: itself, or its entry in <paramref name="rowOf"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Row(int index, ReadOnlySpan<int> rowOf, uint rows)
+    {
+        if (rowOf.IsEmpty) return Row(index, rows);
+        if ((uint)index >= (uint)rowOf.Length) throw new ArgumentOutOfRangeException(nameof(index), $"active neuron {index} is outside 0..{rowOf.Length - 1}");
+        return Row(rowOf[index], rows);
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class EventSimulator : ISimulator
             Plan = plan;
             Projections = plan.Projections.Select((ps, l) => ps.Where(p => !plan.IsConstant(p)).Select(p => Build(p, l, budget)).ToArray()).ToArray();
             InputEvents = Projections.SelectMany(p => p).Any(p => p.Source == -1 && p is not DenseFallback);
-            MaxPools = plan.Layers.Select((l, i) => l is MaxPoolLayer mp ? new EventMaxPool(mp, plan.Layouts[mp.Source], plan.Layouts[i]) : null).ToArray();
+            MaxPools = plan.MaxPoolWindows.Select(w => w is null ? null : new EventMaxPool(w)).ToArray();
             FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
             // Populations whose spikes every reader takes as active lists: they fire straight into their lists.
             var readsVector = new HashSet<int>(Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => f.Source));
@@ -93,7 +93,7 @@ public sealed class EventSimulator : ISimulator
             return table switch
             {
                 null => new DenseFallback(p, source, target),
-                { DenseRows: { } rows } => new RowPropagation(p.Source, rows),
+                { DenseRows: { } rows } => new RowPropagation(p.Source, rows, table.RowOf ?? []),
                 _ => new SparsePropagation(p.Source, table),
             };
         }
@@ -118,11 +118,11 @@ public sealed class EventSimulator : ISimulator
         public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => scatter.ScatterNegative(active, target);
     }
 
-    private sealed class RowPropagation(int source, float[] rows) : Propagation(source)
+    private sealed class RowPropagation(int source, float[] rows, int[] rowOf) : Propagation(source)
     {
-        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddRows(rows, active, target);
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddRows(rows, rowOf, active, target);
 
-        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubRows(rows, active, target);
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubRows(rows, rowOf, active, target);
     }
 
     private sealed class SparsePropagation(int source, FanOutTable table) : Propagation(source)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
@@ -13,11 +14,12 @@ namespace Ann2Snn.Simulation;
 /// </summary>
 internal sealed class FanOutTable
 {
-    private FanOutTable(int rows, int columns, float[]? dense, int[] offsets, int[] indices, float[] weights)
+    private FanOutTable(int rows, int columns, float[]? dense, int[]? rowOf, int[] offsets, int[] indices, float[] weights)
     {
         Rows = rows;
         Columns = columns;
         DenseRows = dense;
+        RowOf = rowOf;
         Offsets = offsets;
         Indices = indices;
         Weights = weights;
@@ -26,8 +28,14 @@ internal sealed class FanOutTable
     public int Rows { get; }
     public int Columns { get; }
 
-    /// <summary>[Rows × Columns], or null for sparse rows.</summary>
+    /// <summary>The distinct dense rows [distinct × Columns], or null for sparse rows.</summary>
     public float[]? DenseRows { get; }
+
+    /// <summary>
+    /// Per source neuron: its row in <see cref="DenseRows"/>, when sources share rows (the neurons of one average-pooling
+    /// window before a dense layer reach the same targets with the same weights); null when row r is source r.
+    /// </summary>
+    public int[]? RowOf { get; }
 
     public int[] Offsets { get; }
     public int[] Indices { get; }
@@ -90,10 +98,47 @@ internal sealed class FanOutTable
             weights.AddRange(val.AsSpan(0, count));
             offsets[r + 1] = indices.Count;
         }
-        return table is not null
-            ? new FanOutTable(rows, columns, table, [], [], [])
-            : new FanOutTable(rows, columns, null, offsets, indices.ToArray(), weights.ToArray());
+        if (table is null) return new FanOutTable(rows, columns, null, null, offsets, indices.ToArray(), weights.ToArray());
+        var (distinct, rowOf) = ShareIdenticalRows(table, rows, columns);
+        return new FanOutTable(rows, columns, distinct, rowOf, [], [], []);
     }
+
+    /// <summary>
+    /// Keeps one copy of each distinct row (bit for bit): a smaller table that stays in cache better. Returns the table
+    /// unchanged and a null map when every row is distinct.
+    /// </summary>
+    private static (float[] Rows, int[]? RowOf) ShareIdenticalRows(float[] table, int rows, int columns)
+    {
+        var rowOf = new int[rows];
+        var byHash = new Dictionary<int, List<int>>(); // hash → distinct rows (as source rows) with that hash
+        var firsts = new List<int>();
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<int> bits = Bits(table, r, columns);
+            var hash = new HashCode();
+            hash.AddBytes(MemoryMarshal.AsBytes(bits));
+            int h = hash.ToHashCode();
+            if (!byHash.TryGetValue(h, out List<int>? same)) byHash[h] = same = [];
+            int found = -1;
+            foreach (int f in same)
+            {
+                if (Bits(table, firsts[f], columns).SequenceEqual(bits)) found = f;
+            }
+            if (found < 0)
+            {
+                found = firsts.Count;
+                firsts.Add(r);
+                same.Add(found);
+            }
+            rowOf[r] = found;
+        }
+        if (firsts.Count == rows) return (table, null);
+        var distinct = new float[(long)firsts.Count * columns];
+        for (int u = 0; u < firsts.Count; u++) table.AsSpan(firsts[u] * columns, columns).CopyTo(distinct.AsSpan(u * columns, columns));
+        return (distinct, rowOf);
+    }
+
+    private static ReadOnlySpan<int> Bits(float[] table, int row, int columns) => MemoryMarshal.Cast<float, int>(table.AsSpan(row * columns, columns));
 
     /// <summary>Pushes one unit spike through the chain: a sparse vector carried op by op, merged in an accumulator.</summary>
     private sealed class Composer

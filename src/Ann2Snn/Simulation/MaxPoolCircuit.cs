@@ -1,9 +1,92 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;
+
+/// <summary>
+/// The windows of one max-pool layer, decoded once for a pair of layouts: for every output neuron its taps (input
+/// neurons in (ky, kx) scan order) and canonical index, and for every input neuron the windows that hold it.
+/// </summary>
+internal sealed class MaxPoolWindows
+{
+    private readonly int[] _tapStart, _taps;       // per output neuron (its layout) + 1, CSR: the input neurons (their layout) of its window
+    private readonly int[] _windowStart, _windows; // per input neuron (its layout) + 1, CSR: the output neurons whose window holds it
+    private readonly int[] _canonical;             // per output neuron (its layout): its canonical index
+
+    public MaxPoolWindows(MaxPoolLayer mp, LayerLayout input, LayerLayout output)
+    {
+        Layer = mp;
+        Window2d w = mp.Window;
+        Shape i = mp.InputShape, o = mp.Shape;
+        _tapStart = new int[o.Size + 1];
+        _canonical = new int[o.Size];
+        var taps = new List<int>(o.Size * w.KernelH * w.KernelW);
+        var holders = new int[i.Size + 1];
+        for (int at = 0; at < o.Size; at++)
+        {
+            _canonical[at] = output.ToCanonical(at);
+            var (ch, oy, ox) = output.Decode(at);
+            for (int ky = 0; ky < w.KernelH; ky++)
+            {
+                int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
+                if ((uint)iy >= (uint)i.Height) continue;
+                for (int kx = 0; kx < w.KernelW; kx++)
+                {
+                    int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
+                    if ((uint)ix >= (uint)i.Width) continue;
+                    int j = ch * input.ChannelStride + iy * input.RowStride + ix * input.ColumnStride;
+                    taps.Add(j);
+                    holders[j + 1]++;
+                }
+            }
+            _tapStart[at + 1] = taps.Count;
+        }
+        _taps = taps.ToArray();
+        // Invert: each input neuron's windows, in ascending output order.
+        for (int j = 0; j < i.Size; j++) holders[j + 1] += holders[j];
+        _windowStart = (int[])holders.Clone();
+        _windows = new int[_taps.Length];
+        for (int at = 0; at < o.Size; at++)
+        {
+            for (int t = _tapStart[at]; t < _tapStart[at + 1]; t++) _windows[holders[_taps[t]]++] = at;
+        }
+    }
+
+    public MaxPoolLayer Layer { get; }
+
+    /// <summary>The output neurons (output layout) whose window holds input neuron <paramref name="j"/> (input layout).</summary>
+    public ReadOnlySpan<int> WindowsOf(int j) => _windows.AsSpan(_windowStart[j], _windowStart[j + 1] - _windowStart[j]);
+
+    /// <summary>The canonical index of output neuron <paramref name="at"/> (output layout).</summary>
+    public int Canonical(int at) => _canonical[at];
+
+    /// <summary>
+    /// Scans the window of output neuron <paramref name="at"/> of one image in (ky, kx) order: returns the input with the
+    /// largest count before this step (the first on ties; −1 when no tap is inside the image) and, in
+    /// <paramref name="maxAfter"/>, the largest count after this step's spikes (0 for an empty window).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Scan(int at, ReadOnlySpan<int> counts, ReadOnlySpan<float> spikes, out int maxAfter)
+    {
+        int best = -1, bestCount = -1;
+        maxAfter = 0;
+        foreach (int j in _taps.AsSpan(_tapStart[at], _tapStart[at + 1] - _tapStart[at]))
+        {
+            int before = counts[j];
+            if (before > bestCount)
+            {
+                bestCount = before;
+                best = j;
+            }
+            maxAfter = Math.Max(maxAfter, before + MaxPoolCircuit.Sign(spikes[j]));
+        }
+        return best;
+    }
+}
 
 /// <summary>Max pooling of spike trains by a <see cref="MaxPoolScheme"/> circuit, one step for a chunk of images.</summary>
 internal static class MaxPoolCircuit
@@ -14,82 +97,56 @@ internal static class MaxPoolCircuit
     /// inputs (counts change by ±1), a −1 spike when it shrinks.
     /// Gate: the spike (+1, or −1 from a signed input) of the input with the largest count before this step passes
     /// (ties to the first in window order).
-    /// Input and output may be in any <see cref="LayerLayout"/>; windows are scanned in the same (ky, kx) order either
-    /// way. Adds each output spike to <paramref name="neuronSpikes"/> (canonical index); returns the spikes emitted.
+    /// Input and output may be in any <see cref="LayerLayout"/> (those <paramref name="windows"/> was built for); windows
+    /// are scanned in the same (ky, kx) order either way. Adds each output spike to <paramref name="neuronSpikes"/>
+    /// (canonical index); returns the spikes emitted.
     /// </summary>
-    public static int Step(MaxPoolLayer mp, LayerLayout inLayout, LayerLayout outLayout, int n, ReadOnlySpan<float> src, int[] cin, int[] cout, Span<float> dst, long[] neuronSpikes)
+    public static int Step(MaxPoolWindows windows, int n, ReadOnlySpan<float> src, int[] cin, int[] cout, Span<float> dst, long[] neuronSpikes)
     {
-        Shape i = mp.InputShape, o = mp.Shape;
-        Window2d w = mp.Window;
-        int inSize = i.Size, outSize = o.Size, count = 0;
-        int ocs = outLayout.ChannelStride, oys = outLayout.RowStride, oxs = outLayout.ColumnStride;
+        MaxPoolLayer mp = windows.Layer;
+        int inSize = mp.InputShape.Size, outSize = mp.Shape.Size, count = 0;
         bool wta = mp.Scheme == MaxPoolScheme.WinnerTakeAll;
         for (int b = 0; b < n; b++)
         {
             ReadOnlySpan<int> counts = cin.AsSpan(b * inSize, inSize);
             ReadOnlySpan<float> spikes = src.Slice(b * inSize, inSize);
-            for (int ch = 0; ch < o.Channels; ch++)
+            Span<int> co = cout.AsSpan(b * outSize, outSize);
+            Span<float> y = dst.Slice(b * outSize, outSize);
+            for (int at = 0; at < outSize; at++)
             {
-                for (int oy = 0; oy < o.Height; oy++)
+                int best = windows.Scan(at, counts, spikes, out int maxAfter);
+                int fire = wta ? Math.Sign(maxAfter - co[at]) : best >= 0 ? Sign(spikes[best]) : 0;
+                y[at] = fire;
+                if (fire != 0)
                 {
-                    for (int ox = 0; ox < o.Width; ox++)
-                    {
-                        int best = ScanWindow(mp, inLayout, counts, spikes, ch, oy, ox, out int maxAfter);
-                        int oat = b * outSize + ch * ocs + oy * oys + ox * oxs;
-                        int fire = wta ? Math.Sign(maxAfter - cout[oat]) : best >= 0 ? Sign(spikes[best]) : 0;
-                        dst[oat] = fire;
-                        if (fire != 0)
-                        {
-                            cout[oat] += fire;
-                            count++;
-                            neuronSpikes[(ch * o.Height + oy) * o.Width + ox] += fire;
-                        }
-                    }
+                    co[at] += fire;
+                    count++;
+                    neuronSpikes[windows.Canonical(at)] += fire;
                 }
             }
             // Count this step's input spikes after all windows have looked (windows may overlap).
-            ReadOnlySpan<float> s = src.Slice(b * inSize, inSize);
-            for (int k = 0; k < inSize; k++) cin[b * inSize + k] += Sign(s[k]);
+            AddSigns(spikes, cin.AsSpan(b * inSize, inSize));
         }
         return count;
+    }
+
+    /// <summary>counts[k] += sign(spikes[k]) for every k.</summary>
+    private static void AddSigns(ReadOnlySpan<float> spikes, Span<int> counts)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<Vector<float>> s = MemoryMarshal.Cast<float, Vector<float>>(spikes);
+            Span<Vector<int>> c = MemoryMarshal.Cast<int, Vector<int>>(counts[..spikes.Length]);
+            for (int v = 0; v < s.Length; v++) c[v] = c[v] - Vector.GreaterThan(s[v], Vector<float>.Zero) + Vector.LessThan(s[v], Vector<float>.Zero); // true lanes = −1
+            k = s.Length * Vector<float>.Count;
+        }
+        for (; k < spikes.Length; k++) counts[k] += Sign(spikes[k]);
     }
 
     /// <summary>A spike's sign: +1, −1, or 0 for no spike.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Sign(float spike) => (spike > 0f ? 1 : 0) - (spike < 0f ? 1 : 0);
-
-    /// <summary>
-    /// Scans window (ch, oy, ox) of one image in (ky, kx) order: returns the input with the largest count before this
-    /// step (the first on ties; −1 when no tap is inside the image) and, in <paramref name="maxAfter"/>, the largest
-    /// count after this step's spikes (0 for an empty window).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ScanWindow(MaxPoolLayer mp, LayerLayout layout, ReadOnlySpan<int> counts, ReadOnlySpan<float> spikes, int ch, int oy, int ox, out int maxAfter)
-    {
-        Shape i = mp.InputShape;
-        Window2d w = mp.Window;
-        int best = -1, bestCount = -1;
-        maxAfter = 0;
-        for (int ky = 0; ky < w.KernelH; ky++)
-        {
-            int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
-            if ((uint)iy >= (uint)i.Height) continue;
-            for (int kx = 0; kx < w.KernelW; kx++)
-            {
-                int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
-                if ((uint)ix >= (uint)i.Width) continue;
-                int at = ch * layout.ChannelStride + iy * layout.RowStride + ix * layout.ColumnStride;
-                int before = counts[at];
-                if (before > bestCount)
-                {
-                    bestCount = before;
-                    best = at;
-                }
-                maxAfter = Math.Max(maxAfter, before + Sign(spikes[at]));
-            }
-        }
-        return best;
-    }
 }
 
 /// <summary>
@@ -98,55 +155,9 @@ internal static class MaxPoolCircuit
 /// of the window's input counts at every step, so a window fires exactly when one of its spiking inputs had reached
 /// that max; a gate evaluates each touched window once. Built once per run (tap maps and index decoding).
 /// </summary>
-internal sealed class EventMaxPool
+internal sealed class EventMaxPool(MaxPoolWindows windows)
 {
-    private readonly MaxPoolLayer _mp;
-    private readonly LayerLayout _in, _out;
-    private readonly int[] _windowStart; // per input neuron (its layout) + 1: where its windows start in _windows (CSR)
-    private readonly int[] _windows;     // the output neurons (output layout) whose window holds each input neuron
-    private readonly int[] _canonicalOut; // per output neuron (its layout): its canonical index
-
-    public EventMaxPool(MaxPoolLayer mp, LayerLayout input, LayerLayout output)
-    {
-        _mp = mp;
-        _in = input;
-        _out = output;
-        Window2d w = mp.Window;
-        Shape i = mp.InputShape, o = mp.Shape;
-        int[] rowWindow = Windows(i.Height, w.KernelH, w.StrideH, w.PadTop, w.DilationH, o.Height);
-        int[] columnWindow = Windows(i.Width, w.KernelW, w.StrideW, w.PadLeft, w.DilationW, o.Width);
-        // Every input neuron's windows, decoded once: a spike then visits a short list instead of the kernel's taps.
-        _windowStart = new int[i.Size + 1];
-        var windows = new List<int>(i.Size);
-        for (int j = 0; j < i.Size; j++)
-        {
-            var (c, y, x) = input.Decode(j);
-            for (int ky = 0; ky < w.KernelH; ky++)
-            {
-                int oy = rowWindow[y * w.KernelH + ky];
-                if (oy < 0) continue;
-                for (int kx = 0; kx < w.KernelW; kx++)
-                {
-                    int ox = columnWindow[x * w.KernelW + kx];
-                    if (ox >= 0) windows.Add(c * output.ChannelStride + oy * output.RowStride + ox * output.ColumnStride);
-                }
-            }
-            _windowStart[j + 1] = windows.Count;
-        }
-        _windows = windows.ToArray();
-        _canonicalOut = new int[o.Size];
-        for (int at = 0; at < o.Size; at++) _canonicalOut[at] = output.ToCanonical(at);
-    }
-
-    private static int[] Windows(int size, int kernel, int stride, int pad, int dilation, int outSize)
-    {
-        var map = new int[size * kernel];
-        for (int p = 0; p < size; p++)
-        {
-            for (int k = 0; k < kernel; k++) map[p * kernel + k] = SpikeScatter.WindowAt(p, k, stride, pad, dilation, outSize);
-        }
-        return map;
-    }
+    private readonly MaxPoolLayer _mp = windows.Layer;
 
     /// <summary>
     /// One step for n images. Per image b, <paramref name="active"/> lists the input spikes (at b·inSize,
@@ -160,7 +171,6 @@ internal sealed class EventMaxPool
     {
         int inSize = _mp.InputShape.Size, outSize = _mp.Shape.Size, total = 0;
         bool wta = _mp.Scheme == MaxPoolScheme.WinnerTakeAll;
-        ReadOnlySpan<int> starts = _windowStart, windows = _windows, canonical = _canonicalOut;
         for (int b = 0; b < n; b++)
         {
             Span<float> y = dst.Slice(b * outSize, outSize);
@@ -173,7 +183,7 @@ internal sealed class EventMaxPool
             foreach (int j in inList)
             {
                 int before = ci[j];
-                foreach (int at in windows[starts[j]..starts[j + 1]])
+                foreach (int at in windows.WindowsOf(j))
                 {
                     if (y[at] != 0f) continue; // fired already in this step
                     bool fire;
@@ -185,14 +195,13 @@ internal sealed class EventMaxPool
                     {
                         if (seen[at] == stamp) continue;
                         seen[at] = stamp;
-                        var (ch, oy, ox) = _out.Decode(at);
-                        fire = x[MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out _)] != 0f;
+                        fire = x[windows.Scan(at, ci, x, out _)] != 0f;
                     }
                     if (!fire) continue;
                     y[at] = 1f;
                     co[at]++;
                     outList[count++] = at;
-                    neuronSpikes[canonical[at]]++;
+                    neuronSpikes[windows.Canonical(at)]++;
                 }
             }
             // Count this step's input spikes after all windows have looked (windows may overlap).
@@ -228,19 +237,18 @@ internal sealed class EventMaxPool
             {
                 foreach (int j in list == 0 ? inUp : inDown)
                 {
-                    foreach (int at in _windows.AsSpan(_windowStart[j].._windowStart[j + 1]))
+                    foreach (int at in windows.WindowsOf(j))
                     {
                         if (seen[at] == stamp) continue;
                         seen[at] = stamp;
-                        var (ch, oy, ox) = _out.Decode(at);
-                        int best = MaxPoolCircuit.ScanWindow(_mp, _in, ci, x, ch, oy, ox, out int maxAfter);
+                        int best = windows.Scan(at, ci, x, out int maxAfter);
                         int fire = wta ? Math.Sign(maxAfter - co[at]) : MaxPoolCircuit.Sign(x[best]);
                         if (fire == 0) continue;
                         y[at] = fire;
                         co[at] += fire;
                         if (fire > 0) outUp[nUp++] = at;
                         else outDown[nDown++] = at;
-                        neuronSpikes[_canonicalOut[at]] += fire;
+                        neuronSpikes[windows.Canonical(at)] += fire;
                     }
                 }
             }

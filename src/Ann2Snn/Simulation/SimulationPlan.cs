@@ -30,6 +30,7 @@ internal sealed class SimulationPlan
         }
         IsStatic = Projections.Select(ps => ps.All(IsConstant)).ToArray();
         Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex ? LayerLayout.ChannelsLastWhereUseful(l.Shape) : LayerLayout.Canonical(l.Shape)).ToArray();
+        MaxPoolWindows = Layers.Select((l, i) => l is MaxPoolLayer mp ? new MaxPoolWindows(mp, Layouts[mp.Source], Layouts[i]) : null).ToArray();
         Biases = Layers.Select((l, i) => l switch
         {
             NeuronLayer n => Layouts[i].FromCanonical(n.Bias),
@@ -55,6 +56,9 @@ internal sealed class SimulationPlan
 
     /// <summary>How each layer's state is laid out in the workers' arrays.</summary>
     public LayerLayout[] Layouts { get; }
+
+    /// <summary>Per layer: the decoded windows of a max-pool layer in the run's layouts (null for other layers).</summary>
+    public MaxPoolWindows?[] MaxPoolWindows { get; }
 
     /// <summary>Each population's bias in its layout ([] for max-pool layers).</summary>
     public float[][] Biases { get; }

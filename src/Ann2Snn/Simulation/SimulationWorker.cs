@@ -122,7 +122,7 @@ internal abstract class SimulationWorker : IChunkWorker
     /// counts and the per-neuron counts; returns the spikes emitted. By default every window is evaluated.
     /// </summary>
     protected virtual int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut) =>
-        MaxPoolCircuit.Step(mp, Plan.Layouts[mp.Source], Plan.Layouts[l], n, _spikes[mp.Source], countIn, countOut, _spikes[l], _results.NeuronSpikes[l]);
+        MaxPoolCircuit.Step(Plan.MaxPoolWindows[l]!, n, _spikes[mp.Source], countIn, countOut, _spikes[l], _results.NeuronSpikes[l]);
 
     public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
     {

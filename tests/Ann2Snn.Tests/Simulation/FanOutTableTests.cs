@@ -10,13 +10,19 @@ public sealed class FanOutTableTests
 {
     private static readonly Shape Map = new(3, 5, 5);
 
-    public static TheoryData<string> Chains => ["avgpool-flatten-dense", "gain-conv", "gain-concat-conv", "conv-gain", "concat", "dense"];
+    public static TheoryData<string> Chains => ["avgpool-flatten-dense", "avgpool2-flatten-dense", "gain-conv", "gain-concat-conv", "conv-gain", "concat", "dense"];
 
     private static SynapticOp[] Chain(string name)
     {
         var rng = new Random(name.Length);
         switch (name)
         {
+            case "avgpool2-flatten-dense":
+                {
+                    // Non-overlapping windows: the sources of one window share their row (and those outside every window share a zero row).
+                    var pooled = new Shape(3, 2, 2);
+                    return [new AvgPoolOp(Map, Window2d.Square(2, 2), true, pooled), new ReshapeOp(pooled, new Shape(12)), new DenseOp(new Shape(12), TestGraphs.Random(rng, 1f, 8, 12))];
+                }
             case "avgpool-flatten-dense":
                 {
                     var pooled = new Shape(3, 3, 3);
@@ -63,6 +69,8 @@ public sealed class FanOutTableTests
             Assert.NotNull(table);
             if (name.EndsWith("dense", StringComparison.Ordinal)) Assert.NotNull(table.DenseRows);
             if (name == "concat") Assert.Null(table.DenseRows);
+            if (name == "avgpool2-flatten-dense") Assert.Equal((12 + 1) * 8, table.DenseRows!.Length); // one row per pooling window and a zero row, not one per source
+            if (name == "dense") Assert.Null(table.RowOf);
 
             float[] spikes = Enumerable.Range(0, Map.Size).Select(_ => rng.Next(3) == 0 ? 1f : 0f).ToArray();
             float[] expected = spikes;
@@ -70,7 +78,7 @@ public sealed class FanOutTableTests
 
             int[] active = Enumerable.Range(0, Map.Size).Where(j => spikes[source.ToCanonical(j)] != 0f).ToArray();
             var y = new float[table.Columns];
-            if (table.DenseRows is { } rows) SpikeScatter.AddRows(rows, active, y);
+            if (table.DenseRows is { } rows) SpikeScatter.AddRows(rows, table.RowOf ?? [], active, y);
             else SpikeScatter.AddSparse(table.Offsets, table.Indices, table.Weights, active, y);
             var canonical = new float[y.Length];
             target.CopyToCanonical(y, canonical);
