@@ -62,6 +62,12 @@ public readonly record struct Window2d(int KernelH, int KernelW, int StrideH, in
 {
     public static Window2d Square(int kernel, int stride = 1, int pad = 0) => new(kernel, kernel, stride, stride, pad, pad, pad, pad);
 
+    /// <summary>The input row that tap row <paramref name="ky"/> of output row <paramref name="oy"/> reads (outside [0, H) in the padding).</summary>
+    public int InputRow(int oy, int ky) => oy * StrideH - PadTop + ky * DilationH;
+
+    /// <summary>The input column that tap column <paramref name="kx"/> of output column <paramref name="ox"/> reads (outside [0, W) in the padding).</summary>
+    public int InputColumn(int ox, int kx) => ox * StrideW - PadLeft + kx * DilationW;
+
     /// <summary>Output size along one axis, or throws naming <paramref name="where"/> when the window does not fit.</summary>
     public (int H, int W) OutputSize(int h, int w, string where)
     {

@@ -334,7 +334,7 @@ public static class Conv2d
                     if (lo >= hi) continue;
                     for (int oy = 0; oy < oh; oy++)
                     {
-                        int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
+                        int iy = w.InputRow(oy, ky);
                         if ((uint)iy >= (uint)h) continue;
                         ReadOnlySpan<float> src = xc.Slice(iy * wd, wd);
                         Span<float> d = y.Slice(oy * ow + lo, hi - lo);

@@ -32,11 +32,11 @@ internal sealed class MaxPoolWindows
             var (ch, oy, ox) = output.Decode(at);
             for (int ky = 0; ky < w.KernelH; ky++)
             {
-                int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
+                int iy = w.InputRow(oy, ky);
                 if ((uint)iy >= (uint)i.Height) continue;
                 for (int kx = 0; kx < w.KernelW; kx++)
                 {
-                    int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
+                    int ix = w.InputColumn(ox, kx);
                     if ((uint)ix >= (uint)i.Width) continue;
                     int j = ch * input.ChannelStride + iy * input.RowStride + ix * input.ColumnStride;
                     taps.Add(j);

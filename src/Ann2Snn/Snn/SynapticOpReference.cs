@@ -83,11 +83,11 @@ public static class SynapticOpReference
                         int ic = g * inPerGroup + ci;
                         for (int ky = 0; ky < w.KernelH; ky++)
                         {
-                            int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
+                            int iy = w.InputRow(oy, ky);
                             if ((uint)iy >= (uint)i.Height) continue;
                             for (int kx = 0; kx < w.KernelW; kx++)
                             {
-                                int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
+                                int ix = w.InputColumn(ox, kx);
                                 if ((uint)ix >= (uint)i.Width) continue;
                                 acc += (double)c.Weight.Data[((oc * inPerGroup + ci) * w.KernelH + ky) * w.KernelW + kx] * x[(ic * i.Height + iy) * i.Width + ix];
                             }
@@ -113,10 +113,10 @@ public static class SynapticOpReference
                     int inside = 0, padded = 0;
                     for (int ky = 0; ky < w.KernelH; ky++)
                     {
-                        int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH;
+                        int iy = w.InputRow(oy, ky);
                         for (int kx = 0; kx < w.KernelW; kx++)
                         {
-                            int ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
+                            int ix = w.InputColumn(ox, kx);
                             bool inY = (uint)iy < (uint)i.Height, inX = (uint)ix < (uint)i.Width;
                             if (inY && inX)
                             {
