@@ -39,6 +39,7 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly float[] _input, _scratchA, _scratchB;
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
+    private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
     private readonly ResultAccumulator _results;
 
     /// <param name="plan">The run's plan.</param>
@@ -64,6 +65,7 @@ internal abstract class SimulationWorker : IChunkWorker
         _scratchB = new float[n * plan.ScratchSize];
         _results = new ResultAccumulator(plan.Options.Timesteps, layers);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
+        _fired = new int[layers.Max(l => l.Shape.Size)];
     }
 
     protected SimulationPlan Plan { get; }
@@ -107,13 +109,16 @@ internal abstract class SimulationWorker : IChunkWorker
         int size = Plan.Layers[l].Shape.Size;
         long[] perNeuron = _results.NeuronSpikes[l];
         bool readout = l == Plan.ReadoutIndex;
-        ReadOnlySpan<float> s = _spikes[l].AsSpan(0, n * size);
-        for (int i = 0; i < s.Length; i++)
+        Span<int> fired = _fired.AsSpan(0, size);
+        for (int b = 0; b < n; b++)
         {
-            if (s[i] == 0f) continue;
-            int sign = s[i] > 0f ? 1 : -1;
-            perNeuron[i % size] += sign;
-            if (readout) _readoutCounts[i] += sign;
+            ReadOnlySpan<float> s = _spikes[l].AsSpan(b * size, size);
+            foreach (int j in fired[..SpikeScatter.CollectActive(s, fired)])
+            {
+                int sign = s[j] > 0f ? 1 : -1;
+                perNeuron[j] += sign;
+                if (readout) _readoutCounts[b * size + j] += sign;
+            }
         }
     }
 
