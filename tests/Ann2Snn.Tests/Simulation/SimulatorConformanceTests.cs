@@ -170,6 +170,25 @@ public abstract class SimulatorConformanceTests
         Assert.NotEqual(first.NeuronSpikes.SelectMany(s => s), other.NeuronSpikes.SelectMany(s => s));
     }
 
+    [Theory]
+    [InlineData("analog")]
+    [InlineData("poisson")]
+    [InlineData("signed")]
+    public void OneLongRunGivesTheAccuracyOfEveryShorterRun(string variant)
+    {
+        // Accuracy against T for every T ≤ 40 from one run: the first t steps of a run do not depend on its length.
+        var (net, options) = ExactCase(variant);
+        const int count = 20;
+        float[] x = ExactNetwork.Inputs(count);
+        ISimulator simulator = CreateSimulator();
+        SimulationResult full = Run(simulator, net, x, count, options);
+        foreach (int t in new[] { 1, 3, 8, 17, 39 })
+        {
+            SimulationResult shorter = Run(simulator, net, x, count, options with { Timesteps = t });
+            Assert.Equal(shorter.CorrectAt, full.CorrectAt[..t]);
+        }
+    }
+
     [Fact]
     public void ThreadsChunksAndBatchesDoNotChangeResults()
     {
