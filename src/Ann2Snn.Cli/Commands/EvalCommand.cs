@@ -165,7 +165,23 @@ internal static class EvalRunner
         AnnEvaluation? ann = graph is null ? null : Progress.Run(console, settings.Json, $"ANN on {data.Description}", images,
             p => AnnEvaluator.Evaluate(new AnnExecutor(graph, executorOptions), data, settings.BatchSize, settings.Limit, p, cancellationToken));
         if (!Simulators.Names.Contains(settings.Backend)) ConversionSettings.Bad<int>("--backend", settings.Backend, string.Join(", ", Simulators.Names));
-        ISimulator simulator = simulation.Input == InputEncoding.Ttfs && settings.Backend == "auto" ? new TtfsSimulator() : Simulators.Create(settings.Backend, network);
+        ISimulator simulator;
+        double? pilotRate = null;
+        if (simulation.Input == InputEncoding.Ttfs && settings.Backend == "auto")
+        {
+            simulator = new TtfsSimulator();
+        }
+        else if (settings.Backend == "auto")
+        {
+            // Choose from the firing rate measured on the first few images.
+            DataBatch pilot = data.Batches(Simulators.PilotImages, Math.Min(Simulators.PilotImages, images)).First();
+            (simulator, double rate) = Simulators.ChooseByPilot(network, pilot, simulation);
+            pilotRate = rate;
+        }
+        else
+        {
+            simulator = Simulators.Create(settings.Backend, network);
+        }
         if (simulation.Input == InputEncoding.Ttfs)
         {
             // The window, not --timesteps, sets the length of a time-to-first-spike run: report over its real length.
@@ -202,6 +218,7 @@ internal static class EvalRunner
                 timesteps = simulation.Timesteps,
                 input = simulation.Input.ToString().ToLowerInvariant(),
                 backend = simulator.Name,
+                pilot_rate = pilotRate,
                 ann_accuracy = ann?.Accuracy,
                 report = reportPath,
                 snn_accuracy = report.ToDictionary(t => t.ToString(CultureInfo.InvariantCulture), snn.AccuracyAt),
@@ -231,7 +248,7 @@ internal static class EvalRunner
         console.MarkupLine(converted is null
             ? $"[bold]{Markup.Escape(Path.GetFileName(model))}[/]: {network.Layers.Count} spiking layers"
             : $"[bold]{Markup.Escape(Path.GetFileName(model))}[/] → {network.Layers.Count} spiking layers; passes: {Markup.Escape(converted.PassesApplied.Count == 0 ? "none needed" : string.Join(", ", converted.PassesApplied.Distinct()))}");
-        console.MarkupLine($"accuracy on {Markup.Escape(data.Description)}, {snn.Images:N0} images, {simulation.Input.ToString().ToLowerInvariant()} input, {simulator.Name} backend");
+        console.MarkupLine($"accuracy on {Markup.Escape(data.Description)}, {snn.Images:N0} images, {simulation.Input.ToString().ToLowerInvariant()} input, {simulator.Name} backend{(pilotRate is double r ? $" (auto: pilot rate {r:F3} spikes/neuron/step)" : "")}");
         var accuracy = new Table().Border(TableBorder.Rounded);
         accuracy.AddColumn(new TableColumn("T").RightAligned());
         accuracy.AddColumn(new TableColumn("SNN").RightAligned());

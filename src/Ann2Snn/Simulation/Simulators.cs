@@ -1,3 +1,4 @@
+using Ann2Snn.Data;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;
@@ -36,6 +37,32 @@ public static class Simulators
                 ThrowHelper.InvalidOption("simulator", $"'{name}' is not a simulator; expected one of {string.Join(", ", Names)}");
                 return null!;
         }
+    }
+
+    /// <summary>Images of the pilot run that measures the firing rate for "auto" (<see cref="ChooseByPilot"/>).</summary>
+    public const int PilotImages = 16;
+
+    /// <summary>
+    /// Chooses as <see cref="ChooseFor"/> does, from the rate measured on <paramref name="pilot"/> (a few images; the
+    /// event backend simulates them with <paramref name="options"/>, at most 64 steps, without probes or outputs).
+    /// </summary>
+    public static (ISimulator Simulator, double Rate) ChooseByPilot(SpikingNetwork network, DataBatch pilot, SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(pilot);
+        ArgumentNullException.ThrowIfNull(options);
+        SimulationOptions quick = options with { Timesteps = Math.Min(options.Timesteps, 64), Probes = [], KeepOutputs = false };
+        double rate = MeanRate(new EventSimulator().Run(network, [pilot], quick), network);
+        return (ChooseFor(network, rate), rate);
+    }
+
+    /// <summary>Spikes per neuron and step over the network's spiking populations (neurons and max-pool units).</summary>
+    public static double MeanRate(SimulationResult result, SpikingNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(network);
+        long neurons = network.Layers.Where(l => l is not ReadoutLayer).Sum(l => (long)l.Shape.Size);
+        return neurons == 0 || result.Images == 0 ? 0 : (double)result.LayerSpikes.Sum() / neurons / result.Timesteps / result.Images;
     }
 
     /// <summary>

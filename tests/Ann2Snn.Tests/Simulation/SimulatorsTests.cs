@@ -1,3 +1,4 @@
+using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
@@ -29,6 +30,26 @@ public sealed class SimulatorsTests
         var shape = new Shape(4);
         var single = new SpikingNetwork("one", shape, [new ReadoutLayer("out", shape, [new Projection(-1, [new DenseOp(shape, new FloatTensor([4, 4], new float[16]))])], new float[4])]);
         Assert.IsType<DenseSimulator>(Simulators.Create("auto", single));
+    }
+
+    [Fact]
+    public void PilotRunMeasuresTheRateAndChoosesFromIt()
+    {
+        SpikingNetwork net = ExactNetwork.Build(NeuronParameters.IntegrateAndFire());
+        const int count = 8;
+        var pilot = new DataBatch(ExactNetwork.Inputs(count), new int[count], count);
+        var options = new SimulationOptions { Timesteps = 40 };
+        var (simulator, rate) = Simulators.ChooseByPilot(net, pilot, options);
+        SimulationResult full = new DenseSimulator().Run(net, [pilot], options);
+        Assert.Equal(Simulators.MeanRate(full, net), rate, 12); // the same spikes, counted the same way
+        Assert.InRange(rate, 1e-3, 1.0);
+        Assert.IsType(rate <= Simulators.EventRateLimit ? typeof(EventSimulator) : typeof(DenseSimulator), simulator);
+
+        // Thresholds 100× lower: nearly every neuron fires at every step, and dense wins.
+        SpikingNetwork busy = ExactNetwork.Build(NeuronParameters.IntegrateAndFire(0.01f));
+        var (busySimulator, busyRate) = Simulators.ChooseByPilot(busy, pilot, options);
+        Assert.True(busyRate > Simulators.EventRateLimit, $"rate {busyRate}");
+        Assert.IsType<DenseSimulator>(busySimulator);
     }
 
     [Fact]
