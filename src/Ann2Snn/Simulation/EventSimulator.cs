@@ -288,8 +288,7 @@ public sealed class EventSimulator : ISimulator
         private void CountNet(int l, int b, ReadOnlySpan<int> list, int sign)
         {
             long[] perNeuron = NeuronSpikes[l];
-            ReadOnlySpan<int> toCanonical = Plan.Layouts[l].ToCanonicalMap;
-            foreach (int j in list) perNeuron[toCanonical.IsEmpty ? j : toCanonical[j]] += sign;
+            foreach (int j in list) perNeuron[j] += sign;
             if (l == Plan.ReadoutIndex) // the output layer is canonical
             {
                 int size = Plan.Layers[l].Shape.Size;

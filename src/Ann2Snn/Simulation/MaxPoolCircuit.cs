@@ -9,13 +9,12 @@ namespace Ann2Snn.Simulation;
 
 /// <summary>
 /// The windows of one max-pool layer, decoded once for a pair of layouts: for every output neuron its taps (input
-/// neurons in (ky, kx) scan order) and canonical index, and for every input neuron the windows that hold it.
+/// neurons in (ky, kx) scan order), and for every input neuron the windows that hold it.
 /// </summary>
 internal sealed class MaxPoolWindows
 {
     private readonly int[] _tapStart, _taps;       // per output neuron (its layout) + 1, CSR: the input neurons (their layout) of its window
     private readonly int[] _windowStart, _windows; // per input neuron (its layout) + 1, CSR: the output neurons whose window holds it
-    private readonly int[] _canonical;             // per output neuron (its layout): its canonical index
 
     public MaxPoolWindows(MaxPoolLayer mp, LayerLayout input, LayerLayout output)
     {
@@ -23,12 +22,10 @@ internal sealed class MaxPoolWindows
         Window2d w = mp.Window;
         Shape i = mp.InputShape, o = mp.Shape;
         _tapStart = new int[o.Size + 1];
-        _canonical = new int[o.Size];
         var taps = new List<int>(o.Size * w.KernelH * w.KernelW);
         var holders = new int[i.Size + 1];
         for (int at = 0; at < o.Size; at++)
         {
-            _canonical[at] = output.ToCanonical(at);
             var (ch, oy, ox) = output.Decode(at);
             for (int ky = 0; ky < w.KernelH; ky++)
             {
@@ -60,9 +57,6 @@ internal sealed class MaxPoolWindows
 
     /// <summary>The output neurons (output layout) whose window holds input neuron <paramref name="j"/> (input layout).</summary>
     public ReadOnlySpan<int> WindowsOf(int j) => _windows.AsSpan(_windowStart[j], _windowStart[j + 1] - _windowStart[j]);
-
-    /// <summary>The canonical index of output neuron <paramref name="at"/> (output layout).</summary>
-    public int Canonical(int at) => _canonical[at];
 
     /// <summary>
     /// Scans the window of output neuron <paramref name="at"/> of one image in (ky, kx) order: returns the input with the
@@ -99,7 +93,7 @@ internal static class MaxPoolCircuit
     /// (ties to the first in window order).
     /// Input and output may be in any <see cref="LayerLayout"/> (those <paramref name="windows"/> was built for); windows
     /// are scanned in the same (ky, kx) order either way. Adds each output spike to <paramref name="neuronSpikes"/>
-    /// (canonical index); returns the spikes emitted.
+    /// (index in the output layout); returns the spikes emitted.
     /// </summary>
     public static int Step(MaxPoolWindows windows, int n, ReadOnlySpan<float> src, int[] cin, int[] cout, Span<float> dst, long[] neuronSpikes)
     {
@@ -121,7 +115,7 @@ internal static class MaxPoolCircuit
                 {
                     co[at] += fire;
                     count++;
-                    neuronSpikes[windows.Canonical(at)] += fire;
+                    neuronSpikes[at] += fire;
                 }
             }
             // Count this step's input spikes after all windows have looked (windows may overlap).
@@ -201,7 +195,7 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
                     y[at] = 1f;
                     co[at]++;
                     outList[count++] = at;
-                    neuronSpikes[windows.Canonical(at)]++;
+                    neuronSpikes[at]++;
                 }
             }
             // Count this step's input spikes after all windows have looked (windows may overlap).
@@ -248,7 +242,7 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
                         co[at] += fire;
                         if (fire > 0) outUp[nUp++] = at;
                         else outDown[nDown++] = at;
-                        neuronSpikes[windows.Canonical(at)] += fire;
+                        neuronSpikes[at] += fire;
                     }
                 }
             }

@@ -9,11 +9,17 @@ namespace Ann2Snn.Simulation;
 /// </summary>
 internal sealed class ResultAccumulator
 {
-    public ResultAccumulator(int timesteps, SpikingLayer[] layers)
+    private readonly int[]?[] _toCanonical; // per layer: canonical index of each neuron of its layout (null: canonical already)
+
+    /// <param name="timesteps">Steps per image.</param>
+    /// <param name="layers">The network's layers.</param>
+    /// <param name="layouts">How the worker lays out each layer (null: all canonical); per-neuron counts are kept in these layouts.</param>
+    public ResultAccumulator(int timesteps, SpikingLayer[] layers, LayerLayout[]? layouts = null)
     {
         Correct = new long[timesteps];
         LayerSpikes = new long[layers.Length];
         NeuronSpikes = layers.Select(l => new long[l.Shape.Size]).ToArray();
+        _toCanonical = layers.Select((_, i) => layouts is not null && layouts[i].IsChannelsLast ? layouts[i].ToCanonicalMap.ToArray() : null).ToArray();
     }
 
     /// <summary>Images classified correctly after step t (index t).</summary>
@@ -22,7 +28,7 @@ internal sealed class ResultAccumulator
     /// <summary>Spikes per layer.</summary>
     public long[] LayerSpikes { get; }
 
-    /// <summary>Per layer and canonical neuron index: spikes (net of sign for signed layers).</summary>
+    /// <summary>Per layer and neuron (index in the worker's layout of the layer): spikes (net of sign for signed layers).</summary>
     public long[][] NeuronSpikes { get; }
 
     public long InputSpikes { get; set; }
@@ -38,7 +44,15 @@ internal sealed class ResultAccumulator
         for (int l = 0; l < LayerSpikes.Length; l++)
         {
             result.LayerSpikes[l] += LayerSpikes[l];
-            for (int k = 0; k < NeuronSpikes[l].Length; k++) result.NeuronSpikes[l][k] += NeuronSpikes[l][k];
+            long[] counts = NeuronSpikes[l], total = result.NeuronSpikes[l];
+            if (_toCanonical[l] is { } canonical)
+            {
+                for (int k = 0; k < counts.Length; k++) total[canonical[k]] += counts[k];
+            }
+            else
+            {
+                for (int k = 0; k < counts.Length; k++) total[k] += counts[k];
+            }
             Array.Clear(NeuronSpikes[l]);
         }
         Array.Clear(LayerSpikes);

@@ -63,7 +63,7 @@ internal abstract class SimulationWorker : IChunkWorker
         _input = new float[n * plan.Network.InputShape.Size];
         _scratchA = new float[n * plan.ScratchSize];
         _scratchB = new float[n * plan.ScratchSize];
-        _results = new ResultAccumulator(plan.Options.Timesteps, layers);
+        _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
         _fired = new int[layers.Max(l => l.Shape.Size)];
     }
@@ -85,7 +85,7 @@ internal abstract class SimulationWorker : IChunkWorker
     protected float[] ScratchA => _scratchA;
     protected float[] ScratchB => _scratchB;
 
-    /// <summary>Per layer and canonical neuron index: spikes counted so far (flushed into the result per chunk).</summary>
+    /// <summary>Per layer and neuron (in the layer's layout): spikes counted so far (flushed into the result per chunk, in canonical order).</summary>
     protected long[][] NeuronSpikes => _results.NeuronSpikes;
 
     /// <summary>Per image and output neuron: spike counts of a spiking output layer.</summary>
