@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using Ann2Snn.Data;
 using Ann2Snn.Snn;
 
@@ -15,7 +16,7 @@ namespace Ann2Snn.Simulation;
 public sealed class LayeredSimulator : ISimulator
 {
     /// <summary>Rows (steps × images) whose currents are computed in one batched call, at most.</summary>
-    private const int BlockRows = 1024;
+    private const int BlockRows = 256;
 
     public string Name => "layered";
 
@@ -59,13 +60,27 @@ public sealed class LayeredSimulator : ISimulator
         /// <summary>Writes steps t0..t0 + count − 1 back as floats: <paramref name="value"/>, −value or 0.</summary>
         public void Unpack(int t0, int count, float value, Span<float> dst)
         {
-            long at = (long)t0 * _stepSize;
-            int length = count * _stepSize;
-            for (int i = 0; i < length; i++)
+            dst = dst[..(count * _stepSize)];
+            dst.Clear();
+            Scatter(_positive, (long)t0 * _stepSize, value, dst);
+            if (_negative is not null) Scatter(_negative, (long)t0 * _stepSize, -value, dst);
+        }
+
+        /// <summary>dst[i] = value for every set bit at + i, visiting only the set bits.</summary>
+        private static void Scatter(ulong[] bits, long at, float value, Span<float> dst)
+        {
+            long end = at + dst.Length;
+            for (long w = at >> 6; w << 6 < end; w++)
             {
-                long j = at + i;
-                ulong bit = 1UL << (int)(j & 63);
-                dst[i] = (_positive[j >> 6] & bit) != 0 ? value : _negative is not null && (_negative[j >> 6] & bit) != 0 ? -value : 0f;
+                ulong word = bits[w];
+                long first = w << 6;
+                if (first < at) word &= ulong.MaxValue << (int)(at - first);
+                if (end - first < 64) word &= (1UL << (int)(end - first)) - 1;
+                while (word != 0)
+                {
+                    dst[(int)(first + BitOperations.TrailingZeroCount(word) - at)] = value;
+                    word &= word - 1;
+                }
             }
         }
 
