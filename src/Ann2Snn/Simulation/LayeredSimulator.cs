@@ -13,7 +13,8 @@ namespace Ann2Snn.Simulation;
 /// steps (one GEMM with steps × images rows), then its dynamics are scanned over the steps with the shared per-step
 /// code. Each layer's spikes of all steps are kept bit-packed until its last consumer has run; max-pool circuits
 /// visit only the windows their input's set bits reach. Results match <see cref="DenseSimulator"/> (bit for bit where
-/// the sums are exact, up to float summation order otherwise).
+/// the sums are exact, up to float summation order otherwise). Unlike the step-by-step backends its memory grows with
+/// T: one bit per neuron, image of the chunk and step, for the layers whose spikes are still to be read.
 /// </summary>
 public sealed class LayeredSimulator : ISimulator
 {
