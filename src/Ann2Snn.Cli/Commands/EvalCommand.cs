@@ -48,7 +48,7 @@ public class EvalSettings : ConversionSettings
     public int TtfsWindow { get; init; } = 32;
 
     [CommandOption("--backend <NAME>")]
-    [Description("Simulator: dense (time-stepped) | event (event-driven, cost ∝ synaptic events) | ttfs | auto (default; ttfs for --input ttfs).")]
+    [Description("Simulator: dense (time-stepped) | layered (dense, one layer at a time over all steps) | event (event-driven, cost ∝ synaptic events) | ttfs | auto (default; ttfs for --input ttfs).")]
     public string Backend { get; init; } = "auto";
 
     [CommandOption("--ann <MODEL>")]

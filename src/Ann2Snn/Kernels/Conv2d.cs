@@ -64,10 +64,17 @@ public sealed class Conv2dGeometry
     /// unfolded matrix in the GEMM's packed layout, one unfolded row, and the group's zero-padded input, the last two
     /// with room for a vector's overshoot.
     /// </summary>
-    public int ScratchSize => IsDepthwise || IsPointwise ? 0 : PackedColumnsSize + RowSize + PaddedInputSize;
+    public int ScratchSize => IsDepthwise || IsPointwise ? 0 : ColumnsScratchSize(1);
 
-    internal int PackedColumnsSize => Gemm.PackedSizeB(Gemm.Best, PatchSize, OutHeight * OutWidth);
-    internal int RowSize => Gemm.RoundUp(OutHeight * OutWidth, Gemm.NR(Gemm.Best)) + Conv2d.Slack;
+    /// <summary>
+    /// Floats of scratch the unfolding of one group of <paramref name="images"/> images side by side takes: their
+    /// unfolded matrix in the GEMM's packed layout, one unfolded row across all of them, and each one's zero-padded
+    /// group input (see <see cref="Conv2d.Im2ColPacked"/>).
+    /// </summary>
+    internal int ColumnsScratchSize(int images) => PackedColumnsSize(images) + RowSize(images) + images * PaddedInputSize;
+
+    internal int PackedColumnsSize(int images) => Gemm.PackedSizeB(Gemm.Best, PatchSize, images * OutHeight * OutWidth);
+    internal int RowSize(int images) => Gemm.RoundUp(images * OutHeight * OutWidth, Gemm.NR(Gemm.Best)) + Conv2d.Slack;
     internal int PaddedHeight => Height + Window.PadTop + Window.PadBottom;
     internal int PaddedWidth => Width + Window.PadLeft + Window.PadRight;
     internal int PaddedInputSize => GroupInChannels * PaddedHeight * PaddedWidth + Conv2d.Slack;
@@ -124,25 +131,93 @@ public static class Conv2d
         Core(layer.Geometry, input, layer.Weight, layer.Bias, layer.PackedGroups, output, scratch);
     }
 
-    /// <summary>Convolves <paramref name="count"/> consecutive images, renting the scratch once.</summary>
+    /// <summary>Columns (images × OH·OW) a batched convolution aims to put in one GEMM: enough to fill whole panels, so a small output plane does not leave most of its last panel empty.</summary>
+    internal const int BatchColumns = 512;
+
+    /// <summary>Floats of packed unfolded columns a batched convolution keeps at once (1 MiB, so they stay in L2 while the GEMM reads them).</summary>
+    internal const int BatchColumnsBudget = 1 << 18;
+
+    /// <summary>
+    /// Convolves <paramref name="count"/> consecutive images. Images with a small output plane go through the GEMM in
+    /// blocks: per group, the unfolded matrices of a block's images are packed side by side (N = images × OH·OW, about
+    /// <see cref="BatchColumns"/>, within <see cref="BatchColumnsBudget"/>) and multiplied by the packed weights once,
+    /// then each image's rows are copied out; larger planes, and depthwise and pointwise layers, run image by image.
+    /// (Wider blocks measured slower: the packed columns leave the cache.) The GEMM sums every element in the same
+    /// order whatever N, so each image's output is bit for bit what
+    /// <see cref="Forward(Conv2dWeights, ReadOnlySpan{float}, Span{float}, Span{float})"/> gives.
+    /// </summary>
     public static void ForwardBatch(Conv2dWeights layer, ReadOnlySpan<float> input, Span<float> output, int count)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ForwardBatch(layer, input, output, count, BatchBlock(layer.Geometry, count));
+    }
+
+    /// <summary>As the public overload, with <paramref name="block"/> images side by side in each GEMM (the last block may hold fewer).</summary>
+    internal static void ForwardBatch(Conv2dWeights layer, ReadOnlySpan<float> input, Span<float> output, int count, int block)
     {
         ArgumentNullException.ThrowIfNull(layer);
         Conv2dGeometry g = layer.Geometry;
         Check(input.Length, (long)count * g.InputSize, "batch input");
         Check(output.Length, (long)count * g.OutputSize, "batch output");
-        float[] rent = ArrayPool<float>.Shared.Rent(Math.Max(1, g.ScratchSize));
+        block = g.IsDepthwise || g.IsPointwise ? 1 : Math.Clamp(block, 1, Math.Max(1, count));
+        GemmKernel kernel = Gemm.Best;
+        int plane = g.OutHeight * g.OutWidth;
+        int scratchSize = block <= 1 ? g.ScratchSize : g.ColumnsScratchSize(block) + g.GroupOutChannels * block * plane;
+        float[] rent = ArrayPool<float>.Shared.Rent(Math.Max(1, scratchSize));
         try
         {
-            Span<float> scratch = rent.AsSpan(0, g.ScratchSize);
-            for (int i = 0; i < count; i++)
+            Span<float> scratch = rent.AsSpan(0, scratchSize);
+            if (block <= 1)
             {
-                Forward(layer, input.Slice(i * g.InputSize, g.InputSize), output.Slice(i * g.OutputSize, g.OutputSize), scratch);
+                for (int i = 0; i < count; i++)
+                {
+                    Forward(layer, input.Slice(i * g.InputSize, g.InputSize), output.Slice(i * g.OutputSize, g.OutputSize), scratch);
+                }
+                return;
+            }
+            for (int i0 = 0; i0 < count; i0 += block)
+            {
+                int images = Math.Min(block, count - i0);
+                Block(layer, kernel, input.Slice(i0 * g.InputSize, images * g.InputSize), output.Slice(i0 * g.OutputSize, images * g.OutputSize), images, scratch);
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rent);
+        }
+    }
+
+    /// <summary>Images a batched convolution of <paramref name="count"/> images puts side by side in one GEMM: 1 for depthwise and pointwise layers and for planes of <see cref="BatchColumns"/>/2 or more.</summary>
+    internal static int BatchBlock(Conv2dGeometry g, int count)
+    {
+        int plane = g.OutHeight * g.OutWidth;
+        if (g.IsDepthwise || g.IsPointwise || count <= 1) return 1;
+        return Math.Clamp(Math.Min(BatchColumns / plane, BatchColumnsBudget / (g.PatchSize * plane)), 1, count);
+    }
+
+    /// <summary>
+    /// One block of <paramref name="images"/> images: per group, their unfolded matrices side by side in packed B, one GEMM
+    /// into the product [O/groups × images·plane], whose rows are then copied to each image's output.
+    /// </summary>
+    private static void Block(Conv2dWeights layer, GemmKernel kernel, ReadOnlySpan<float> input, Span<float> output, int images, Span<float> scratch)
+    {
+        Conv2dGeometry g = layer.Geometry;
+        int plane = g.OutHeight * g.OutWidth, k = g.PatchSize, og = g.GroupOutChannels, n = images * plane;
+        Span<float> columns = scratch[..g.ColumnsScratchSize(images)];
+        Span<float> product = scratch.Slice(columns.Length, og * n);
+        ReadOnlySpan<float> bias = layer.Bias;
+        for (int group = 0; group < g.Groups; group++)
+        {
+            Im2ColPacked(g, input, images, group, columns, kernel);
+            Gemm.Core(kernel, og, n, k, layer.Weight.AsSpan(group * og * k, og * k), k, false, layer.PackedGroups![group].Data, default, n, false, columns[..g.PackedColumnsSize(images)],
+                product, n, bias.IsEmpty ? default : bias.Slice(group * og, og), bias.IsEmpty ? GemmBias.None : GemmBias.PerRow, false);
+            for (int b = 0; b < images; b++)
+            {
+                for (int o = 0; o < og; o++)
+                {
+                    product.Slice(o * n + b * plane, plane).CopyTo(output.Slice(b * g.OutputSize + (group * og + o) * plane, plane));
+                }
+            }
         }
     }
 
@@ -171,7 +246,6 @@ public static class Conv2d
         int k = g.PatchSize;
         int og = g.GroupOutChannels;
         GemmKernel kernel = Gemm.Best;
-        int columns = g.PackedColumnsSize;
         for (int group = 0; group < g.Groups; group++)
         {
             ReadOnlySpan<float> x = input.Slice(group * g.GroupInChannels * inPlane, g.GroupInChannels * inPlane);
@@ -184,8 +258,8 @@ public static class Conv2d
             ReadOnlySpan<float> col = x, colPacked = default;
             if (!g.IsPointwise)
             {
-                Im2ColPacked(g, x, scratch, kernel);
-                colPacked = scratch[..columns];
+                Im2ColPacked(g, input, 1, group, scratch, kernel);
+                colPacked = scratch[..g.PackedColumnsSize(1)];
             }
             Gemm.Core(kernel, og, plane, k, w, k, false, wPacked, col, plane, false, colPacked, y, plane, b, biasKind, false);
         }
@@ -203,37 +277,43 @@ public static class Conv2d
     internal const int Slack = 16;
 
     /// <summary>
-    /// Unfolds one group's input [Cg, H, W] into the matrix col[(c·kH + ky)·kW + kx, oy·OW + ox] =
-    /// xpad[c, oy·sH + ky·dH, ox·sW + kx·dW], where xpad is the zero-padded input, written straight into the GEMM's
-    /// packed B layout (what <see cref="Gemm"/> would otherwise copy col into). Scratch holds, in order: the packed
-    /// matrix, one row of col, and xpad. Each row of col is built in the row buffer (output row oy is a run of OW
-    /// values of xpad) and zero-padded to whole panels, then cut into NR-column panel rows.
+    /// Unfolds group <paramref name="group"/> of <paramref name="images"/> consecutive images (input [C, H, W] each) into
+    /// the matrix col[(c·kH + ky)·kW + kx, b·plane + oy·OW + ox] = xpad_b[c, oy·sH + ky·dH, ox·sW + kx·dW], where xpad_b
+    /// is image b's group input framed by zeros: the images' unfolded matrices side by side, written straight into the
+    /// GEMM's packed B layout (what <see cref="Gemm"/> would otherwise copy col into). Scratch holds, in order (see
+    /// <see cref="Conv2dGeometry.ColumnsScratchSize"/>): the packed matrix, one row of col, and each image's xpad. Each
+    /// row of col is built in the row buffer (output row oy of image b is a run of OW values of xpad_b) and zero-padded
+    /// to whole panels, then cut into NR-column panel rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void Im2ColPacked(Conv2dGeometry g, ReadOnlySpan<float> x, Span<float> scratch, GemmKernel kernel)
+    internal static unsafe void Im2ColPacked(Conv2dGeometry g, ReadOnlySpan<float> input, int images, int group, Span<float> scratch, GemmKernel kernel)
     {
         Window2d w = g.Window;
-        int h = g.Height, wd = g.Width, oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow;
-        int hp = g.PaddedHeight, wp = g.PaddedWidth, cg = g.GroupInChannels;
-        int k = g.PatchSize, nr = Gemm.NR(kernel), nPadded = Gemm.RoundUp(plane, nr);
+        int h = g.Height, wd = g.Width, oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow, n = images * plane;
+        int hp = g.PaddedHeight, wp = g.PaddedWidth, cg = g.GroupInChannels, padSize = g.PaddedInputSize;
+        int k = g.PatchSize, nr = Gemm.NR(kernel), nPadded = Gemm.RoundUp(n, nr);
         int sh = w.StrideH, sw = w.StrideW;
-        Span<float> packedSpan = scratch[..g.PackedColumnsSize];
-        Span<float> rowSpan = scratch.Slice(packedSpan.Length, g.RowSize);
-        Span<float> padSpan = scratch.Slice(packedSpan.Length + rowSpan.Length, g.PaddedInputSize);
+        Span<float> packedSpan = scratch[..g.PackedColumnsSize(images)];
+        Span<float> rowSpan = scratch.Slice(packedSpan.Length, g.RowSize(images));
+        Span<float> padSpan = scratch.Slice(packedSpan.Length + rowSpan.Length, images * padSize);
 
-        // xpad: the image framed by zeros. Only the frame is cleared: clearing the whole buffer first and then
+        // xpad_b: the image framed by zeros. Only the frame is cleared: clearing the whole buffer first and then
         // writing the image into it measured 4× slower than both apart (the clear's stores evict the lines).
-        for (int c = 0; c < cg; c++)
+        for (int b = 0; b < images; b++)
         {
-            Span<float> plane0 = padSpan.Slice(c * hp * wp, hp * wp);
-            plane0[..(w.PadTop * wp)].Clear();
-            plane0[((w.PadTop + h) * wp)..].Clear();
-            for (int iy = 0; iy < h; iy++)
+            ReadOnlySpan<float> x = input.Slice(b * g.InputSize + group * cg * h * wd, cg * h * wd);
+            for (int c = 0; c < cg; c++)
             {
-                Span<float> line = plane0.Slice((iy + w.PadTop) * wp, wp);
-                line[..w.PadLeft].Clear();
-                x.Slice((c * h + iy) * wd, wd).CopyTo(line[w.PadLeft..]);
-                line[(w.PadLeft + wd)..].Clear();
+                Span<float> plane0 = padSpan.Slice(b * padSize + c * hp * wp, hp * wp);
+                plane0[..(w.PadTop * wp)].Clear();
+                plane0[((w.PadTop + h) * wp)..].Clear();
+                for (int iy = 0; iy < h; iy++)
+                {
+                    Span<float> line = plane0.Slice((iy + w.PadTop) * wp, wp);
+                    line[..w.PadLeft].Clear();
+                    x.Slice((c * h + iy) * wd, wd).CopyTo(line[w.PadLeft..]);
+                    line[(w.PadLeft + wd)..].Clear();
+                }
             }
         }
 
@@ -248,27 +328,31 @@ public static class Conv2d
                 {
                     for (int kx = 0; kx < w.KernelW; kx++, p++)
                     {
-                        float* src = xpad + (nint)(c * hp + ky * w.DilationH) * wp + kx * w.DilationW;
-                        if (sw == 1)
+                        for (int b = 0; b < images; b++)
                         {
-                            // Output rows in order: each vector copy may overshoot into the next row's place, which is written next.
-                            for (int oy = 0; oy < oh; oy++) CopyOvershooting(src + (nint)oy * sh * wp, row + oy * ow, ow);
-                        }
-                        else
-                        {
-                            for (int oy = 0; oy < oh; oy++)
+                            float* src = xpad + (nint)b * padSize + (nint)(c * hp + ky * w.DilationH) * wp + kx * w.DilationW;
+                            float* line = row + (nint)b * plane;
+                            if (sw == 1)
                             {
-                                float* s = src + (nint)oy * sh * wp;
-                                float* d = row + oy * ow;
-                                for (int ox = 0; ox < ow; ox++) d[ox] = s[ox * sw];
+                                // Output rows in order, images in order: each vector copy may overshoot into the next row's place, which is written next.
+                                for (int oy = 0; oy < oh; oy++) CopyOvershooting(src + (nint)oy * sh * wp, line + oy * ow, ow);
+                            }
+                            else
+                            {
+                                for (int oy = 0; oy < oh; oy++)
+                                {
+                                    float* s = src + (nint)oy * sh * wp;
+                                    float* d = line + oy * ow;
+                                    for (int ox = 0; ox < ow; ox++) d[ox] = s[ox * sw];
+                                }
                             }
                         }
                         // Zero the row's tail up to the panel width (the last output row's copy overshoots into it).
-                        new Span<float>(row + plane, nPadded - plane).Clear();
+                        new Span<float>(row + n, nPadded - n).Clear();
                         // Row p lives in K block pc: panel j of that block starts at pc·nPadded + j·kc·nr, row p − pc within it.
                         int pc = p - p % Gemm.KC, kc = Math.Min(Gemm.KC, k - pc);
                         float* dst = packed + (nint)pc * nPadded + (p - pc) * nr;
-                        for (int j0 = 0; j0 < plane; j0 += nr, dst += kc * nr) CopyOvershooting(row + j0, dst, nr);
+                        for (int j0 = 0; j0 < n; j0 += nr, dst += kc * nr) CopyOvershooting(row + j0, dst, nr);
                     }
                 }
             }

@@ -41,6 +41,7 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
     private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
     private readonly ResultAccumulator _results;
+    private readonly float _synDecay;
 
     /// <param name="plan">The run's plan.</param>
     /// <param name="capacity">Images simulated together (at most the chunk size; a chunk is simulated in pieces of this many).</param>
@@ -66,6 +67,7 @@ internal abstract class SimulationWorker : IChunkWorker
         _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
         _fired = new int[layers.Max(l => l.Shape.Size)];
+        _synDecay = MathF.Exp(-1f / plan.Options.TauSyn);
     }
 
     protected SimulationPlan Plan { get; }
@@ -81,6 +83,9 @@ internal abstract class SimulationWorker : IChunkWorker
 
     /// <summary>The encoded input of this step under Poisson input (0 or the spike value per input, n images).</summary>
     protected float[] Input => _input;
+
+    /// <summary>The constant part of layer <paramref name="l"/>'s current for n images (bias and analog input), set by <see cref="Begin"/>.</summary>
+    protected ReadOnlySpan<float> ConstantOf(int l, int n) => _constant[l].AsSpan(0, n * Plan.Layers[l].Shape.Size);
 
     protected float[] ScratchA => _scratchA;
     protected float[] ScratchB => _scratchB;
@@ -129,17 +134,56 @@ internal abstract class SimulationWorker : IChunkWorker
     protected virtual int StepMaxPool(int l, MaxPoolLayer mp, int n, int[] countIn, int[] countOut) =>
         MaxPoolCircuit.Step(Plan.MaxPoolWindows[l]!, n, _spikes[mp.Source], countIn, countOut, _spikes[l], _results.NeuronSpikes[l]);
 
-    public void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
+    public virtual void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
+    {
+        SimulationOptions o = Plan.Options;
+        int inSize = Plan.Network.InputShape.Size;
+        ReadOnlySpan<float> x = Begin(batch, start, n);
+        SplitMix64[] rngs = InputStreams(n, firstImage);
+        for (int t = 0; t < o.Timesteps; t++)
+        {
+            if (o.Input == InputEncoding.Poisson)
+            {
+                EncodeInput(x, n, rngs, _input.AsSpan(0, n * inSize));
+                InputFired(n);
+            }
+            for (int l = 0; l < Plan.Layers.Length; l++) StepLayer(l, n, t);
+            Score(n, t, batch.Labels.AsSpan(start, n), predictions, stableFrom, start);
+            if (firstImage == 0) RecordProbes(t);
+        }
+        if (outputs is not null) KeepOutputs(n, start, outputs);
+    }
+
+    /// <summary>One Poisson stream per image, seeded by the run's seed and the image's index in the run.</summary>
+    protected SplitMix64[] InputStreams(int n, int firstImage)
+    {
+        var rngs = new SplitMix64[n];
+        for (int b = 0; b < n; b++) rngs[b] = new SplitMix64((ulong)(uint)Plan.Options.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)(firstImage + b));
+        return rngs;
+    }
+
+    /// <summary>Writes one step's Poisson input spikes of n images into <paramref name="input"/> (drawing from each image's stream in element order) and counts them.</summary>
+    protected void EncodeInput(ReadOnlySpan<float> x, int n, SplitMix64[] rngs, Span<float> input)
+    {
+        int inSize = Plan.Network.InputShape.Size;
+        float pScale = Plan.Options.PoissonMaxRate / Plan.InputScale, spikeValue = Plan.InputSpikeValue;
+        long fired = 0;
+        for (int i = 0; i < n * inSize; i++)
+        {
+            bool fire = rngs[i / inSize].NextFloat() < x[i] * pScale;
+            input[i] = fire ? spikeValue : 0f;
+            fired += fire ? 1 : 0;
+        }
+        _results.InputSpikes += fired;
+    }
+
+    /// <summary>Resets every layer's state for n images and precomputes the constant part of every population's current (bias and analog input); returns the images' input.</summary>
+    protected ReadOnlySpan<float> Begin(DataBatch batch, int start, int n)
     {
         SimulationOptions o = Plan.Options;
         SpikingLayer[] layers = Plan.Layers;
         int inSize = Plan.Network.InputShape.Size;
         ReadOnlySpan<float> x = batch.Data.AsSpan(start * inSize, n * inSize);
-        var rngs = new SplitMix64[n];
-        for (int b = 0; b < n; b++) rngs[b] = new SplitMix64((ulong)(uint)o.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)(firstImage + b));
-        float pScale = o.PoissonMaxRate / Plan.InputScale, spikeValue = Plan.InputSpikeValue;
-
-        // Reset state; precompute the constant part of every population's current (bias and analog input).
         for (int l = 0; l < layers.Length; l++)
         {
             SpikingLayer layer = layers[l];
@@ -178,47 +222,30 @@ internal abstract class SimulationWorker : IChunkWorker
             if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
             if (_spikes[l].Length > 0) _spikes[l].AsSpan(0, n * size).Clear();
         }
-
         Array.Clear(_readoutCounts);
-        float synDecay = MathF.Exp(-1f / o.TauSyn);
-        for (int t = 0; t < o.Timesteps; t++)
-        {
-            if (o.Input == InputEncoding.Poisson)
-            {
-                long fired = 0;
-                for (int i = 0; i < n * inSize; i++)
-                {
-                    bool fire = rngs[i / inSize].NextFloat() < x[i] * pScale;
-                    _input[i] = fire ? spikeValue : 0f;
-                    fired += fire ? 1 : 0;
-                }
-                _results.InputSpikes += fired;
-                InputFired(n);
-            }
-            for (int l = 0; l < layers.Length; l++)
-            {
-                int size = layers[l].Shape.Size;
-                switch (layers[l])
-                {
-                    case NeuronLayer nl:
-                        StepNeurons(l, nl, n, t, synDecay);
-                        break;
-                    case MaxPoolLayer mp:
-                        _results.LayerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
-                        break;
-                    case ReadoutLayer:
-                        Charge(l, n, _current[l].AsSpan(0, n * size), _constant[l].AsSpan(0, n * size));
-                        TensorPrimitives.Add(_v[l].AsSpan(0, n * size), _current[l].AsSpan(0, n * size), _v[l].AsSpan(0, n * size));
-                        break;
-                }
-            }
-            Score(n, t, batch.Labels.AsSpan(start, n), predictions, stableFrom, start);
-            if (firstImage == 0) RecordProbes(t);
-        }
-        if (outputs is not null) KeepOutputs(n, start, outputs);
+        return x;
     }
 
-    private void KeepOutputs(int n, int start, float[][] outputs)
+    /// <summary>Step t of layer l for n images: charge, fire and reset a population, run a max-pool circuit, or accumulate the readout.</summary>
+    protected void StepLayer(int l, int n, int t)
+    {
+        int size = Plan.Layers[l].Shape.Size;
+        switch (Plan.Layers[l])
+        {
+            case NeuronLayer nl:
+                StepNeurons(l, nl, n, t, _synDecay);
+                break;
+            case MaxPoolLayer mp:
+                _results.LayerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
+                break;
+            case ReadoutLayer:
+                Charge(l, n, _current[l].AsSpan(0, n * size), _constant[l].AsSpan(0, n * size));
+                TensorPrimitives.Add(_v[l].AsSpan(0, n * size), _current[l].AsSpan(0, n * size), _v[l].AsSpan(0, n * size));
+                break;
+        }
+    }
+
+    protected void KeepOutputs(int n, int start, float[][] outputs)
     {
         int l = Plan.ReadoutIndex;
         SpikingLayer layer = Plan.Layers[l];
@@ -292,7 +319,7 @@ internal abstract class SimulationWorker : IChunkWorker
         }
     }
 
-    private void Score(int n, int t, ReadOnlySpan<int> labels, int[] predictions, int[] stableFrom, int start)
+    protected void Score(int n, int t, ReadOnlySpan<int> labels, int[] predictions, int[] stableFrom, int start)
     {
         int l = Plan.ReadoutIndex;
         SpikingLayer layer = Plan.Layers[l];
@@ -317,10 +344,12 @@ internal abstract class SimulationWorker : IChunkWorker
         }
     }
 
-    private void RecordProbes(int t)
+    /// <summary>Records step t of every probe, or only of those on layer <paramref name="only"/> when it is not −1.</summary>
+    protected void RecordProbes(int t, int only = -1)
     {
         foreach (var (probe, layer) in Plan.Probes)
         {
+            if (only != -1 && layer != only) continue;
             if (!_results.Traces.TryGetValue(probe, out float[]? trace)) _results.Traces[probe] = trace = new float[Plan.Options.Timesteps];
             int at = Plan.Layouts[layer].ToInternal(probe.Neuron);
             trace[t] = _v[layer].Length > 0 ? _v[layer][at] : _spikes[layer][at];

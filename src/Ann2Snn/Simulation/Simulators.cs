@@ -3,11 +3,11 @@ using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;
 
-/// <summary>The simulator backends by name: "dense", "event", "ttfs" (time-to-first-spike coding), or "auto" (chosen for the network).</summary>
+/// <summary>The simulator backends by name: "dense", "event", "layered" (dense, one layer at a time over all steps), "ttfs" (time-to-first-spike coding), or "auto" (chosen for the network).</summary>
 public static class Simulators
 {
     /// <summary>Accepted names, for help texts and error messages.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["dense", "event", "ttfs", "auto"];
+    public static IReadOnlyList<string> Names { get; } = ["dense", "event", "layered", "ttfs", "auto"];
 
     /// <summary>
     /// Mean firing rate (spikes per neuron per step over the spiking layers) above which "auto" keeps the dense
@@ -28,6 +28,8 @@ public static class Simulators
                 return new DenseSimulator();
             case "event":
                 return new EventSimulator();
+            case "layered":
+                return new LayeredSimulator();
             case "ttfs":
                 return new TtfsSimulator();
             case "auto":

@@ -29,18 +29,7 @@ public sealed class Conv2dTests
             int groups = rng.Next(1, 4);
             int c = groups * rng.Next(1, 4), o = groups * rng.Next(1, 4);
             int h = rng.Next(1, 10), w = rng.Next(1, 10);
-            var win = new Window2d(
-                rng.Next(1, 5), rng.Next(1, 5), rng.Next(1, 4), rng.Next(1, 4),
-                rng.Next(0, 3), rng.Next(0, 3), rng.Next(0, 3), rng.Next(0, 3),
-                rng.Next(1, 3), rng.Next(1, 3));
-            try
-            {
-                win.OutputSize(h, w, "probe");
-            }
-            catch (InvalidModelException)
-            {
-                continue; // the window does not fit: draw again
-            }
+            if (FittingWindow(rng, h, w) is not { } win) continue; // the window does not fit: draw again
             Check(rng, c, h, w, o, win, groups, rng.Next(2) == 1);
             done++;
         }
@@ -105,6 +94,89 @@ public sealed class Conv2dTests
                 double[] expected = Reference.Conv2d(xi, g.InChannels, g.Height, g.Width, weight, bias, g.OutChannels, g.Window, g.Groups);
                 Reference.AssertClose(expected, direct, 1e-5, $"{label} image {i}");
             }
+        }
+    }
+
+    /// <summary>Draws a window that fits an h×w input (strides, pads and dilations up to 2 or 3), or null.</summary>
+    private static Window2d? FittingWindow(Random rng, int h, int w)
+    {
+        var win = new Window2d(
+            rng.Next(1, 5), rng.Next(1, 5), rng.Next(1, 4), rng.Next(1, 4),
+            rng.Next(0, 3), rng.Next(0, 3), rng.Next(0, 3), rng.Next(0, 3),
+            rng.Next(1, 3), rng.Next(1, 3));
+        try
+        {
+            win.OutputSize(h, w, "probe");
+            return win;
+        }
+        catch (InvalidModelException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// ForwardBatch with images side by side in one GEMM (blocks of 1 to count images, so also a short last block)
+    /// gives each image exactly the bits of its own convolution, on random geometries with groups, strides, padding
+    /// and dilation, on real-valued and on 0/1 (spike) inputs.
+    /// </summary>
+    [Fact]
+    public void BatchedConvolutionGivesEachImageTheBitsOfItsOwnConvolution()
+    {
+        var rng = new Random(4321);
+        int done = 0, batched = 0;
+        while (done < 120)
+        {
+            int groups = rng.Next(1, 4);
+            int c = groups * rng.Next(1, 4), o = groups * rng.Next(1, 4);
+            int h = rng.Next(1, 10), w = rng.Next(1, 10);
+            if (FittingWindow(rng, h, w) is not { } win) continue;
+            var g = new Conv2dGeometry(c, h, w, o, win, groups);
+            int count = rng.Next(1, 9), perBlock = rng.Next(1, count + 1);
+            float[] x = rng.Next(2) == 0 ? Reference.RandomFloats(rng, count * g.InputSize) : Enumerable.Range(0, count * g.InputSize).Select(_ => rng.Next(3) == 0 ? 1f : 0f).ToArray();
+            var layer = new Conv2dWeights(g, Reference.RandomFloats(rng, g.WeightSize), rng.Next(2) == 1 ? Reference.RandomFloats(rng, o) : null);
+            var y = new float[count * g.OutputSize];
+            Array.Fill(y, float.NaN); // every output must be written
+            Conv2d.ForwardBatch(layer, x, y, count, perBlock);
+            if (perBlock > 1 && !g.IsDepthwise && !g.IsPointwise) batched++;
+            float[] scratch = Reference.RandomFloats(rng, g.ScratchSize);
+            for (int i = 0; i < count; i++)
+            {
+                var direct = new float[g.OutputSize];
+                Conv2d.Forward(layer, x.AsSpan(i * g.InputSize, g.InputSize), direct, scratch);
+                Assert.Equal(direct, y[(i * g.OutputSize)..((i + 1) * g.OutputSize)]);
+            }
+            done++;
+        }
+        Assert.True(batched >= 50, $"only {batched} draws put several images in one GEMM");
+    }
+
+    [Fact]
+    public void BatchBlocksFillPanelsWithinTheBudget()
+    {
+        Assert.Equal(1, Conv2d.BatchBlock(new Conv2dGeometry(32, 28, 28, 32, Window2d.Square(3, 1, 1)), 32)); // 784 columns already
+        Assert.Equal(2, Conv2d.BatchBlock(new Conv2dGeometry(32, 14, 14, 64, Window2d.Square(3, 1, 1)), 32));
+        Assert.Equal(32, Conv2d.BatchBlock(new Conv2dGeometry(8, 4, 4, 8, Window2d.Square(3, 1, 1)), 32)); // 512 columns of 16-pixel planes
+        Assert.Equal(5, Conv2d.BatchBlock(new Conv2dGeometry(8, 4, 4, 8, Window2d.Square(3, 1, 1)), 5));
+        Assert.Equal(1, Conv2d.BatchBlock(new Conv2dGeometry(8, 4, 4, 16, Window2d.Square(3, 1, 1), groups: 8), 32)); // depthwise
+        Assert.Equal(3, Conv2d.BatchBlock(new Conv2dGeometry(600, 4, 4, 8, Window2d.Square(3, 1, 1)), 32)); // 5400·16 floats per image: the budget binds
+    }
+
+    [Fact]
+    public void BatchedConvolutionCrossingGemmBlocks()
+    {
+        // K = 32·9 = 288 > KC; 12 images of 14·14 side by side: N = 2352 > NC, not a multiple of NR.
+        var rng = new Random(12);
+        var g = new Conv2dGeometry(32, 14, 14, 64, Window2d.Square(3, 1, 1));
+        var layer = new Conv2dWeights(g, Reference.RandomFloats(rng, g.WeightSize), Reference.RandomFloats(rng, 64));
+        float[] x = Reference.RandomFloats(rng, 12 * g.InputSize);
+        var y = new float[12 * g.OutputSize];
+        Conv2d.ForwardBatch(layer, x, y, 12, block: 12);
+        var direct = new float[g.OutputSize];
+        for (int i = 0; i < 12; i++)
+        {
+            Conv2d.Forward(layer, x.AsSpan(i * g.InputSize, g.InputSize), direct, new float[g.ScratchSize]);
+            Assert.Equal(direct, y[(i * g.OutputSize)..((i + 1) * g.OutputSize)]);
         }
     }
 

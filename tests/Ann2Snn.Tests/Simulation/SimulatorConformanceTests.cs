@@ -260,3 +260,8 @@ public sealed class EventSimulatorFallbackConformanceTests : SimulatorConformanc
 {
     protected override ISimulator CreateSimulator() => new EventSimulator(fanOutBudget: 0);
 }
+
+public sealed class LayeredSimulatorConformanceTests : SimulatorConformanceTests
+{
+    protected override ISimulator CreateSimulator() => new LayeredSimulator();
+}

@@ -10,6 +10,7 @@ public sealed class SimulatorsTests
     [Theory]
     [InlineData("dense", typeof(DenseSimulator))]
     [InlineData("Event", typeof(EventSimulator))]
+    [InlineData("layered", typeof(LayeredSimulator))]
     [InlineData("ttfs", typeof(TtfsSimulator))]
     public void NamesGiveTheirBackends(string name, Type type)
     {
@@ -56,7 +57,7 @@ public sealed class SimulatorsTests
     public void UnknownNameOrMissingNetworkIsRefused()
     {
         var e = Assert.Throws<InvalidOptionException>(() => Simulators.Create("gpu"));
-        Assert.Contains("dense, event, ttfs, auto", e.Message);
+        Assert.Contains("dense, event, layered, ttfs, auto", e.Message);
         Assert.Throws<InvalidOptionException>(() => Simulators.Create("auto"));
         Assert.Throws<InvalidOptionException>(() => Simulators.ChooseFor(ExactNetwork.Build(NeuronParameters.IntegrateAndFire()), double.NaN));
         Assert.Throws<InvalidOptionException>(() => new EventSimulator(-1));
