@@ -42,8 +42,8 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
         public int Images { get; init; } = 1000;
 
         [CommandOption("--backends <LIST>")]
-        [Description("Comma-separated backends to time (default dense,event).")]
-        public string Backends { get; init; } = "dense,event";
+        [Description("Comma-separated backends to time (default dense,layered,event).")]
+        public string Backends { get; init; } = "dense,layered,event";
 
         [CommandOption("--repetitions <N>")]
         [Description("Timed rounds (each runs every backend once, interleaved); the median is reported (default 5).")]
@@ -123,9 +123,13 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
             results.Add(new Measurement(simulators[k].Name, seconds, median.Images, median.AccuracyAt(settings.Timesteps), median.TotalSynapticEventsPerImage, median.SpikesPerImage));
         }
         // The speed-up is the median over rounds of the ratio within a round: the two runs of a round share the machine's load.
-        int denseAt = Array.FindIndex(simulators, x => x.Name == "dense"), eventAt = Array.FindIndex(simulators, x => x.Name == "event");
-        double? speedup = denseAt < 0 || eventAt < 0 ? null
-            : Enumerable.Range(0, settings.Repetitions).Select(r => runs[denseAt][r].Seconds / runs[eventAt][r].Seconds).Order().ElementAt(settings.Repetitions / 2);
+        double? SpeedUp(string fast, string slow)
+        {
+            int f = Array.FindIndex(simulators, x => x.Name == fast), s = Array.FindIndex(simulators, x => x.Name == slow);
+            return f < 0 || s < 0 ? null
+                : Enumerable.Range(0, settings.Repetitions).Select(r => runs[s][r].Seconds / runs[f][r].Seconds).Order().ElementAt(settings.Repetitions / 2);
+        }
+        double? speedup = SpeedUp("event", "dense"), overLayered = SpeedUp("event", "layered"), layeredOverDense = SpeedUp("layered", "dense");
 
         if (settings.Json)
         {
@@ -150,6 +154,8 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                     accuracy = m.Accuracy,
                 }).ToArray(),
                 event_over_dense = speedup,
+                event_over_layered = overLayered,
+                layered_over_dense = layeredOverDense,
             }, CliJson.Options));
             return CliApp.ExitOk;
         }
@@ -165,7 +171,10 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                 $"{100 * m.Accuracy:F2} %");
         }
         console.Write(table);
-        if (speedup is double s) console.MarkupLine($"event/dense: [bold]{s:F2}×[/] (median over rounds of the ratio within a round)");
+        foreach (var (label, ratio) in new[] { ("event/dense", speedup), ("event/layered", overLayered), ("layered/dense", layeredOverDense) })
+        {
+            if (ratio is double r) console.MarkupLine($"{label}: [bold]{r:F2}×[/] (median over rounds of the ratio within a round)");
+        }
         return CliApp.ExitOk;
     }
 }

@@ -55,6 +55,11 @@ public sealed class EventSimulator : ISimulator
                 if (mp.Scheme != MaxPoolScheme.WinnerTakeAll) readsVector.Add(mp.Source); // a gate reads the spike vector
             }
             Listed = plan.Layers.Select((l, i) => l is NeuronLayer nl && NeuronKernels.IsListable(nl.Neuron) && !readsVector.Contains(i)).ToArray();
+            // Listed populations whose input never changes (analog input, bias as a current, delta synapses) and whose
+            // membranes nobody probes: a neuron with input ≤ 0 below threshold can never fire, so only the others are stepped.
+            SimulationOptions o = plan.Options;
+            Compacted = plan.Layers.Select((_, i) => Listed[i] && plan.IsStatic[i] && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta
+                && !plan.Probes.Any(p => p.Layer == i)).ToArray();
         }
 
         public SimulationPlan Plan { get; }
@@ -73,6 +78,9 @@ public sealed class EventSimulator : ISimulator
 
         /// <summary>Per layer: its neurons fire straight into the active lists (no spike vector is written).</summary>
         public bool[] Listed { get; }
+
+        /// <summary>Per layer: a listed population under constant input, stepped over its neurons that can fire only.</summary>
+        public bool[] Compacted { get; }
 
         private Propagation Build(CompiledProjection p, int l, long budget)
         {
@@ -161,6 +169,11 @@ public sealed class EventSimulator : ISimulator
         private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
         private int _stamp;
 
+        // Compacted populations, per layer and image b (at b·size): the neurons that can fire, their membranes and inputs.
+        private readonly int[][] _liveIndex, _liveCount;
+        private readonly float[][] _liveV, _liveInput;
+        private readonly bool[] _liveBuilt; // per layer: the compacted lists hold the images now simulated
+
         public Worker(EventPlan events) : base(events.Plan, ImagesTogether)
         {
             _events = events;
@@ -180,6 +193,11 @@ public sealed class EventSimulator : ISimulator
                 _negativeCount[s + 1] = new int[n];
             }
             _visited = Plan.Layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
+            _liveIndex = Plan.Layers.Select((l, i) => events.Compacted[i] ? new int[n * l.Shape.Size] : []).ToArray();
+            _liveV = Plan.Layers.Select((l, i) => events.Compacted[i] ? new float[n * l.Shape.Size] : []).ToArray();
+            _liveInput = Plan.Layers.Select((l, i) => events.Compacted[i] ? new float[n * l.Shape.Size] : []).ToArray();
+            _liveCount = Plan.Layers.Select(_ => new int[n]).ToArray();
+            _liveBuilt = new bool[Plan.Layers.Length];
             _stageIn = new float[n * events.FallbackSize];
             _stageOut = new float[n * events.FallbackSize];
         }
@@ -253,15 +271,63 @@ public sealed class EventSimulator : ISimulator
             if (_events.InputEvents) Collect(-1, n, Input);
         }
 
+        public override void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
+        {
+            Array.Clear(_liveBuilt);
+            base.Simulate(batch, start, n, firstImage, predictions, stableFrom, outputs);
+        }
+
         protected override int Fire(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
         {
             if (!_events.Listed[l]) return base.Fire(l, layer, n, v, input);
+            if (_events.Compacted[l]) return FireCompacted(l, layer, n, v, input);
             int size = layer.Shape.Size, total = 0;
             int[] active = _active[l + 1], counts = _activeCount[l + 1];
             for (int b = 0; b < n; b++)
             {
                 counts[b] = NeuronKernels.StepListed(layer.Neuron, v.Slice(b * size, size), input.Slice(b * size, size), active.AsSpan(b * size, size));
                 total += counts[b];
+            }
+            return total;
+        }
+
+        /// <summary>
+        /// A constant-input population: on the first step of the images, keeps the neurons that can ever fire (input
+        /// &gt; 0, or a membrane already at threshold) side by side; every step then runs the same kernel over those
+        /// only. The others' membranes are left as they are (nothing reads them: the layer is not probed).
+        /// </summary>
+        private int FireCompacted(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
+        {
+            int size = layer.Shape.Size, total = 0;
+            int[] index = _liveIndex[l], live = _liveCount[l], active = _active[l + 1], counts = _activeCount[l + 1];
+            float[] lv = _liveV[l], lc = _liveInput[l];
+            float theta = layer.Neuron.VThreshold;
+            if (!_liveBuilt[l])
+            {
+                _liveBuilt[l] = true;
+                for (int b = 0; b < n; b++)
+                {
+                    int count = 0, at = b * size;
+                    for (int i = 0; i < size; i++)
+                    {
+                        float c = input[at + i], vi = v[at + i];
+                        if (c <= 0f && vi < theta) continue;
+                        index[at + count] = i;
+                        lv[at + count] = vi;
+                        lc[at + count] = c;
+                        count++;
+                    }
+                    live[b] = count;
+                }
+            }
+            for (int b = 0; b < n; b++)
+            {
+                int at = b * size;
+                Span<int> fired = active.AsSpan(at, size);
+                int k = NeuronKernels.StepListed(layer.Neuron, lv.AsSpan(at, live[b]), lc.AsSpan(at, live[b]), fired);
+                for (int m = 0; m < k; m++) fired[m] = index[at + fired[m]];
+                counts[b] = k;
+                total += k;
             }
             return total;
         }

@@ -173,24 +173,34 @@ public sealed class CliContractTests : IDisposable
     }
 
     [Fact]
-    public void BenchTimesBothBackendsOnTheSameImagesAndSavesTheNetwork()
+    public void BenchTimesEveryBackendOnTheSameImagesAndSavesTheNetwork()
     {
         string net = Path.Combine(_dir, "bench.snn");
         string model = Path.Combine(Zoo.RepositoryRoot, "models", "mnist_mlp.onnx");
-        var r = Run("bench", model, "--data", "mnist", "-T", "4", "--images", "16", "--calib-images", "64", "--threads", "1", "--save", net, "--json");
+        var r = Run("bench", model, "--data", "mnist", "-T", "4", "--images", "16", "--calib-images", "64", "--threads", "1", "--repetitions", "3", "--save", net, "--json");
         Assert.Equal(0, r.Code);
         Assert.True(File.Exists(net));
         var json = System.Text.Json.JsonDocument.Parse(r.Out).RootElement;
         Assert.Equal(16, json.GetProperty("images").GetInt32());
         var backends = json.GetProperty("backends").EnumerateArray().ToArray();
-        Assert.Equal(["dense", "event"], backends.Select(b => b.GetProperty("backend").GetString()));
-        Assert.Equal(backends[0].GetProperty("accuracy").GetDouble(), backends[1].GetProperty("accuracy").GetDouble());
+        Assert.Equal(["dense", "layered", "event"], backends.Select(b => b.GetProperty("backend").GetString()));
+        Assert.All(backends, b => Assert.Equal(backends[0].GetProperty("accuracy").GetDouble(), b.GetProperty("accuracy").GetDouble()));
         Assert.True(backends.All(b => b.GetProperty("images_per_second").GetDouble() > 0));
+        Assert.Equal(3, json.GetProperty("repetitions").GetInt32());
+        foreach (string ratio in new[] { "event_over_dense", "event_over_layered", "layered_over_dense" }) Assert.True(json.GetProperty(ratio).GetDouble() > 0, ratio);
     }
 
     [Fact]
     public void BenchNamesAnUnknownBackend() =>
         AssertBadInput(Run("bench", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "--backends", "dense,ttfs"), "--backends", "ttfs");
+
+    [Fact]
+    public void BenchRefusesZeroRepetitions()
+    {
+        var r = Run("bench", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "--repetitions", "0");
+        Assert.Equal(CliApp.ExitBadInput, r.Code);
+        Assert.StartsWith("ann2snn: usage error: option '--repetitions': 0", r.Err);
+    }
 }
 
 internal static class ProtobufExtensions
