@@ -1,30 +1,46 @@
 #!/usr/bin/env bash
 # Usage: bench/snn_compare.sh MODEL DATA T IMAGES   (e.g. models/mnist_lenet_bn.onnx mnist 32 1000)
-# Builds the CLI once, times `ann2snn bench` (dense, layered and event backends, interleaved rounds) and the PyTorch reference
-# (bench/torch_reference.py, /usr/bin/python3, 2 threads) on the same converted network and test images.
+# Builds the CLI once, converts MODEL once (saved to $NET), then runs ROUNDS rounds (default 3); each round times
+# `ann2snn bench` (dense, layered and event backends, one run each after a warm-up) and then the PyTorch reference
+# (bench/torch_reference.py, /usr/bin/python3, 2 threads, one run after a warm-up) on the same network and test
+# images. Ratios are medians over rounds of the ratio within a round, so a change in the machine's load between
+# rounds falls on both sides; images/s are medians over rounds.
 set -euo pipefail
 MODEL=${1:?model}; DATA=${2:?data (mnist|fashion-mnist)}; T=${3:-32}; IMAGES=${4:-1000}
-BATCH=${BATCH:-256}; THREADS=${THREADS:-2}
+BATCH=${BATCH:-256}; THREADS=${THREADS:-2}; ROUNDS=${ROUNDS:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-NET=${NET:-/tmp/x.snn}
+NET=${NET:-$(mktemp --suffix=.snn)}
 dotnet build "$ROOT/src/Ann2Snn.Cli" -c Release -v q -nologo >/dev/null
 CLI="$ROOT/src/Ann2Snn.Cli/bin/Release/net10.0/Ann2Snn.Cli"
-OURS=$("$CLI" bench "$MODEL" --data "$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --save "$NET" --json)
-REF=$(/usr/bin/python3 "$ROOT/bench/torch_reference.py" "$NET" "$ROOT/data/$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --json)
-/usr/bin/python3 - "$OURS" "$REF" <<'PY'
-import json, sys
-ours, ref = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(f"{ours['model']} on {ours['data']}: {ours['images']} images, T={ours['timesteps']}, batch {ours['batch']}, {ours['threads']} threads, medians of {ours['repetitions']}")
-for b in ours["backends"]:
-    print(f"  ann2snn {b['backend']:5s}: {b['images_per_second']:8.1f} images/s  {b['synaptic_events_per_second']:.3e} events/s  "
-          f"{b['ns_per_synaptic_event']:.2f} ns/event  accuracy {100 * b['accuracy']:.2f} %")
-print(f"  PyTorch {ref['torch']}: {ref['images_per_second']:8.1f} images/s  accuracy {100 * ref['accuracy']:.2f} %")
-best = max(ours["backends"], key=lambda b: b["images_per_second"])
-print(f"  ours ({best['backend']}) / PyTorch: {best['images_per_second'] / ref['images_per_second']:.2f}x")
-nan = float("nan")
-print(f"  event/dense: {ours.get('event_over_dense') or nan:.2f}x;  event/layered: {ours.get('event_over_layered') or nan:.2f}x;  "
-      f"layered/dense: {ours.get('layered_over_dense') or nan:.2f}x  (medians of per-round ratios)")
-agree = all(round(b["accuracy"] * ours["images"]) == round(ref["accuracy"] * ref["images"]) for b in ours["backends"])
+"$CLI" convert "$MODEL" --calib "$DATA" --output "$NET" >/dev/null
+ROUNDS_JSON=()
+for ((r = 0; r < ROUNDS; r++)); do
+  OURS=$("$CLI" bench "$NET" --data "$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --repetitions 1 --json)
+  REF=$(/usr/bin/python3 "$ROOT/bench/torch_reference.py" "$NET" "$ROOT/data/$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --repetitions 1 --json)
+  ROUNDS_JSON+=("{\"ours\": $OURS, \"ref\": $REF}")
+done
+/usr/bin/python3 - "$MODEL" "${ROUNDS_JSON[@]}" <<'PY'
+import json, statistics, sys
+model, rounds = sys.argv[1], [json.loads(a) for a in sys.argv[2:]]
+first = rounds[0]["ours"]
+med = statistics.median
+print(f"{model} on {first['data']}: {first['images']} images, T={first['timesteps']}, batch {first['batch']}, {first['threads']} threads, "
+      f"{len(rounds)} interleaved rounds (medians)")
+names = [b["backend"] for b in first["backends"]]
+def seconds(rnd, name): return next(b["seconds"] for b in rnd["ours"]["backends"] if b["backend"] == name)
+for name in names:
+    b = next(b for b in first["backends"] if b["backend"] == name)
+    ips = med(first["images"] / seconds(r, name) for r in rounds)
+    print(f"  ann2snn {name:7s}: {ips:8.1f} images/s  {ips * b['synaptic_events_per_image']:.3e} events/s  "
+          f"{1e9 / (ips * b['synaptic_events_per_image']):.2f} ns/event  accuracy {100 * b['accuracy']:.2f} %")
+ref = rounds[0]["ref"]
+print(f"  PyTorch {ref['torch']}: {med(r['ref']['images_per_second'] for r in rounds):8.1f} images/s  accuracy {100 * ref['accuracy']:.2f} %")
+def ratio(fast, slow): return med(seconds(r, slow) / seconds(r, fast) for r in rounds)
+best = max(names, key=lambda n: med(1 / seconds(r, n) for r in rounds))
+print(f"  ours ({best}) / PyTorch: {med(r['ref']['seconds'] / seconds(r, best) for r in rounds):.2f}x")
+pairs = [(f, s) for f, s in [("event", "dense"), ("event", "layered"), ("layered", "dense")] if f in names and s in names]
+print("  " + ";  ".join(f"{f}/{s}: {ratio(f, s):.2f}x" for f, s in pairs))
+agree = all(round(b["accuracy"] * first["images"]) == round(ref["accuracy"] * ref["images"]) for b in first["backends"])
 print("  accuracies agree" if agree else "  ACCURACIES DIFFER")
 sys.exit(0 if agree else 1)
 PY

@@ -179,19 +179,18 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
                 int before = ci[j];
                 foreach (int at in windows.WindowsOf(j))
                 {
-                    if (y[at] != 0f) continue; // fired already in this step
-                    bool fire;
                     if (wta)
                     {
-                        fire = before == co[at];
+                        // The window's count is the max of its inputs' counts: it grows when an input at the max fires
+                        // (after which no other input of this step equals it, so a window fires at most once).
+                        if (before != co[at]) continue;
                     }
                     else
                     {
                         if (seen[at] == stamp) continue;
                         seen[at] = stamp;
-                        fire = x[windows.Scan(at, ci, x, out _)] != 0f;
+                        if (x[windows.Scan(at, ci, x, out _)] == 0f) continue;
                     }
-                    if (!fire) continue;
                     y[at] = 1f;
                     co[at]++;
                     outList[count++] = at;
