@@ -66,12 +66,16 @@ internal static class Harness
         {
             throw new FindingException($"{target.Name}: the error does not start with the file it is about", ex);
         }
-        for (Exception? cause = ex.InnerException; cause is not null; cause = cause.InnerException)
+        // The first cause that is not one of ours must be an error the loader meant to translate (a parser's, the I/O
+        // layer's); what that error wraps in turn is its library's business.
+        Exception? cause = ex.InnerException;
+        while (cause is Ann2SnnException)
         {
-            if (!target.ExpectedCause(cause))
-            {
-                throw new FindingException($"{target.Name}: the typed error wraps an unexpected {cause.GetType().FullName}", ex);
-            }
+            cause = cause.InnerException;
+        }
+        if (cause is not null && !target.ExpectedCause(cause))
+        {
+            throw new FindingException($"{target.Name}: the typed error wraps an unexpected {cause.GetType().FullName}", ex);
         }
     }
 
