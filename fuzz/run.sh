@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the loaders with AFL++ and SharpFuzz, one target at a time, for a bounded time each.
 #
-#   fuzz/run.sh [TARGET|all] [SECONDS]   build, instrument, fuzz TARGET (default all) for SECONDS each (default 60)
+#   fuzz/run.sh [TARGET[,TARGET…]|all] [SECONDS]
+#                                        build, instrument, fuzz each TARGET (default all) for SECONDS (default 60)
 #                                        FUZZ_EXECS=N also stops a target after about N executions
 #   fuzz/run.sh replay TARGET PATH...    run saved inputs (files or folders) through the harness, one line each
 #   fuzz/run.sh build                    only build and instrument (fuzz/out/bin)
@@ -50,9 +51,15 @@ fuzz_one() {
   [ -f "$FUZZ/dict/$target.dict" ] && extra+=(-x "$FUZZ/dict/$target.dict")
   [ -n "${FUZZ_EXECS:-}" ] && extra+=(-E "$FUZZ_EXECS")
   rm -rf "$findings"
-  mkdir -p "$findings" "$OUT/tmp"
+  mkdir -p "$findings"
+  # The data targets write each input to files: on tmpfs when there is one.
   local scratch
-  scratch=$(mktemp -d "$OUT/tmp/$target.XXXXXX")
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    scratch=$(mktemp -d "/dev/shm/ann2snn-fuzz-$target.XXXXXX")
+  else
+    mkdir -p "$OUT/tmp"
+    scratch=$(mktemp -d "$OUT/tmp/$target.XXXXXX")
+  fi
   echo "fuzz: $target for ${seconds}s${FUZZ_EXECS:+ or ${FUZZ_EXECS} executions}: afl-fuzz -i corpus/$target -o out/findings/$target -t 2000 -m none -V $seconds ${extra[*]} -- dotnet out/bin/Ann2Snn.Fuzz.dll $target"
   # -t 2000: an input that takes 2 s is a hang (they take well under a millisecond). -m none: .NET reserves far
   # more address space than it uses; memory is bounded instead by the harness (64 MiB allocated per input, else a
@@ -114,7 +121,7 @@ case "${1:-all}" in
   *)
     target=${1:-all}
     seconds=${2:-60}
-    if [ "$target" = all ]; then targets=("${ALL_TARGETS[@]}"); else targets=("$target"); fi
+    if [ "$target" = all ]; then targets=("${ALL_TARGETS[@]}"); else IFS=, read -r -a targets <<<"$target"; fi
     for t in "${targets[@]}"; do
       [ -d "corpus/$t" ] || { echo "fuzz: unknown target '$t'; targets: ${ALL_TARGETS[*]}" >&2; exit 2; }
     done
