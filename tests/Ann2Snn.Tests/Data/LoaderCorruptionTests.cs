@@ -14,7 +14,8 @@ namespace Ann2Snn.Tests.Data;
 public sealed class LoaderCorruptionTests : IDisposable
 {
     private const long MaxAllocatedBytes = 64L << 20;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    /// <summary>A case takes milliseconds; one still running after this is a hang, not a slow machine.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly TempDir _dir = new();
 
@@ -32,7 +33,9 @@ public sealed class LoaderCorruptionTests : IDisposable
 
     private static void Check(Tally tally, string what, Func<IDataset> open)
     {
-        var task = Task.Run(() =>
+        // A thread of its own: on the shared pool, a case could wait out the timeout behind other tests' blocked
+        // threads before it even started (seen once under load).
+        var task = Task.Factory.StartNew(() =>
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             bool loaded;
@@ -55,7 +58,7 @@ public sealed class LoaderCorruptionTests : IDisposable
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.True(allocated < MaxAllocatedBytes, $"{what}: allocated {allocated} bytes");
             return loaded;
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         bool finished;
         try
         {
