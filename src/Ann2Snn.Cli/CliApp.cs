@@ -28,6 +28,7 @@ public static class CliApp
         {
             config.SetApplicationName("ann2snn");
             config.PropagateExceptions();
+            config.UseStrictParsing(); // an unknown or misspelt option is a usage error, not silently ignored
             if (console is not null) config.ConfigureConsole(console);
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("The main job on the bundled default: convert the bundled MNIST network, evaluate ANN and SNN on the 10,000 bundled test images.");

@@ -238,16 +238,5 @@ internal sealed class OnnxNode
 /// <summary>Untrusted strings made safe for one-line messages and IR names.</summary>
 internal static class Text
 {
-    private const int MaxLength = 200;
-
-    public static string Clean(string? s)
-    {
-        if (string.IsNullOrEmpty(s)) return "";
-        var chars = s.Length > MaxLength ? s[..MaxLength].ToCharArray() : s.ToCharArray();
-        for (int i = 0; i < chars.Length; i++)
-        {
-            if (char.IsControl(chars[i])) chars[i] = '?';
-        }
-        return s.Length > MaxLength ? new string(chars) + "…" : new string(chars);
-    }
+    public static string Clean(string? s) => ThrowHelper.Printable(s);
 }

@@ -84,6 +84,11 @@ public class ConversionSettings : DataSettings
 
     public ConversionOptions ToConversionOptions()
     {
+        if (!(Percentile > 0 && Percentile <= 100))
+        {
+            // Checked here too: with --norm pP the norm's percentile wins, and a bad --percentile would pass unnoticed.
+            throw new InvalidOptionException($"option '--percentile': {Percentile} is outside (0, 100]");
+        }
         var o = new ConversionOptions
         {
             Scaling = Scaling switch { "weights" => ScalingMode.Weights, "thresholds" => ScalingMode.Thresholds, _ => Bad<ScalingMode>("--scaling", Scaling, "weights, thresholds") },

@@ -1,4 +1,5 @@
 using Ann2Snn.Ann;
+using Ann2Snn.Data;
 using Ann2Snn.Graph;
 
 namespace Ann2Snn.Conversion;
@@ -77,7 +78,14 @@ public static class Calibration
         {
             int take = Math.Min(count, maxImages - seen);
             if (take <= 0) break;
-            AnnActivations acts = executor.ForwardAll(data.AsSpan(0, take * graph.Input.OutputShape.Size), take);
+            int size = graph.Input.OutputShape.Size;
+            if (data.Length < (long)take * size)
+            {
+                throw new InvalidDatasetException($"calibration data: a batch of {count} images holds {data.Length} values, expected {(long)count * size} ({graph.Input.OutputShape} each)");
+            }
+            ReadOnlySpan<float> images = data.AsSpan(0, take * size);
+            ElementType.CheckFinite(images, "calibration data", seen, size);
+            AnnActivations acts = executor.ForwardAll(images, take);
             foreach (Node n in watched)
             {
                 Shape s = n.OutputShape;

@@ -6,13 +6,24 @@ namespace Ann2Snn.Data;
 /// <summary>
 /// A data set of image files (PNG, JPEG, or anything else Skia decodes), one sub-folder per class: class
 /// indices follow the ordinal order of the folder names, samples the ordinal order of the file names within
-/// each class. Every non-hidden file in a class folder must be an image, and all images must have the same
-/// size. Files directly in the root are ignored. Headers are checked when opened; pixels are decoded batch by batch.
+/// each class. Every class folder must hold at least one image, every non-hidden file in it must be an image,
+/// and all images must have the same size. Files directly in the root are ignored. Headers are checked when
+/// opened (sizes against the limits and against the file's length); pixels are decoded batch by batch.
 /// </summary>
 public sealed class ImageFolderDataset : IDataset
 {
     /// <summary>Largest image we decode (8192 × 8192 pixels).</summary>
     private const long MaxPixels = 1L << 26;
+
+    /// <summary>
+    /// Most pixels one byte of an image file can plausibly encode: a 1-bit PNG at deflate's maximal ratio of about
+    /// 1032:1. A header claiming more (for an image over <see cref="SmallImagePixels"/>) is lying, and would make us
+    /// allocate for pixels the file cannot hold.
+    /// </summary>
+    private const long MaxPixelsPerByte = 8 * 1032;
+
+    /// <summary>Images up to this many pixels (1024 × 1024) are decoded whatever their file size.</summary>
+    private const long SmallImagePixels = 1L << 20;
 
     private readonly string[] _files;
     private readonly int[] _labels;
@@ -39,7 +50,7 @@ public sealed class ImageFolderDataset : IDataset
     public IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>Lists the class folders and images under <paramref name="root"/> and checks every image's header.</summary>
-    /// <exception cref="InvalidDatasetException">no class folders, no images, a file that is not an image, or images of different sizes.</exception>
+    /// <exception cref="InvalidDatasetException">no class folders, an empty class folder, a file that is not an image (or whose header claims more pixels than the file can hold), or images of different sizes.</exception>
     public static ImageFolderDataset Open(string root, DataOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -51,17 +62,26 @@ public sealed class ImageFolderDataset : IDataset
         }
         var files = new List<string>();
         var labels = new List<int>();
+        var emptyClasses = new List<string>();
         for (int c = 0; c < classDirs.Length; c++)
         {
+            int before = files.Count;
             foreach (string file in List(classDirs[c], Directory.GetFiles))
             {
                 files.Add(file);
                 labels.Add(c);
             }
+            if (files.Count == before) emptyClasses.Add(classDirs[c]);
         }
         if (files.Count == 0)
         {
             throw DataIO.Error(root, $"its {classDirs.Length} class folders hold no image files");
+        }
+        if (emptyClasses.Count > 0)
+        {
+            // As torchvision's ImageFolder: a class without samples is more likely a mistake than a design.
+            string empty = ThrowHelper.Printable(string.Join(", ", emptyClasses.Select(d => $"'{Path.GetFileName(d)}'")), 300);
+            throw DataIO.Error(emptyClasses[0], $"class folder holds no images (empty class folders: {empty}); every class needs at least one image");
         }
 
         int width = 0, height = 0;
@@ -70,6 +90,11 @@ public sealed class ImageFolderDataset : IDataset
         {
             using SKCodec codec = OpenCodec(file);
             SKImageInfo info = codec.Info;
+            long pixels = (long)info.Width * info.Height, length = FileLength(file);
+            if (pixels > SmallImagePixels && pixels > length * MaxPixelsPerByte)
+            {
+                throw DataIO.Error(file, $"header claims {info.Width}×{info.Height} pixels, more than its {length} bytes can encode; the file is corrupt");
+            }
             if (width == 0)
             {
                 (width, height) = (info.Width, info.Height);
@@ -174,6 +199,18 @@ public sealed class ImageFolderDataset : IDataset
     {
         SKCodec? codec = SKCodec.Create(file, out SKCodecResult result);
         return codec ?? throw DataIO.Error(file, $"not a decodable image ({result}); class folders must hold only PNG or JPEG files");
+    }
+
+    private static long FileLength(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (Exception ex) when (DataIO.IsIOError(ex))
+        {
+            throw DataIO.Error(file, $"cannot read: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Non-hidden entries of a folder, in ordinal order.</summary>

@@ -74,7 +74,7 @@ public static class NpyDataset
             }
             if (keys is null)
             {
-                string held = string.Join(", ", zip.Entries.Select(e => Path.GetFileNameWithoutExtension(e.FullName)));
+                string held = ThrowHelper.Printable(string.Join(", ", zip.Entries.Select(e => Path.GetFileNameWithoutExtension(e.FullName))), 300);
                 string wanted = string.Join(" or ", candidates.Select(c => $"'{c.Images}' and '{c.Labels}'"));
                 throw DataIO.Error(path, $"has no arrays {wanted}; it holds: {held}");
             }

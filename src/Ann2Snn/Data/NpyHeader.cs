@@ -79,7 +79,7 @@ internal sealed record NpyHeader(ElementType Type, long[] Dims, long Length)
         char order = descr.Length > 0 ? descr[0] : '?';
         if (kind is null || order is not ('<' or '>' or '|' or '='))
         {
-            throw DataIO.Error(file, $"dtype '{descr}' is not supported; expected a number type such as <f4, <f8, |u1, <i4 or <i8");
+            throw DataIO.Error(file, $"dtype '{ThrowHelper.Printable(descr, 40)}' is not supported; expected a number type such as <f4, <f8, |u1, <i4 or <i8");
         }
         return new ElementType(kind.Value, BigEndian: order == '>');
     }
@@ -115,7 +115,7 @@ internal sealed record NpyHeader(ElementType Type, long[] Dims, long Length)
                         shape = ParseTuple();
                         break;
                     default:
-                        throw Fail($"unexpected key '{key}'");
+                        throw Fail($"unexpected key '{ThrowHelper.Printable(key, 40)}'");
                 }
                 if (!TryTake(','))
                 {

@@ -77,12 +77,16 @@ internal static class ChunkRunner
         predictions[i] = prediction;
     }
 
-    /// <summary>Throws <see cref="InvalidDatasetException"/> when <paramref name="batch"/> holds fewer values than its images need.</summary>
+    /// <summary>
+    /// Throws <see cref="InvalidDatasetException"/> when <paramref name="batch"/> holds fewer values than its images need,
+    /// or a NaN or infinite value (which no encoder can turn into spikes).
+    /// </summary>
     public static void CheckBatch(SpikingNetwork network, DataBatch batch)
     {
         if (batch.Data.Length < (long)batch.Count * network.InputShape.Size)
         {
             throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, expected {batch.Count * network.InputShape.Size} ({network.InputShape} each)");
         }
+        ElementType.CheckFinite(batch.Data.AsSpan(0, batch.Count * network.InputShape.Size), "simulation input", 0, network.InputShape.Size);
     }
 }

@@ -345,12 +345,14 @@ public static class SnnFile
             CheckEntrySize(entry, MaxManifestBytes, "the manifest limit");
             var bytes = new byte[entry.Length];
             ReadEntry(entry, bytes);
+            // JsonDocument checks a string's UTF-8 only when the string is read, and then throws InvalidOperationException.
+            if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new FormatError("not valid UTF-8 text");
 
             using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatError($"expected a JSON object, found {root.ValueKind}");
             string? format = root.TryGetProperty("format", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-            if (format != FormatName) throw new FormatError($"format is {(format is null ? "missing" : $"'{format}'")}, expected '{FormatName}'");
+            if (format != FormatName) throw new FormatError($"format is {(format is null ? "missing" : $"'{Quote(format)}'")}, expected '{FormatName}'");
             if (!root.TryGetProperty("format_version", out JsonElement v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version) || version < 1)
             {
                 throw new FormatError("format_version is missing or not a positive integer");
@@ -373,7 +375,7 @@ public static class SnnFile
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, value) in m.Metadata ?? [])
             {
-                metadata[key] = value ?? throw new FormatError($"'{key}' is null, expected a string");
+                metadata[key] = value ?? throw new FormatError($"'{Quote(key)}' is null, expected a string");
             }
             Where = ManifestEntry;
             return new SpikingNetwork(m.Name, input, layers, metadata);
@@ -383,7 +385,7 @@ public static class SnnFile
         {
             Where = $"layer {index}";
             if (e is null) throw new FormatError("null, expected an object");
-            string where = Where = $"layer {index} '{e.Name}' ({e.Kind})";
+            string where = Where = $"layer {index} '{Quote(e.Name)}' ({Quote(e.Kind)})";
             var shape = new Shape(e.Shape);
             switch (e.Kind)
             {
@@ -412,7 +414,7 @@ public static class SnnFile
                         return new MaxPoolLayer(e.Name, source, inputShape, Window(e.Window), scheme, shape);
                     }
                 default:
-                    throw new FormatError($"unknown layer kind '{e.Kind}'; this build reads neurons, maxpool and readout");
+                    throw new FormatError($"unknown layer kind '{Quote(e.Kind)}'; this build reads neurons, maxpool and readout");
             }
         }
 
@@ -438,7 +440,7 @@ public static class SnnFile
 
         private SynapticOp Op(OpEntry o)
         {
-            Where += $" ({o.Kind})";
+            Where += $" ({Quote(o.Kind)})";
             Shape input = new(o.InputShape), output = new(o.OutputShape);
             SynapticOp op = o.Kind switch
             {
@@ -448,13 +450,16 @@ public static class SnnFile
                 "reshape" => new ReshapeOp(input, output),
                 "scale" => new ScaleOp(input, Vector(o.Scale, "scale")),
                 "concat" => new ConcatSliceOp(input, o.ChannelOffset ?? throw Missing("channel_offset"), output),
-                _ => throw new FormatError($"unknown op kind '{o.Kind}'; this build reads dense, conv, avgpool, reshape, scale and concat"),
+                _ => throw new FormatError($"unknown op kind '{Quote(o.Kind)}'; this build reads dense, conv, avgpool, reshape, scale and concat"),
             };
             if (!op.OutputShape.Equals(output)) throw new FormatError($"declares output {output}, the op delivers {op.OutputShape}");
             return op;
         }
 
         private static FormatError Missing(string field) => new($"'{field}' is missing");
+
+        /// <summary>A string from the file, made safe and short enough to quote in a message.</summary>
+        private static string Quote(string? text) => ThrowHelper.Printable(text, 80);
 
         private static Window2d Window(WindowEntry? w) =>
             (w ?? throw Missing("window")).ToWindow() ?? throw new FormatError("window: kernel, stride and dilation need 2 values, pads 4");
@@ -476,7 +481,7 @@ public static class SnnFile
         private float[] Blob(BlobRef blob, string what)
         {
             string outer = Where;
-            Where = $"{outer} {what} (entry '{blob.Entry}')";
+            Where = $"{outer} {what} (entry '{Quote(blob.Entry)}')";
             long count = 1;
             foreach (int d in blob.Shape)
             {

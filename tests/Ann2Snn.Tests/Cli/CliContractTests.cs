@@ -112,8 +112,60 @@ public sealed class CliContractTests : IDisposable
     [InlineData("--neuron", "hodgkin", "--neuron")]
     [InlineData("--input", "morse", "--input")]
     [InlineData("--at", "999", "--at")]
+    [InlineData("--timesteps", "-5", "--timesteps")]
+    [InlineData("--norm", "p0", "--norm")]
+    [InlineData("--percentile", "0", "--percentile")]
+    [InlineData("--percentile", "-1", "--percentile")]
+    [InlineData("--percentile", "100.5", "--percentile")]
+    [InlineData("--percentile", "NaN", "--percentile")]
+    [InlineData("--calib-images", "0", "--calib-images")]
+    [InlineData("--v-init", "1", "--v-init")]
+    [InlineData("--refractory", "-1", "--refractory")]
     public void BadOptionsAreNamed(string option, string value, string mention) =>
         AssertBadInput(Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "-T", "16", option, value), mention);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    [InlineData("NaN")]
+    public void NonPositiveMembraneTimeConstantIsNamed(string tau) =>
+        AssertBadInput(Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "-T", "16", "--neuron", "lif", "--tau-mem", tau), "--tau-mem");
+
+    [Fact]
+    public void UnknownOrMisspeltOptionIsAUsageError()
+    {
+        var r = Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "--timestep", "0");
+        Assert.Equal(CliApp.ExitBadInput, r.Code);
+        Assert.Contains("timestep", r.Err);
+        Assert.Contains("usage", r.Err);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    public void NonFiniteDataIsNamedWithItsFile(float bad, string shown)
+    {
+        float[] x = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, bad, 0.7f, 0.8f];
+        string images = Write("x.npy", Data.DataFiles.Npy("<f4", [2, 4], Data.DataFiles.Bytes(x)));
+        string labels = Write("y.npy", Data.DataFiles.Npy("<i8", [2], Data.DataFiles.Bytes(0L, 2L)));
+        AssertBadInput(Run("ann", Write("ok.onnx", Mlp().ToBytes()), "--data", $"{images},{labels}"), "x.npy", "sample 1 element 1", shown);
+    }
+
+    [Fact]
+    public void EmptyDataSetIsNamed()
+    {
+        string images = Write("x.npy", Data.DataFiles.Npy("<f4", [0, 4], []));
+        string labels = Write("y.npy", Data.DataFiles.Npy("<i8", [0], []));
+        AssertBadInput(Run("ann", Write("ok.onnx", Mlp().ToBytes()), "--data", $"{images},{labels}"), "x.npy", "no samples");
+    }
+
+    [Fact]
+    public void CorruptSpikingNetworkIsNamed()
+    {
+        var bytes = new byte[600];
+        new Random(9).NextBytes(bytes);
+        AssertBadInput(Run("eval", Write("noise.snn", bytes), "--data", "mnist", "-T", "4"), "noise.snn");
+    }
 
     [Fact]
     public void DataThatDoesNotFitTheModelIsNamed() =>

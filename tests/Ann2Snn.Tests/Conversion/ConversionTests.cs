@@ -120,9 +120,37 @@ public class ConversionTests
     }
 
     [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void NonFiniteCalibrationDataIsRefused(float bad)
+    {
+        ModelGraph graph = Converter.Prepare(TestGraphs.SmallCnn(), out _);
+        int size = graph.Input.OutputShape.Size;
+        float[] calib = TestGraphs.Inputs(new Random(5), 8, size);
+        calib[(2 * size) + 4] = bad;
+        var e = Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [(calib[..(4 * size)], 4), (calib[(4 * size)..], 4)], 8));
+        Assert.Contains($"calibration data: sample 2 element 4 is {bad}", e.Message);
+    }
+
+    [Fact]
+    public void EmptyOrShortCalibrationDataIsRefused()
+    {
+        ModelGraph graph = Converter.Prepare(TestGraphs.SmallCnn(), out _);
+        int size = graph.Input.OutputShape.Size;
+        Assert.Contains("no images", Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [], 8)).Message);
+        Assert.Contains("no images", Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [(new float[size], 0)], 8)).Message);
+        var e = Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [(new float[(2 * size) - 1], 2)], 8));
+        Assert.Contains("a batch of 2 images holds", e.Message);
+        Assert.Contains("calib-images", Assert.Throws<InvalidOptionException>(() => Calibration.Collect(graph, [(new float[size], 1)], 0)).Message);
+    }
+
+    [Theory]
     [InlineData(0.0)]
+    [InlineData(-1.0)]
     [InlineData(100.5)]
     [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
     public void BadPercentileIsRefused(double p)
     {
         var e = Assert.Throws<InvalidOptionException>(() => new ConversionOptions { Percentile = p }.Validate());

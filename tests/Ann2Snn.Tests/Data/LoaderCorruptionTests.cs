@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Ann2Snn.Data;
+using SkiaSharp;
 using static Ann2Snn.Tests.Data.DataFiles;
 
 namespace Ann2Snn.Tests.Data;
@@ -403,6 +404,103 @@ public sealed class LoaderCorruptionTests : IDisposable
         File.WriteAllBytes(path, archive);
 
         AssertInvalid(path, "zip", () => NpyDataset.OpenNpz(path, DatasetSplit.Test));
+    }
+
+    // ---------- image folders ----------
+
+    private static byte[] GrayPng() => Image(6, 5, 1, Pattern(30));
+
+    private static byte[] RgbJpeg() => Image(8, 8, 3, Pattern(192), SKEncodedImageFormat.Jpeg);
+
+    /// <summary>
+    /// An image folder whose class <c>b</c> holds the mutant as <c>0.png</c>: alone (so its header decides the
+    /// sample shape), or after a valid image of class <c>a</c> of the size the mutant claims.
+    /// </summary>
+    private void CheckImageFolder(Tally tally, string what, byte[] mutant, byte[]? valid)
+    {
+        string root = _dir.File("images");
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        if (valid is not null)
+        {
+            File.WriteAllBytes(_dir.File("images", "a", "0.png"), valid);
+        }
+        File.WriteAllBytes(_dir.File("images", "b", "0.png"), mutant);
+        Check(tally, what, () => ImageFolderDataset.Open(root));
+    }
+
+    /// <summary>
+    /// PNGs whose IHDR width or height (big-endian at bytes 16 and 20) is huge, zero or off by one, with the chunk's
+    /// CRC (bytes 29..32, over bytes 12..28) left stale or recomputed so that the decoder believes the lie.
+    /// </summary>
+    private static IEnumerable<(string What, byte[] Bytes)> PngSizeLies(byte[] png)
+    {
+        foreach (var (name, offset) in new[] { ("width", 16), ("height", 20) })
+        {
+            uint actual = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(offset));
+            foreach (uint lie in new uint[] { 0, 1, actual - 1, actual + 1, 1025, 8192, 8193, 65535, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF })
+            {
+                byte[] copy = (byte[])png.Clone();
+                BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(offset), lie);
+                yield return ($"IHDR {name} = {lie}, stale CRC", (byte[])copy.Clone());
+                BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(copy.AsSpan(12, 17)));
+                yield return ($"IHDR {name} = {lie}", copy);
+            }
+        }
+        byte[] square = (byte[])png.Clone();
+        BinaryPrimitives.WriteUInt32BigEndian(square.AsSpan(16), 8192);
+        BinaryPrimitives.WriteUInt32BigEndian(square.AsSpan(20), 8192);
+        BinaryPrimitives.WriteUInt32BigEndian(square.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(square.AsSpan(12, 17)));
+        yield return ("IHDR 8192×8192", square);
+    }
+
+    private static IEnumerable<(string What, byte[] Bytes)> NotImages() =>
+    [
+        ("zero bytes", []),
+        ("text", "class,label\n0,1\n"u8.ToArray()),
+        ("garbage", Pattern(512)),
+        ("png magic only", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+        ("jpeg magic only", [0xFF, 0xD8, 0xFF]),
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Corrupt_images_load_or_fail_with_InvalidDatasetException(bool afterAValidImage)
+    {
+        var rng = new Random(afterAValidImage ? 61 : 59);
+        var tally = new Tally();
+        byte[] png = GrayPng();
+        byte[] jpeg = RgbJpeg();
+        CheckImageFolder(tally, "valid", png, afterAValidImage ? png : null);
+        Assert.Equal(1, tally.Loaded);
+
+        IEnumerable<(string What, byte[] Bytes)> pngCases = Truncations(png, rng).Concat(BitFlips(png, rng, 200)).Concat(PngSizeLies(png)).Concat(NotImages());
+        foreach (var (what, bytes) in pngCases)
+        {
+            CheckImageFolder(tally, $"png {what}", bytes, afterAValidImage ? png : null);
+        }
+        foreach (var (what, bytes) in Truncations(jpeg, rng, 120).Concat(BitFlips(jpeg, rng, 120)))
+        {
+            CheckImageFolder(tally, $"jpeg {what}", bytes, afterAValidImage ? jpeg : null);
+        }
+
+        Assert.True(tally.Total > 500, $"{tally.Total} cases");
+        Assert.True(tally.Rejected > tally.Total / 4, $"only {tally.Rejected} of {tally.Total} rejected");
+    }
+
+    [Fact]
+    public void Image_folder_with_an_empty_class_folder_is_invalid()
+    {
+        File.WriteAllBytes(_dir.File("images", "a", "0.png"), GrayPng());
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "images", "b"));
+        File.WriteAllBytes(_dir.File("images", "c", "0.png"), GrayPng());
+        File.WriteAllText(_dir.File("images", "d", ".hidden"), "only hidden files");
+
+        var ex = AssertInvalid(Path.Combine(_dir.Path, "images", "b"), "no images", () => ImageFolderDataset.Open(Path.Combine(_dir.Path, "images")));
+        Assert.Contains("'d'", ex.Message, StringComparison.Ordinal);
     }
 
     // ---------- arguments ----------

@@ -215,6 +215,34 @@ public sealed class NpyDatasetTests : IDisposable
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < (1 << 20), "a lying header must not cause a large allocation");
     }
 
+    [Theory]
+    [InlineData("<f4", float.NaN)]
+    [InlineData("<f4", float.PositiveInfinity)]
+    [InlineData("<f8", float.NegativeInfinity)]
+    [InlineData("<f2", float.PositiveInfinity)]
+    public void Non_finite_values_are_refused_naming_the_sample(string descr, float bad)
+    {
+        float[] values = Floats(6);
+        values[4] = bad;
+        byte[] payload = descr switch
+        {
+            "<f8" => Bytes(values.Select(v => (double)v).ToArray()),
+            "<f2" => Bytes(values.Select(v => (Half)v).ToArray()),
+            _ => Bytes(values),
+        };
+        var (x, y) = WritePair(Npy(descr, [3, 2], payload), Npy("<i8", [3], Bytes(0L, 1L, 2L)));
+        AssertInvalid(x, $"sample 2 element 0 is {bad}", () => OpenAndRead(() => NpyDataset.Open(x, y)));
+    }
+
+    [Fact]
+    public void Empty_arrays_are_refused()
+    {
+        var (x, y) = WritePair(Npy("<f4", [0, 3], []), Npy("<i8", [0], []));
+        AssertInvalid(x, "holds no samples", () => NpyDataset.Open(x, y));
+        File.WriteAllBytes(x, Npy("<f4", [2, 0], []));
+        AssertInvalid(x, "dimension 1 is 0", () => NpyDataset.Open(x, y));
+    }
+
     [Fact]
     public void Label_problems_are_refused()
     {

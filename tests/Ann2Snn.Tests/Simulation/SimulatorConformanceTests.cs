@@ -223,6 +223,32 @@ public abstract class SimulatorConformanceTests
         Assert.Throws<InvalidDatasetException>(() => CreateSimulator().Run(net, [new DataBatch(x[..100], [0, 0], 2)], new SimulationOptions { Timesteps = 2 }));
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void NonFiniteInputIsRefused(float bad)
+    {
+        SpikingNetwork net = ExactNetwork.Build(NeuronParameters.IntegrateAndFire());
+        float[] x = ExactNetwork.Inputs(2);
+        int size = net.InputShape.Size;
+        x[size + 3] = bad;
+        var e = Assert.Throws<InvalidDatasetException>(() => Run(CreateSimulator(), net, x, 2, new SimulationOptions { Timesteps = 2 }));
+        Assert.Contains($"sample 1 element 3 is {bad}", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void NonPositiveTimestepsAreRefused(int timesteps)
+    {
+        SpikingNetwork net = ExactNetwork.Build(NeuronParameters.IntegrateAndFire());
+        float[] x = ExactNetwork.Inputs(2);
+        var e = Assert.Throws<InvalidOptionException>(() => Run(CreateSimulator(), net, x, 2, new SimulationOptions { Timesteps = timesteps }));
+        Assert.Contains("'timesteps'", e.Message);
+    }
+
     /// <summary>A signed case tests the −1 path only if some layer emitted more events than its net spike count.</summary>
     private static void AssertSomeSpikesTakenBack(SpikingNetwork net, SimulationResult result)
     {
