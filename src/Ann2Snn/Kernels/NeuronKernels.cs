@@ -107,53 +107,108 @@ public static class NeuronKernels
     /// </summary>
     public static int StepListed(in NeuronParameters p, Span<float> v, ReadOnlySpan<float> current, Span<int> fired)
     {
-        if (current.Length != v.Length || fired.Length < v.Length)
+        CheckListed(p, v, current, fired, nameof(StepListed));
+        return Listed<ChargeThenFire>(v, current, p.InputGain, p.VThreshold, fired);
+    }
+
+    /// <summary>
+    /// For membranes that already hold this step's input (the event backend adds the synaptic input straight to them):
+    /// fires and resets as <see cref="StepListed"/> does, then adds <paramref name="next"/>, the constant part of the
+    /// next step's input: s = v ≥ θ; v ← (v − s·θ) + next. Needs an input gain of 1. Returns the number of spikes.
+    /// </summary>
+    public static int FireListedThenCharge(in NeuronParameters p, Span<float> v, ReadOnlySpan<float> next, Span<int> fired)
+    {
+        CheckListed(p, v, next, fired, nameof(FireListedThenCharge));
+        if (p.InputGain != 1f) throw new ArgumentException($"{nameof(FireListedThenCharge)} needs an input gain of 1, not {p.InputGain}");
+        return Listed<FireThenCharge>(v, next, 1f, p.VThreshold, fired);
+    }
+
+    private static void CheckListed(in NeuronParameters p, Span<float> v, ReadOnlySpan<float> input, Span<int> fired, string kernel)
+    {
+        if (input.Length != v.Length || fired.Length < v.Length)
         {
-            throw new ArgumentException($"spans differ in length: v {v.Length}, current {current.Length}, fired {fired.Length}");
+            throw new ArgumentException($"spans differ in length: v {v.Length}, input {input.Length}, fired {fired.Length}");
         }
-        if (!IsListable(p)) throw new ArgumentException("StepListed takes IF neurons with reset by subtraction, no refractory period and unsigned spikes");
-        float gain = p.InputGain, theta = p.VThreshold;
+        if (!IsListable(p)) throw new ArgumentException($"{kernel} takes IF neurons with reset by subtraction, no refractory period and unsigned spikes");
+    }
+
+    /// <summary>The listed step: <typeparamref name="TMode"/> says whether the input is added before firing or after the reset.</summary>
+    private static int Listed<TMode>(Span<float> v, ReadOnlySpan<float> input, float gain, float theta, Span<int> fired)
+        where TMode : struct, IListedMode
+    {
         int n = v.Length, i = 0, count = 0;
         ref int dst = ref MemoryMarshal.GetReference(fired);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        ref float cr = ref MemoryMarshal.GetReference(input);
         if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
         {
-            ref float vr = ref MemoryMarshal.GetReference(v);
-            ref float cr = ref MemoryMarshal.GetReference(current);
             var th = Vector512.Create(theta);
             var g = Vector512.Create(gain);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                var vv = Vector512.LoadUnsafe(ref vr, (nuint)i) + g * Vector512.LoadUnsafe(ref cr, (nuint)i);
+                var c = Vector512.LoadUnsafe(ref cr, (nuint)i);
+                var vv = TMode.Before(Vector512.LoadUnsafe(ref vr, (nuint)i), g, c);
                 var up = Vector512.GreaterThanOrEqual(vv, th);
-                (vv - (up & th)).StoreUnsafe(ref vr, (nuint)i);
+                TMode.After(vv - (up & th), c).StoreUnsafe(ref vr, (nuint)i);
                 for (ulong mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= Vector256<float>.Count)
         {
-            ref float vr = ref MemoryMarshal.GetReference(v);
-            ref float cr = ref MemoryMarshal.GetReference(current);
             var th = Vector256.Create(theta);
             var g = Vector256.Create(gain);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                var vv = Vector256.LoadUnsafe(ref vr, (nuint)i) + g * Vector256.LoadUnsafe(ref cr, (nuint)i);
+                var c = Vector256.LoadUnsafe(ref cr, (nuint)i);
+                var vv = TMode.Before(Vector256.LoadUnsafe(ref vr, (nuint)i), g, c);
                 var up = Vector256.GreaterThanOrEqual(vv, th);
-                (vv - (up & th)).StoreUnsafe(ref vr, (nuint)i);
+                TMode.After(vv - (up & th), c).StoreUnsafe(ref vr, (nuint)i);
                 for (uint mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
             }
         }
         for (; i < n; i++)
         {
-            float vv = v[i] + gain * current[i];
+            float c = Unsafe.Add(ref cr, i);
+            float vv = TMode.Before(Unsafe.Add(ref vr, i), gain, c);
             if (vv >= theta)
             {
                 vv -= theta;
                 Unsafe.Add(ref dst, count++) = i;
             }
-            v[i] = vv;
+            Unsafe.Add(ref vr, i) = TMode.After(vv, c);
         }
         return count;
+    }
+
+    /// <summary>Where a listed step adds its input: before firing (v + g·I), or after the reset (the next step's constant part).</summary>
+    private interface IListedMode
+    {
+        static abstract float Before(float v, float g, float c);
+        static abstract float After(float v, float c);
+        static abstract Vector256<float> Before(Vector256<float> v, Vector256<float> g, Vector256<float> c);
+        static abstract Vector256<float> After(Vector256<float> v, Vector256<float> c);
+        static abstract Vector512<float> Before(Vector512<float> v, Vector512<float> g, Vector512<float> c);
+        static abstract Vector512<float> After(Vector512<float> v, Vector512<float> c);
+    }
+
+    private readonly struct ChargeThenFire : IListedMode
+    {
+        public static float Before(float v, float g, float c) => v + g * c;
+        public static float After(float v, float c) => v;
+        public static Vector256<float> Before(Vector256<float> v, Vector256<float> g, Vector256<float> c) => v + g * c;
+        public static Vector256<float> After(Vector256<float> v, Vector256<float> c) => v;
+        public static Vector512<float> Before(Vector512<float> v, Vector512<float> g, Vector512<float> c) => v + g * c;
+        public static Vector512<float> After(Vector512<float> v, Vector512<float> c) => v;
+    }
+
+    private readonly struct FireThenCharge : IListedMode
+    {
+        public static float Before(float v, float g, float c) => v;
+        public static float After(float v, float c) => v + c;
+        public static Vector256<float> Before(Vector256<float> v, Vector256<float> g, Vector256<float> c) => v;
+        public static Vector256<float> After(Vector256<float> v, Vector256<float> c) => v + c;
+        public static Vector512<float> Before(Vector512<float> v, Vector512<float> g, Vector512<float> c) => v;
+        public static Vector512<float> After(Vector512<float> v, Vector512<float> c) => v + c;
     }
 
     /// <summary>Whether <see cref="StepListed"/> takes neurons with parameters <paramref name="p"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Ann2Snn.Data;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
@@ -60,6 +61,11 @@ public sealed class EventSimulator : ISimulator
             SimulationOptions o = plan.Options;
             Compacted = plan.Layers.Select((_, i) => Listed[i] && plan.IsStatic[i] && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta
                 && !plan.Probes.Any(p => p.Layer == i)).ToArray();
+            // Other listed populations under delta synapses and unit gain, whose membranes are read only at threshold
+            // (not the readout, not probed): their synaptic input goes straight onto the membranes, and each step's
+            // reset also adds the next step's constant input, so no separate current is built and read.
+            Fused = plan.Layers.Select((l, i) => Listed[i] && !Compacted[i] && l is NeuronLayer nl && nl.Neuron.InputGain == 1f
+                && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta && i != plan.ReadoutIndex && !plan.Probes.Any(p => p.Layer == i)).ToArray();
         }
 
         public SimulationPlan Plan { get; }
@@ -81,6 +87,9 @@ public sealed class EventSimulator : ISimulator
 
         /// <summary>Per layer: a listed population under constant input, stepped over its neurons that can fire only.</summary>
         public bool[] Compacted { get; }
+
+        /// <summary>Per layer: a listed population whose synaptic input is added straight to its membranes (see the constructor).</summary>
+        public bool[] Fused { get; }
 
         private Propagation Build(CompiledProjection p, int l, long budget)
         {
@@ -173,6 +182,7 @@ public sealed class EventSimulator : ISimulator
         private readonly int[][] _liveIndex, _liveCount;
         private readonly float[][] _liveV, _liveInput;
         private readonly bool[] _liveBuilt; // per layer: the compacted lists hold the images now simulated
+        private readonly bool[] _charged;   // per fused layer: the membranes hold the constant input of the images now simulated
 
         public Worker(EventPlan events) : base(events.Plan, ImagesTogether)
         {
@@ -198,13 +208,27 @@ public sealed class EventSimulator : ISimulator
             _liveInput = Plan.Layers.Select((l, i) => events.Compacted[i] ? new float[n * l.Shape.Size] : []).ToArray();
             _liveCount = Plan.Layers.Select(_ => new int[n]).ToArray();
             _liveBuilt = new bool[Plan.Layers.Length];
+            _charged = new bool[Plan.Layers.Length];
             _stageIn = new float[n * events.FallbackSize];
             _stageOut = new float[n * events.FallbackSize];
         }
 
         protected override void Charge(int l, int n, Span<float> current, ReadOnlySpan<float> constant)
         {
-            constant.CopyTo(current);
+            if (_events.Fused[l])
+            {
+                // The membranes are the target; they got this step's constant input at the last reset (or now, at step 0).
+                current = Membranes(l, n);
+                if (!_charged[l])
+                {
+                    TensorPrimitives.Add(current, constant, current);
+                    _charged[l] = true;
+                }
+            }
+            else
+            {
+                constant.CopyTo(current);
+            }
             int size = Plan.Layers[l].Shape.Size;
             foreach (Propagation p in _events.Projections[l])
             {
@@ -274,6 +298,7 @@ public sealed class EventSimulator : ISimulator
         public override void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
         {
             Array.Clear(_liveBuilt);
+            Array.Clear(_charged);
             base.Simulate(batch, start, n, firstImage, predictions, stableFrom, outputs);
         }
 
@@ -283,9 +308,15 @@ public sealed class EventSimulator : ISimulator
             if (_events.Compacted[l]) return FireCompacted(l, layer, n, v, input);
             int size = layer.Shape.Size, total = 0;
             int[] active = _active[l + 1], counts = _activeCount[l + 1];
+            bool fused = _events.Fused[l];
+            ReadOnlySpan<float> next = fused ? ConstantOf(l, n) : [];
             for (int b = 0; b < n; b++)
             {
-                counts[b] = NeuronKernels.StepListed(layer.Neuron, v.Slice(b * size, size), input.Slice(b * size, size), active.AsSpan(b * size, size));
+                Span<float> vb = v.Slice(b * size, size);
+                Span<int> fired = active.AsSpan(b * size, size);
+                counts[b] = fused
+                    ? NeuronKernels.FireListedThenCharge(layer.Neuron, vb, next.Slice(b * size, size), fired)
+                    : NeuronKernels.StepListed(layer.Neuron, vb, input.Slice(b * size, size), fired);
                 total += counts[b];
             }
             return total;

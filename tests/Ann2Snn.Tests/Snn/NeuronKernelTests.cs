@@ -62,6 +62,26 @@ public class NeuronKernelTests
     }
 
     [Fact]
+    public void FireThenChargeResetsAndAddsTheNextInput()
+    {
+        // s = v ≥ θ; v ← (v − s·θ) + next, against the scalar definition, over lengths around every vector width.
+        var rng = new Random(99);
+        var p = NeuronParameters.IntegrateAndFire(0.75f);
+        foreach (int n in new[] { 0, 1, 7, 8, 9, 15, 16, 17, 33, 64, 65, 200 })
+        {
+            float[] v = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2.0 - 0.5)).ToArray();
+            float[] next = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.3)).ToArray();
+            int[] wantFired = Enumerable.Range(0, n).Where(i => v[i] >= p.VThreshold).ToArray();
+            float[] want = Enumerable.Range(0, n).Select(i => (v[i] >= p.VThreshold ? v[i] - p.VThreshold : v[i]) + next[i]).ToArray();
+            var fired = new int[n];
+            int count = NeuronKernels.FireListedThenCharge(p, v, next, fired);
+            Assert.Equal(wantFired, fired[..count]);
+            Assert.Equal(want, v);
+        }
+        Assert.Throws<ArgumentException>(() => NeuronKernels.FireListedThenCharge(p with { Dt = 0.5f }, new float[2], new float[2], new int[2]));
+    }
+
+    [Fact]
     public void ListedStepRefusesNeuronsItCannotList()
     {
         var v = new float[4];
