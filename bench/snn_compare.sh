@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Usage: bench/snn_compare.sh MODEL DATA T IMAGES   (e.g. models/mnist_lenet_bn.onnx mnist 32 1000)
 # Builds the CLI once, converts MODEL once (saved to $NET), then runs ROUNDS rounds (default 3); each round times
-# `ann2snn bench` (dense, layered and event backends, one run each after a warm-up) and then the PyTorch reference
-# (bench/torch_reference.py, /usr/bin/python3, 2 threads, one run after a warm-up) on the same network and test
-# images. Ratios are medians over rounds of the ratio within a round, so a change in the machine's load between
-# rounds falls on both sides; images/s are medians over rounds.
+# `ann2snn bench` (dense, layered and event backends, a warm-up and then the median of REPS interleaved runs, default 3)
+# and then the PyTorch reference (bench/torch_reference.py, /usr/bin/python3, 2 threads, a warm-up and the median of
+# REPS runs) on the same network and test images. Ratios are medians over rounds of the ratio within a round, so a
+# change in the machine's load between rounds falls on both sides; images/s are medians over rounds.
 set -euo pipefail
 MODEL=${1:?model}; DATA=${2:?data (mnist|fashion-mnist)}; T=${3:-32}; IMAGES=${4:-1000}
-BATCH=${BATCH:-256}; THREADS=${THREADS:-2}; ROUNDS=${ROUNDS:-3}
+BATCH=${BATCH:-256}; THREADS=${THREADS:-2}; ROUNDS=${ROUNDS:-3}; REPS=${REPS:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NET=${NET:-$(mktemp --suffix=.snn)}
 dotnet build "$ROOT/src/Ann2Snn.Cli" -c Release -v q -nologo >/dev/null
@@ -15,8 +15,8 @@ CLI="$ROOT/src/Ann2Snn.Cli/bin/Release/net10.0/Ann2Snn.Cli"
 "$CLI" convert "$MODEL" --calib "$DATA" --output "$NET" >/dev/null
 ROUNDS_JSON=()
 for ((r = 0; r < ROUNDS; r++)); do
-  OURS=$("$CLI" bench "$NET" --data "$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --repetitions 1 --json)
-  REF=$(/usr/bin/python3 "$ROOT/bench/torch_reference.py" "$NET" "$ROOT/data/$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --repetitions 1 --json)
+  OURS=$("$CLI" bench "$NET" --data "$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --repetitions "$REPS" --json)
+  REF=$(/usr/bin/python3 "$ROOT/bench/torch_reference.py" "$NET" "$ROOT/data/$DATA" --timesteps "$T" --images "$IMAGES" --batch "$BATCH" --threads "$THREADS" --repetitions "$REPS" --json)
   ROUNDS_JSON+=("{\"ours\": $OURS, \"ref\": $REF}")
 done
 /usr/bin/python3 - "$MODEL" "${ROUNDS_JSON[@]}" <<'PY'

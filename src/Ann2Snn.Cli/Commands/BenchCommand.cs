@@ -25,7 +25,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
     public const int DefaultRepetitions = 5;
 
     /// <summary>Images of the warm-up run.</summary>
-    public const int WarmupImages = 32;
+    public const int WarmupImages = 256;
 
     public sealed class Settings : ConversionSettings
     {
@@ -103,7 +103,8 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
 
         // Load the images once, so that reading and decoding stay out of the timed runs.
         List<DataBatch> batches = data.Batches(settings.BatchSize, images).ToList();
-        List<DataBatch> warmup = data.Batches(WarmupImages, Math.Min(WarmupImages, images)).ToList();
+        // Enough work for the JIT to reach its optimized code in every hot loop before the timed runs.
+        List<DataBatch> warmup = data.Batches(settings.BatchSize, Math.Min(WarmupImages, images)).ToList();
         ISimulator[] simulators = backends.Select(name => Simulators.Create(name, network)).ToArray();
         foreach (ISimulator simulator in simulators) simulator.Run(network, warmup, simulation, null, cancellationToken);
         var runs = simulators.Select(_ => new List<(double Seconds, SimulationResult Result)>()).ToArray();
