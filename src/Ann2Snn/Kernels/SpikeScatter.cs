@@ -238,7 +238,7 @@ public static class SpikeScatter
 [SkipLocalsInit]
 public sealed class ConvScatter
 {
-    private readonly float[] _weight; // [C, kH, kW, O/g], scaled by the gain
+    private readonly AlignedFloats _weight; // [C, kH, kW, O/g], scaled by the gain
     private readonly int[] _rowOffset, _columnOffset; // [H·kH], [W·kW]: target offset of the output row/column a tap reaches, or −1
     private readonly int[] _inputAt; // per input neuron (in its layout): weight offset, target channel offset, row·kH, column·kW
     private readonly int _kh, _kw, _outPerGroup, _channelStride, _targetSize;
@@ -272,7 +272,7 @@ public sealed class ConvScatter
         (_channelStride, _targetSize) = (target.ChannelStride, target.Size);
         int taps = _kh * _kw, inPerGroup = g.GroupInChannels;
         _rowRuns = target.ChannelStride == 1 && target.ColumnStride == _outPerGroup && window.StrideW == 1 && window.DilationW == 1;
-        _weight = new float[weight.Length];
+        _weight = new AlignedFloats(weight.Length);
         for (int o = 0; o < outChannels; o++)
         {
             int group = o / _outPerGroup, og = o % _outPerGroup;
@@ -353,7 +353,7 @@ public sealed class ConvScatter
         if (target.Length != _targetSize) throw new ArgumentException($"event convolution: target has {target.Length} values, expected {_targetSize}");
         int kh = _kh, kw = _kw, opg = _outPerGroup, cs = _channelStride;
         ref float y = ref MemoryMarshal.GetReference(target);
-        ref float w0 = ref MemoryMarshal.GetReference(_weight.AsSpan());
+        ref float w0 = ref MemoryMarshal.GetReference(_weight.Span);
         ref int rows = ref MemoryMarshal.GetReference(_rowOffset.AsSpan());
         ref int cols = ref MemoryMarshal.GetReference(_columnOffset.AsSpan());
         uint inputSize = (uint)InputSize;

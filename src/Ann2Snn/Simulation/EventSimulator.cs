@@ -137,9 +137,18 @@ public sealed class EventSimulator : ISimulator
 
     private sealed class RowPropagation(int source, float[] rows, int[] rowOf) : Propagation(source)
     {
-        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddRows(rows, rowOf, active, target);
+        private readonly AlignedFloats _rows = Aligned(rows);
 
-        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubRows(rows, rowOf, active, target);
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddRows(_rows.Span, rowOf, active, target);
+
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubRows(_rows.Span, rowOf, active, target);
+
+        private static AlignedFloats Aligned(float[] rows)
+        {
+            var aligned = new AlignedFloats(rows.Length);
+            rows.CopyTo(aligned.Span);
+            return aligned;
+        }
     }
 
     private sealed class SparsePropagation(int source, FanOutTable table) : Propagation(source)

@@ -33,7 +33,8 @@ internal static class SimulationRunner
 /// </summary>
 internal abstract class SimulationWorker : IChunkWorker
 {
-    private readonly float[][] _v, _spikes, _current, _constant, _synapse, _canonical;
+    private readonly AlignedFloats[] _v, _current; // the targets of the event backend's scatter: cache-line aligned
+    private readonly float[][] _spikes, _constant, _synapse, _canonical;
     private readonly int[][] _refractory;
     private readonly int[][] _netCount; // signed populations: each neuron's net spike count
     private readonly float[] _input, _scratchA, _scratchB;
@@ -50,9 +51,9 @@ internal abstract class SimulationWorker : IChunkWorker
         Plan = plan;
         int n = Capacity = Math.Clamp(capacity, 1, plan.Options.ChunkSize);
         SpikingLayer[] layers = plan.Layers;
-        _v = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
+        _v = layers.Select(l => new AlignedFloats(l is MaxPoolLayer ? 0 : n * l.Shape.Size)).ToArray();
         _spikes = layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
-        _current = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
+        _current = layers.Select(l => new AlignedFloats(l is MaxPoolLayer ? 0 : n * l.Shape.Size)).ToArray();
         _constant = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
         _synapse = layers.Select(l => l is NeuronLayer && plan.Options.Synapse == SynapseModel.Exponential ? new float[n * l.Shape.Size] : []).ToArray();
         _refractory = layers.Select(l => l is NeuronLayer nl && nl.Neuron.RefractorySteps > 0 ? new int[n * l.Shape.Size] : []).ToArray();
