@@ -163,28 +163,33 @@ public static class Conv2d
         GemmKernel kernel = Gemm.Best;
         int plane = g.OutHeight * g.OutWidth;
         int scratchSize = block <= 1 ? g.ScratchSize : g.ColumnsScratchSize(block) + g.GroupOutChannels * block * plane;
-        float[] rent = ArrayPool<float>.Shared.Rent(Math.Max(1, scratchSize));
-        try
+        Span<float> scratch = Scratch(scratchSize);
+        if (block <= 1)
         {
-            Span<float> scratch = rent.AsSpan(0, scratchSize);
-            if (block <= 1)
+            for (int i = 0; i < count; i++)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    Forward(layer, input.Slice(i * g.InputSize, g.InputSize), output.Slice(i * g.OutputSize, g.OutputSize), scratch);
-                }
-                return;
+                Forward(layer, input.Slice(i * g.InputSize, g.InputSize), output.Slice(i * g.OutputSize, g.OutputSize), scratch);
             }
-            for (int i0 = 0; i0 < count; i0 += block)
-            {
-                int images = Math.Min(block, count - i0);
-                Block(layer, kernel, input.Slice(i0 * g.InputSize, images * g.InputSize), output.Slice(i0 * g.OutputSize, images * g.OutputSize), images, scratch);
-            }
+            return;
         }
-        finally
+        for (int i0 = 0; i0 < count; i0 += block)
         {
-            ArrayPool<float>.Shared.Return(rent);
+            int images = Math.Min(block, count - i0);
+            Block(layer, kernel, input.Slice(i0 * g.InputSize, images * g.InputSize), output.Slice(i0 * g.OutputSize, images * g.OutputSize), images, scratch);
         }
+    }
+
+    [ThreadStatic]
+    private static AlignedFloats? t_scratch;
+
+    /// <summary>
+    /// This thread's scratch of at least <paramref name="size"/> floats, kept between calls and starting on a cache
+    /// line: the unfolded columns at its start are the GEMM's packed B panels, read with full-width vector loads.
+    /// </summary>
+    private static Span<float> Scratch(int size)
+    {
+        if (t_scratch is null || t_scratch.Length < size) t_scratch = new AlignedFloats(Math.Max(size, (t_scratch?.Length ?? 0) * 3 / 2));
+        return t_scratch.AsSpan(0, size);
     }
 
     /// <summary>Images a batched convolution of <paramref name="count"/> images puts side by side in one GEMM: 1 for depthwise and pointwise layers and for planes of <see cref="BatchColumns"/>/2 or more.</summary>

@@ -151,6 +151,9 @@ public static class Gemm
         }
     }
 
+    /// <summary>The first address at or after <paramref name="p"/> on a 64-byte boundary (at most 15 floats on).</summary>
+    private static unsafe float* CacheLine(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
     private static void CheckPacked(string name, ReadOnlySpan<float> packed, int need)
     {
         if (packed.Length < need)
@@ -214,8 +217,10 @@ public static class Gemm
 
         int mr = MR(kernel), nr = NR(kernel);
         int mPadded = RoundUp(m, mr), nPadded = RoundUp(n, nr);
-        float[]? aRent = packedA == null ? ArrayPool<float>.Shared.Rent(MC * KC) : null;
-        float[]? bRent = packedB == null ? ArrayPool<float>.Shared.Rent(KC * Math.Min(NC, nPadded)) : null;
+        // Packing buffers get 15 spare floats, so that the packed panels can start on a cache line (64 bytes): the
+        // kernel's vector loads then never straddle two lines.
+        float[]? aRent = packedA == null ? ArrayPool<float>.Shared.Rent(MC * KC + 15) : null;
+        float[]? bRent = packedB == null ? ArrayPool<float>.Shared.Rent(KC * Math.Min(NC, nPadded) + 15) : null;
         // Edge tiles are computed into this MR×NR scratch tile; edge biases are zero-padded copies.
         float* tile = stackalloc float[MaxMR * MaxNR];
         float* rowBiasPad = stackalloc float[MaxMR];
@@ -239,7 +244,7 @@ public static class Gemm
                         }
                         else
                         {
-                            bPack = bPackRent;
+                            bPack = CacheLine(bPackRent);
                             PackB(b, ldb, transB, pc, kc, jc, nc, bPack, nr);
                         }
                         bool first = pc == 0;
@@ -255,7 +260,7 @@ public static class Gemm
                             }
                             else
                             {
-                                aPack = aPackRent;
+                                aPack = CacheLine(aPackRent);
                                 PackA(a, lda, transA, ic, mc, pc, kc, aPack, mr);
                             }
                             for (int jr = 0; jr < nc; jr += nr)
@@ -602,24 +607,27 @@ public static class Gemm
 /// </summary>
 public abstract class GemmPackedOperand
 {
-    private protected GemmPackedOperand(int k, float[] data, GemmKernel kernel)
+    private readonly AlignedFloats _data;
+
+    private protected GemmPackedOperand(int k, AlignedFloats data, GemmKernel kernel)
     {
         K = k;
-        Data = data;
+        _data = data;
         Kernel = kernel;
     }
 
     /// <summary>The shared dimension of the product.</summary>
     public int K { get; }
 
-    internal float[] Data { get; }
+    /// <summary>The packed panels, starting on a cache line.</summary>
+    internal ReadOnlySpan<float> Data => _data.Span;
     internal GemmKernel Kernel { get; }
 }
 
 /// <summary>op(A)[m×k] packed once (convolution weights reused for every image).</summary>
 public sealed class GemmPackedA : GemmPackedOperand
 {
-    private GemmPackedA(int m, int k, float[] data, GemmKernel kernel) : base(k, data, kernel) => M = m;
+    private GemmPackedA(int m, int k, AlignedFloats data, GemmKernel kernel) : base(k, data, kernel) => M = m;
 
     /// <summary>Rows of op(A): the rows of C.</summary>
     public int M { get; }
@@ -634,9 +642,9 @@ public sealed class GemmPackedA : GemmPackedOperand
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         Gemm.CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
         int mPadded = Gemm.RoundUp(m, Gemm.MR(kernel));
-        var data = new float[Gemm.PackedSizeA(kernel, m, k)];
+        var data = new AlignedFloats(Gemm.PackedSizeA(kernel, m, k));
         fixed (float* pa = a)
-        fixed (float* pd = data)
+        fixed (float* pd = data.Span)
         {
             for (int pc = 0; pc < k; pc += Gemm.KC)
             {
@@ -650,7 +658,7 @@ public sealed class GemmPackedA : GemmPackedOperand
 /// <summary>op(B)[k×n] packed once (dense-layer weights reused for every chunk).</summary>
 public sealed class GemmPackedB : GemmPackedOperand
 {
-    private GemmPackedB(int k, int n, float[] data, GemmKernel kernel) : base(k, data, kernel) => N = n;
+    private GemmPackedB(int k, int n, AlignedFloats data, GemmKernel kernel) : base(k, data, kernel) => N = n;
 
     /// <summary>Columns of op(B): the columns of C.</summary>
     public int N { get; }
@@ -665,9 +673,9 @@ public sealed class GemmPackedB : GemmPackedOperand
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         Gemm.CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
         int nPadded = Gemm.RoundUp(n, Gemm.NR(kernel));
-        var data = new float[Gemm.PackedSizeB(kernel, k, n)];
+        var data = new AlignedFloats(Gemm.PackedSizeB(kernel, k, n));
         fixed (float* pb = b)
-        fixed (float* pd = data)
+        fixed (float* pd = data.Span)
         {
             for (int pc = 0; pc < k; pc += Gemm.KC)
             {
