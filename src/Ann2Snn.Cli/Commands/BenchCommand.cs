@@ -62,7 +62,8 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
         }
     }
 
-    private sealed record Measurement(string Backend, double Seconds, int Images, double Accuracy, double EventsPerImage, double SpikesPerImage)
+    private sealed record Measurement(string Backend, double Seconds, int Images, double Accuracy, double EventsPerImage, double SpikesPerImage,
+        double SamePredictions, double LayerSpikeDeviation)
     {
         public double ImagesPerSecond => Images / Seconds;
         public double EventsPerSecond => EventsPerImage * Images / Seconds;
@@ -121,7 +122,13 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
         for (int k = 0; k < simulators.Length; k++)
         {
             var (seconds, median) = runs[k].OrderBy(x => x.Seconds).ElementAt(settings.Repetitions / 2);
-            results.Add(new Measurement(simulators[k].Name, seconds, median.Images, median.AccuracyAt(settings.Timesteps), median.TotalSynapticEventsPerImage, median.SpikesPerImage));
+            // Agreement with the first backend (the reference when dense comes first): identical predictions, and the
+            // largest relative difference in a layer's spike count.
+            SimulationResult first = runs[0][0].Result;
+            double same = median.Predictions.Zip(first.Predictions).Count(p => p.First == p.Second) / (double)Math.Max(1, median.Predictions.Count);
+            double deviation = median.LayerSpikes.Zip(first.LayerSpikes).Max(p => p.Second == 0 ? (p.First == 0 ? 0 : 1) : Math.Abs(p.First - p.Second) / (double)p.Second);
+            results.Add(new Measurement(simulators[k].Name, seconds, median.Images, median.AccuracyAt(settings.Timesteps), median.TotalSynapticEventsPerImage, median.SpikesPerImage,
+                same, deviation));
         }
         // The speed-up is the median over rounds of the ratio within a round: the two runs of a round share the machine's load.
         double? SpeedUp(string fast, string slow)
@@ -153,6 +160,8 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                     ns_per_synaptic_event = double.IsNaN(m.NsPerEvent) ? (double?)null : m.NsPerEvent,
                     spikes_per_image = m.SpikesPerImage,
                     accuracy = m.Accuracy,
+                    same_predictions_as_first = m.SamePredictions,
+                    max_layer_spike_deviation_from_first = m.LayerSpikeDeviation,
                 }).ToArray(),
                 event_over_dense = speedup,
                 event_over_layered = overLayered,
@@ -164,12 +173,15 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"{Markup.Escape(Path.GetFileName(settings.Model))} on {Markup.Escape(data.Description)}: {images:N0} images, T={settings.Timesteps}, median of {settings.Repetitions} interleaved rounds");
         table.AddColumn("backend");
-        foreach (string h in new[] { "images/s", "synaptic events/s", "ns/event", "events/image", "accuracy" }) table.AddColumn(new TableColumn(h).RightAligned());
+        foreach (string h in new[] { "images/s", "synaptic events/s", "ns/event", "events/image", "accuracy", $"same predictions as {results[0].Backend}", "max layer spike Δ" })
+        {
+            table.AddColumn(new TableColumn(h).RightAligned());
+        }
         foreach (Measurement m in results)
         {
             table.AddRow(m.Backend, m.ImagesPerSecond.ToString("N1", CultureInfo.InvariantCulture), m.EventsPerSecond.ToString("E3", CultureInfo.InvariantCulture),
                 double.IsNaN(m.NsPerEvent) ? "—" : m.NsPerEvent.ToString("F2", CultureInfo.InvariantCulture), m.EventsPerImage.ToString("N0", CultureInfo.InvariantCulture),
-                $"{100 * m.Accuracy:F2} %");
+                $"{100 * m.Accuracy:F2} %", $"{100 * m.SamePredictions:F2} %", $"{100 * m.LayerSpikeDeviation:F3} %");
         }
         console.Write(table);
         foreach (var (label, ratio) in new[] { ("event/dense", speedup), ("event/layered", overLayered), ("layered/dense", layeredOverDense) })
