@@ -54,12 +54,28 @@ public static class SpikeScatter
     public static (int Up, int Down) CollectSigned(ReadOnlySpan<float> spikes, Span<int> up, Span<int> down)
     {
         if (up.Length < spikes.Length || down.Length < spikes.Length) throw new ArgumentException($"active lists hold {up.Length} and {down.Length} indices, fewer than the {spikes.Length} neurons");
-        int nUp = 0, nDown = 0;
-        for (int i = 0; i < spikes.Length; i++)
+        int n = spikes.Length, i = 0, nUp = 0, nDown = 0;
+        if (n == 0) return (0, 0);
+        ref float s = ref MemoryMarshal.GetReference(spikes);
+        ref int u = ref MemoryMarshal.GetReference(up);
+        ref int d = ref MemoryMarshal.GetReference(down);
+        // Most lanes are 0: skip 16 at a time, and emit the set bits of the two sign masks low to high.
+        if (Vector512.IsHardwareAccelerated)
         {
-            float s = spikes[i];
-            if (s > 0f) up[nUp++] = i;
-            else if (s < 0f) down[nDown++] = i;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref s, (nuint)i);
+                ulong pos = Vector512.GreaterThan(v, Vector512<float>.Zero).ExtractMostSignificantBits();
+                ulong neg = Vector512.LessThan(v, Vector512<float>.Zero).ExtractMostSignificantBits();
+                for (; pos != 0; pos &= pos - 1) Unsafe.Add(ref u, nUp++) = i + BitOperations.TrailingZeroCount(pos);
+                for (; neg != 0; neg &= neg - 1) Unsafe.Add(ref d, nDown++) = i + BitOperations.TrailingZeroCount(neg);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float x = Unsafe.Add(ref s, i);
+            if (x > 0f) Unsafe.Add(ref u, nUp++) = i;
+            else if (x < 0f) Unsafe.Add(ref d, nDown++) = i;
         }
         return (nUp, nDown);
     }

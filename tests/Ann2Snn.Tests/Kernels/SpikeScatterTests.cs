@@ -10,6 +10,19 @@ public sealed class SpikeScatterTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void CollectSignedListsThePositivesAndNegativesInOrder(int n)
+    {
+        var rng = new Random(1000 + n);
+        float[] spikes = Enumerable.Range(0, n).Select(_ => rng.Next(7) switch { 0 => 1f, 1 => -1f, 2 => 0.5f, 3 => float.NaN, 4 => -0f, _ => 0f }).ToArray();
+        var up = new int[n];
+        var down = new int[n];
+        var (nUp, nDown) = SpikeScatter.CollectSigned(spikes, up, down);
+        Assert.Equal(Enumerable.Range(0, n).Where(i => spikes[i] > 0f), up[..nUp]);
+        Assert.Equal(Enumerable.Range(0, n).Where(i => spikes[i] < 0f), down[..nDown]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void CollectActiveListsTheNonZerosInOrder(int n)
     {
         var rng = new Random(n);
