@@ -37,32 +37,13 @@ public static class NeuronKernels
 
     /// <summary>
     /// The conversion's hot case, IF with reset by subtraction and no refractory period:
-    /// v += g·I; s = v ≥ θ; v −= s·θ. Vector paths over <see cref="Vector512{T}"/> lanes (16 floats) and
-    /// <see cref="Vector256{T}"/> lanes (8 floats), then a scalar tail; every path rounds alike (no fused multiply-add).
+    /// v += g·I; s = v ≥ θ; v −= s·θ. Vector path over <see cref="Vector256{T}"/> lanes (8 floats), then a scalar tail;
+    /// both round alike (no fused multiply-add).
     /// </summary>
     private static int StepIfSubtract(Span<float> v, ReadOnlySpan<float> current, float gain, float theta, Span<float> spikes)
     {
         int n = v.Length, i = 0, count = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-        {
-            ref float vr = ref v[0];
-            ref float cr = ref Unsafe.AsRef(in current[0]);
-            ref float sr = ref spikes[0];
-            var th = Vector512.Create(theta);
-            var g = Vector512.Create(gain);
-            var one = Vector512<float>.One;
-            var total = Vector512<int>.Zero;
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var vv = Vector512.LoadUnsafe(ref vr, (nuint)i) + g * Vector512.LoadUnsafe(ref cr, (nuint)i);
-                var fired = Vector512.GreaterThanOrEqual(vv, th);
-                (vv - (fired & th)).StoreUnsafe(ref vr, (nuint)i);
-                (fired & one).StoreUnsafe(ref sr, (nuint)i);
-                total -= fired.AsInt32();
-            }
-            count = Vector512.Sum(total);
-        }
-        if (Vector256.IsHardwareAccelerated && n - i >= Vector256<float>.Count)
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
             ref float vr = ref v[0];
             ref float cr = ref Unsafe.AsRef(in current[0]);
@@ -79,7 +60,7 @@ public static class NeuronKernels
                 (fired & one).StoreUnsafe(ref sr, (nuint)i);
                 total -= fired.AsInt32();                               // all-ones = −1 per spiking lane
             }
-            count += Vector256.Sum(total);
+            count = Vector256.Sum(total);
         }
         for (; i < n; i++)
         {
