@@ -56,16 +56,15 @@ public sealed class EventSimulator : ISimulator
                 if (mp.Scheme != MaxPoolScheme.WinnerTakeAll) readsVector.Add(mp.Source); // a gate reads the spike vector
             }
             Listed = plan.Layers.Select((l, i) => l is NeuronLayer nl && NeuronKernels.IsListable(nl.Neuron) && !readsVector.Contains(i)).ToArray();
-            // Listed populations whose input never changes (analog input, bias as a current, delta synapses) and whose
-            // membranes nobody probes: a neuron with input ≤ 0 below threshold can never fire, so only the others are stepped.
+            // Listed populations whose membranes are read only against the threshold (not the readout, not probed), under
+            // delta synapses and a bias current: with constant input (the analog input alone) a neuron with input ≤ 0
+            // below threshold can never fire, so only the others are stepped (compacted); otherwise, at unit gain, the
+            // synaptic input goes straight onto the membranes and each reset adds the next step's constant input (fused).
             SimulationOptions o = plan.Options;
-            Compacted = plan.Layers.Select((_, i) => Listed[i] && plan.IsStatic[i] && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta
-                && !plan.Probes.Any(p => p.Layer == i)).ToArray();
-            // Other listed populations under delta synapses and unit gain, whose membranes are read only at threshold
-            // (not the readout, not probed): their synaptic input goes straight onto the membranes, and each step's
-            // reset also adds the next step's constant input, so no separate current is built and read.
-            Fused = plan.Layers.Select((l, i) => Listed[i] && !Compacted[i] && l is NeuronLayer nl && nl.Neuron.InputGain == 1f
-                && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta && i != plan.ReadoutIndex && !plan.Probes.Any(p => p.Layer == i)).ToArray();
+            bool[] thresholdOnly = plan.Layers.Select((_, i) => Listed[i] && i != plan.ReadoutIndex && !plan.Probes.Any(p => p.Layer == i)
+                && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta).ToArray();
+            Compacted = plan.Layers.Select((_, i) => thresholdOnly[i] && plan.IsStatic[i]).ToArray();
+            Fused = plan.Layers.Select((l, i) => thresholdOnly[i] && !plan.IsStatic[i] && ((NeuronLayer)l).Neuron.InputGain == 1f).ToArray();
         }
 
         public SimulationPlan Plan { get; }
@@ -190,8 +189,7 @@ public sealed class EventSimulator : ISimulator
         // Compacted populations, per layer and image b (at b·size): the neurons that can fire, their membranes and inputs.
         private readonly int[][] _liveIndex, _liveCount;
         private readonly float[][] _liveV, _liveInput;
-        private readonly bool[] _liveBuilt; // per layer: the compacted lists hold the images now simulated
-        private readonly bool[] _charged;   // per fused layer: the membranes hold the constant input of the images now simulated
+        private readonly bool[] _prepared; // per compacted or fused layer: its lists, or its membranes' constant input, hold the images now simulated
 
         public Worker(EventPlan events) : base(events.Plan, ImagesTogether)
         {
@@ -216,8 +214,7 @@ public sealed class EventSimulator : ISimulator
             _liveV = Plan.Layers.Select((l, i) => events.Compacted[i] ? new float[n * l.Shape.Size] : []).ToArray();
             _liveInput = Plan.Layers.Select((l, i) => events.Compacted[i] ? new float[n * l.Shape.Size] : []).ToArray();
             _liveCount = Plan.Layers.Select(_ => new int[n]).ToArray();
-            _liveBuilt = new bool[Plan.Layers.Length];
-            _charged = new bool[Plan.Layers.Length];
+            _prepared = new bool[Plan.Layers.Length];
             _stageIn = new float[n * events.FallbackSize];
             _stageOut = new float[n * events.FallbackSize];
         }
@@ -228,10 +225,10 @@ public sealed class EventSimulator : ISimulator
             {
                 // The membranes are the target; they got this step's constant input at the last reset (or now, at step 0).
                 current = Membranes(l, n);
-                if (!_charged[l])
+                if (!_prepared[l])
                 {
                     TensorPrimitives.Add(current, constant, current);
-                    _charged[l] = true;
+                    _prepared[l] = true;
                 }
             }
             else
@@ -306,8 +303,7 @@ public sealed class EventSimulator : ISimulator
 
         public override void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
         {
-            Array.Clear(_liveBuilt);
-            Array.Clear(_charged);
+            Array.Clear(_prepared);
             base.Simulate(batch, start, n, firstImage, predictions, stableFrom, outputs);
         }
 
@@ -342,9 +338,9 @@ public sealed class EventSimulator : ISimulator
             int[] index = _liveIndex[l], live = _liveCount[l], active = _active[l + 1], counts = _activeCount[l + 1];
             float[] lv = _liveV[l], lc = _liveInput[l];
             float theta = layer.Neuron.VThreshold;
-            if (!_liveBuilt[l])
+            if (!_prepared[l])
             {
-                _liveBuilt[l] = true;
+                _prepared[l] = true;
                 for (int b = 0; b < n; b++)
                 {
                     int count = 0, at = b * size;

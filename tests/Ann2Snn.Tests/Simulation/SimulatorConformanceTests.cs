@@ -171,6 +171,30 @@ public abstract class SimulatorConformanceTests
         Assert.NotEqual(first.NeuronSpikes.SelectMany(s => s), other.NeuronSpikes.SelectMany(s => s));
     }
 
+    [Fact]
+    public void ASpikingOutputFedOnlyByTheInputKeepsItsMembranes()
+    {
+        // The output layer's membranes are read for scoring and outputs, even when its input never changes.
+        Shape input = ExactNetwork.InputShape, output = new(5);
+        var rng = new Random(3);
+        float[] weight = Enumerable.Range(0, 5 * input.Size).Select(_ => (rng.Next(9) - 4) / 64f).ToArray();
+        float[] bias = Enumerable.Range(0, 5).Select(_ => (rng.Next(9) - 4) / 16f).ToArray();
+        var net = new SpikingNetwork("one", input,
+        [
+            new NeuronLayer("out", output, NeuronParameters.IntegrateAndFire(1f, initialFraction: 0.5f),
+                [new Projection(-1, [new ReshapeOp(input, new Shape(input.Size)), new DenseOp(new Shape(input.Size), new FloatTensor([5, input.Size], weight))])], bias),
+        ]);
+        const int count = 12;
+        float[] x = ExactNetwork.Inputs(count);
+        var options = new SimulationOptions { Timesteps = 20 };
+        SimulationResult expected = Run(Reference, net, x, count, options);
+        SimulationResult actual = Run(CreateSimulator(), net, x, count, options);
+        Assert.True(expected.LayerSpikes[0] > 0);
+        Assert.Equal(expected.Predictions, actual.Predictions);
+        Assert.Equal(expected.CorrectAt, actual.CorrectAt);
+        for (int i = 0; i < count; i++) Assert.Equal(expected.Outputs[i], actual.Outputs[i]);
+    }
+
     [Theory]
     [InlineData("analog")]
     [InlineData("poisson")]
