@@ -75,9 +75,9 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
         string[] backends = settings.Backends.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (string b in backends)
         {
-            if (b is not ("dense" or "event" or "layered")) ConversionSettings.Bad<int>("--backends", b, "dense, event, layered");
+            if (!Simulators.RateCoded.Contains(b)) ConversionSettings.Bad<int>("--backends", b, string.Join(", ", Simulators.RateCoded));
         }
-        if (backends.Length == 0) ConversionSettings.Bad<int>("--backends", settings.Backends, "dense, event, layered");
+        if (backends.Length == 0) ConversionSettings.Bad<int>("--backends", settings.Backends, string.Join(", ", Simulators.RateCoded));
         var simulation = new SimulationOptions { Timesteps = settings.Timesteps, Input = settings.InputEncodingOption() ?? InputEncoding.Analog, MaxDegreeOfParallelism = settings.Threads };
         simulation.Validate();
         IDataset data = settings.OpenData(DatasetSplit.Test);

@@ -9,6 +9,9 @@ public static class Simulators
     /// <summary>Accepted names, for help texts and error messages.</summary>
     public static IReadOnlyList<string> Names { get; } = ["dense", "event", "layered", "ttfs", "auto"];
 
+    /// <summary>The rate-coded backends, which simulate the same network with the same options and can be timed side by side.</summary>
+    public static IReadOnlyList<string> RateCoded { get; } = ["dense", "layered", "event"];
+
     /// <summary>
     /// Mean firing rate (spikes per neuron per step over the spiking layers) above which "auto" keeps the dense
     /// backend: the event backend's synaptic work grows with the rate and the dense backend's does not.
