@@ -9,7 +9,7 @@ set -euo pipefail
 MODEL=${1:?model}; DATA=${2:?data (mnist|fashion-mnist)}; T=${3:-32}; IMAGES=${4:-1000}
 BATCH=${BATCH:-256}; THREADS=${THREADS:-2}; ROUNDS=${ROUNDS:-3}; REPS=${REPS:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-NET=${NET:-$(mktemp --suffix=.snn)}
+if [ -z "${NET:-}" ]; then NET=$(mktemp --suffix=.snn); trap 'rm -f "$NET"' EXIT; fi
 dotnet build "$ROOT/src/Ann2Snn.Cli" -c Release -v q -nologo >/dev/null
 CLI="$ROOT/src/Ann2Snn.Cli/bin/Release/net10.0/Ann2Snn.Cli"
 "$CLI" convert "$MODEL" --calib "$DATA" --output "$NET" >/dev/null

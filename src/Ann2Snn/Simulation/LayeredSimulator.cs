@@ -53,14 +53,8 @@ public sealed class LayeredSimulator : ISimulator
         /// <summary>Stores step t (stepSize values, 0 or ±v).</summary>
         public void Pack(int t, ReadOnlySpan<float> spikes)
         {
-            Span<ulong> positive = _positive.AsSpan(t * _stepWords, _stepWords);
-            if (_negative is null)
-            {
-                PackPlane(spikes, positive, negative: false);
-                return;
-            }
-            PackPlane(spikes, positive, negative: false);
-            PackPlane(spikes, _negative.AsSpan(t * _stepWords, _stepWords), negative: true);
+            PackPlane(spikes, _positive.AsSpan(t * _stepWords, _stepWords), negative: false);
+            if (_negative is not null) PackPlane(spikes, _negative.AsSpan(t * _stepWords, _stepWords), negative: true);
         }
 
         /// <summary>Bit i of <paramref name="bits"/> = spikes[i] &gt; 0 (or &lt; 0 with <paramref name="negative"/>), 64 values a word.</summary>

@@ -85,10 +85,10 @@ internal abstract class SimulationWorker : IChunkWorker
     /// <summary>The encoded input of this step under Poisson input (0 or the spike value per input, n images).</summary>
     protected float[] Input => _input;
 
-    /// <summary>The constant part of layer <paramref name="l"/>'s current for n images (bias and analog input), set by <see cref="Begin"/>.</summary>
     /// <summary>Population <paramref name="l"/>'s membrane potentials for n images (in its layout).</summary>
     protected Span<float> Membranes(int l, int n) => _v[l].AsSpan(0, n * Plan.Layers[l].Shape.Size);
 
+    /// <summary>The constant part of layer <paramref name="l"/>'s current for n images (bias and analog input), set by <see cref="Begin"/>.</summary>
     protected ReadOnlySpan<float> ConstantOf(int l, int n) => _constant[l].AsSpan(0, n * Plan.Layers[l].Shape.Size);
 
     protected float[] ScratchA => _scratchA;
