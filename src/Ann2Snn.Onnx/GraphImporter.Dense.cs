@@ -1,4 +1,5 @@
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 using Onnx;
 
 namespace Ann2Snn.Onnx;

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 using Onnx;
 
 namespace Ann2Snn.Onnx;

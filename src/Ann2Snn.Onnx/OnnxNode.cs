@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Ann2Snn.Graph;
 using Onnx;
 
 namespace Ann2Snn.Onnx;

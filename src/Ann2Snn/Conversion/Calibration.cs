@@ -1,6 +1,7 @@
 using Ann2Snn.Ann;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Conversion;
 

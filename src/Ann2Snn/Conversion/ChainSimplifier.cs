@@ -1,5 +1,5 @@
-using Ann2Snn.Graph;
 using Ann2Snn.Snn;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Conversion;
 

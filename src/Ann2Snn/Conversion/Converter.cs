@@ -2,6 +2,7 @@ using System.Globalization;
 using Ann2Snn.Graph;
 using Ann2Snn.Passes;
 using Ann2Snn.Snn;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Conversion;
 
@@ -203,7 +204,7 @@ public static class Converter
             var bias = new float[size];
             for (int i = 0; i < size; i++)
             {
-                bias[i] = (x.Bias?[i] ?? 0f) * ScaleShiftNode.At(scale, i, plane, size) + ScaleShiftNode.At(shift, i, plane, size);
+                bias[i] = (x.Bias?[i] ?? 0f) * ChannelBroadcast.At(scale, i, plane, size) + ChannelBroadcast.At(shift, i, plane, size);
             }
             float bound = x.Bound * scale.Max(MathF.Abs) + shift.Max(MathF.Abs);
             return new Signal(x.Shape, x.Terms.Select(t => t.Then(op)).ToArray(), bias.Any(v => v != 0f) ? bias : null, bound);

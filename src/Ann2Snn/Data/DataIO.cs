@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Numerics.Tensors;
-using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Data;
 

@@ -1,3 +1,5 @@
+using Ann2Snn.Tensors;
+
 namespace Ann2Snn.Data;
 
 /// <summary>
@@ -119,7 +121,7 @@ public static class DatasetResolver
     private sealed class DescribedDataset(IDataset inner, string description) : IDataset
     {
         public string Description => description;
-        public Graph.Shape SampleShape => inner.SampleShape;
+        public Shape SampleShape => inner.SampleShape;
         public int Count => inner.Count;
         public int ClassCount => inner.ClassCount;
         public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null) => inner.Batches(batchSize, limit);

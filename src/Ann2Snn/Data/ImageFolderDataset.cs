@@ -1,4 +1,4 @@
-using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 using SkiaSharp;
 
 namespace Ann2Snn.Data;

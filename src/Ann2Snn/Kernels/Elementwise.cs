@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Kernels;
 
@@ -67,7 +68,7 @@ public static class Elementwise
 
     private static void CheckBroadcast(int length, int channels, int size, string what)
     {
-        if (length != 1 && length != channels && length != size)
+        if (!ChannelBroadcast.Fits(length, channels, size))
         {
             throw new ArgumentException($"scale-shift: {what} has {length} elements; expected 1, {channels} (channels) or {size}");
         }

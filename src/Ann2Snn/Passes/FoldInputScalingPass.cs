@@ -1,4 +1,5 @@
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Passes;
 
@@ -89,8 +90,8 @@ public sealed class FoldInputScalingPass : IGraphPass
             for (int i = 0; i < inF; i++)
             {
                 float v = w.Data[o * inF + i];
-                data[o * inF + i] = v * ScaleShiftNode.At(s.Scale, i, plane, x.Size);
-                bias[o] += (double)v * ScaleShiftNode.At(s.Shift, i, plane, x.Size);
+                data[o * inF + i] = v * ChannelBroadcast.At(s.Scale, i, plane, x.Size);
+                bias[o] += (double)v * ChannelBroadcast.At(s.Shift, i, plane, x.Size);
             }
         }
         return new DenseNode(dense.Name, newInput, new FloatTensor(w.Shape, data), bias.Select(b => (float)b).ToArray());

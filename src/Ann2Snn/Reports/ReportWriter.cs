@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Ann2Snn.Analysis;
 
 namespace Ann2Snn.Reports;
 

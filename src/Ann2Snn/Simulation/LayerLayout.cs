@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Simulation;
 

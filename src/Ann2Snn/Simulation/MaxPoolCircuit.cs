@@ -1,9 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Ann2Snn.Graph;
-using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Simulation;
 

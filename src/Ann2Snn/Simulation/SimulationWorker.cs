@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using Ann2Snn.Data;
-using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
 

@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
 using Ann2Snn.Data;
-using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Simulation;
 

@@ -5,7 +5,7 @@ using System.Numerics.Tensors;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Snn;
 

@@ -1,4 +1,4 @@
-using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Snn;
 
@@ -50,7 +50,7 @@ public static class SynapticOpReference
             case ScaleOp s:
                 {
                     int plane = s.InputShape.Size / s.InputShape.Channels;
-                    for (int i = 0; i < y.Length; i++) y[i] = x[i] * ScaleShiftNode.At(s.Scale, i, plane, y.Length);
+                    for (int i = 0; i < y.Length; i++) y[i] = x[i] * ChannelBroadcast.At(s.Scale, i, plane, y.Length);
                     break;
                 }
             case ConcatSliceOp cat:

@@ -1,4 +1,4 @@
-using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Snn;
 
@@ -139,7 +139,7 @@ public sealed class ScaleOp : SynapticOp
     {
         int size = InputShape.Size, plane = size / InputShape.Channels;
         var g = new float[size];
-        for (int i = 0; i < size; i++) g[i] = ScaleShiftNode.At(Scale, i, plane, size);
+        for (int i = 0; i < size; i++) g[i] = ChannelBroadcast.At(Scale, i, plane, size);
         return g;
     }
     public override double FanOut => 1;

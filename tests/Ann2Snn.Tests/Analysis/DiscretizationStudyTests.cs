@@ -1,5 +1,4 @@
 using Ann2Snn.Analysis;
-using Ann2Snn.Snn;
 
 namespace Ann2Snn.Tests.Analysis;
 

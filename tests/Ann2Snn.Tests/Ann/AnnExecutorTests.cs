@@ -1,5 +1,6 @@
 using Ann2Snn.Ann;
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 using Ann2Snn.Tests.Kernels;
 
 namespace Ann2Snn.Tests.Ann;

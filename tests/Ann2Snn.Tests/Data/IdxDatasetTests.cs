@@ -1,5 +1,5 @@
 using Ann2Snn.Data;
-using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 using static Ann2Snn.Tests.Data.DataFiles;
 
 namespace Ann2Snn.Tests.Data;

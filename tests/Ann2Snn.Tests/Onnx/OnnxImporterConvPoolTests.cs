@@ -1,4 +1,5 @@
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;
 using static Ann2Snn.Tests.Onnx.OnnxTestSupport;
 

@@ -1,5 +1,6 @@
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
+using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;
 using Google.Protobuf;
 using Onnx;

@@ -1,5 +1,6 @@
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
+using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;
 
 namespace Ann2Snn.Tests.Onnx;
@@ -79,6 +80,6 @@ internal static class OnnxTestSupport
     {
         Shape shape = s.OutputShape;
         int plane = shape.Size / shape.Channels;
-        return [.. x.Select((v, i) => v * ScaleShiftNode.At(s.Scale, i, plane, shape.Size) + ScaleShiftNode.At(s.Shift, i, plane, shape.Size))];
+        return [.. x.Select((v, i) => v * ChannelBroadcast.At(s.Scale, i, plane, shape.Size) + ChannelBroadcast.At(s.Shift, i, plane, shape.Size))];
     }
 }

@@ -1,5 +1,6 @@
 using Ann2Snn.Graph;
 using Ann2Snn.Passes;
+using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;
 
 namespace Ann2Snn.Tests.Passes;

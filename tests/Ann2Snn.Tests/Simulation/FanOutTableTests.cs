@@ -1,7 +1,7 @@
-using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
+using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;
 
 namespace Ann2Snn.Tests.Simulation;

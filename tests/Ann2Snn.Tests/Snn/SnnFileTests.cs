@@ -1,11 +1,12 @@
-using Ann2Snn.Data;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ann2Snn.Conversion;
+using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
+using Ann2Snn.Tensors;
 using Ann2Snn.Tests.Data;
 using Ann2Snn.Tests.TestUtil;
 

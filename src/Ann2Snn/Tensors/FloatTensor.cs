@@ -1,4 +1,4 @@
-namespace Ann2Snn.Graph;
+namespace Ann2Snn.Tensors;
 
 /// <summary>A constant tensor (weights, biases): row-major <see cref="float"/> data with an explicit shape.</summary>
 public sealed class FloatTensor

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Ann2Snn.Graph;
+namespace Ann2Snn.Tensors;
 
 /// <summary>
 /// The per-sample shape of a tensor (the batch dimension is implicit and dynamic):
