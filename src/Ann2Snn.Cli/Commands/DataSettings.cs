@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Ann2Snn.Data;
+using Ann2Snn.Reports.Imaging;
 using Spectre.Console.Cli;
 
 namespace Ann2Snn.Cli.Commands;
@@ -27,7 +28,10 @@ public class DataSettings : GlobalSettings
         return base.Validate();
     }
 
-    public IDataset OpenData(DatasetSplit split) => DatasetResolver.Open(Data, split);
+    public IDataset OpenData(DatasetSplit split) => Open(Data, split);
+
+    /// <summary>Opens the data set <paramref name="spec"/> names, decoding image folders with Skia.</summary>
+    protected static IDataset Open(string spec, DatasetSplit split) => DatasetResolver.Open(spec, split, imageDecoder: new SkiaImageDecoder());
 
     public int Count(IDataset data) => Math.Min(data.Count, Limit ?? int.MaxValue);
 }

@@ -8,7 +8,8 @@ namespace Ann2Snn.Data;
 /// <item><c>mnist</c>, <c>fashion-mnist</c>: the gzipped IDX files bundled under the repository's <c>data/</c>
 /// folder (found from <see cref="DataEnvironmentVariable"/>, else by walking up from the application and
 /// current directories);</item>
-/// <item>a folder: IDX files named as MNIST's, or else an image folder (one sub-folder per class);</item>
+/// <item>a folder: IDX files named as MNIST's, or else an image folder (one sub-folder per class), read with the
+/// caller's <see cref="IImageDecoder"/>;</item>
 /// <item>an <c>.npz</c> file (members <c>x_test</c>/<c>y_test</c>, <c>x</c>/<c>y</c>, …);</item>
 /// <item><c>images,labels</c>: two <c>.npy</c> files, or two IDX files.</item>
 /// </list>
@@ -22,9 +23,13 @@ public static class DatasetResolver
     public static IReadOnlyList<string> BundledNames { get; } = ["mnist", "fashion-mnist"];
 
     /// <summary>Opens the data set <paramref name="spec"/> names.</summary>
+    /// <param name="spec">the data set, in one of the forms above.</param>
+    /// <param name="split">the split of a bundled set, an IDX folder or an <c>.npz</c>.</param>
+    /// <param name="options">the scale and the channels of the samples.</param>
+    /// <param name="imageDecoder">reads the files of an image folder (e.g. <c>Ann2Snn.Reports.Imaging.SkiaImageDecoder</c>); without one, an image folder is refused.</param>
     /// <exception cref="InvalidOptionException">the spec is none of the forms above, or names no existing file.</exception>
-    /// <exception cref="InvalidDatasetException">the files exist but are bad, or the bundled data cannot be found.</exception>
-    public static IDataset Open(string spec, DatasetSplit split, DataOptions? options = null)
+    /// <exception cref="InvalidDatasetException">the files exist but are bad, the bundled data cannot be found, or an image folder is given without a decoder.</exception>
+    public static IDataset Open(string spec, DatasetSplit split, DataOptions? options = null, IImageDecoder? imageDecoder = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         string trimmed = spec.Trim();
@@ -53,9 +58,13 @@ public static class DatasetResolver
         }
         if (Directory.Exists(trimmed))
         {
-            return IdxDataset.TryFindPair(trimmed, split, out string? images, out string? labels)
-                ? IdxDataset.Open(images, labels, options)
-                : ImageFolderDataset.Open(trimmed, options);
+            if (IdxDataset.TryFindPair(trimmed, split, out string? images, out string? labels))
+            {
+                return IdxDataset.Open(images, labels, options);
+            }
+            return imageDecoder is null
+                ? throw DataIO.Error(trimmed, "holds no IDX files, so it is an image folder, and image folders need an image decoder (e.g. Ann2Snn.Reports.Imaging.SkiaImageDecoder); none was given")
+                : ImageFolderDataset.Open(trimmed, imageDecoder, options);
         }
         if (trimmed.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
         {

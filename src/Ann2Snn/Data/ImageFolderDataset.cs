@@ -1,10 +1,9 @@
 using Ann2Snn.Tensors;
-using SkiaSharp;
 
 namespace Ann2Snn.Data;
 
 /// <summary>
-/// A data set of image files (PNG, JPEG, or anything else Skia decodes), one sub-folder per class: class
+/// A data set of image files (PNG, JPEG, or anything else the <see cref="IImageDecoder"/> reads), one sub-folder per class: class
 /// indices follow the ordinal order of the folder names, samples the ordinal order of the file names within
 /// each class. Every class folder must hold at least one image, every non-hidden file in it must be an image,
 /// and all images must have the same size. Files directly in the root are ignored. Headers are checked when
@@ -25,14 +24,16 @@ public sealed class ImageFolderDataset : IDataset
     /// <summary>Images up to this many pixels (1024 × 1024) are decoded whatever their file size.</summary>
     private const long SmallImagePixels = 1L << 20;
 
+    private readonly IImageDecoder _decoder;
     private readonly string[] _files;
     private readonly int[] _labels;
     private readonly bool _grayscale;
     private readonly float _scale;
 
-    private ImageFolderDataset(string root, string[] classNames, string[] files, int[] labels, int width, int height, bool grayscale, float scale)
+    private ImageFolderDataset(string root, IImageDecoder decoder, string[] classNames, string[] files, int[] labels, int width, int height, bool grayscale, float scale)
     {
         Description = root;
+        _decoder = decoder;
         ClassNames = classNames;
         _files = files;
         _labels = labels;
@@ -50,10 +51,14 @@ public sealed class ImageFolderDataset : IDataset
     public IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>Lists the class folders and images under <paramref name="root"/> and checks every image's header.</summary>
+    /// <param name="root">the folder holding one sub-folder of images per class.</param>
+    /// <param name="decoder">reads the image files, now (headers) and when batches are read (pixels).</param>
+    /// <param name="options">the scale and the channels of the samples.</param>
     /// <exception cref="InvalidDatasetException">no class folders, an empty class folder, a file that is not an image (or whose header claims more pixels than the file can hold), or images of different sizes.</exception>
-    public static ImageFolderDataset Open(string root, DataOptions? options = null)
+    public static ImageFolderDataset Open(string root, IImageDecoder decoder, DataOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(decoder);
         options ??= DataOptions.Default;
         string[] classDirs = List(root, Directory.GetDirectories);
         if (classDirs.Length == 0)
@@ -88,8 +93,7 @@ public sealed class ImageFolderDataset : IDataset
         bool allGray = true;
         foreach (string file in files)
         {
-            using SKCodec codec = OpenCodec(file);
-            SKImageInfo info = codec.Info;
+            using IEncodedImage info = OpenImage(decoder, file);
             long pixels = (long)info.Width * info.Height, length = FileLength(file);
             if (pixels > SmallImagePixels && pixels > length * MaxPixelsPerByte)
             {
@@ -107,7 +111,7 @@ public sealed class ImageFolderDataset : IDataset
             {
                 throw DataIO.Error(file, $"image is {info.Width}×{info.Height} but {files[0]} is {width}×{height}; all images must have the same size");
             }
-            allGray &= info.ColorType == SKColorType.Gray8;
+            allGray &= info.Grayscale;
         }
 
         bool grayscale = options.Color switch
@@ -117,7 +121,7 @@ public sealed class ImageFolderDataset : IDataset
             _ => allGray,
         };
         string[] names = classDirs.Select(Path.GetFileName).Select(n => n!).ToArray();
-        return new ImageFolderDataset(root, names, [.. files], [.. labels], width, height, grayscale, options.Scale ?? (1f / 255f));
+        return new ImageFolderDataset(root, decoder, names, [.. files], [.. labels], width, height, grayscale, options.Scale ?? (1f / 255f));
     }
 
     public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
@@ -175,30 +179,37 @@ public sealed class ImageFolderDataset : IDataset
     }
 
     /// <summary>Decodes one image as unpremultiplied RGBA into <paramref name="rgba"/> (sized for this data set).</summary>
-    private unsafe void Decode(string file, byte[] rgba)
+    private void Decode(string file, byte[] rgba)
     {
-        using SKCodec codec = OpenCodec(file);
-        if (codec.Info.Width != SampleShape.Width || codec.Info.Height != SampleShape.Height)
+        using IEncodedImage image = OpenImage(_decoder, file);
+        if (image.Width != SampleShape.Width || image.Height != SampleShape.Height)
         {
-            throw DataIO.Error(file, $"image is now {codec.Info.Width}×{codec.Info.Height}, not {SampleShape.Width}×{SampleShape.Height} as when the data set was opened");
+            throw DataIO.Error(file, $"image is now {image.Width}×{image.Height}, not {SampleShape.Width}×{SampleShape.Height} as when the data set was opened");
         }
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        SKCodecResult result;
-        fixed (byte* pixels = rgba)
+        try
         {
-            result = codec.GetPixels(info, (IntPtr)pixels);
+            image.DecodeRgba(rgba);
         }
-        if (result != SKCodecResult.Success)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
-            string problem = result == SKCodecResult.IncompleteInput ? "truncated image data" : "corrupt image data";
-            throw DataIO.Error(file, $"{problem} (decoder says {result})");
+            throw DataIO.Error(file, ex.Message, ex);
         }
     }
 
-    private static SKCodec OpenCodec(string file)
+    private static IEncodedImage OpenImage(IImageDecoder decoder, string file)
     {
-        SKCodec? codec = SKCodec.Create(file, out SKCodecResult result);
-        return codec ?? throw DataIO.Error(file, $"not a decodable image ({result}); class folders must hold only PNG or JPEG files");
+        try
+        {
+            return decoder.Open(file);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw DataIO.Error(file, $"not a decodable image ({ex.Message}); class folders must hold only PNG or JPEG files", ex);
+        }
+        catch (Exception ex) when (DataIO.IsIOError(ex))
+        {
+            throw DataIO.Error(file, $"cannot read: {ex.Message}", ex);
+        }
     }
 
     private static long FileLength(string file)

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ann2Snn.Data;
+using Ann2Snn.Reports.Imaging;
 using SkiaSharp;
 
 namespace Ann2Snn.Tests.Data;
@@ -153,6 +154,9 @@ internal static class DataFiles
             s.Write(content);
         }
     }
+
+    /// <summary>The decoder the image-folder tests read with (the one the CLI uses).</summary>
+    public static SkiaImageDecoder ImageDecoder { get; } = new();
 
     /// <summary>Encodes an image: <paramref name="channels"/> 1 gives a grayscale image, 3 an opaque RGB one (pixels interleaved).</summary>
     public static byte[] Image(int width, int height, int channels, byte[] pixels, SKEncodedImageFormat format = SKEncodedImageFormat.Png)

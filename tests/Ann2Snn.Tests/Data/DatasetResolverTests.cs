@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Ann2Snn.Data;
+using Ann2Snn.Reports.Imaging;
 using Ann2Snn.Tensors;
 using static Ann2Snn.Tests.Data.DataFiles;
 
@@ -63,9 +64,17 @@ public sealed class DatasetResolverTests : IDisposable
     {
         File.WriteAllBytes(_dir.File("zero", "a.png"), Image(3, 2, 1, new byte[6]));
         File.WriteAllBytes(_dir.File("one", "b.png"), Image(3, 2, 1, new byte[6]));
-        IDataset ds = DatasetResolver.Open(_dir.Path, DatasetSplit.Test);
+        IDataset ds = DatasetResolver.Open(_dir.Path, DatasetSplit.Test, imageDecoder: ImageDecoder);
         Assert.IsType<ImageFolderDataset>(ds);
         Assert.Equal(new Shape(1, 2, 3), ds.SampleShape);
+    }
+
+    [Fact]
+    public void An_image_folder_without_a_decoder_is_refused_naming_the_folder()
+    {
+        File.WriteAllBytes(_dir.File("zero", "a.png"), Image(3, 2, 1, new byte[6]));
+        var ex = AssertInvalid(_dir.Path, "image decoder", () => DatasetResolver.Open(_dir.Path, DatasetSplit.Test));
+        Assert.Contains(nameof(SkiaImageDecoder), ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -428,7 +428,7 @@ public sealed class LoaderCorruptionTests : IDisposable
             File.WriteAllBytes(_dir.File("images", "a", "0.png"), valid);
         }
         File.WriteAllBytes(_dir.File("images", "b", "0.png"), mutant);
-        Check(tally, what, () => ImageFolderDataset.Open(root));
+        Check(tally, what, () => ImageFolderDataset.Open(root, ImageDecoder));
     }
 
     /// <summary>
@@ -499,7 +499,7 @@ public sealed class LoaderCorruptionTests : IDisposable
         File.WriteAllBytes(_dir.File("images", "c", "0.png"), GrayPng());
         File.WriteAllText(_dir.File("images", "d", ".hidden"), "only hidden files");
 
-        var ex = AssertInvalid(Path.Combine(_dir.Path, "images", "b"), "no images", () => ImageFolderDataset.Open(Path.Combine(_dir.Path, "images")));
+        var ex = AssertInvalid(Path.Combine(_dir.Path, "images", "b"), "no images", () => ImageFolderDataset.Open(Path.Combine(_dir.Path, "images"), ImageDecoder));
         Assert.Contains("'d'", ex.Message, StringComparison.Ordinal);
     }
 

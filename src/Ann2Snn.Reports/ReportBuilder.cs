@@ -162,7 +162,7 @@ public static class ReportBuilder
     {
         static string Of(Assembly a) =>
             a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "unknown";
-        return new ReportVersions(Of(typeof(ReportBuilder).Assembly), RuntimeInformation.FrameworkDescription, Of(typeof(ScottPlot.Plot).Assembly));
+        return new ReportVersions(Of(typeof(ModelGraph).Assembly), RuntimeInformation.FrameworkDescription, Of(typeof(ScottPlot.Plot).Assembly));
     }
 
     /// <summary>The simple-valued public properties of an options record (numbers, flags, enums, strings and lists of them), by name.</summary>
