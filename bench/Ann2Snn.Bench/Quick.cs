@@ -90,12 +90,12 @@ internal static class Quick
                     view[source] = x;
                     layer.Run(view, y, chunk);
                 }
-                : () =>
-                {
-                    // One image at a time, as a per-sample stage runs it: the same image, so it stays in cache.
-                    view[source] = x.AsMemory(0, inSize);
-                    for (int t = 0; t < chunk; t++) layer.Run(view, y.AsSpan(0, outSize), 1);
-                };
+            : () =>
+            {
+                // One image at a time, as a per-sample stage runs it: the same image, so it stays in cache.
+                view[source] = x.AsMemory(0, inSize);
+                for (int t = 0; t < chunk; t++) layer.Run(view, y.AsSpan(0, outSize), 1);
+            };
             double us = MedianCpu(reps, run) / chunk * 1e6;
             total += us;
             Console.WriteLine($"  {node.Name,-8} {node.Op,-10} {us,8:F2}");
