@@ -155,7 +155,7 @@ public sealed class AnnExecutor
         {
             throw new ArgumentException(
                 $"graph '{Graph.Name}': input has {input.Length} values, expected batch {batch} × {InputSize} "
-                    + $"({Graph.Input.Name} {Graph.Input.OutputShape}) = {expected}",
+                + $"({Graph.Input.Name} {Graph.Input.OutputShape}) = {expected}",
                 nameof(input));
         }
         if ((long)batch * _sizes.Max() > Array.MaxLength)
