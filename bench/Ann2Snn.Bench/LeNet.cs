@@ -15,7 +15,8 @@ internal static class LeNet
         var rng = new Random(seed);
         var x = new InputNode("x", new Shape(1, 28, 28));
         var conv1 = new Conv2dNode("conv1", x, Weights(rng, [32, 1, 3, 3]), Values(rng, 32, 0.1f), Window2d.Square(3, 1, 1));
-        var bn = new BatchNormNode("bn1", conv1, Values(rng, 32, 0.5f, 1f), Values(rng, 32, 0.1f), Values(rng, 32, 0.1f), Values(rng, 32, 0.2f, 1f), 1e-5f);
+        var bn = new BatchNormNode("bn1", conv1, Values(rng, 32, 0.5f, 1f), Values(rng, 32, 0.1f),
+            Values(rng, 32, 0.1f), Values(rng, 32, 0.2f, 1f), 1e-5f);
         var relu1 = new ReluNode("relu1", bn);
         var pool1 = new Pool2dNode("pool1", relu1, PoolKind.Max, Window2d.Square(2, 2));
         var conv2 = new Conv2dNode("conv2", pool1, Weights(rng, [64, 32, 3, 3]), Values(rng, 64, 0.1f), Window2d.Square(3, 1, 1));

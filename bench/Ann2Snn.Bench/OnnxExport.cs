@@ -29,7 +29,8 @@ internal static class OnnxExport
         switch (node)
         {
             case Conv2dNode c:
-                n = Make("Conv", node.Name, [.. inputs, Init(g, node.Name + ".w", c.Weight.Shape, c.Weight.Data), .. Bias(g, node.Name, c.Bias)]);
+                n = Make("Conv", node.Name,
+                    [.. inputs, Init(g, node.Name + ".w", c.Weight.Shape, c.Weight.Data), .. Bias(g, node.Name, c.Bias)]);
                 Window(n, c.Window);
                 n.Attribute.Add(Int("group", c.Groups));
                 break;
@@ -51,7 +52,8 @@ internal static class OnnxExport
                 n = Make("Flatten", node.Name, inputs);
                 break;
             case DenseNode d:
-                n = Make("Gemm", node.Name, [.. inputs, Init(g, node.Name + ".w", d.Weight.Shape, d.Weight.Data), .. Bias(g, node.Name, d.Bias)]);
+                n = Make("Gemm", node.Name,
+                    [.. inputs, Init(g, node.Name + ".w", d.Weight.Shape, d.Weight.Data), .. Bias(g, node.Name, d.Bias)]);
                 n.Attribute.Add(Int("transB", 1));
                 break;
             default:

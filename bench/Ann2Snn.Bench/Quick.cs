@@ -19,7 +19,8 @@ internal static class Quick
         int batch = Option(args, "--batch", 256);
         int threads = Option(args, "--threads", 2);
         int chunk = Option(args, "--chunk", 0);
-        Console.WriteLine($"CPU: {Environment.ProcessorCount} logical cores; Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 {(Vector256.IsHardwareAccelerated ? "on" : "off")}; GEMM kernel {Gemm.Best}");
+        Console.WriteLine($"CPU: {Environment.ProcessorCount} logical cores; Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, "
+            + $"Vector256 {(Vector256.IsHardwareAccelerated ? "on" : "off")}; GEMM kernel {Gemm.Best}");
         if (!args.Contains("--no-gemm")) GemmRates(reps);
         if (args.Contains("--layers")) Layers(reps, chunk == 0 ? 16 : chunk);
         int at = Array.IndexOf(args, "--model");
@@ -51,7 +52,8 @@ internal static class Quick
     private static void GemmRates(int reps)
     {
         Console.WriteLine("GEMM (single thread), C[M×N] = A[M×K]·Bᵀ:");
-        foreach (var (m, n, k) in new[] { (256, 800, 512), (64, 196, 288), (32, 784, 9), (16, 128, 3136), (128, 128, 3136), (512, 512, 512) })
+        foreach (var (m, n, k) in new[] { (256, 800, 512), (64, 196, 288), (32, 784, 9), (16, 128, 3136), (128, 128, 3136),
+            (512, 512, 512) })
         {
             var rng = new Random(1);
             float[] a = LeNetValues(rng, m * k), b = LeNetValues(rng, n * k), c = new float[m * n];
@@ -90,12 +92,12 @@ internal static class Quick
                     view[source] = x;
                     layer.Run(view, y, chunk);
                 }
-                : () =>
-                {
-                    // One image at a time, as a per-sample stage runs it: the same image, so it stays in cache.
-                    view[source] = x.AsMemory(0, inSize);
-                    for (int t = 0; t < chunk; t++) layer.Run(view, y.AsSpan(0, outSize), 1);
-                };
+            : () =>
+            {
+                // One image at a time, as a per-sample stage runs it: the same image, so it stays in cache.
+                view[source] = x.AsMemory(0, inSize);
+                for (int t = 0; t < chunk; t++) layer.Run(view, y.AsSpan(0, outSize), 1);
+            };
             double us = MedianCpu(reps, run) / chunk * 1e6;
             total += us;
             Console.WriteLine($"  {node.Name,-8} {node.Op,-10} {us,8:F2}");
@@ -103,7 +105,8 @@ internal static class Quick
         Console.WriteLine($"  total               {total,8:F2}  → {1e6 / total:F0} images/s per thread");
         var whole = new AnnExecutor(graph, new AnnExecutorOptions { MaxDegreeOfParallelism = 1 });
         float[] input = LeNet.Input(256);
-        Console.WriteLine($"  whole forward, batch 256, one thread: {MedianCpu(reps, () => whole.Forward(input, 256)) / 256 * 1e6:F2} CPU µs per image");
+        Console.WriteLine($"  whole forward, batch 256, one thread: "
+            + $"{MedianCpu(reps, () => whole.Forward(input, 256)) / 256 * 1e6:F2} CPU µs per image");
     }
 
     /// <summary>Median process CPU seconds per call, after a warm-up; each rep loops long enough for the CPU clock's granularity.</summary>
@@ -138,7 +141,8 @@ internal static class Quick
         // A zoo model from its file (both sides read the same bytes), or the LeNet-shaped network built in code.
         byte[] onnx = modelPath is null ? OnnxExport.ToOnnx(LeNet.Build()) : File.ReadAllBytes(modelPath);
         // Both sides optimize the graph: ORT with its fusions, ours with the inference passes (BatchNorm folding).
-        ModelGraph graph = Ann2Snn.Passes.PassPipeline.Inference.Run(modelPath is null ? LeNet.Build() : Ann2Snn.Onnx.OnnxImporter.Load(onnx, Path.GetFileName(modelPath)));
+        ModelGraph graph = Ann2Snn.Passes.PassPipeline.Inference.Run(
+            modelPath is null ? LeNet.Build() : Ann2Snn.Onnx.OnnxImporter.Load(onnx, Path.GetFileName(modelPath)));
         float[] x = LeNet.Input(batch);
         var exec = new AnnExecutor(graph, new AnnExecutorOptions { MaxDegreeOfParallelism = threads, BatchChunk = chunk });
         float[] ours = exec.Forward(x, batch);
@@ -171,7 +175,8 @@ internal static class Quick
         double tOurs = ourTimes.Order().ElementAt(1), tOrt = ortTimes.Order().ElementAt(1);
         double maxDiff = ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max();
 
-        Console.WriteLine($"{(modelPath is null ? "LeNet (built in code)" : Path.GetFileName(modelPath))} forward, batch {batch}, {threads} threads, median of 3 rounds of {reps} reps (best round):");
+        Console.WriteLine($"{(modelPath is null ? "LeNet (built in code)" : Path.GetFileName(modelPath))} forward, batch {batch}, "
+            + $"{threads} threads, median of 3 rounds of {reps} reps (best round):");
         Console.WriteLine($"  Ann2Snn      {tOurs * 1e3,8:F2} ms  {batch / tOurs,9:F0} images/s  ({batch / ourTimes.Min():F0})");
         Console.WriteLine($"  ONNX Runtime {tOrt * 1e3,8:F2} ms  {batch / tOrt,9:F0} images/s  ({batch / ortTimes.Min():F0})");
         Console.WriteLine($"  ratio (Ann2Snn / ORT images/s): {tOrt / tOurs:F2}×   max |Δ output| = {maxDiff:g3}");

@@ -50,7 +50,8 @@ internal static class Harness
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         if (allocated > MaxAllocatedBytes)
         {
-            throw new FindingException($"{target.Name}: allocated {allocated} bytes for a {input.Length}-byte input (limit {MaxAllocatedBytes})", refusal);
+            throw new FindingException($"{target.Name}: allocated {allocated} bytes for a {input.Length}-byte input "
+                + $"(limit {MaxAllocatedBytes})", refusal);
         }
         return refusal;
     }

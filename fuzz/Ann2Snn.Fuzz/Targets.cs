@@ -126,10 +126,13 @@ internal static class Targets
         int seen = 0;
         foreach (DataBatch batch in ds.Batches(BatchSize))
         {
-            Harness.Require(batch.Count is > 0 and <= BatchSize && batch.Labels.Length == batch.Count, $"batch of {batch.Count} samples with {batch.Labels.Length} labels");
-            Harness.Require(batch.Data.Length == batch.Count * size, $"batch of {batch.Count} samples holds {batch.Data.Length} values, expected {batch.Count}×{size}");
+            Harness.Require(batch.Count is > 0 and <= BatchSize && batch.Labels.Length == batch.Count,
+                $"batch of {batch.Count} samples with {batch.Labels.Length} labels");
+            Harness.Require(batch.Data.Length == batch.Count * size,
+                $"batch of {batch.Count} samples holds {batch.Data.Length} values, expected {batch.Count}×{size}");
             Harness.Require(Array.TrueForAll(batch.Data, float.IsFinite), "a non-finite sample value was loaded");
-            Harness.Require(Array.TrueForAll(batch.Labels, l => l >= 0 && l < ds.ClassCount), $"a label outside [0, {ds.ClassCount}) was loaded");
+            Harness.Require(Array.TrueForAll(batch.Labels, l => l >= 0 && l < ds.ClassCount),
+                $"a label outside [0, {ds.ClassCount}) was loaded");
             seen += batch.Count;
         }
         Harness.Require(seen == ds.Count, $"read {seen} samples of the {ds.Count} announced");

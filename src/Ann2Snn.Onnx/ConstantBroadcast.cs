@@ -14,7 +14,8 @@ internal static class ConstantBroadcast
     /// </summary>
     public static float[]? ToPerSample(ConstTensor c, Shape shape, out string reason)
     {
-        reason = $"constant '{Text.Clean(c.Name)}' {c.DimsText} does not broadcast onto [N, {string.Join(", ", shape)}] without changing its shape";
+        reason = $"constant '{Text.Clean(c.Name)}' {c.DimsText} does not broadcast onto [N, {string.Join(", ", shape)}] "
+            + "without changing its shape";
         int rank = shape.Rank;
         ReadOnlySpan<int> dims = c.Dims;
         if (dims.Length > rank + 1) return null;

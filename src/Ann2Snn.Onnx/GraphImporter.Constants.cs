@@ -12,7 +12,8 @@ internal sealed partial class GraphImporter
         bool constant = p.OpType == "Constant";
         var inputs = p.Input.Where(i => i.Length > 0).ToList();
         if (!constant && (inputs.Count == 0 || !inputs.All(i => _values.GetValueOrDefault(i) is ConstantValue))) return false;
-        if (!constant && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Add" or "Sub" or "Mul" or "Div")) return false;
+        if (!constant && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze"
+            or "Add" or "Sub" or "Mul" or "Div")) return false;
         OnnxNode n = Describe(p, unique: false);
         CheckAttributes(n);
         switch (p.OpType)

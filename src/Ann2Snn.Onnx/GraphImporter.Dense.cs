@@ -23,7 +23,8 @@ internal sealed partial class GraphImporter
         bool transB = n.Int("transB", 0) != 0;
         int k = transB ? b.Dims[1] : b.Dims[0];
         int outputs = transB ? b.Dims[0] : b.Dims[1];
-        if (k != a.Shape.Size) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}{(transB ? " (transposed)" : "")}, but input A has {a.Shape.Size} features");
+        if (k != a.Shape.Size) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}{(transB ? " (transposed)" : "")}, "
+            + $"but input A has {a.Shape.Size} features");
         float[] weight = transB ? Scaled(b.Floats, alpha) : Transposed(b.Floats, k, outputs, alpha);
         ThrowHelper.ThrowIfNotFinite(weight, $"{n.Where}: tensor '{Text.Clean(b.Name)}' scaled by alpha={alpha}");
 
@@ -31,7 +32,8 @@ internal sealed partial class GraphImporter
         if (n.HasInput(2) && beta != 0)
         {
             ConstTensor c = n.Weight(2, "C");
-            bias = Scaled(VectorBias(c, outputs) ?? n.Unsupported<float[]>($"C '{Text.Clean(c.Name)}' {c.DimsText} does not broadcast to [1, {outputs}]"), beta);
+            bias = Scaled(VectorBias(c, outputs)
+                ?? n.Unsupported<float[]>($"C '{Text.Clean(c.Name)}' {c.DimsText} does not broadcast to [1, {outputs}]"), beta);
             ThrowHelper.ThrowIfNotFinite(bias, $"{n.Where}: tensor '{Text.Clean(c.Name)}' scaled by beta={beta}");
         }
         SetOutput(n, n.Make(() => new DenseNode(n.Name, a.Node, new FloatTensor([outputs, k], weight), bias)));
@@ -50,7 +52,8 @@ internal sealed partial class GraphImporter
         {
             n.Unsupported($"input A is [N, {string.Join(", ", a.Shape)}]; only a matrix [N, K] times a constant [K, M] is supported");
         }
-        if (n.Input(1) is not ConstantValue) n.Unsupported("the product of two computed tensors is not supported; B must be a constant weight");
+        if (n.Input(1) is not ConstantValue) n.Unsupported("the product of two computed tensors is not supported; "
+            + "B must be a constant weight");
         ConstTensor b = n.Weight(1, "B");
         if (b.Rank != 2) n.Unsupported($"B '{Text.Clean(b.Name)}' is {b.DimsText}; only a constant matrix [K, M] is supported");
         int k = b.Dims[0], outputs = b.Dims[1];
@@ -72,7 +75,9 @@ internal sealed partial class GraphImporter
         if (bias is not null) _values[add!.Output[0]] = new TensorValue(dense);
     }
 
-    /// <summary>A constant broadcast onto a vector of <paramref name="length"/>, expanded to that length; null when it does not fit.</summary>
+    /// <summary>
+    /// A constant broadcast onto a vector of <paramref name="length"/>, expanded to that length; null when it does not fit.
+    /// </summary>
     private static float[]? VectorBias(ConstTensor c, int length)
     {
         float[]? v = ConstantBroadcast.ToPerSample(c, new Shape(length), out _);

@@ -18,7 +18,8 @@ internal sealed partial class GraphImporter
         {
             TensorValue a = n.Tensor(0), b = n.Tensor(1);
             if (op != "Add") n.Unsupported($"{op} of two computed tensors is not supported; one operand must be a constant");
-            if (!a.Shape.Equals(b.Shape)) n.Unsupported($"broadcasting Add of [N, {string.Join(", ", a.Shape)}] and [N, {string.Join(", ", b.Shape)}] is not supported; the shapes must match");
+            if (!a.Shape.Equals(b.Shape)) n.Unsupported($"broadcasting Add of [N, {string.Join(", ", a.Shape)}] "
+                + $"and [N, {string.Join(", ", b.Shape)}] is not supported; the shapes must match");
             SetOutput(n, n.Make(() => new AddNode(n.Name, a.Node, b.Node)));
             return;
         }

@@ -31,7 +31,8 @@ internal sealed partial class GraphImporter
         int axis = FlattenAxis(n, x.Shape.Rank + 1);
         if (axis != 1)
         {
-            n.Unsupported($"axis={n.Int("axis", 1)} is not supported on a rank-{x.Shape.Rank + 1} tensor; only axis 1 (keep the batch, flatten the rest) is");
+            n.Unsupported($"axis={n.Int("axis", 1)} is not supported on a rank-{x.Shape.Rank + 1} tensor; "
+                + "only axis 1 (keep the batch, flatten the rest) is");
         }
         SetOutput(n, n.Make(() => new ReshapeNode(n.Name, x.Node, new Shape(x.Shape.Size), "Flatten")));
     }
@@ -44,7 +45,8 @@ internal sealed partial class GraphImporter
         bool allowZero = n.Int("allowzero", 0) != 0;
         if (target.Length < 2)
         {
-            n.Unsupported($"shape [{string.Join(", ", target)}] is not supported; the first dim is the batch and at least one more is needed");
+            n.Unsupported($"shape [{string.Join(", ", target)}] is not supported; "
+                + "the first dim is the batch and at least one more is needed");
         }
         long batch = target[0];
         // The first dim is the batch: 0 copies it, -1 infers it (the rest must then keep the per-sample size),
@@ -76,7 +78,8 @@ internal sealed partial class GraphImporter
         n.RequireInputs(1, 2);
         TensorValue x = n.Tensor(0);
         long[] axes = SqueezeAxes(n, required: true)!;
-        if (NormalizeAxes(n, axes, x.Shape.Rank + 1 + axes.Length).Contains(0)) n.Unsupported("inserting an axis before the batch is not supported");
+        if (NormalizeAxes(n, axes, x.Shape.Rank + 1 + axes.Length).Contains(0)) n.Unsupported("inserting an axis before the batch "
+            + "is not supported");
         int[] full = UnsqueezeDims(n, [1, .. x.Shape], axes);
         SetOutput(n, n.Make(() => new ReshapeNode(n.Name, x.Node, new Shape(full[1..]), "Unsqueeze")));
     }
@@ -107,7 +110,8 @@ internal sealed partial class GraphImporter
             .All(d => full[d] == 1 || (singleAxis ? d == axis : d >= axis));
         if (!wholeSample)
         {
-            n.Unsupported($"axis={n.Int("axis", singleAxis ? -1 : 1)} on input [N, {string.Join(", ", x.Shape)}] is not supported; the reduction must cover the whole sample (a vector [N, F])");
+            n.Unsupported($"axis={n.Int("axis", singleAxis ? -1 : 1)} on input [N, {string.Join(", ", x.Shape)}] is not supported; "
+                + "the reduction must cover the whole sample (a vector [N, F])");
         }
         SetOutput(n, n.Make(() => new SoftmaxNode(n.Name, x.Node, log)));
     }

@@ -12,7 +12,8 @@ internal sealed partial class GraphImporter
         n.RequireInputs(2, 3);
         var (x, pad) = SpatialInput(n);
         ConstTensor w = n.Weight(1, "weight");
-        if (w.Rank != 4) n.Unsupported($"only 2-D convolution is supported (weight '{Text.Clean(w.Name)}' is {w.DimsText}, expected [M, C/group, kH, kW])");
+        if (w.Rank != 4) n.Unsupported($"only 2-D convolution is supported (weight '{Text.Clean(w.Name)}' is {w.DimsText}, "
+            + "expected [M, C/group, kH, kW])");
         int[] kernel = n.SmallInts("kernel_shape", 2, [w.Dims[2], w.Dims[3]]);
         if (kernel[0] != w.Dims[2] || kernel[1] != w.Dims[3])
         {
@@ -29,7 +30,9 @@ internal sealed partial class GraphImporter
         n.RequireInputs(1, 1);
         var (x, pad) = SpatialInput(n);
         int[] kernel = n.Ints("kernel_shape") is { } k
-            ? (k.Length == 2 ? n.SmallInts("kernel_shape", 2, []) : n.Unsupported<int[]>($"only 2-D pooling is supported (kernel_shape has {k.Length} values)"))
+            ? (k.Length == 2
+                ? n.SmallInts("kernel_shape", 2, [])
+                : n.Unsupported<int[]>($"only 2-D pooling is supported (kernel_shape has {k.Length} values)"))
             : n.Fail<int[]>("attribute kernel_shape is required");
         if (kernel.Any(k => k <= 0)) n.Fail($"kernel_shape [{string.Join(", ", kernel)}] must be positive");
         bool ceil = n.Int("ceil_mode", 0) != 0;
@@ -38,7 +41,8 @@ internal sealed partial class GraphImporter
             n.Unsupported("storage_order=1 (column-major indices) is not supported");
         }
         Window2d window = ResolveWindow(n, kernel, x.OutputShape, pad, ceil);
-        bool ownPads = window.PadTop != pad.Top || window.PadLeft != pad.Left || window.PadBottom != pad.Bottom || window.PadRight != pad.Right;
+        bool ownPads = window.PadTop != pad.Top || window.PadLeft != pad.Left
+            || window.PadBottom != pad.Bottom || window.PadRight != pad.Right;
         bool countIncludePad = kind == PoolKind.Average && n.Int("count_include_pad", 0) != 0;
         if (kind == PoolKind.Average && pad != default)
         {
@@ -64,7 +68,8 @@ internal sealed partial class GraphImporter
         if (row >= 0 || column >= 0)
         {
             string where = row >= 0 ? $"output row {row}" : $"output column {column}";
-            n.Fail($"the window ({w}) at {where} covers only padding of the {input.Height}×{input.Width} input, so its value is undefined");
+            n.Fail($"the window ({w}) at {where} covers only padding of the {input.Height}×{input.Width} input, "
+                + "so its value is undefined");
         }
     }
 
@@ -125,7 +130,8 @@ internal sealed partial class GraphImporter
         string text = $"pads=[{string.Join(", ", pads)}]";
         if (value != 0) n.Unsupported($"constant_value={value} is not supported; only zero padding is");
         if (begin.Concat(end).Any(p => p < 0)) n.Unsupported($"{text} crops (negative pads); not supported");
-        if (begin[0] != 0 || end[0] != 0 || begin[1] != 0 || end[1] != 0) n.Unsupported($"{text} pads the batch or channel axis; only H and W may be padded");
+        if (begin[0] != 0 || end[0] != 0 || begin[1] != 0 || end[1] != 0) n.Unsupported($"{text} pads the batch or channel axis; "
+            + "only H and W may be padded");
         if (begin.Concat(end).Any(p => p > 1 << 16)) n.Fail($"{text} is implausibly large");
         if (begin[2] == 0 && begin[3] == 0 && end[2] == 0 && end[3] == 0)
         {
@@ -141,7 +147,8 @@ internal sealed partial class GraphImporter
         if (consumer.OpType == "MaxPool" && !IsNonNegative(x.Node))
         {
             // Zero padding equals MaxPool's own (-inf) padding only when no input value is below zero.
-            n.Unsupported("zero Pad before MaxPool folds only when its input is non-negative (after Relu); here it could change the maxima");
+            n.Unsupported("zero Pad before MaxPool folds only when its input is non-negative (after Relu); "
+                + "here it could change the maxima");
         }
         SetOutput(n, new PaddedValue(x.Node, (int)begin[2], (int)begin[3], (int)end[2], (int)end[3], n.Name));
     }
@@ -165,7 +172,8 @@ internal sealed partial class GraphImporter
     /// The window of a Conv or pooling node from strides, dilations, pads or auto_pad (resolved against the input
     /// size), plus the pads of a folded Pad. <paramref name="ceilMode"/> is null for Conv, set for pooling.
     /// </summary>
-    private static Window2d ResolveWindow(OnnxNode n, int[] kernel, Shape input, (int Top, int Left, int Bottom, int Right) extra, bool? ceilMode)
+    private static Window2d ResolveWindow(OnnxNode n, int[] kernel, Shape input, (int Top, int Left, int Bottom, int Right) extra,
+        bool? ceilMode)
     {
         int[] strides = n.SmallInts("strides", 2, [1, 1]);
         int[] dilations = n.SmallInts("dilations", 2, [1, 1]);

@@ -27,7 +27,8 @@ internal sealed partial class GraphImporter
             ["BatchNormalization"] = (static (g, n) => g.BatchNormalization(n), "epsilon,momentum,spatial,training_mode"),
             ["Clip"] = (static (g, n) => g.Clip(n), "min,max"),
             ["Concat"] = (static (g, n) => g.Concat(n), "axis"),
-            ["Constant"] = (static (g, n) => g.ConstantNode(n), "value,value_float,value_floats,value_int,value_ints,value_string,value_strings,sparse_value"),
+            ["Constant"] = (static (g, n) => g.ConstantNode(n),
+                "value,value_float,value_floats,value_int,value_ints,value_string,value_strings,sparse_value"),
             ["Conv"] = (static (g, n) => g.Conv(n), "auto_pad,dilations,group,kernel_shape,pads,strides"),
             ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
@@ -46,7 +47,8 @@ internal sealed partial class GraphImporter
             ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
             ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Unsqueeze"] = (static (g, n) => g.Unsqueeze(n), "axes"),
-        }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)), StringComparer.Ordinal);
+        }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)),
+            StringComparer.Ordinal);
 
     /// <summary>The ONNX operators the importer maps, sorted, comma-separated.</summary>
     public static string SupportedOps { get; } = string.Join(", ", Ops.Keys.Order(StringComparer.Ordinal));
@@ -93,7 +95,8 @@ internal sealed partial class GraphImporter
         foreach (ValueInfoProto o in graph.Output) _graphOutputs.Add(o.Name);
         if (graph.Output.Count != 1)
         {
-            ThrowHelper.InvalidModel($"{_file}: the graph has {graph.Output.Count} outputs ({NameList(graph.Output.Select(o => o.Name))}); exactly one is supported");
+            ThrowHelper.InvalidModel($"{_file}: the graph has {graph.Output.Count} outputs ({NameList(graph.Output.Select(o => o.Name))}); "
+                + "exactly one is supported");
         }
 
         List<NodeProto> nodes = LiveNodes(TopologicalOrder(graph), graph.Output[0].Name);
@@ -121,7 +124,8 @@ internal sealed partial class GraphImporter
         {
             TensorValue t => t.Node,
             null => ThrowHelper.InvalidModel<Node>($"{_file}: graph output '{Text.Clean(outputName)}' is not produced by any node"),
-            _ => ThrowHelper.InvalidModel<Node>($"{_file}: graph output '{Text.Clean(outputName)}' is a constant; it must depend on the input"),
+            _ => ThrowHelper.InvalidModel<Node>($"{_file}: graph output '{Text.Clean(outputName)}' is a constant; "
+                + "it must depend on the input"),
         };
         string graphName = graph.Name.Length > 0 ? Text.Clean(graph.Name) : Path.GetFileNameWithoutExtension(_file);
         try
@@ -156,7 +160,8 @@ internal sealed partial class GraphImporter
         var inputs = graph.Input.Where(i => !_values.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
         {
-            ThrowHelper.InvalidModel($"{_file}: the graph has {inputs.Count} inputs ({NameList(inputs.Select(i => i.Name))}); exactly one is supported");
+            ThrowHelper.InvalidModel($"{_file}: the graph has {inputs.Count} inputs ({NameList(inputs.Select(i => i.Name))}); "
+                + "exactly one is supported");
         }
         ValueInfoProto info = inputs[0];
         inputName = info.Name;
@@ -166,7 +171,8 @@ internal sealed partial class GraphImporter
         if (tensor is null) ThrowHelper.InvalidModel($"{what} is not a tensor");
         if (tensor.ElemType != 1)
         {
-            ThrowHelper.InvalidModel($"{what} has element type {TensorDecoder.DataTypeName(tensor.ElemType)}; only FLOAT inputs are supported");
+            ThrowHelper.InvalidModel($"{what} has element type {TensorDecoder.DataTypeName(tensor.ElemType)}; "
+                + "only FLOAT inputs are supported");
         }
         if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W] or [N, F]");
         var dims = tensor.Shape.Dim;
@@ -180,7 +186,8 @@ internal sealed partial class GraphImporter
         IReadOnlyList<int>? given = _options.InputShape;
         if (given is not null && given.Count != dims.Count - 1)
         {
-            ThrowHelper.InvalidOption(nameof(OnnxImportOptions.InputShape), $"[{string.Join(", ", given)}] has rank {given.Count}, but {what} is {DimsText(dims)}");
+            ThrowHelper.InvalidOption(nameof(OnnxImportOptions.InputShape),
+                $"[{string.Join(", ", given)}] has rank {given.Count}, but {what} is {DimsText(dims)}");
         }
         var shape = new int[dims.Count - 1];
         for (int i = 1; i < dims.Count; i++)
@@ -191,7 +198,8 @@ internal sealed partial class GraphImporter
                 if (d.DimValue is <= 0 or > int.MaxValue) ThrowHelper.InvalidModel($"{what} has dimension {d.DimValue} at axis {i}");
                 if (given is not null && given[i - 1] != d.DimValue)
                 {
-                    ThrowHelper.InvalidOption(nameof(OnnxImportOptions.InputShape), $"[{string.Join(", ", given)}] disagrees with {what} {DimsText(dims)} at axis {i}");
+                    ThrowHelper.InvalidOption(nameof(OnnxImportOptions.InputShape),
+                        $"[{string.Join(", ", given)}] disagrees with {what} {DimsText(dims)} at axis {i}");
                 }
                 shape[i - 1] = (int)d.DimValue;
             }
@@ -201,7 +209,9 @@ internal sealed partial class GraphImporter
             }
             else
             {
-                ThrowHelper.Unsupported($"{what} has a dynamic dimension at axis {i} ({DimsText(dims)}); only the batch dimension may be dynamic (or set {nameof(OnnxImportOptions)}.{nameof(OnnxImportOptions.InputShape)})");
+                ThrowHelper.Unsupported($"{what} has a dynamic dimension at axis {i} ({DimsText(dims)}); "
+                    + "only the batch dimension may be dynamic "
+                    + $"(or set {nameof(OnnxImportOptions)}.{nameof(OnnxImportOptions.InputShape)})");
             }
         }
         try
@@ -243,7 +253,8 @@ internal sealed partial class GraphImporter
                 }
                 else if (!_values.ContainsKey(i))
                 {
-                    ThrowHelper.InvalidModel($"{_file}: node '{DisplayName(graph.Node[k])}' ({Text.Clean(graph.Node[k].OpType)}) reads '{Text.Clean(i)}', which no node, initializer or graph input provides");
+                    ThrowHelper.InvalidModel($"{_file}: node '{DisplayName(graph.Node[k])}' ({Text.Clean(graph.Node[k].OpType)}) "
+                        + $"reads '{Text.Clean(i)}', which no node, initializer or graph input provides");
                 }
             }
         }
@@ -290,7 +301,8 @@ internal sealed partial class GraphImporter
         OnnxNode n = Describe(p, unique: true);
         if (p.Domain is not ("" or "ai.onnx"))
         {
-            n.Unsupported($"operators of domain '{Text.Clean(p.Domain)}' are not supported; supported ops (domain ai.onnx): {SupportedOps}");
+            n.Unsupported($"operators of domain '{Text.Clean(p.Domain)}' are not supported; "
+                + $"supported ops (domain ai.onnx): {SupportedOps}");
         }
         if (!Ops.ContainsKey(p.OpType))
         {
@@ -357,5 +369,6 @@ internal sealed partial class GraphImporter
     private static string NameList(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{Text.Clean(n)}'"));
 
     private static string DimsText(IEnumerable<TensorShapeProto.Types.Dimension> dims) =>
-        "[" + string.Join(", ", dims.Select(d => d.HasDimValue ? d.DimValue.ToString() : d.HasDimParam ? Text.Clean(d.DimParam) : "?")) + "]";
+        "[" + string.Join(", ", dims.Select(d => d.HasDimValue ? d.DimValue.ToString() : d.HasDimParam ? Text.Clean(d.DimParam) : "?"))
+            + "]";
 }

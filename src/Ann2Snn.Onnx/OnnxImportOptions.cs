@@ -25,7 +25,8 @@ public sealed record OnnxImportOptions
         }
         if (InputShape is not null && (InputShape.Count is not (1 or 3) || InputShape.Any(d => d <= 0)))
         {
-            ThrowHelper.InvalidOption(nameof(InputShape), $"must be [C, H, W] or [F] with positive dims (got [{string.Join(", ", InputShape)}])");
+            ThrowHelper.InvalidOption(nameof(InputShape),
+                $"must be [C, H, W] or [F] with positive dims (got [{string.Join(", ", InputShape)}])");
         }
     }
 }

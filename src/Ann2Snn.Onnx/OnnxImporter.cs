@@ -34,7 +34,8 @@ public static class OnnxImporter
             }
             bytes = File.ReadAllBytes(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException
+            or ArgumentException or NotSupportedException)
         {
             throw new InvalidModelException($"{file}: cannot read the file: {Text.Clean(ex.Message)}", ex);
         }

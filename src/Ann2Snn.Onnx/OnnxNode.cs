@@ -106,7 +106,8 @@ internal sealed class OnnxNode
     public TensorValue Tensor(int index) => Input(index) switch
     {
         TensorValue t => t,
-        ConstantValue => Unsupported<TensorValue>($"input {index} ('{Text.Clean(InputName(index))}') is a constant; it must be computed from the graph input"),
+        ConstantValue => Unsupported<TensorValue>($"input {index} ('{Text.Clean(InputName(index))}') is a constant; "
+            + "it must be computed from the graph input"),
         PaddedValue p => Fail<TensorValue>($"input {index} comes from Pad '{p.PadNode}', which was expected to fold into another node"),
         _ => throw new InvalidOperationException("unknown value kind"),
     };
@@ -186,7 +187,10 @@ internal sealed class OnnxNode
         return [.. a.Ints];
     }
 
-    /// <summary>An integer-list attribute of exactly <paramref name="count"/> values that fit an <see cref="int"/>, or <paramref name="defaultValue"/>.</summary>
+    /// <summary>
+    /// An integer-list attribute of exactly <paramref name="count"/> values that fit an <see cref="int"/>, or
+    /// <paramref name="defaultValue"/>.
+    /// </summary>
     public int[] SmallInts(string name, int count, int[] defaultValue)
     {
         long[]? v = Ints(name);

@@ -27,7 +27,8 @@ internal static class TensorDecoder
         string what = $"{where}: tensor '{name}'";
         if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
         {
-            ThrowHelper.InvalidModel($"{what} keeps its data in an external file; external data is not supported (save the model with all tensors embedded)");
+            ThrowHelper.InvalidModel($"{what} keeps its data in an external file; external data is not supported "
+                + "(save the model with all tensors embedded)");
         }
         if (t.Segment is not null)
         {
@@ -46,11 +47,13 @@ internal static class TensorDecoder
                     : Array.ConvertAll(Raw<double>(t, count, what), v => (float)v));
             case Float16:
                 return ConstTensor.OfFloats(name, dims, t.RawData.IsEmpty
-                    ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => (float)BitConverter.UInt16BitsToHalf((ushort)v))
+                    ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t),
+                        v => (float)BitConverter.UInt16BitsToHalf((ushort)v))
                     : Array.ConvertAll(Raw<ushort>(t, count, what), v => (float)BitConverter.UInt16BitsToHalf(v)));
             case BFloat16:
                 return ConstTensor.OfFloats(name, dims, t.RawData.IsEmpty
-                    ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => BitConverter.Int32BitsToSingle((v & 0xFFFF) << 16))
+                    ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t),
+                        v => BitConverter.Int32BitsToSingle((v & 0xFFFF) << 16))
                     : Array.ConvertAll(Raw<ushort>(t, count, what), v => BitConverter.Int32BitsToSingle(v << 16)));
             case Int64:
                 return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
@@ -70,7 +73,8 @@ internal static class TensorDecoder
                     : Array.ConvertAll(Raw<byte>(t, count, what), v => (long)v));
             default:
                 return ThrowHelper.InvalidModel<ConstTensor>(
-                    $"{what} has data type {DataTypeName(t.DataType)}; supported: float32, float64, float16, bfloat16, int64, int32, int8, uint8, bool");
+                    $"{what} has data type {DataTypeName(t.DataType)}; "
+                    + "supported: float32, float64, float16, bfloat16, int64, int32, int8, uint8, bool");
         }
     }
 
@@ -125,7 +129,8 @@ internal static class TensorDecoder
         int size = Unsafe.SizeOf<T>();
         if (bytes.Length != (long)count * size)
         {
-            ThrowHelper.InvalidModel($"{what}: dims [{string.Join(", ", t.Dims)}] need {(long)count * size} bytes of raw_data, {bytes.Length} are present");
+            ThrowHelper.InvalidModel($"{what}: dims [{string.Join(", ", t.Dims)}] need {(long)count * size} bytes of raw_data, "
+                + $"{bytes.Length} are present");
         }
         if (HasTypedData(t))
         {

@@ -14,24 +14,29 @@ public sealed record AnnEvaluation(int Correct, int Total, double Seconds, int[]
 /// <summary>Runs the executor over a data set and counts correct argmax predictions.</summary>
 public static class AnnEvaluator
 {
-    /// <summary>Throws <see cref="InvalidOptionException"/> (naming <paramref name="option"/>) when the data's samples do not fit the model's input.</summary>
+    /// <summary>
+    /// Throws <see cref="InvalidOptionException"/> (naming <paramref name="option"/>) when the data's samples do not fit the model's input.
+    /// </summary>
     public static void CheckCompatible(ModelGraph graph, IDataset data, string option = "data")
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(data);
         if (!graph.Input.OutputShape.Equals(data.SampleShape))
         {
-            ThrowHelper.InvalidOption(option, $"{data.Description} has samples of shape {data.SampleShape}, but model '{graph.Name}' takes {graph.Input.OutputShape}");
+            ThrowHelper.InvalidOption(option, $"{data.Description} has samples of shape {data.SampleShape}, "
+                + $"but model '{graph.Name}' takes {graph.Input.OutputShape}");
         }
         if (data.Count == 0) ThrowHelper.InvalidOption(option, $"{data.Description} holds no samples");
         int outputs = graph.Output.OutputShape.Size;
         if (data.ClassCount > outputs)
         {
-            ThrowHelper.InvalidOption(option, $"{data.Description} has {data.ClassCount} classes, but model '{graph.Name}' has {outputs} outputs");
+            ThrowHelper.InvalidOption(option, $"{data.Description} has {data.ClassCount} classes, "
+                + $"but model '{graph.Name}' has {outputs} outputs");
         }
     }
 
-    public static AnnEvaluation Evaluate(AnnExecutor executor, IDataset data, int batchSize = 256, int? limit = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static AnnEvaluation Evaluate(AnnExecutor executor, IDataset data, int batchSize = 256, int? limit = null,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(data);

@@ -54,7 +54,8 @@ public sealed class AnnExecutor
         options ??= new AnnExecutorOptions();
         if (options.MaxDegreeOfParallelism < 0)
         {
-            ThrowHelper.InvalidOption(nameof(AnnExecutorOptions.MaxDegreeOfParallelism), $"{options.MaxDegreeOfParallelism} is negative; use 0 for one worker per processor");
+            ThrowHelper.InvalidOption(nameof(AnnExecutorOptions.MaxDegreeOfParallelism),
+                $"{options.MaxDegreeOfParallelism} is negative; use 0 for one worker per processor");
         }
         if (options.BatchChunk < 0)
         {
@@ -111,7 +112,10 @@ public sealed class AnnExecutor
     /// <summary>Per-sample output size (elements).</summary>
     public int OutputSize => Graph.Output.OutputShape.Size;
 
-    /// <summary>Runs <paramref name="batch"/> samples (batch × <see cref="InputSize"/> floats) and returns batch × <see cref="OutputSize"/> outputs.</summary>
+    /// <summary>
+    /// Runs <paramref name="batch"/> samples (batch × <see cref="InputSize"/> floats) and returns batch × <see cref="OutputSize"/>
+    /// outputs.
+    /// </summary>
     public float[] Forward(ReadOnlySpan<float> input, int batch)
     {
         CheckInput(input, batch);
@@ -150,7 +154,8 @@ public sealed class AnnExecutor
         if (input.Length != expected)
         {
             throw new ArgumentException(
-                $"graph '{Graph.Name}': input has {input.Length} values, expected batch {batch} × {InputSize} ({Graph.Input.Name} {Graph.Input.OutputShape}) = {expected}",
+                $"graph '{Graph.Name}': input has {input.Length} values, expected batch {batch} × {InputSize} "
+                + $"({Graph.Input.Name} {Graph.Input.OutputShape}) = {expected}",
                 nameof(input));
         }
         if ((long)batch * _sizes.Max() > Array.MaxLength)

@@ -101,7 +101,8 @@ internal sealed class BatchNormLayer : SampleLayer
         _plane = OutSize / node.OutputShape.Channels;
     }
 
-    protected override void RunSample(ReadOnlySpan<float> x, Span<float> y) => Elementwise.ChannelAffine(x, _plane, _multiplier, _offset, y);
+    protected override void RunSample(ReadOnlySpan<float> x, Span<float> y) =>
+        Elementwise.ChannelAffine(x, _plane, _multiplier, _offset, y);
 }
 
 internal sealed class ReluLayer(ReluNode node, int[] inputs) : Layer(node, inputs)

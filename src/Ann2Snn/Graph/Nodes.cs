@@ -38,7 +38,9 @@ public abstract class Node
     public virtual string Describe() => "";
 
     private protected static Shape Single(string name, string op, IReadOnlyList<Node> inputs) =>
-        inputs.Count == 1 ? inputs[0].OutputShape : throw new InvalidModelException($"node '{name}' ({op}): expected 1 input, got {inputs.Count}");
+        inputs.Count == 1
+            ? inputs[0].OutputShape
+            : throw new InvalidModelException($"node '{name}' ({op}): expected 1 input, got {inputs.Count}");
 
     private protected static void RequireRank(string name, string op, Shape shape, int rank)
     {
@@ -67,19 +69,23 @@ public sealed class Conv2dNode : Node
     {
         Shape x = Single(name, "Conv2d", Inputs);
         RequireRank(name, "Conv2d", x, 3);
-        if (weight.Rank != 4) throw new InvalidModelException($"node '{name}' (Conv2d): weight has rank {weight.Rank}, expected 4 [O, C/g, kH, kW]");
+        if (weight.Rank != 4) throw new InvalidModelException($"node '{name}' (Conv2d): weight has rank {weight.Rank}, "
+            + "expected 4 [O, C/g, kH, kW]");
         int o = weight.Shape[0];
         if (groups <= 0 || x.Channels % groups != 0 || o % groups != 0)
         {
-            throw new InvalidModelException($"node '{name}' (Conv2d): group={groups} does not divide input channels {x.Channels} and output channels {o}");
+            throw new InvalidModelException($"node '{name}' (Conv2d): group={groups} does not divide input channels {x.Channels} "
+                + $"and output channels {o}");
         }
         if (weight.Shape[1] * groups != x.Channels)
         {
-            throw new InvalidModelException($"node '{name}' (Conv2d): weight expects {weight.Shape[1] * groups} input channels, input has {x.Channels}");
+            throw new InvalidModelException($"node '{name}' (Conv2d): weight expects {weight.Shape[1] * groups} input channels, "
+                + $"input has {x.Channels}");
         }
         if (weight.Shape[2] != window.KernelH || weight.Shape[3] != window.KernelW)
         {
-            throw new InvalidModelException($"node '{name}' (Conv2d): kernel {window.KernelH}×{window.KernelW} does not match weight {weight}");
+            throw new InvalidModelException($"node '{name}' (Conv2d): kernel {window.KernelH}×{window.KernelW} "
+                + $"does not match weight {weight}");
         }
         if (bias is not null && bias.Length != o)
         {
@@ -114,7 +120,8 @@ public sealed class DenseNode : Node
     {
         Shape x = Single(name, "Dense", Inputs);
         RequireRank(name, "Dense", x, 1);
-        if (weight.Rank != 2) throw new InvalidModelException($"node '{name}' (Dense): weight has rank {weight.Rank}, expected 2 [Out, In]");
+        if (weight.Rank != 2) throw new InvalidModelException($"node '{name}' (Dense): weight has rank {weight.Rank}, "
+            + "expected 2 [Out, In]");
         if (weight.Shape[1] != x.Size)
         {
             throw new InvalidModelException($"node '{name}' (Dense): weight expects {weight.Shape[1]} inputs, input has {x.Size}");
@@ -149,14 +156,17 @@ public sealed class BatchNormNode : Node
         int c = x.Channels;
         foreach (var (what, v) in new[] { ("scale", scale), ("bias", bias), ("mean", mean), ("variance", variance) })
         {
-            if (v.Length != c) throw new InvalidModelException($"node '{name}' (BatchNorm): {what} has {v.Length} elements, expected {c} (channels)");
+            if (v.Length != c) throw new InvalidModelException($"node '{name}' (BatchNorm): {what} has {v.Length} elements, "
+                + $"expected {c} (channels)");
         }
-        if (!(epsilon >= 0) || !float.IsFinite(epsilon)) throw new InvalidModelException($"node '{name}' (BatchNorm): epsilon {epsilon} must be finite and non-negative");
+        if (!(epsilon >= 0) || !float.IsFinite(epsilon)) throw new InvalidModelException($"node '{name}' (BatchNorm): epsilon {epsilon} "
+            + "must be finite and non-negative");
         for (int i = 0; i < c; i++)
         {
             if (variance[i] + epsilon <= 0)
             {
-                throw new InvalidModelException($"node '{name}' (BatchNorm): variance[{i}] + epsilon = {variance[i] + epsilon} must be positive");
+                throw new InvalidModelException($"node '{name}' (BatchNorm): variance[{i}] + epsilon = {variance[i] + epsilon} "
+                    + "must be positive");
             }
         }
         Scale = scale;
@@ -275,7 +285,8 @@ public sealed class ReshapeNode : Node
         Shape x = Single(name, op, Inputs);
         if (shape.Size != x.Size)
         {
-            throw new InvalidModelException($"node '{name}' ({op}): cannot reshape {x} ({x.Size} elements) to {shape} ({shape.Size} elements)");
+            throw new InvalidModelException($"node '{name}' ({op}): cannot reshape {x} ({x.Size} elements) "
+                + $"to {shape} ({shape.Size} elements)");
         }
         OutputShape = shape;
         Op = op;
@@ -305,7 +316,8 @@ public sealed class ScaleShiftNode : Node
         {
             if (!ChannelBroadcast.Fits(v.Length, s.Channels, s.Size))
             {
-                throw new InvalidModelException($"node '{name}' ({op}): {what} has {v.Length} elements; expected 1, {s.Channels} (channels) or {s.Size}");
+                throw new InvalidModelException($"node '{name}' ({op}): {what} has {v.Length} elements; "
+                    + $"expected 1, {s.Channels} (channels) or {s.Size}");
             }
         }
     }

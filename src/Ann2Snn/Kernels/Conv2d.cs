@@ -19,7 +19,8 @@ public sealed class Conv2dGeometry
         }
         if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
         {
-            throw new ArgumentException($"convolution: groups={groups} must divide input channels {inChannels} and output channels {outChannels}");
+            throw new ArgumentException($"convolution: groups={groups} must divide input channels {inChannels} "
+                + $"and output channels {outChannels}");
         }
         (OutHeight, OutWidth) = window.OutputSize(height, width, "convolution");
         InChannels = inChannels;
@@ -116,7 +117,8 @@ public static class Conv2d
     /// output[O, OH, OW] = weight ⊛ input + bias. <paramref name="bias"/> is empty or has O elements;
     /// <paramref name="scratch"/> holds at least <see cref="Conv2dGeometry.ScratchSize"/> floats.
     /// </summary>
-    public static void Forward(Conv2dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch)
+    public static void Forward(Conv2dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output, Span<float> scratch)
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckParameters(g, weight, bias);
@@ -130,10 +132,15 @@ public static class Conv2d
         Core(layer.Geometry, input, layer.Weight, layer.Bias, layer.PackedGroups, output, scratch);
     }
 
-    /// <summary>Columns (images × OH·OW) a batched convolution aims to put in one GEMM: enough to fill whole panels, so a small output plane does not leave most of its last panel empty.</summary>
+    /// <summary>
+    /// Columns (images × OH·OW) a batched convolution aims to put in one GEMM: enough to fill whole panels, so a small output
+    /// plane does not leave most of its last panel empty.
+    /// </summary>
     internal const int BatchColumns = 512;
 
-    /// <summary>Floats of packed unfolded columns a batched convolution keeps at once (1 MiB, so they stay in L2 while the GEMM reads them).</summary>
+    /// <summary>
+    /// Floats of packed unfolded columns a batched convolution keeps at once (1 MiB, so they stay in L2 while the GEMM reads them).
+    /// </summary>
     internal const int BatchColumnsBudget = 1 << 18;
 
     /// <summary>
@@ -151,7 +158,9 @@ public static class Conv2d
         ForwardBatch(layer, input, output, count, BatchBlock(layer.Geometry, count));
     }
 
-    /// <summary>As the public overload, with <paramref name="block"/> images side by side in each GEMM (the last block may hold fewer).</summary>
+    /// <summary>
+    /// As the public overload, with <paramref name="block"/> images side by side in each GEMM (the last block may hold fewer).
+    /// </summary>
     internal static void ForwardBatch(Conv2dWeights layer, ReadOnlySpan<float> input, Span<float> output, int count, int block)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -174,7 +183,8 @@ public static class Conv2d
         for (int i0 = 0; i0 < count; i0 += block)
         {
             int images = Math.Min(block, count - i0);
-            Block(layer, kernel, input.Slice(i0 * g.InputSize, images * g.InputSize), output.Slice(i0 * g.OutputSize, images * g.OutputSize), images, scratch);
+            Block(layer, kernel, input.Slice(i0 * g.InputSize, images * g.InputSize),
+                output.Slice(i0 * g.OutputSize, images * g.OutputSize), images, scratch);
         }
     }
 
@@ -191,7 +201,10 @@ public static class Conv2d
         return t_scratch.AsSpan(0, size);
     }
 
-    /// <summary>Images a batched convolution of <paramref name="count"/> images puts side by side in one GEMM: 1 for depthwise and pointwise layers and for planes of <see cref="BatchColumns"/>/2 or more.</summary>
+    /// <summary>
+    /// Images a batched convolution of <paramref name="count"/> images puts side by side in one GEMM: 1 for depthwise and
+    /// pointwise layers and for planes of <see cref="BatchColumns"/>/2 or more.
+    /// </summary>
     internal static int BatchBlock(Conv2dGeometry g, int count)
     {
         int plane = g.OutHeight * g.OutWidth;
@@ -203,7 +216,8 @@ public static class Conv2d
     /// One block of <paramref name="images"/> images: per group, their unfolded matrices side by side in packed B, one GEMM
     /// into the product [O/groups × images·plane], whose rows are then copied to each image's output.
     /// </summary>
-    private static void Block(Conv2dWeights layer, GemmKernel kernel, ReadOnlySpan<float> input, Span<float> output, int images, Span<float> scratch)
+    private static void Block(Conv2dWeights layer, GemmKernel kernel, ReadOnlySpan<float> input, Span<float> output, int images,
+        Span<float> scratch)
     {
         Conv2dGeometry g = layer.Geometry;
         int plane = g.OutHeight * g.OutWidth, k = g.PatchSize, og = g.GroupOutChannels, n = images * plane;
@@ -213,7 +227,8 @@ public static class Conv2d
         for (int group = 0; group < g.Groups; group++)
         {
             Im2ColPacked(g, input, images, group, columns, kernel);
-            Gemm.Core(kernel, og, n, k, layer.Weight.AsSpan(group * og * k, og * k), k, false, layer.PackedGroups![group].Data, default, n, false, columns[..g.PackedColumnsSize(images)],
+            Gemm.Core(kernel, og, n, k, layer.Weight.AsSpan(group * og * k, og * k), k, false, layer.PackedGroups![group].Data,
+                default, n, false, columns[..g.PackedColumnsSize(images)],
                 product, n, bias.IsEmpty ? default : bias.Slice(group * og, og), bias.IsEmpty ? GemmBias.None : GemmBias.PerRow, false);
             for (int b = 0; b < images; b++)
             {
@@ -235,7 +250,8 @@ public static class Conv2d
     }
 
     /// <summary>The convolution; <paramref name="packed"/> holds each group's packed weights, or is null to pack per call.</summary>
-    private static void Core(Conv2dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, GemmPackedA[]? packed, Span<float> output, Span<float> scratch)
+    private static void Core(Conv2dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        GemmPackedA[]? packed, Span<float> output, Span<float> scratch)
     {
         Check(input.Length, g.InputSize, "input");
         Check(output.Length, g.OutputSize, "output");
@@ -290,7 +306,8 @@ public static class Conv2d
     /// to whole panels, then cut into NR-column panel rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void Im2ColPacked(Conv2dGeometry g, ReadOnlySpan<float> input, int images, int group, Span<float> scratch, GemmKernel kernel)
+    internal static unsafe void Im2ColPacked(Conv2dGeometry g, ReadOnlySpan<float> input, int images, int group, Span<float> scratch,
+        GemmKernel kernel)
     {
         Window2d w = g.Window;
         int h = g.Height, wd = g.Width, oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow, n = images * plane;
@@ -338,7 +355,8 @@ public static class Conv2d
                             float* line = row + (nint)b * plane;
                             if (sw == 1)
                             {
-                                // Output rows in order, images in order: each vector copy may overshoot into the next row's place, which is written next.
+                                // Output rows in order, images in order: each vector copy may overshoot into the next
+                                // row's place, which is written next.
                                 for (int oy = 0; oy < oh; oy++) CopyOvershooting(src + (nint)oy * sh * wp, line + oy * ow, ow);
                             }
                             else
@@ -389,7 +407,8 @@ public static class Conv2d
     /// <summary>Output positions o in [lo, hi) whose input position o·stride + offset lies inside [0, size).</summary>
     internal static (int Lo, int Hi) ValidRange(int offset, int stride, int size, int outSize)
     {
-        // o·stride + offset ≥ 0  ⇔  o ≥ ceil(−offset / stride); o·stride + offset ≤ size − 1  ⇔  o ≤ floor((size − 1 − offset) / stride).
+        // o·stride + offset ≥ 0  ⇔  o ≥ ceil(−offset / stride);
+        // o·stride + offset ≤ size − 1  ⇔  o ≤ floor((size − 1 − offset) / stride).
         int lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
         int last = size - 1 - offset;
         int hi = last < 0 ? 0 : last / stride + 1;
@@ -401,7 +420,8 @@ public static class Conv2d
     /// output plane accumulates weight × the shifted input, row by row over the valid columns (vectorized by
     /// <see cref="TensorPrimitives"/> when the stride is 1).
     /// </summary>
-    private static void Depthwise(Conv2dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
+    private static void Depthwise(Conv2dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output)
     {
         Window2d w = g.Window;
         int h = g.Height, wd = g.Width, oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow;

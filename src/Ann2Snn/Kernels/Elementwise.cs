@@ -19,12 +19,14 @@ public static class Elementwise
     /// Per-channel affine map of one sample laid out as channels × <paramref name="plane"/>:
     /// y[c, i] = x[c, i]·multiplier[c] + offset[c] (inference batch normalization).
     /// </summary>
-    public static void ChannelAffine(ReadOnlySpan<float> x, int plane, ReadOnlySpan<float> multiplier, ReadOnlySpan<float> offset, Span<float> y)
+    public static void ChannelAffine(ReadOnlySpan<float> x, int plane, ReadOnlySpan<float> multiplier, ReadOnlySpan<float> offset,
+        Span<float> y)
     {
         int channels = multiplier.Length;
         if (offset.Length != channels || x.Length != channels * plane || y.Length != x.Length)
         {
-            throw new ArgumentException($"channel affine: {x.Length} inputs, {y.Length} outputs, {channels} multipliers and {offset.Length} offsets do not fit {channels} channels of {plane}");
+            throw new ArgumentException($"channel affine: {x.Length} inputs, {y.Length} outputs, {channels} multipliers "
+                + $"and {offset.Length} offsets do not fit {channels} channels of {plane}");
         }
         for (int c = 0; c < channels; c++)
         {

@@ -12,7 +12,9 @@ namespace Ann2Snn.Kernels;
 [SkipLocalsInit]
 public static class Pool2d
 {
-    /// <summary>Max over each window (NaN propagates); padding counts as −∞ (a window with no tap inside the image yields −∞).</summary>
+    /// <summary>
+    /// Max over each window (NaN propagates); padding counts as −∞ (a window with no tap inside the image yields −∞).
+    /// </summary>
     public static void Max(ReadOnlySpan<float> input, int channels, int height, int width, Window2d window, Span<float> output) =>
         Pool(input, channels, height, width, window, output, max: true, countIncludePad: false);
 
@@ -21,7 +23,8 @@ public static class Pool2d
     /// the taps inside the padded image [−padBegin, size + padEnd) (a ceil-mode window running past the end padding
     /// is clipped there, as ONNX Runtime and PyTorch do). A window with no tap inside the image yields 0.
     /// </summary>
-    public static void Average(ReadOnlySpan<float> input, int channels, int height, int width, Window2d window, bool countIncludePad, Span<float> output) =>
+    public static void Average(ReadOnlySpan<float> input, int channels, int height, int width, Window2d window, bool countIncludePad,
+        Span<float> output) =>
         Pool(input, channels, height, width, window, output, max: false, countIncludePad);
 
     /// <summary>Mean of each of the <paramref name="channels"/> planes of <paramref name="plane"/> elements.</summary>
@@ -29,7 +32,8 @@ public static class Pool2d
     {
         if (input.Length != channels * plane || output.Length != channels || plane <= 0)
         {
-            throw new ArgumentException($"global average pooling: input {input.Length} / output {output.Length} elements do not match {channels} channels of {plane}");
+            throw new ArgumentException($"global average pooling: input {input.Length} / output {output.Length} elements "
+                + $"do not match {channels} channels of {plane}");
         }
         for (int c = 0; c < channels; c++)
         {
@@ -37,13 +41,15 @@ public static class Pool2d
         }
     }
 
-    private static void Pool(ReadOnlySpan<float> input, int channels, int height, int width, Window2d w, Span<float> output, bool max, bool countIncludePad)
+    private static void Pool(ReadOnlySpan<float> input, int channels, int height, int width, Window2d w, Span<float> output, bool max,
+        bool countIncludePad)
     {
         var (oh, ow) = w.OutputSize(height, width, max ? "max pooling" : "average pooling");
         int inPlane = height * width, outPlane = oh * ow;
         if (channels <= 0 || input.Length != channels * inPlane || output.Length != channels * outPlane)
         {
-            throw new ArgumentException($"pooling: input {input.Length} / output {output.Length} elements do not match {channels}×{height}×{width} → {channels}×{oh}×{ow}");
+            throw new ArgumentException($"pooling: input {input.Length} / output {output.Length} elements "
+                + $"do not match {channels}×{height}×{width} → {channels}×{oh}×{ow}");
         }
         // Per output row/column: first valid tap, number of valid taps, and the tap count inside the padded extent.
         Span<int> rows = oh <= 512 ? stackalloc int[3 * oh] : new int[3 * oh];
@@ -52,7 +58,11 @@ public static class Pool2d
         Taps(ow, width, w.KernelW, w.StrideW, w.PadLeft, w.PadRight, w.DilationW, cols[..ow], cols.Slice(ow, ow), cols[(2 * ow)..]);
         Span<float> line = width <= 1024 ? stackalloc float[width] : new float[width];
         // The common 2×2 stride-2 unpadded window: its full windows take a vectorized path, the rest (ceil mode) the general one.
-        bool pairs = w is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadTop: 0, PadLeft: 0, PadBottom: 0, PadRight: 0, DilationH: 1, DilationW: 1 };
+        bool pairs = w is
+        {
+            KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadTop: 0, PadLeft: 0, PadBottom: 0, PadRight: 0,
+            DilationH: 1, DilationW: 1
+        };
         unsafe
         {
             fixed (float* px = input)
@@ -75,7 +85,8 @@ public static class Pool2d
     }
 
     /// <summary>Per-axis tap ranges (see <see cref="Taps"/>) as pointers into pinned tables.</summary>
-    private readonly unsafe struct TapTable(int* rowFirst, int* rowCount, int* rowPadded, int* colFirst, int* colCount, int* colPadded, int dilationH, int dilationW)
+    private readonly unsafe struct TapTable(int* rowFirst, int* rowCount, int* rowPadded, int* colFirst, int* colCount, int* colPadded,
+        int dilationH, int dilationW)
     {
         public readonly int* RowFirst = rowFirst, RowCount = rowCount, RowPadded = rowPadded;
         public readonly int* ColFirst = colFirst, ColCount = colCount, ColPadded = colPadded;
@@ -107,7 +118,8 @@ public static class Pool2d
 
     /// <summary>Average pooling of one plane: vertical sums as in <see cref="MaxPlane"/>, then horizontal sums and the divisor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void AveragePlane(float* x, int width, float* y, int oh, int ow, TapTable t, bool countIncludePad, float* line, bool pairsDone)
+    private static unsafe void AveragePlane(float* x, int width, float* y, int oh, int ow, TapTable t, bool countIncludePad,
+        float* line, bool pairsDone)
     {
         int dw = t.DilationW;
         for (int oy = 0; oy < oh; oy++, y += ow)
@@ -203,8 +215,12 @@ public static class Pool2d
         return line;
     }
 
-    /// <summary>For each output index along one axis: first in-image tap position, count of in-image taps, count of taps inside the padded axis.</summary>
-    internal static void Taps(int outSize, int size, int kernel, int stride, int padBegin, int padEnd, int dilation, Span<int> first, Span<int> count, Span<int> padded)
+    /// <summary>
+    /// For each output index along one axis: first in-image tap position, count of in-image taps, count of taps inside the
+    /// padded axis.
+    /// </summary>
+    internal static void Taps(int outSize, int size, int kernel, int stride, int padBegin, int padEnd, int dilation,
+        Span<int> first, Span<int> count, Span<int> padded)
     {
         for (int o = 0; o < outSize; o++)
         {

@@ -15,10 +15,14 @@ namespace Ann2Snn.Kernels;
 [SkipLocalsInit]
 public static class SpikeScatter
 {
-    /// <summary>Writes the positions of the non-zero elements of <paramref name="spikes"/> to <paramref name="indices"/> in ascending order; returns how many.</summary>
+    /// <summary>
+    /// Writes the positions of the non-zero elements of <paramref name="spikes"/> to <paramref name="indices"/> in ascending
+    /// order; returns how many.
+    /// </summary>
     public static int CollectActive(ReadOnlySpan<float> spikes, Span<int> indices)
     {
-        if (indices.Length < spikes.Length) throw new ArgumentException($"active list holds {indices.Length} indices, fewer than the {spikes.Length} neurons");
+        if (indices.Length < spikes.Length) throw new ArgumentException($"active list holds {indices.Length} indices, "
+            + $"fewer than the {spikes.Length} neurons");
         int n = spikes.Length, i = 0, count = 0;
         if (n == 0) return 0;
         ref float s = ref MemoryMarshal.GetReference(spikes);
@@ -28,7 +32,8 @@ public static class SpikeScatter
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                ulong mask = ~Vector512.Equals(Vector512.LoadUnsafe(ref s, (nuint)i), Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFFUL;
+                ulong mask = ~Vector512.Equals(Vector512.LoadUnsafe(ref s, (nuint)i), Vector512<float>.Zero).ExtractMostSignificantBits()
+                    & 0xFFFFUL;
                 for (; mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
             }
         }
@@ -36,7 +41,8 @@ public static class SpikeScatter
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                uint mask = ~Vector256.Equals(Vector256.LoadUnsafe(ref s, (nuint)i), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFFU;
+                uint mask = ~Vector256.Equals(Vector256.LoadUnsafe(ref s, (nuint)i), Vector256<float>.Zero).ExtractMostSignificantBits()
+                    & 0xFFU;
                 for (; mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
             }
         }
@@ -53,7 +59,8 @@ public static class SpikeScatter
     /// </summary>
     public static (int Up, int Down) CollectSigned(ReadOnlySpan<float> spikes, Span<int> up, Span<int> down)
     {
-        if (up.Length < spikes.Length || down.Length < spikes.Length) throw new ArgumentException($"active lists hold {up.Length} and {down.Length} indices, fewer than the {spikes.Length} neurons");
+        if (up.Length < spikes.Length || down.Length < spikes.Length) throw new ArgumentException($"active lists hold {up.Length} "
+            + $"and {down.Length} indices, fewer than the {spikes.Length} neurons");
         int n = spikes.Length, i = 0, nUp = 0, nDown = 0;
         if (n == 0) return (0, 0);
         ref float s = ref MemoryMarshal.GetReference(spikes);
@@ -84,26 +91,37 @@ public static class SpikeScatter
     /// target += table[r, :] for every r in <paramref name="active"/>, in list order; <paramref name="table"/> is
     /// [rows × target.Length] row-major (the synaptic matrix transposed: one contiguous row per source neuron).
     /// </summary>
-    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Plus>(table, [], active, target);
+    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) =>
+        Rows<Plus>(table, [], active, target);
 
-    /// <summary>target −= table[r, :] for every r in <paramref name="active"/> (the −1 spikes of signed neurons); as <see cref="AddRows(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float})"/> otherwise.</summary>
-    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) => Rows<Minus>(table, [], active, target);
+    /// <summary>
+    /// target −= table[r, :] for every r in <paramref name="active"/> (the −1 spikes of signed neurons); as
+    /// <see cref="AddRows(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float})"/> otherwise.
+    /// </summary>
+    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> active, Span<float> target) =>
+        Rows<Minus>(table, [], active, target);
 
     /// <summary>
     /// target += table[rowOf[a], :] for every a in <paramref name="active"/>, in list order: rows shared by several
     /// sources (<paramref name="rowOf"/> maps each source to its row; empty maps source a to row a).
     /// </summary>
-    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target) => Rows<Plus>(table, rowOf, active, target);
+    public static void AddRows(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target) =>
+        Rows<Plus>(table, rowOf, active, target);
 
-    /// <summary>target −= table[rowOf[a], :] for every a in <paramref name="active"/>; as the shared-row <see cref="AddRows(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float})"/> otherwise.</summary>
-    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target) => Rows<Minus>(table, rowOf, active, target);
+    /// <summary>
+    /// target −= table[rowOf[a], :] for every a in <paramref name="active"/>; as the shared-row
+    /// <see cref="AddRows(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float})"/> otherwise.
+    /// </summary>
+    public static void SubRows(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target) =>
+        Rows<Minus>(table, rowOf, active, target);
 
     private static void Rows<TOp>(ReadOnlySpan<float> table, ReadOnlySpan<int> rowOf, ReadOnlySpan<int> active, Span<float> target)
         where TOp : struct, IAccumulate
     {
         int width = target.Length;
         if (width == 0 || active.IsEmpty) return;
-        if (table.Length % width != 0) throw new ArgumentException($"table of {table.Length} weights is not a whole number of rows of {width}");
+        if (table.Length % width != 0) throw new ArgumentException($"table of {table.Length} weights "
+            + $"is not a whole number of rows of {width}");
         uint rows = (uint)(table.Length / width);
         ref float w = ref MemoryMarshal.GetReference(table);
         ref float y = ref MemoryMarshal.GetReference(target);
@@ -112,8 +130,10 @@ public static class SpikeScatter
         // passes, with a quarter of the loads and stores of y.
         for (; k <= active.Length - 4; k += 4)
         {
-            int r0 = Row(active[k], rowOf, rows), r1 = Row(active[k + 1], rowOf, rows), r2 = Row(active[k + 2], rowOf, rows), r3 = Row(active[k + 3], rowOf, rows);
-            Add4<TOp>(ref y, ref Unsafe.Add(ref w, (nint)r0 * width), ref Unsafe.Add(ref w, (nint)r1 * width), ref Unsafe.Add(ref w, (nint)r2 * width), ref Unsafe.Add(ref w, (nint)r3 * width), width);
+            int r0 = Row(active[k], rowOf, rows), r1 = Row(active[k + 1], rowOf, rows),
+                r2 = Row(active[k + 2], rowOf, rows), r3 = Row(active[k + 3], rowOf, rows);
+            Add4<TOp>(ref y, ref Unsafe.Add(ref w, (nint)r0 * width), ref Unsafe.Add(ref w, (nint)r1 * width),
+                ref Unsafe.Add(ref w, (nint)r2 * width), ref Unsafe.Add(ref w, (nint)r3 * width), width);
         }
         for (; k < active.Length; k++) Accumulate<TOp>(ref y, ref Unsafe.Add(ref w, (nint)Row(active[k], rowOf, rows) * width), width);
     }
@@ -123,7 +143,8 @@ public static class SpikeScatter
     private static int Row(int index, ReadOnlySpan<int> rowOf, uint rows)
     {
         if (rowOf.IsEmpty) return Row(index, rows);
-        if ((uint)index >= (uint)rowOf.Length) throw new ArgumentOutOfRangeException(nameof(index), $"active neuron {index} is outside 0..{rowOf.Length - 1}");
+        if ((uint)index >= (uint)rowOf.Length) throw new ArgumentOutOfRangeException(nameof(index),
+            $"active neuron {index} is outside 0..{rowOf.Length - 1}");
         return Row(rowOf[index], rows);
     }
 
@@ -131,19 +152,23 @@ public static class SpikeScatter
     /// Sparse rows (CSR): for every r in <paramref name="active"/>, target[columns[e]] += weights[e] for e in
     /// [offsets[r], offsets[r + 1]).
     /// </summary>
-    public static void AddSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target) =>
+    public static void AddSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights,
+        ReadOnlySpan<int> active, Span<float> target) =>
         Sparse<Plus>(offsets, columns, weights, active, target);
 
     /// <summary>Sparse rows (CSR) of −1 spikes: target[columns[e]] −= weights[e]; as <see cref="AddSparse"/> otherwise.</summary>
-    public static void SubSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target) =>
+    public static void SubSparse(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights,
+        ReadOnlySpan<int> active, Span<float> target) =>
         Sparse<Minus>(offsets, columns, weights, active, target);
 
-    private static void Sparse<TOp>(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, ReadOnlySpan<int> active, Span<float> target)
+    private static void Sparse<TOp>(ReadOnlySpan<int> offsets, ReadOnlySpan<int> columns, ReadOnlySpan<float> weights,
+        ReadOnlySpan<int> active, Span<float> target)
         where TOp : struct, IAccumulate
     {
         if (columns.Length != weights.Length || offsets.IsEmpty || offsets[^1] != columns.Length)
         {
-            throw new ArgumentException($"sparse rows: {offsets.Length} offsets, {columns.Length} columns and {weights.Length} weights do not match");
+            throw new ArgumentException($"sparse rows: {offsets.Length} offsets, {columns.Length} columns and {weights.Length} weights "
+                + "do not match");
         }
         uint rows = (uint)offsets.Length - 1;
         foreach (int a in active)
@@ -166,9 +191,14 @@ public static class SpikeScatter
     }
 
     private static int Row(int index, uint rows) =>
-        (uint)index < rows ? index : throw new ArgumentOutOfRangeException(nameof(index), $"active neuron {index} is outside 0..{rows - 1}");
+        (uint)index < rows
+            ? index
+            : throw new ArgumentOutOfRangeException(nameof(index), $"active neuron {index} is outside 0..{rows - 1}");
 
-    /// <summary>y[0..count) ← y ∘ x per element, ∘ = + or − by <typeparamref name="TOp"/>: <see cref="Vector512{T}"/> lanes, then <see cref="Vector256{T}"/>, then scalars.</summary>
+    /// <summary>
+    /// y[0..count) ← y ∘ x per element, ∘ = + or − by <typeparamref name="TOp"/>: <see cref="Vector512{T}"/> lanes, then
+    /// <see cref="Vector256{T}"/>, then scalars.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Accumulate<TOp>(ref float y, ref float x, int count)
         where TOp : struct, IAccumulate
@@ -263,7 +293,8 @@ public sealed class ConvScatter
     // group, stride and dilation 1 along x), a spike's taps in one kernel row land on one contiguous stretch of the
     // target, and with the kernel's columns stored reversed their weights are contiguous too: one add per kernel row.
     private readonly bool _rowRuns;
-    private readonly int[] _runAt; // per input column x: target offset of the first output column, weight offset of its tap, length (values)
+    // per input column x: target offset of the first output column, weight offset of its tap, length (values)
+    private readonly int[] _runAt;
 
     /// <param name="input">[C, H, W] of the source; <paramref name="inputChannelsLast"/> says how active indices are laid out.</param>
     /// <param name="inputChannelsLast">Active indices address (y, x, c) channels-last rather than (c, y, x).</param>
@@ -273,16 +304,20 @@ public sealed class ConvScatter
     /// <param name="weight">[O, C/g, kH, kW].</param>
     /// <param name="gain">Value each spike carries (weights are scaled by it once).</param>
     /// <param name="target">Strides of the target layout, the channel offset inside it and its size per sample.</param>
-    public ConvScatter(Shape input, bool inputChannelsLast, int outChannels, Window2d window, int groups, ReadOnlySpan<float> weight, float gain,
-        (int ChannelStride, int RowStride, int ColumnStride, int ChannelOffset, int Size) target)
+    public ConvScatter(Shape input, bool inputChannelsLast, int outChannels, Window2d window, int groups, ReadOnlySpan<float> weight,
+        float gain, (int ChannelStride, int RowStride, int ColumnStride, int ChannelOffset, int Size) target)
     {
         ArgumentNullException.ThrowIfNull(input);
         var g = new Conv2dGeometry(input.Channels, input.Height, input.Width, outChannels, window, groups);
-        if (weight.Length != g.WeightSize) throw new ArgumentException($"event convolution: weight has {weight.Length} values, expected {g.WeightSize}");
-        long last = (long)(target.ChannelOffset + outChannels - 1) * target.ChannelStride + (long)(g.OutHeight - 1) * target.RowStride + (long)(g.OutWidth - 1) * target.ColumnStride;
-        if (target.ChannelOffset < 0 || target.ChannelStride <= 0 || target.RowStride <= 0 || target.ColumnStride <= 0 || last >= target.Size)
+        if (weight.Length != g.WeightSize) throw new ArgumentException($"event convolution: weight has {weight.Length} values, "
+            + $"expected {g.WeightSize}");
+        long last = (long)(target.ChannelOffset + outChannels - 1) * target.ChannelStride
+            + (long)(g.OutHeight - 1) * target.RowStride + (long)(g.OutWidth - 1) * target.ColumnStride;
+        if (target.ChannelOffset < 0 || target.ChannelStride <= 0 || target.RowStride <= 0 || target.ColumnStride <= 0
+            || last >= target.Size)
         {
-            throw new ArgumentException($"event convolution: output {outChannels}×{g.OutHeight}×{g.OutWidth} does not fit the target layout");
+            throw new ArgumentException($"event convolution: output {outChannels}×{g.OutHeight}×{g.OutWidth} "
+                + "does not fit the target layout");
         }
         (_kh, _kw, _outPerGroup) = (window.KernelH, window.KernelW, g.GroupOutChannels);
         (_channelStride, _targetSize) = (target.ChannelStride, target.Size);
@@ -342,7 +377,9 @@ public sealed class ConvScatter
 
     public int InputSize => _inputAt.Length / 4;
 
-    /// <summary>For input position i and tap k: the output o with o·stride − pad + k·dilation = i, as a target offset, or −1.</summary>
+    /// <summary>
+    /// For input position i and tap k: the output o with o·stride − pad + k·dilation = i, as a target offset, or −1.
+    /// </summary>
     private static int[] TapOffsets(int size, int kernel, int stride, int pad, int dilation, int outSize, int targetStride)
     {
         var map = new int[size * kernel];
@@ -360,13 +397,16 @@ public sealed class ConvScatter
     /// <summary>target += the contribution of every spike in <paramref name="active"/> (one sample).</summary>
     public void Scatter(ReadOnlySpan<int> active, Span<float> target) => Scatter<Plus>(active, target);
 
-    /// <summary>target −= the contribution of every spike in <paramref name="active"/>: the −1 spikes of signed neurons (one sample).</summary>
+    /// <summary>
+    /// target −= the contribution of every spike in <paramref name="active"/>: the −1 spikes of signed neurons (one sample).
+    /// </summary>
     public void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => Scatter<Minus>(active, target);
 
     private void Scatter<TOp>(ReadOnlySpan<int> active, Span<float> target)
         where TOp : struct, IAccumulate
     {
-        if (target.Length != _targetSize) throw new ArgumentException($"event convolution: target has {target.Length} values, expected {_targetSize}");
+        if (target.Length != _targetSize) throw new ArgumentException($"event convolution: target has {target.Length} values, "
+            + $"expected {_targetSize}");
         int kh = _kh, kw = _kw, opg = _outPerGroup, cs = _channelStride;
         ref float y = ref MemoryMarshal.GetReference(target);
         ref float w0 = ref MemoryMarshal.GetReference(_weight.Span);
@@ -378,7 +418,8 @@ public sealed class ConvScatter
             ref int runs = ref MemoryMarshal.GetReference(_runAt.AsSpan());
             foreach (int j in active)
             {
-                if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active), $"active neuron {j} is outside 0..{inputSize - 1}");
+                if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active),
+                    $"active neuron {j} is outside 0..{inputSize - 1}");
                 ref int at = ref _inputAt[4 * j];
                 int channelAt = Unsafe.Add(ref at, 1), iy = Unsafe.Add(ref at, 2);
                 ref int run = ref Unsafe.Add(ref runs, 3 * (Unsafe.Add(ref at, 3) / kw));
@@ -389,14 +430,16 @@ public sealed class ConvScatter
                 for (int ky = 0; ky < kh; ky++)
                 {
                     int rowAt = Unsafe.Add(ref rows, iy + ky);
-                    if (rowAt >= 0) SpikeScatter.Accumulate<TOp>(ref Unsafe.Add(ref yc, rowAt), ref Unsafe.Add(ref wc, ky * kw * opg), length);
+                    if (rowAt >= 0) SpikeScatter.Accumulate<TOp>(ref Unsafe.Add(ref yc, rowAt), ref Unsafe.Add(ref wc, ky * kw * opg),
+                        length);
                 }
             }
             return;
         }
         foreach (int j in active)
         {
-            if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active), $"active neuron {j} is outside 0..{inputSize - 1}");
+            if ((uint)j >= inputSize) throw new ArgumentOutOfRangeException(nameof(active),
+                $"active neuron {j} is outside 0..{inputSize - 1}");
             ref int at = ref _inputAt[4 * j];
             int channelAt = Unsafe.Add(ref at, 1), iy = Unsafe.Add(ref at, 2), ix = Unsafe.Add(ref at, 3);
             ref float wc = ref Unsafe.Add(ref w0, at);
@@ -416,7 +459,8 @@ public sealed class ConvScatter
                     }
                     else
                     {
-                        for (int o = 0; o < opg; o++) Unsafe.Add(ref yt, o * cs) = TOp.Apply(Unsafe.Add(ref yt, o * cs), Unsafe.Add(ref wt, o));
+                        for (int o = 0; o < opg; o++) Unsafe.Add(ref yt, o * cs) = TOp.Apply(Unsafe.Add(ref yt, o * cs),
+                            Unsafe.Add(ref wt, o));
                     }
                 }
             }
@@ -424,7 +468,10 @@ public sealed class ConvScatter
     }
 }
 
-/// <summary>How a spike's weights enter the target: added (+1 spikes) or subtracted (−1 spikes); a type argument, so each case compiles to its own loop.</summary>
+/// <summary>
+/// How a spike's weights enter the target: added (+1 spikes) or subtracted (−1 spikes); a type argument, so each case compiles
+/// to its own loop.
+/// </summary>
 internal interface IAccumulate
 {
     static abstract float Apply(float y, float w);

@@ -24,7 +24,8 @@ public sealed class FoldBatchNormPass : IGraphPass
             // inputs[0] is the rewritten producer (same weights as the original: BN chains are folded one per round).
             return inputs[0] switch
             {
-                Conv2dNode conv => new Conv2dNode(conv.Name, conv.Inputs[0], Scale(conv.Weight, a), Bias(conv.Bias, a, c), conv.Window, conv.Groups),
+                Conv2dNode conv => new Conv2dNode(conv.Name, conv.Inputs[0], Scale(conv.Weight, a), Bias(conv.Bias, a, c),
+                    conv.Window, conv.Groups),
                 DenseNode dense => new DenseNode(dense.Name, dense.Inputs[0], Scale(dense.Weight, a), Bias(dense.Bias, a, c)),
                 _ => throw new InvalidOperationException("unreachable: checked by IsFoldable"),
             };

@@ -74,7 +74,8 @@ public sealed class FoldInputScalingPass : IGraphPass
                 }
             }
         }
-        return new Conv2dNode(conv.Name, newInput, new FloatTensor(w.Shape, data), bias.Select(b => (float)b).ToArray(), conv.Window, conv.Groups);
+        return new Conv2dNode(conv.Name, newInput, new FloatTensor(w.Shape, data), bias.Select(b => (float)b).ToArray(),
+            conv.Window, conv.Groups);
     }
 
     private static DenseNode FoldDense(DenseNode dense, ScaleShiftNode s, Node newInput)

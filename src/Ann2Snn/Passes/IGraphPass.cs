@@ -17,11 +17,15 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
     public string Name { get; } = name;
     public IReadOnlyList<IGraphPass> Passes { get; } = passes;
 
-    /// <summary>The standard clean-up before conversion: drop pass-throughs, fold BatchNorm and input scaling, strip the final softmax.</summary>
+    /// <summary>
+    /// The standard clean-up before conversion: drop pass-throughs, fold BatchNorm and input scaling, strip the final softmax.
+    /// </summary>
     public static PassPipeline Standard { get; } = new("standard",
         new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass(), new SoftmaxToArgmaxPass());
 
-    /// <summary>Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.</summary>
+    /// <summary>
+    /// Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.
+    /// </summary>
     public static PassPipeline Inference { get; } = new("inference",
         new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass());
 

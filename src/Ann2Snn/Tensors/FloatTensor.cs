@@ -15,7 +15,8 @@ public sealed class FloatTensor
         }
         if (size != data.Length)
         {
-            throw new InvalidModelException($"tensor shape [{string.Join(", ", shape)}] holds {size} elements but {data.Length} were given");
+            throw new InvalidModelException($"tensor shape [{string.Join(", ", shape)}] holds {size} elements "
+                + $"but {data.Length} were given");
         }
         Shape = (int[])shape.Clone();
         Data = data;

@@ -23,7 +23,8 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
             size *= d;
             if (size > MaxElements)
             {
-                throw new InvalidModelException($"shape [{string.Join(", ", dims)}]: {size}+ elements per sample exceeds the limit of {MaxElements}");
+                throw new InvalidModelException($"shape [{string.Join(", ", dims)}]: {size}+ elements per sample "
+                    + $"exceeds the limit of {MaxElements}");
             }
         }
         _dims = (int[])dims.Clone();

@@ -1,14 +1,20 @@
 namespace Ann2Snn.Tensors;
 
 /// <summary>2-D window geometry shared by convolution and pooling: kernel, stride, padding (top, left, bottom, right), dilation.</summary>
-public readonly record struct Window2d(int KernelH, int KernelW, int StrideH, int StrideW, int PadTop, int PadLeft, int PadBottom, int PadRight, int DilationH = 1, int DilationW = 1, bool CeilMode = false)
+public readonly record struct Window2d(
+    int KernelH, int KernelW, int StrideH, int StrideW, int PadTop, int PadLeft, int PadBottom, int PadRight,
+    int DilationH = 1, int DilationW = 1, bool CeilMode = false)
 {
     public static Window2d Square(int kernel, int stride = 1, int pad = 0) => new(kernel, kernel, stride, stride, pad, pad, pad, pad);
 
-    /// <summary>The input row that tap row <paramref name="ky"/> of output row <paramref name="oy"/> reads (outside [0, H) in the padding).</summary>
+    /// <summary>
+    /// The input row that tap row <paramref name="ky"/> of output row <paramref name="oy"/> reads (outside [0, H) in the padding).
+    /// </summary>
     public int InputRow(int oy, int ky) => oy * StrideH - PadTop + ky * DilationH;
 
-    /// <summary>The input column that tap column <paramref name="kx"/> of output column <paramref name="ox"/> reads (outside [0, W) in the padding).</summary>
+    /// <summary>
+    /// The input column that tap column <paramref name="kx"/> of output column <paramref name="ox"/> reads (outside [0, W) in the padding).
+    /// </summary>
     public int InputColumn(int ox, int kx) => ox * StrideW - PadLeft + kx * DilationW;
 
     /// <summary>Output size along one axis, or throws naming <paramref name="where"/> when the window does not fit.</summary>

@@ -76,25 +76,30 @@ public sealed class AnnExecutorTests
     {
         var rng = new Random(seed);
         var input = new InputNode("x", new Shape(3, 9, 8));
-        var conv1 = new Conv2dNode("conv1", input, Tensor([6, 3, 3, 3], Reference.RandomFloats(rng, 162)), Reference.RandomFloats(rng, 6), Window2d.Square(3, 1, 1));
-        var bn = new BatchNormNode("bn", conv1, Reference.RandomFloats(rng, 6), Reference.RandomFloats(rng, 6), Reference.RandomFloats(rng, 6),
-            Reference.RandomFloats(rng, 6).Select(v => v + 1.5f).ToArray(), 1e-5f);
+        var conv1 = new Conv2dNode("conv1", input, Tensor([6, 3, 3, 3], Reference.RandomFloats(rng, 162)), Reference.RandomFloats(rng, 6),
+            Window2d.Square(3, 1, 1));
+        var bn = new BatchNormNode("bn", conv1, Reference.RandomFloats(rng, 6), Reference.RandomFloats(rng, 6),
+            Reference.RandomFloats(rng, 6), Reference.RandomFloats(rng, 6).Select(v => v + 1.5f).ToArray(), 1e-5f);
         var relu = new ReluNode("relu", bn);
         var pool = new Pool2dNode("pool", relu, PoolKind.Max, new Window2d(2, 2, 2, 2, 0, 0, 0, 0, CeilMode: true));
-        var dw = new Conv2dNode("dw", pool, Tensor([6, 1, 3, 3], Reference.RandomFloats(rng, 54)), null, Window2d.Square(3, 1, 1), groups: 6);
+        var dw = new Conv2dNode("dw", pool, Tensor([6, 1, 3, 3], Reference.RandomFloats(rng, 54)), null,
+            Window2d.Square(3, 1, 1), groups: 6);
         var add = new AddNode("add", dw, pool);
-        var conv2 = new Conv2dNode("conv2", add, Tensor([4, 3, 2, 2], Reference.RandomFloats(rng, 48)), Reference.RandomFloats(rng, 4), new Window2d(2, 2, 1, 1, 0, 0, 1, 1, 2, 2), groups: 2);
+        var conv2 = new Conv2dNode("conv2", add, Tensor([4, 3, 2, 2], Reference.RandomFloats(rng, 48)), Reference.RandomFloats(rng, 4),
+            new Window2d(2, 2, 1, 1, 0, 0, 1, 1, 2, 2), groups: 2);
         var avg = new Pool2dNode("avg", conv2, PoolKind.Average, new Window2d(2, 2, 2, 2, 1, 1, 0, 0), countIncludePad: false);
         var cat = new ConcatNode("cat", [avg, avg]);
         var gap = new GlobalAvgPoolNode("gap", cat);
         var clip = new ClipNode("clip", cat, 0f, 0.5f);
         var flat = new ReshapeNode("flat", clip, new Shape(clip.OutputShape.Size), "Flatten");
-        var fc = new DenseNode("fc", flat, Tensor([5, flat.OutputShape.Size], Reference.RandomFloats(rng, 5 * flat.OutputShape.Size)), Reference.RandomFloats(rng, 5));
+        var fc = new DenseNode("fc", flat, Tensor([5, flat.OutputShape.Size], Reference.RandomFloats(rng, 5 * flat.OutputShape.Size)),
+            Reference.RandomFloats(rng, 5));
         var gapFlat = new ReshapeNode("gapflat", gap, new Shape(8));
         var fc2 = new DenseNode("fc2", gapFlat, Tensor([5, 8], Reference.RandomFloats(rng, 40)), null);
         var sum = new AddNode("logits", fc, fc2);
         var drop = new IdentityNode("drop", sum, "Dropout");
-        return (new ModelGraph(input, drop, "cnn"), [conv1, bn, relu, pool, dw, add, conv2, avg, cat, gap, clip, flat, fc, gapFlat, fc2, sum, drop]);
+        return (new ModelGraph(input, drop, "cnn"),
+            [conv1, bn, relu, pool, dw, add, conv2, avg, cat, gap, clip, flat, fc, gapFlat, fc2, sum, drop]);
     }
 
     [Fact]
@@ -110,7 +115,8 @@ public sealed class AnnExecutorTests
             int size = node.OutputShape.Size;
             for (int s = 0; s < batch; s++)
             {
-                float[][] ins = node.Inputs.Select(i => acts.Of(i).Skip(s * i.OutputShape.Size).Take(i.OutputShape.Size).ToArray()).ToArray();
+                float[][] ins = node.Inputs
+                    .Select(i => acts.Of(i).Skip(s * i.OutputShape.Size).Take(i.OutputShape.Size).ToArray()).ToArray();
                 double[] expected = Naive(node, ins);
                 Reference.AssertClose(expected, acts.Of(node).Skip(s * size).Take(size).ToArray(), 2e-5, $"{node} sample {s}");
             }
@@ -146,7 +152,8 @@ public sealed class AnnExecutorTests
                 return Enumerable.Range(0, s.Channels).Select(ch => x[0].Skip(ch * n).Take(n).Average(v => (double)v)).ToArray();
             case DenseNode d:
                 return Enumerable.Range(0, d.OutFeatures)
-                    .Select(o => (d.Bias?[o] ?? 0) + Enumerable.Range(0, d.InFeatures).Sum(i => (double)d.Weight.Data[o * d.InFeatures + i] * x[0][i]))
+                    .Select(o => (d.Bias?[o] ?? 0)
+                        + Enumerable.Range(0, d.InFeatures).Sum(i => (double)d.Weight.Data[o * d.InFeatures + i] * x[0][i]))
                     .ToArray();
             case ReshapeNode or IdentityNode:
                 return x[0].Select(v => (double)v).ToArray();
@@ -179,7 +186,8 @@ public sealed class AnnExecutorTests
         }
         // A sample's result does not depend on the rest of the batch.
         int size = graph.Output.OutputShape.Size;
-        Assert.Equal(reference.AsSpan(7 * size, size).ToArray(), sequential.Forward(x.AsSpan(7 * graph.Input.OutputShape.Size, graph.Input.OutputShape.Size), 1));
+        Assert.Equal(reference.AsSpan(7 * size, size).ToArray(),
+            sequential.Forward(x.AsSpan(7 * graph.Input.OutputShape.Size, graph.Input.OutputShape.Size), 1));
     }
 
     [Fact]
@@ -208,7 +216,8 @@ public sealed class AnnExecutorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => exec.Forward([], -1));
         Assert.Empty(exec.Forward([], 0));
         Assert.Empty(exec.ForwardAll([], 0).Output);
-        var opt = Assert.Throws<InvalidOptionException>(() => new AnnExecutor(exec.Graph, new AnnExecutorOptions { MaxDegreeOfParallelism = -2 }));
+        var opt = Assert.Throws<InvalidOptionException>(() =>
+            new AnnExecutor(exec.Graph, new AnnExecutorOptions { MaxDegreeOfParallelism = -2 }));
         Assert.Contains("MaxDegreeOfParallelism", opt.Message);
         var other = new InputNode("other", new Shape(1));
         Assert.Throws<ArgumentException>(() => exec.ForwardAll(new float[4], 1).Of(other));

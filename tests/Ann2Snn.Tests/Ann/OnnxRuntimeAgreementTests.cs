@@ -36,11 +36,13 @@ public sealed class OnnxRuntimeAgreementTests
             if (Disagreement(model) is { } report) failures.Add((seed, report));
         }
         Assert.True(failures.Count == 0,
-            $"{failures.Count} of {Graphs} random graphs disagree with ONNX Runtime (seeds {string.Join(", ", failures.Select(f => f.Seed))}):\n\n"
+            $"{failures.Count} of {Graphs} random graphs disagree with ONNX Runtime "
+            + $"(seeds {string.Join(", ", failures.Select(f => f.Seed))}):\n\n"
             + string.Join("\n", failures.Select(f => f.Report.Split('\n')[0])) + "\n\n"
             + string.Join("\n\n", failures.Take(3).Select(f => f.Report)));
         Assert.Equal(Enumerable.Range(11, 7), opsets.Order());
-        foreach (string op in Covered) Assert.True(ops.GetValueOrDefault(op) >= 5, $"only {ops.GetValueOrDefault(op)} {op} nodes in {Graphs} graphs");
+        foreach (string op in Covered) Assert.True(ops.GetValueOrDefault(op) >= 5,
+            $"only {ops.GetValueOrDefault(op)} {op} nodes in {Graphs} graphs");
     }
 
     /// <summary>
@@ -59,7 +61,8 @@ public sealed class OnnxRuntimeAgreementTests
         var b = new OnnxBuilder(opset).Input("x", 2, 5, 10);
         var attrs = new List<global::Onnx.AttributeProto>
         {
-            OnnxAttr.Ints("kernel_shape", 2, 3), OnnxAttr.Ints("strides", 2, 3), OnnxAttr.Ints("pads", 1, 1, 1, 2), OnnxAttr.Int("ceil_mode", 1),
+            OnnxAttr.Ints("kernel_shape", 2, 3), OnnxAttr.Ints("strides", 2, 3), OnnxAttr.Ints("pads", 1, 1, 1, 2),
+            OnnxAttr.Int("ceil_mode", 1),
         };
         if (op == "AveragePool") attrs.Add(OnnxAttr.Int("count_include_pad", countIncludePad));
         b.Node(op, ["x"], "y", [.. attrs]).Output("y");
@@ -73,7 +76,8 @@ public sealed class OnnxRuntimeAgreementTests
     {
         // Taps at rows −1 and 1 of a one-row input: nothing to take the maximum of (ONNX Runtime yields float.MinValue).
         var dilated = new OnnxBuilder(13).Input("x", 2, 1, 6)
-            .Node("MaxPool", ["x"], "y", OnnxAttr.Ints("kernel_shape", 2, 2), OnnxAttr.Ints("pads", 1, 0, 1, 0), OnnxAttr.Ints("dilations", 2, 1))
+            .Node("MaxPool", ["x"], "y", OnnxAttr.Ints("kernel_shape", 2, 2), OnnxAttr.Ints("pads", 1, 0, 1, 0),
+                OnnxAttr.Ints("dilations", 2, 1))
             .Output("y");
         string message = Assert.Throws<InvalidModelException>(() => OnnxImporter.Load(dilated.ToBytes(), "dilated.onnx")).Message;
         Assert.Contains("output row 0 covers only padding of the 1×6 input", message);
@@ -99,7 +103,8 @@ public sealed class OnnxRuntimeAgreementTests
         {
             Assert.Equal([0f, 0f], ours.AsSpan(plane * 6, 2).ToArray());
             float[] expected = rest.AsSpan(plane * 4, 4).ToArray(), actual = ours.AsSpan((plane * 6) + 2, 4).ToArray();
-            Assert.True(MaxAbsDiff(expected, actual).Max <= RelativeTolerance, $"plane {plane}: ONNX Runtime [{string.Join(", ", expected)}], ours [{string.Join(", ", actual)}]");
+            Assert.True(MaxAbsDiff(expected, actual).Max <= RelativeTolerance,
+                $"plane {plane}: ONNX Runtime [{string.Join(", ", expected)}], ours [{string.Join(", ", actual)}]");
         }
     }
 
@@ -108,14 +113,18 @@ public sealed class OnnxRuntimeAgreementTests
     {
         var b = new OnnxBuilder(13).Input("x", 2, 4, 4).Node("Relu", ["x"], "r");
         if (padTop) b.Initializer("pads", [0, 0, 2, 0, 0, 0, 0, 0]).Node("Pad", ["r", "pads"], "p");
-        return b.Node(op, [padTop ? "p" : "r"], "y", OnnxAttr.Ints("kernel_shape", 2, 2), OnnxAttr.Ints("strides", 2, 2)).Output("y").ToBytes();
+        return b.Node(op, [padTop ? "p" : "r"], "y", OnnxAttr.Ints("kernel_shape", 2, 2), OnnxAttr.Ints("strides", 2, 2))
+            .Output("y").ToBytes();
     }
 
     private static void AssertAgrees(string? disagreement) => Assert.True(disagreement is null, disagreement);
 
-    /// <summary>Null when ours and ONNX Runtime agree on the random model; otherwise a report with the seed, the steps and our graph.</summary>
+    /// <summary>
+    /// Null when ours and ONNX Runtime agree on the random model; otherwise a report with the seed, the steps and our graph.
+    /// </summary>
     internal static string? Disagreement(RandomOnnxModel model) =>
-        Disagreement(model.Bytes, model.InputShape, model.Batch, model.Seed, $"seed {model.Seed} (RandomOnnxModel.Generate({model.Seed}))", model.Steps);
+        Disagreement(model.Bytes, model.InputShape, model.Batch, model.Seed,
+            $"seed {model.Seed} (RandomOnnxModel.Generate({model.Seed}))", model.Steps);
 
     /// <summary>
     /// Imports <paramref name="onnx"/>, runs it with our executor and with ONNX Runtime on a batch drawn from
@@ -155,7 +164,8 @@ public sealed class OnnxRuntimeAgreementTests
         float bound = RelativeTolerance * Math.Max(1f, MaxAbs(expected));
         if (!(worst <= bound))
         {
-            return $"{header}: max |ours − ORT| = {worst:G4} > {bound:G4} at element {at} of [{string.Join(", ", expectedDims)}] (ORT {expected[at]}, ours {actual[at]})\n{context}";
+            return $"{header}: max |ours − ORT| = {worst:G4} > {bound:G4} at element {at} of [{string.Join(", ", expectedDims)}] "
+                + $"(ORT {expected[at]}, ours {actual[at]})\n{context}";
         }
         return null;
     }

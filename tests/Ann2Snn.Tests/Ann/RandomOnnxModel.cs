@@ -177,7 +177,8 @@ internal sealed class RandomOnnxModel
         if (group != 1 || Maybe()) attrs.Add(OnnxAttr.Int("group", group));
         var y = new Value(_b.Fresh(), [o, oh, ow]);
         _b.Node("Conv", [.. inputs], y.Name, [.. attrs]);
-        Log("Conv", $"o={o} k={kh}x{kw} s={sh}x{sw} d={dh}x{dw} pads=[{string.Join(",", pads)}] auto_pad={autoPad} group={group} bias={inputs.Count == 3}", y);
+        Log("Conv", $"o={o} k={kh}x{kw} s={sh}x{sw} d={dh}x{dw} pads=[{string.Join(",", pads)}] "
+            + $"auto_pad={autoPad} group={group} bias={inputs.Count == 3}", y);
         return y;
     }
 
@@ -214,7 +215,9 @@ internal sealed class RandomOnnxModel
         return y;
     }
 
-    /// <summary>MaxPool or AveragePool; with <paramref name="preserve"/>, stride 1 and pads (each below the kernel) keeping H and W.</summary>
+    /// <summary>
+    /// MaxPool or AveragePool; with <paramref name="preserve"/>, stride 1 and pads (each below the kernel) keeping H and W.
+    /// </summary>
     private Value Pool(Value x, bool preserve)
     {
         bool max = _rng.Next(2) == 0;

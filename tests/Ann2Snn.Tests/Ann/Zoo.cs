@@ -19,7 +19,8 @@ internal static class Zoo
 
     /// <summary>The names (without extension) of every <c>models/*.onnx</c>, sorted.</summary>
     public static IReadOnlyList<string> ModelNames() =>
-        [.. Directory.EnumerateFiles(ModelsFolder, "*.onnx").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal)];
+        [.. Directory.EnumerateFiles(ModelsFolder, "*.onnx").Select(p => Path.GetFileNameWithoutExtension(p))
+            .Order(StringComparer.Ordinal)];
 
     /// <summary>The bundled data set a model was trained on: <c>fmnist_*</c> models take Fashion-MNIST, the others MNIST.</summary>
     public static string DatasetOf(string name) => name.StartsWith("fmnist_", StringComparison.Ordinal) ? "fashion-mnist" : "mnist";

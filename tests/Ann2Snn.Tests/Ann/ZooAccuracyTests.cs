@@ -22,7 +22,8 @@ public sealed class ZooAccuracyTests(ITestOutputHelper output)
         var executor = new AnnExecutor(OnnxImporter.Load(Zoo.ModelPath(model)));
         IDataset data = DatasetResolver.Open(expected.Dataset, DatasetSplit.Test);
         AnnEvaluation result = AnnEvaluator.Evaluate(executor, data, batchSize: 256);
-        output.WriteLine($"{model}: {result.Correct}/{result.Total} in {result.Seconds:F1} s (PyTorch {expected.TestCorrect}/{expected.TestTotal})");
+        output.WriteLine($"{model}: {result.Correct}/{result.Total} in {result.Seconds:F1} s "
+            + $"(PyTorch {expected.TestCorrect}/{expected.TestTotal})");
         Assert.Equal(expected.TestTotal, result.Total);
         Assert.Equal(expected.TestCorrect, result.Correct);
     }

@@ -33,7 +33,8 @@ public sealed class ZooAgreementTests(ITestOutputHelper output)
         float scale = OnnxRuntimeAgreementTests.MaxAbs(expected);
         output.WriteLine($"{model}: max |ours − ONNX Runtime| = {worst:E2} over {Images} images (max |output| {scale:F2})");
         Assert.True(worst <= OnnxRuntimeAgreementTests.RelativeTolerance * Math.Max(1, scale),
-            $"{model}: max |ours − ONNX Runtime| = {worst:G4} at image {at / outSize}, output {at % outSize} (ONNX Runtime {expected[at]}, ours {actual[at]})");
+            $"{model}: max |ours − ONNX Runtime| = {worst:G4} at image {at / outSize}, output {at % outSize} "
+            + $"(ONNX Runtime {expected[at]}, ours {actual[at]})");
         for (int i = 0; i < Images; i++)
         {
             int theirs = ArgMax(expected, i, outSize), ours = ArgMax(actual, i, outSize);

@@ -133,8 +133,11 @@ public sealed class Conv2dTests
             if (FittingWindow(rng, h, w) is not { } win) continue;
             var g = new Conv2dGeometry(c, h, w, o, win, groups);
             int count = rng.Next(1, 9), perBlock = rng.Next(1, count + 1);
-            float[] x = rng.Next(2) == 0 ? Reference.RandomFloats(rng, count * g.InputSize) : Enumerable.Range(0, count * g.InputSize).Select(_ => rng.Next(3) == 0 ? 1f : 0f).ToArray();
-            var layer = new Conv2dWeights(g, Reference.RandomFloats(rng, g.WeightSize), rng.Next(2) == 1 ? Reference.RandomFloats(rng, o) : null);
+            float[] x = rng.Next(2) == 0
+                ? Reference.RandomFloats(rng, count * g.InputSize)
+                : Enumerable.Range(0, count * g.InputSize).Select(_ => rng.Next(3) == 0 ? 1f : 0f).ToArray();
+            var layer = new Conv2dWeights(g, Reference.RandomFloats(rng, g.WeightSize),
+                rng.Next(2) == 1 ? Reference.RandomFloats(rng, o) : null);
             var y = new float[count * g.OutputSize];
             Array.Fill(y, float.NaN); // every output must be written
             Conv2d.ForwardBatch(layer, x, y, count, perBlock);
@@ -159,7 +162,8 @@ public sealed class Conv2dTests
         Assert.Equal(32, Conv2d.BatchBlock(new Conv2dGeometry(8, 4, 4, 8, Window2d.Square(3, 1, 1)), 32)); // 512 columns of 16-pixel planes
         Assert.Equal(5, Conv2d.BatchBlock(new Conv2dGeometry(8, 4, 4, 8, Window2d.Square(3, 1, 1)), 5));
         Assert.Equal(1, Conv2d.BatchBlock(new Conv2dGeometry(8, 4, 4, 16, Window2d.Square(3, 1, 1), groups: 8), 32)); // depthwise
-        Assert.Equal(3, Conv2d.BatchBlock(new Conv2dGeometry(600, 4, 4, 8, Window2d.Square(3, 1, 1)), 32)); // 5400·16 floats per image: the budget binds
+        // 5400·16 floats per image: the budget binds
+        Assert.Equal(3, Conv2d.BatchBlock(new Conv2dGeometry(600, 4, 4, 8, Window2d.Square(3, 1, 1)), 32));
     }
 
     [Fact]
@@ -184,9 +188,11 @@ public sealed class Conv2dTests
     public void RejectsMismatchedBuffers()
     {
         var g = new Conv2dGeometry(2, 5, 5, 3, Window2d.Square(3));
-        var ex = Assert.Throws<ArgumentException>(() => Conv2d.Forward(g, new float[49], new float[g.WeightSize], default, new float[g.OutputSize], new float[g.ScratchSize]));
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Conv2d.Forward(g, new float[49], new float[g.WeightSize], default, new float[g.OutputSize], new float[g.ScratchSize]));
         Assert.Contains("input has 49 elements, expected 50", ex.Message);
-        Assert.Throws<ArgumentException>(() => Conv2d.Forward(g, new float[50], new float[g.WeightSize], new float[2], new float[g.OutputSize], new float[g.ScratchSize]));
+        Assert.Throws<ArgumentException>(() =>
+            Conv2d.Forward(g, new float[50], new float[g.WeightSize], new float[2], new float[g.OutputSize], new float[g.ScratchSize]));
         Assert.Throws<ArgumentException>(() => new Conv2dGeometry(3, 5, 5, 4, Window2d.Square(3), groups: 2));
         Assert.Throws<ArgumentException>(() => new Conv2dWeights(g, new float[g.WeightSize - 1], null));
     }

@@ -59,7 +59,8 @@ internal static class Reference
                                 int iy = oy * win.StrideH - win.PadTop + ky * win.DilationH;
                                 int ix = ox * win.StrideW - win.PadLeft + kx * win.DilationW;
                                 if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-                                s += (double)weight[((oc * cg + ic) * win.KernelH + ky) * win.KernelW + kx] * x[((g * cg + ic) * h + iy) * w + ix];
+                                s += (double)weight[((oc * cg + ic) * win.KernelH + ky) * win.KernelW + kx]
+                                    * x[((g * cg + ic) * h + iy) * w + ix];
                             }
                         }
                     }

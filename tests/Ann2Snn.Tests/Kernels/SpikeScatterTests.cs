@@ -13,7 +13,8 @@ public sealed class SpikeScatterTests
     public void CollectSignedListsThePositivesAndNegativesInOrder(int n)
     {
         var rng = new Random(1000 + n);
-        float[] spikes = Enumerable.Range(0, n).Select(_ => rng.Next(7) switch { 0 => 1f, 1 => -1f, 2 => 0.5f, 3 => float.NaN, 4 => -0f, _ => 0f }).ToArray();
+        float[] spikes = Enumerable.Range(0, n)
+            .Select(_ => rng.Next(7) switch { 0 => 1f, 1 => -1f, 2 => 0.5f, 3 => float.NaN, 4 => -0f, _ => 0f }).ToArray();
         var up = new int[n];
         var down = new int[n];
         var (nUp, nDown) = SpikeScatter.CollectSigned(spikes, up, down);
@@ -112,7 +113,8 @@ public sealed class SpikeScatterTests
         var input = new Shape(c, h, w);
         var (oh, ow) = window.OutputSize(h, w, "test");
         var output = new Shape(o, oh, ow);
-        var weight = new FloatTensor([o, c / groups, window.KernelH, window.KernelW], Eighths(rng, o * (c / groups) * window.KernelH * window.KernelW));
+        var weight = new FloatTensor([o, c / groups, window.KernelH, window.KernelW],
+            Eighths(rng, o * (c / groups) * window.KernelH * window.KernelW));
         var op = new ConvOp(input, weight, window, groups, output);
         float[] spikes = Enumerable.Range(0, input.Size).Select(_ => rng.Next(3) == 0 ? 1f : 0f).ToArray();
         float[] expected = SynapticOpReference.Apply(op, spikes);
@@ -121,14 +123,16 @@ public sealed class SpikeScatterTests
         foreach (bool inputChannelsLast in new[] { false, true })
         {
             // Active indices in the input's layout.
-            int[] active = Enumerable.Range(0, input.Size).Where(i => spikes[i] != 0f).Select(i => inputChannelsLast ? ChannelsLast(input, i) : i).ToArray();
+            int[] active = Enumerable.Range(0, input.Size).Where(i => spikes[i] != 0f)
+                .Select(i => inputChannelsLast ? ChannelsLast(input, i) : i).ToArray();
             // The output fills the target, or sits at channel offset 2 of a wider (o + 3)-channel target, as in a
             // concatenation (a filled channels-last target takes the row-run path when stride and dilation along x are 1).
             foreach (var (targetChannelsLast, offset, extra) in new[] { (false, 0, 0), (true, 0, 0), (false, 2, 3), (true, 2, 3) })
             {
                 var wide = new Shape(o + extra, oh, ow);
                 var strides = targetChannelsLast ? (1, ow * wide.Channels, wide.Channels) : (oh * ow, ow, 1);
-                var scatter = new ConvScatter(input, inputChannelsLast, o, window, groups, weight.Data, gain, (strides.Item1, strides.Item2, strides.Item3, offset, wide.Size));
+                var scatter = new ConvScatter(input, inputChannelsLast, o, window, groups, weight.Data, gain,
+                    (strides.Item1, strides.Item2, strides.Item3, offset, wide.Size));
                 var target = new float[wide.Size];
                 scatter.Scatter(active, target);
                 var want = new float[wide.Size];

@@ -33,7 +33,8 @@ public sealed class OnnxImporterConvPoolTests
         var b = new OnnxBuilder()
             .Input("x", 2, 11, 10)
             .Initializer("w", [3, 2, 3, 2], TestData.Uniform(2, 36))
-            .Node("Conv", ["x", "w"], "y", OnnxAttr.Ints("strides", 2, 3), OnnxAttr.Ints("dilations", 2, 1), OnnxAttr.Ints("pads", 0, 1, 2, 0))
+            .Node("Conv", ["x", "w"], "y", OnnxAttr.Ints("strides", 2, 3), OnnxAttr.Ints("dilations", 2, 1),
+                OnnxAttr.Ints("pads", 0, 1, 2, 0))
             .Output("y");
         ModelGraph g = Import(b);
         Conv2dNode conv = Single<Conv2dNode>(g);

@@ -19,7 +19,8 @@ public sealed class OnnxImporterDenseTests
             .Input("x", 5)
             .Initializer("B", bDims, TestData.Uniform(7, 15))
             .Initializer("C", [3], [0.5f, -1, 2])
-            .Node("Gemm", ["x", "B", "C"], "y", OnnxAttr.Int("transB", transB), OnnxAttr.Float("alpha", alpha), OnnxAttr.Float("beta", beta))
+            .Node("Gemm", ["x", "B", "C"], "y", OnnxAttr.Int("transB", transB), OnnxAttr.Float("alpha", alpha),
+                OnnxAttr.Float("beta", beta))
             .Output("y");
         ModelGraph g = Import(b);
         DenseNode dense = Single<DenseNode>(g);

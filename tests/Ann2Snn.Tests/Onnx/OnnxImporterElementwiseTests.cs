@@ -134,7 +134,8 @@ public sealed class OnnxImporterElementwiseTests
     [InlineData(11, true, true, 0f, 6f)]
     [InlineData(13, true, false, 0f, float.PositiveInfinity)]
     [InlineData(13, false, true, float.NegativeInfinity, 6f)]
-    public void Clip_reads_bounds_from_attributes_before_opset_11_and_inputs_after(int opset, bool hasMin, bool hasMax, float min, float max)
+    public void Clip_reads_bounds_from_attributes_before_opset_11_and_inputs_after(int opset, bool hasMin, bool hasMax,
+        float min, float max)
     {
         var b = new OnnxBuilder(opset).Input("x", 4);
         if (opset < 11)

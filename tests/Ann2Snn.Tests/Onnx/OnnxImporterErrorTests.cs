@@ -60,10 +60,12 @@ public sealed class OnnxImporterErrorTests
     [Fact]
     public void Valid_protobuf_that_is_not_a_model_is_refused()
     {
-        Assert.Contains("no graph", Refused<InvalidModelException>(new ModelProto().ToByteArray().Append((byte)0x08).Append((byte)7).ToArray()).Message);
+        Assert.Contains("no graph",
+            Refused<InvalidModelException>(new ModelProto().ToByteArray().Append((byte)0x08).Append((byte)7).ToArray()).Message);
         // A TensorProto's fields collide with ModelProto's: it fails either as protobuf or as a model.
         Assert.Contains("ONNX", Refused<InvalidModelException>(OnnxBuilder.FloatTensor("t", [2, 2], [1, 2, 3, 4]).ToByteArray()).Message);
-        Assert.Contains("no graph", Refused<InvalidModelException>(new TensorProto { Dims = { 2, 2 }, DataType = 1 }.ToByteArray()).Message);
+        Assert.Contains("no graph",
+            Refused<InvalidModelException>(new TensorProto { Dims = { 2, 2 }, DataType = 1 }.ToByteArray()).Message);
     }
 
     [Fact]
@@ -94,7 +96,9 @@ public sealed class OnnxImporterErrorTests
     {
         var b = new OnnxBuilder(opset: 17).Input("x", 3).NamedNode("act_7", "Sigmoid", ["x"], ["y"]).Output("y");
         var ex = Refused<UnsupportedOperatorException>(b.ToBytes(), "model.onnx");
-        Assert.StartsWith("model.onnx: node 'act_7' (Sigmoid, opset 17): operator Sigmoid is not supported; supported ops: Add, AveragePool, ", ex.Message);
+        Assert.StartsWith(
+            "model.onnx: node 'act_7' (Sigmoid, opset 17): operator Sigmoid is not supported; supported ops: Add, AveragePool, ",
+            ex.Message);
         Assert.Contains("MaxPool", ex.Message);
         Assert.Equal(OnnxImporter.SupportedOps, ex.Message[(ex.Message.IndexOf("supported ops: ", StringComparison.Ordinal) + 15)..]);
     }

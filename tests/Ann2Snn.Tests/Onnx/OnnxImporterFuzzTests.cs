@@ -12,7 +12,8 @@ namespace Ann2Snn.Tests.Onnx;
 /// </summary>
 public sealed class OnnxImporterFuzzTests
 {
-    private static readonly long[] Interesting = [-2, -1, 0, 1, 2, 3, 7, 1 << 20, int.MaxValue, (long)int.MaxValue + 1, long.MaxValue, long.MinValue];
+    private static readonly long[] Interesting =
+        [-2, -1, 0, 1, 2, 3, 7, 1 << 20, int.MaxValue, (long)int.MaxValue + 1, long.MaxValue, long.MinValue];
 
     private static OnnxBuilder Model(int opset) => new OnnxBuilder(opset)
         .Input("x", 2, 6, 6)
@@ -134,7 +135,8 @@ public sealed class OnnxImporterFuzzTests
             foreach (string input in g.Node[k].Input) needed.Add(input);
         }
         live.Reverse();
-        var available = new HashSet<string>(g.Initializer.Select(t => t.Name).Concat(g.Input.Select(i => i.Name)).Append(""), StringComparer.Ordinal);
+        var available = new HashSet<string>(g.Initializer.Select(t => t.Name).Concat(g.Input.Select(i => i.Name)).Append(""),
+            StringComparer.Ordinal);
         foreach (NodeProto n in live)
         {
             if (!n.Input.All(available.Contains)) return false;

@@ -13,7 +13,8 @@ public sealed class OnnxImporterModelTests
 {
     private static readonly float[] Weights = [0.5f, -1.25f, 2f, 0.125f];
 
-    public static TheoryData<string> Encodings => ["float raw", "float typed", "double raw", "double typed", "float16 raw", "float16 typed"];
+    public static TheoryData<string> Encodings =>
+        ["float raw", "float typed", "double raw", "double typed", "float16 raw", "float16 typed"];
 
     [Theory]
     [MemberData(nameof(Encodings))]
@@ -44,7 +45,8 @@ public sealed class OnnxImporterModelTests
     [Fact]
     public void Int32_and_typed_int64_shapes_are_read()
     {
-        var int32 = new TensorProto { Name = "shape", DataType = (int)TensorProto.Types.DataType.Int32, Dims = { 2 }, Int32Data = { 0, -1 } };
+        var int32 =
+            new TensorProto { Name = "shape", DataType = (int)TensorProto.Types.DataType.Int32, Dims = { 2 }, Int32Data = { 0, -1 } };
         var b = new OnnxBuilder().Input("x", 2, 2, 1).Initializer(int32).Node("Reshape", ["x", "shape"], "y").Output("y");
         Assert.Equal(new Shape(4), Import(b).Output.OutputShape);
 

@@ -91,7 +91,8 @@ public sealed class OnnxImporterShapeOpsTests
     [InlineData(1, false)]
     public void Dropout_training_mode_input_is_a_bool_that_must_be_false(byte training, bool imports)
     {
-        var flag = new TensorProto { Name = "training", DataType = (int)TensorProto.Types.DataType.Bool, RawData = ByteString.CopyFrom(training) };
+        var flag =
+            new TensorProto { Name = "training", DataType = (int)TensorProto.Types.DataType.Bool, RawData = ByteString.CopyFrom(training) };
         var b = new OnnxBuilder(opset: 13).Input("x", 3).Initializer("ratio", [], [0.5f]).Initializer(flag)
             .Node("Dropout", ["x", "ratio", "training"], "y").Output("y");
         if (imports) Assert.Equal("Dropout", Single<IdentityNode>(Import(b)).Op);

@@ -80,6 +80,7 @@ internal static class OnnxTestSupport
     {
         Shape shape = s.OutputShape;
         int plane = shape.Size / shape.Channels;
-        return [.. x.Select((v, i) => v * ChannelBroadcast.At(s.Scale, i, plane, shape.Size) + ChannelBroadcast.At(s.Shift, i, plane, shape.Size))];
+        return [.. x.Select((v, i) => v * ChannelBroadcast.At(s.Scale, i, plane, shape.Size)
+            + ChannelBroadcast.At(s.Shift, i, plane, shape.Size))];
     }
 }

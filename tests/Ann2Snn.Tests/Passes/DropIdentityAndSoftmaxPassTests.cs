@@ -15,7 +15,8 @@ public class DropIdentityPassTests
         var rng = new Random(1);
         var input = new InputNode("x", new Shape(2, 5, 5));
         var id = new IdentityNode("id", input);
-        var conv = new Conv2dNode("conv", id, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), TestGraphs.Vector(rng, 3, -1f, 1f), Window2d.Square(3, 1, 1));
+        var conv = new Conv2dNode("conv", id, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), TestGraphs.Vector(rng, 3, -1f, 1f),
+            Window2d.Square(3, 1, 1));
         var dropout = new IdentityNode("dropout", conv, "Dropout");
         var relu = new ReluNode("relu", dropout);
         // A branch: both consumers of a dropout are rewired to its input.
@@ -49,7 +50,8 @@ public class SoftmaxToArgmaxPassTests
     private static readonly SoftmaxToArgmaxPass Pass = new();
 
     private static int[] Argmax(float[] values, int classes) =>
-        Enumerable.Range(0, values.Length / classes).Select(b => Array.IndexOf(values, values.AsSpan(b * classes, classes).ToArray().Max(), b * classes) - b * classes).ToArray();
+        Enumerable.Range(0, values.Length / classes)
+            .Select(b => Array.IndexOf(values, values.AsSpan(b * classes, classes).ToArray().Max(), b * classes) - b * classes).ToArray();
 
     [Theory]
     [InlineData(false)]

@@ -63,7 +63,8 @@ public class FoldBatchNormPassTests
     {
         var rng = new Random(6);
         var input = new InputNode("x", new Shape(4, 6, 6));
-        var conv = new Conv2dNode("dw", input, TestGraphs.Random(rng, 1f, 4, 1, 3, 3), TestGraphs.Vector(rng, 4, -1f, 1f), Window2d.Square(3, 2, 1), groups: 4);
+        var conv = new Conv2dNode("dw", input, TestGraphs.Random(rng, 1f, 4, 1, 3, 3), TestGraphs.Vector(rng, 4, -1f, 1f),
+            Window2d.Square(3, 2, 1), groups: 4);
         var graph = new ModelGraph(input, new ReluNode("relu", BatchNorm("bn", conv, rng)));
         ModelGraph folded = Pass.Run(graph);
         PassAssert.SameOutputs(graph, folded);
@@ -111,7 +112,8 @@ public class FoldBatchNormPassTests
         var rng = new Random(9);
         var input = new InputNode("x", new Shape(3, 4, 4));
         PassAssert.LeftAlone(Pass, new ModelGraph(input, BatchNorm("bn", input, rng)));
-        PassAssert.LeftAlone(Pass, new ModelGraph(input, new ReluNode("relu", BatchNorm("bn", new Pool2dNode("pool", input, PoolKind.Average, Window2d.Square(2, 2)), rng))));
+        PassAssert.LeftAlone(Pass, new ModelGraph(input,
+            new ReluNode("relu", BatchNorm("bn", new Pool2dNode("pool", input, PoolKind.Average, Window2d.Square(2, 2)), rng))));
     }
 
     [Fact]

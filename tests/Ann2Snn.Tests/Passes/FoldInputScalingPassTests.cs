@@ -20,8 +20,10 @@ public class FoldInputScalingPassTests
     {
         // (x − mean) / std per channel, the usual image normalization.
         var rng = new Random(1);
-        var (input, norm) = Normalize(new Shape(3, 6, 6), [1 / 0.229f, 1 / 0.224f, 1 / 0.225f], [-0.485f / 0.229f, -0.456f / 0.224f, -0.406f / 0.225f]);
-        var conv = new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 4, 3, 3, 3), TestGraphs.Vector(rng, 4, -1f, 1f), Window2d.Square(3, 2));
+        var (input, norm) = Normalize(new Shape(3, 6, 6), [1 / 0.229f, 1 / 0.224f, 1 / 0.225f],
+            [-0.485f / 0.229f, -0.456f / 0.224f, -0.406f / 0.225f]);
+        var conv = new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 4, 3, 3, 3), TestGraphs.Vector(rng, 4, -1f, 1f),
+            Window2d.Square(3, 2));
         var graph = new ModelGraph(input, new ReluNode("relu", conv));
         ModelGraph folded = Pass.Run(graph);
         PassAssert.SameOutputs(graph, folded);
@@ -34,7 +36,8 @@ public class FoldInputScalingPassTests
     public void ScalarAndPerElementMapsFoldIntoDense()
     {
         var rng = new Random(2);
-        foreach (var (scale, shift) in new[] { ([0.5f], [-1f]), (TestGraphs.Vector(rng, 10, 0.1f, 2f), TestGraphs.Vector(rng, 10, -1f, 1f)), ([3f], TestGraphs.Vector(rng, 10, -1f, 1f)) })
+        foreach (var (scale, shift) in new[] { ([0.5f], [-1f]), (TestGraphs.Vector(rng, 10, 0.1f, 2f), TestGraphs.Vector(rng, 10, -1f, 1f)),
+            ([3f], TestGraphs.Vector(rng, 10, -1f, 1f)) })
         {
             var (input, norm) = Normalize(new Shape(10), scale, shift);
             var graph = new ModelGraph(input, new DenseNode("fc", norm, TestGraphs.Random(rng, 1f, 4, 10), null));
@@ -50,7 +53,8 @@ public class FoldInputScalingPassTests
         // Padding sees zeros either way when nothing is added.
         var rng = new Random(3);
         var (input, norm) = Normalize(new Shape(2, 5, 5), [2f, -0.5f], [0f]);
-        var graph = new ModelGraph(input, new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, Window2d.Square(3, 1, 1)));
+        var graph = new ModelGraph(input,
+            new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, Window2d.Square(3, 1, 1)));
         ModelGraph folded = Pass.Run(graph);
         PassAssert.SameOutputs(graph, folded);
         Assert.Equal(0, PassAssert.Count<ScaleShiftNode>(folded));
@@ -62,7 +66,8 @@ public class FoldInputScalingPassTests
         // A padded cell would see 0 instead of the shift: folding would change the border outputs.
         var rng = new Random(4);
         var (input, norm) = Normalize(new Shape(2, 5, 5), [2f], [0.5f, -0.25f]);
-        PassAssert.LeftAlone(Pass, new ModelGraph(input, new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, new Window2d(3, 3, 1, 1, 0, 0, 1, 0))));
+        PassAssert.LeftAlone(Pass, new ModelGraph(input,
+            new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, new Window2d(3, 3, 1, 1, 0, 0, 1, 0))));
     }
 
     [Fact]
@@ -72,9 +77,11 @@ public class FoldInputScalingPassTests
         var rng = new Random(5);
         var shape = new Shape(2, 4, 4);
         var (input, norm) = Normalize(shape, TestGraphs.Vector(rng, shape.Size, 0.5f, 2f), [0f]);
-        PassAssert.LeftAlone(Pass, new ModelGraph(input, new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, Window2d.Square(3))));
+        PassAssert.LeftAlone(Pass, new ModelGraph(input,
+            new Conv2dNode("conv", norm, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, Window2d.Square(3))));
         var (input2, shifted) = Normalize(shape, [1f], TestGraphs.Vector(rng, shape.Size, -1f, 1f));
-        PassAssert.LeftAlone(Pass, new ModelGraph(input2, new Conv2dNode("conv", shifted, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, Window2d.Square(3))));
+        PassAssert.LeftAlone(Pass, new ModelGraph(input2,
+            new Conv2dNode("conv", shifted, TestGraphs.Random(rng, 1f, 3, 2, 3, 3), null, Window2d.Square(3))));
     }
 
     [Fact]

@@ -16,7 +16,8 @@ internal static class PassAssert
         new AnnExecutor(graph, new AnnExecutorOptions { MaxDegreeOfParallelism = 1 }).Forward(x, batch);
 
     /// <summary>max |after − before| ≤ <paramref name="tolerance"/> · max |before| on random inputs.</summary>
-    public static void SameOutputs(ModelGraph before, ModelGraph after, int batch = 4, int seed = 1, double tolerance = 1e-4, string? context = null)
+    public static void SameOutputs(ModelGraph before, ModelGraph after, int batch = 4, int seed = 1, double tolerance = 1e-4,
+        string? context = null)
     {
         Assert.Equal(before.Input.OutputShape, after.Input.OutputShape);
         Assert.Equal(before.Output.OutputShape, after.Output.OutputShape);
@@ -24,7 +25,8 @@ internal static class PassAssert
         float[] a = Run(before, x, batch), b = Run(after, x, batch);
         double scale = Math.Max(a.Max(MathF.Abs), 1e-6f), error = 0;
         for (int i = 0; i < a.Length; i++) error = Math.Max(error, Math.Abs(a[i] - b[i]));
-        Assert.True(error <= tolerance * scale, $"{context}{(context is null ? "" : ": ")}max |after − before| = {error:g3} for outputs up to {scale:g3}");
+        Assert.True(error <= tolerance * scale,
+            $"{context}{(context is null ? "" : ": ")}max |after − before| = {error:g3} for outputs up to {scale:g3}");
     }
 
     /// <summary>The pass changed nothing and said so by returning the very same graph.</summary>
@@ -43,5 +45,6 @@ internal static class PassAssert
 
     public static int Count<T>(ModelGraph graph) where T : Node => graph.Nodes.OfType<T>().Count();
 
-    public static T Node<T>(ModelGraph graph, string name) where T : Node => Assert.IsType<T>(Assert.Single(graph.Nodes, n => n.Name == name));
+    public static T Node<T>(ModelGraph graph, string name) where T : Node =>
+        Assert.IsType<T>(Assert.Single(graph.Nodes, n => n.Name == name));
 }

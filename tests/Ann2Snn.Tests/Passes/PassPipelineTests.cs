@@ -17,7 +17,8 @@ public class PassPipelineTests
         var rng = new Random(12);
         var input = new InputNode("x", new Shape(2, 6, 6));
         var norm = new ScaleShiftNode("normalize", input, [1 / 0.3f, 1 / 0.2f], [-0.5f / 0.3f, -0.4f / 0.2f], "Sub/Div");
-        var conv = new Conv2dNode("conv", new IdentityNode("drop0", norm, "Dropout"), TestGraphs.Random(rng, 0.5f, 4, 2, 3, 3), null, Window2d.Square(3));
+        var conv = new Conv2dNode("conv", new IdentityNode("drop0", norm, "Dropout"), TestGraphs.Random(rng, 0.5f, 4, 2, 3, 3), null,
+            Window2d.Square(3));
         BatchNormNode Bn(string name, Node x) => new(name, x, TestGraphs.Vector(rng, 4, 0.5f, 1.5f), TestGraphs.Vector(rng, 4, -0.2f, 0.2f),
             TestGraphs.Vector(rng, 4, -0.3f, 0.3f), TestGraphs.Vector(rng, 4, 0.5f, 2f), 1e-5f);
         var bn2 = Bn("bn2", new IdentityNode("drop1", Bn("bn1", conv), "Dropout"));
@@ -57,7 +58,8 @@ public class GraphRewriterTests
     {
         var rng = new Random(21);
         var input = new InputNode("x", new Shape(2, 6, 6));
-        var conv = new Conv2dNode("conv", input, TestGraphs.Random(rng, 0.5f, 4, 2, 3, 3), TestGraphs.Vector(rng, 4, -0.1f, 0.1f), Window2d.Square(3, 1, 1));
+        var conv = new Conv2dNode("conv", input, TestGraphs.Random(rng, 0.5f, 4, 2, 3, 3), TestGraphs.Vector(rng, 4, -0.1f, 0.1f),
+            Window2d.Square(3, 1, 1));
         var bn = new BatchNormNode("bn", conv, [1f, 2f, 0.5f, 1f], [0f, 0.1f, 0f, -0.1f], [0f, 0f, 0.1f, 0f], [1f, 1f, 2f, 0.5f], 1e-5f);
         var relu = new ReluNode("relu", bn);
         var clip = new ClipNode("clip", new ScaleShiftNode("ss", conv, [0.5f], [0.1f]), 0f, 6f);
@@ -86,7 +88,8 @@ public class GraphRewriterTests
         var input = new InputNode("x", graph.Input.OutputShape);
         ModelGraph copy = GraphRewriter.Rebuild(graph, (n, inputs) => n is InputNode ? input : GraphRewriter.WithInputs(n, inputs));
         Assert.Same(input, copy.Input);
-        Assert.Equal(graph.Nodes.Select(n => (n.Name, n.Op, n.OutputShape, n.Describe())), copy.Nodes.Select(n => (n.Name, n.Op, n.OutputShape, n.Describe())));
+        Assert.Equal(graph.Nodes.Select(n => (n.Name, n.Op, n.OutputShape, n.Describe())),
+            copy.Nodes.Select(n => (n.Name, n.Op, n.OutputShape, n.Describe())));
         Assert.All(copy.Nodes.Zip(graph.Nodes), p => Assert.NotSame(p.Second, p.First));
         PassAssert.SameOutputs(graph, copy);
         float[] x = PassAssert.Inputs(graph, 2, 5);

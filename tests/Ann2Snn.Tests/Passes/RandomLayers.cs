@@ -29,5 +29,6 @@ internal sealed record RandomConv(Shape Input, FloatTensor Weight, float[]? Bias
 
     public Conv2dNode Build(string name, Node input) => new(name, input, Weight, Bias, Window, Groups);
 
-    public override string ToString() => $"input {Input}, weight {Weight}, {Window}, groups {Groups}, {(Bias is null ? "no bias" : "bias")}";
+    public override string ToString() =>
+        $"input {Input}, weight {Weight}, {Window}, groups {Groups}, {(Bias is null ? "no bias" : "bias")}";
 }
