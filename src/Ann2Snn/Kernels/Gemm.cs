@@ -5,27 +5,6 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Ann2Snn.Kernels;
 
-/// <summary>Which constant vector a GEMM adds to its product.</summary>
-public enum GemmBias
-{
-    /// <summary>No bias.</summary>
-    None,
-
-    /// <summary>One value per row of C (length ≥ M): the convolution bias, C = W·col.</summary>
-    PerRow,
-
-    /// <summary>One value per column of C (length ≥ N): the dense-layer bias, Y = X·Wᵀ.</summary>
-    PerColumn,
-}
-
-/// <summary>Micro-kernel variants; tests run every one the hardware supports.</summary>
-internal enum GemmKernel
-{
-    Scalar,
-    Vector256,
-    Vector512,
-}
-
 /// <summary>
 /// Single-precision matrix product <c>C = (accumulate ? C : 0) + op(A)·op(B) + bias</c> over row-major matrices with
 /// leading dimensions (strides), where op is the identity or the transpose.
@@ -146,7 +125,11 @@ public static class Gemm
             fixed (float* pc = c)
             fixed (float* pbias = bias)
             {
-                Run(kernel, m, n, k, pa, lda, transposeA, haveA ? ppa : null, pb, ldb, transposeB, haveB ? ppb : null, pc, ldc, pbias, biasKind, accumulate);
+                Run(
+                    kernel, m, n, k,
+                    pa, lda, transposeA, haveA ? ppa : null,
+                    pb, ldb, transposeB, haveB ? ppb : null,
+                    pc, ldc, pbias, biasKind, accumulate);
             }
         }
     }
@@ -192,7 +175,8 @@ public static class Gemm
         long need = (long)(rows - 1) * ld + cols;
         if (data.Length < need)
         {
-            throw new ArgumentException($"GEMM operand {name}: {rows}×{cols} with leading dimension {ld} needs {need} elements, span has {data.Length}");
+            throw new ArgumentException(
+                $"GEMM operand {name}: {rows}×{cols} with leading dimension {ld} needs {need} elements, span has {data.Length}");
         }
     }
 
@@ -597,91 +581,5 @@ public static class Gemm
                 ci[j] = acc;
             }
         }
-    }
-}
-
-/// <summary>
-/// A constant operand of <see cref="Gemm"/> packed once for repeated products, in the panel layout of the
-/// micro-kernel this machine uses: K blocks of <see cref="Gemm.KC"/>, each a run of zero-padded MR-row (A) or
-/// NR-column (B) panels.
-/// </summary>
-public abstract class GemmPackedOperand
-{
-    private readonly AlignedFloats _data;
-
-    private protected GemmPackedOperand(int k, AlignedFloats data, GemmKernel kernel)
-    {
-        K = k;
-        _data = data;
-        Kernel = kernel;
-    }
-
-    /// <summary>The shared dimension of the product.</summary>
-    public int K { get; }
-
-    /// <summary>The packed panels, starting on a cache line.</summary>
-    internal ReadOnlySpan<float> Data => _data.Span;
-    internal GemmKernel Kernel { get; }
-}
-
-/// <summary>op(A)[m×k] packed once (convolution weights reused for every image).</summary>
-public sealed class GemmPackedA : GemmPackedOperand
-{
-    private GemmPackedA(int m, int k, AlignedFloats data, GemmKernel kernel) : base(k, data, kernel) => M = m;
-
-    /// <summary>Rows of op(A): the rows of C.</summary>
-    public int M { get; }
-
-    /// <summary>Packs op(A)[m×k]: A is stored k×m when <paramref name="transposeA"/> (a[p·lda + i]), else m×k (a[i·lda + p]).</summary>
-    public static GemmPackedA Pack(int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA) =>
-        Pack(Gemm.Best, m, k, a, lda, transposeA);
-
-    internal static unsafe GemmPackedA Pack(GemmKernel kernel, int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(m);
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        Gemm.CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
-        int mPadded = Gemm.RoundUp(m, Gemm.MR(kernel));
-        var data = new AlignedFloats(Gemm.PackedSizeA(kernel, m, k));
-        fixed (float* pa = a)
-        fixed (float* pd = data.Span)
-        {
-            for (int pc = 0; pc < k; pc += Gemm.KC)
-            {
-                Gemm.PackA(pa, lda, transposeA, 0, m, pc, Math.Min(Gemm.KC, k - pc), pd + (nint)pc * mPadded, Gemm.MR(kernel));
-            }
-        }
-        return new GemmPackedA(m, k, data, kernel);
-    }
-}
-
-/// <summary>op(B)[k×n] packed once (dense-layer weights reused for every chunk).</summary>
-public sealed class GemmPackedB : GemmPackedOperand
-{
-    private GemmPackedB(int k, int n, AlignedFloats data, GemmKernel kernel) : base(k, data, kernel) => N = n;
-
-    /// <summary>Columns of op(B): the columns of C.</summary>
-    public int N { get; }
-
-    /// <summary>Packs op(B)[k×n]: B is stored n×k when <paramref name="transposeB"/> (b[j·ldb + p]), else k×n (b[p·ldb + j]).</summary>
-    public static GemmPackedB Pack(int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB) =>
-        Pack(Gemm.Best, k, n, b, ldb, transposeB);
-
-    internal static unsafe GemmPackedB Pack(GemmKernel kernel, int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        Gemm.CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
-        int nPadded = Gemm.RoundUp(n, Gemm.NR(kernel));
-        var data = new AlignedFloats(Gemm.PackedSizeB(kernel, k, n));
-        fixed (float* pb = b)
-        fixed (float* pd = data.Span)
-        {
-            for (int pc = 0; pc < k; pc += Gemm.KC)
-            {
-                Gemm.PackB(pb, ldb, transposeB, pc, Math.Min(Gemm.KC, k - pc), 0, n, pd + (nint)pc * nPadded, Gemm.NR(kernel));
-            }
-        }
-        return new GemmPackedB(k, n, data, kernel);
     }
 }
