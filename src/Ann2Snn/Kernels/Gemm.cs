@@ -5,27 +5,6 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Ann2Snn.Kernels;
 
-/// <summary>Which constant vector a GEMM adds to its product.</summary>
-public enum GemmBias
-{
-    /// <summary>No bias.</summary>
-    None,
-
-    /// <summary>One value per row of C (length ≥ M): the convolution bias, C = W·col.</summary>
-    PerRow,
-
-    /// <summary>One value per column of C (length ≥ N): the dense-layer bias, Y = X·Wᵀ.</summary>
-    PerColumn,
-}
-
-/// <summary>Micro-kernel variants; tests run every one the hardware supports.</summary>
-internal enum GemmKernel
-{
-    Scalar,
-    Vector256,
-    Vector512,
-}
-
 /// <summary>
 /// Single-precision matrix product <c>C = (accumulate ? C : 0) + op(A)·op(B) + bias</c> over row-major matrices with
 /// leading dimensions (strides), where op is the identity or the transpose.
@@ -63,10 +42,13 @@ public static class Gemm
         : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernel.Vector256
         : GemmKernel.Scalar;
 
-    /// <summary>Rows of a micro-tile for a variant: 8 with 32 vector registers (AVX-512), else 6.</summary>
+    /// <summary>
+    /// Rows of a micro-tile for a variant: 8 with 32 vector registers (AVX-512), else 6 (the <c>Rows</c> of its lanes;
+    /// the scalar fallback keeps the 256-bit tile). Literals, so that the driver inlines them.
+    /// </summary>
     internal static int MR(GemmKernel kernel) => kernel == GemmKernel.Vector512 ? 8 : 6;
 
-    /// <summary>Columns of a micro-tile for a variant: two vectors.</summary>
+    /// <summary>Columns of a micro-tile for a variant: two vectors (2·<c>Width</c> of its lanes).</summary>
     internal static int NR(GemmKernel kernel) => kernel == GemmKernel.Vector512 ? 32 : 16;
 
     /// <summary>
@@ -146,7 +128,11 @@ public static class Gemm
             fixed (float* pc = c)
             fixed (float* pbias = bias)
             {
-                Run(kernel, m, n, k, pa, lda, transposeA, haveA ? ppa : null, pb, ldb, transposeB, haveB ? ppb : null, pc, ldc, pbias, biasKind, accumulate);
+                Run(
+                    kernel, m, n, k,
+                    pa, lda, transposeA, haveA ? ppa : null,
+                    pb, ldb, transposeB, haveB ? ppb : null,
+                    pc, ldc, pbias, biasKind, accumulate);
             }
         }
     }
@@ -192,7 +178,8 @@ public static class Gemm
         long need = (long)(rows - 1) * ld + cols;
         if (data.Length < need)
         {
-            throw new ArgumentException($"GEMM operand {name}: {rows}×{cols} with leading dimension {ld} needs {need} elements, span has {data.Length}");
+            throw new ArgumentException(
+                $"GEMM operand {name}: {rows}×{cols} with leading dimension {ld} needs {need} elements, span has {data.Length}");
         }
     }
 
@@ -418,15 +405,16 @@ public static class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void MicroKernel(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+    private static unsafe void MicroKernel(
+        GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
     {
         switch (kernel)
         {
             case GemmKernel.Vector512:
-                Kernel512(kc, a, b, c, ldc, load, rowBias, colBias);
+                Kernel<Lanes512, Vector512<float>>(kc, a, b, c, ldc, load, rowBias, colBias);
                 break;
             case GemmKernel.Vector256:
-                Kernel256(kc, a, b, c, ldc, load, rowBias, colBias);
+                Kernel<Lanes256, Vector256<float>>(kc, a, b, c, ldc, load, rowBias, colBias);
                 break;
             default:
                 KernelScalar(kc, a, b, c, ldc, load, rowBias, colBias);
@@ -435,149 +423,124 @@ public static class Gemm
     }
 
     /// <summary>
-    /// 8×32 tile with AVX-512: accumulator cRH holds row R, columns 16·H … 16·H+15 (16 of the 32 zmm registers).
-    /// Each step p loads one packed B row (two vectors) and broadcasts the eight packed A values of column p.
+    /// The register-tiled micro-kernel, one body for both vector widths: an R×2W tile with R = <c>TLanes.Rows</c> and
+    /// W = <c>TLanes.Width</c> (8×32 with AVX-512, 6×16 with AVX2+FMA). Accumulator cIH (c00 … c71) holds row I, columns
+    /// W·H … W·H+W−1: 2R registers (16 of the 32 zmm, 12 of the 16 ymm), plus two for a packed B row and one for a
+    /// broadcast. Each step p loads one packed B row (two vectors) and broadcasts the R packed A values of column p.
     /// </summary>
+    /// <remarks>
+    /// <typeparamref name="TLanes"/> is a struct, so the JIT compiles one copy per width in which its members are single
+    /// instructions and <c>TLanes.Rows == 8</c> a constant: the 6-row copy has no code for rows 6 and 7. Checked with
+    /// <c>DOTNET_JitDisasm=Kernel</c>: each copy keeps all accumulators in registers, and its loop is two loads, R
+    /// broadcasts and 2R fused multiply-adds, the code of the two hand-written kernels this one replaced.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+    private static unsafe void Kernel<TLanes, TVec>(
+        int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+        where TLanes : struct, ILanes<TVec>
+        where TVec : struct
     {
-        const int W = 16, R = 8;
+        int w = TLanes.Width;
         float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        TVec c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (load)
         {
-            c00 = Vector512.Load(c0); c01 = Vector512.Load(c0 + W);
-            c10 = Vector512.Load(c1); c11 = Vector512.Load(c1 + W);
-            c20 = Vector512.Load(c2); c21 = Vector512.Load(c2 + W);
-            c30 = Vector512.Load(c3); c31 = Vector512.Load(c3 + W);
-            c40 = Vector512.Load(c4); c41 = Vector512.Load(c4 + W);
-            c50 = Vector512.Load(c5); c51 = Vector512.Load(c5 + W);
-            c60 = Vector512.Load(c6); c61 = Vector512.Load(c6 + W);
-            c70 = Vector512.Load(c7); c71 = Vector512.Load(c7 + W);
+            c00 = TLanes.Load(c0); c01 = TLanes.Load(c0 + w);
+            c10 = TLanes.Load(c1); c11 = TLanes.Load(c1 + w);
+            c20 = TLanes.Load(c2); c21 = TLanes.Load(c2 + w);
+            c30 = TLanes.Load(c3); c31 = TLanes.Load(c3 + w);
+            c40 = TLanes.Load(c4); c41 = TLanes.Load(c4 + w);
+            c50 = TLanes.Load(c5); c51 = TLanes.Load(c5 + w);
+            if (TLanes.Rows == 8)
+            {
+                c60 = TLanes.Load(c6); c61 = TLanes.Load(c6 + w);
+                c70 = TLanes.Load(c7); c71 = TLanes.Load(c7 + w);
+            }
+            else
+            {
+                c60 = c61 = c70 = c71 = TLanes.Zero; // never read: a 6-row tile has no rows 6 and 7
+            }
         }
         else
         {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = TLanes.Zero;
         }
         if (rowBias != null)
         {
-            var r = Vector512.Create(rowBias[0]); c00 += r; c01 += r;
-            r = Vector512.Create(rowBias[1]); c10 += r; c11 += r;
-            r = Vector512.Create(rowBias[2]); c20 += r; c21 += r;
-            r = Vector512.Create(rowBias[3]); c30 += r; c31 += r;
-            r = Vector512.Create(rowBias[4]); c40 += r; c41 += r;
-            r = Vector512.Create(rowBias[5]); c50 += r; c51 += r;
-            r = Vector512.Create(rowBias[6]); c60 += r; c61 += r;
-            r = Vector512.Create(rowBias[7]); c70 += r; c71 += r;
+            var r = TLanes.Broadcast(rowBias[0]); c00 = TLanes.Add(c00, r); c01 = TLanes.Add(c01, r);
+            r = TLanes.Broadcast(rowBias[1]); c10 = TLanes.Add(c10, r); c11 = TLanes.Add(c11, r);
+            r = TLanes.Broadcast(rowBias[2]); c20 = TLanes.Add(c20, r); c21 = TLanes.Add(c21, r);
+            r = TLanes.Broadcast(rowBias[3]); c30 = TLanes.Add(c30, r); c31 = TLanes.Add(c31, r);
+            r = TLanes.Broadcast(rowBias[4]); c40 = TLanes.Add(c40, r); c41 = TLanes.Add(c41, r);
+            r = TLanes.Broadcast(rowBias[5]); c50 = TLanes.Add(c50, r); c51 = TLanes.Add(c51, r);
+            if (TLanes.Rows == 8)
+            {
+                r = TLanes.Broadcast(rowBias[6]); c60 = TLanes.Add(c60, r); c61 = TLanes.Add(c61, r);
+                r = TLanes.Broadcast(rowBias[7]); c70 = TLanes.Add(c70, r); c71 = TLanes.Add(c71, r);
+            }
         }
         if (colBias != null)
         {
-            var h0 = Vector512.Load(colBias);
-            var h1 = Vector512.Load(colBias + W);
-            c00 += h0; c10 += h0; c20 += h0; c30 += h0; c40 += h0; c50 += h0; c60 += h0; c70 += h0;
-            c01 += h1; c11 += h1; c21 += h1; c31 += h1; c41 += h1; c51 += h1; c61 += h1; c71 += h1;
+            var h0 = TLanes.Load(colBias);
+            var h1 = TLanes.Load(colBias + w);
+            c00 = TLanes.Add(c00, h0); c10 = TLanes.Add(c10, h0); c20 = TLanes.Add(c20, h0);
+            c30 = TLanes.Add(c30, h0); c40 = TLanes.Add(c40, h0); c50 = TLanes.Add(c50, h0);
+            if (TLanes.Rows == 8)
+            {
+                c60 = TLanes.Add(c60, h0); c70 = TLanes.Add(c70, h0);
+            }
+            c01 = TLanes.Add(c01, h1); c11 = TLanes.Add(c11, h1); c21 = TLanes.Add(c21, h1);
+            c31 = TLanes.Add(c31, h1); c41 = TLanes.Add(c41, h1); c51 = TLanes.Add(c51, h1);
+            if (TLanes.Rows == 8)
+            {
+                c61 = TLanes.Add(c61, h1); c71 = TLanes.Add(c71, h1);
+            }
         }
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + W);
-            var x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]);
-            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]);
-            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            a += R;
-            b += 2 * W;
+            var b0 = TLanes.Load(b);
+            var b1 = TLanes.Load(b + w);
+            var x = TLanes.Broadcast(a[0]);
+            c00 = TLanes.FusedMultiplyAdd(x, b0, c00); c01 = TLanes.FusedMultiplyAdd(x, b1, c01);
+            x = TLanes.Broadcast(a[1]);
+            c10 = TLanes.FusedMultiplyAdd(x, b0, c10); c11 = TLanes.FusedMultiplyAdd(x, b1, c11);
+            x = TLanes.Broadcast(a[2]);
+            c20 = TLanes.FusedMultiplyAdd(x, b0, c20); c21 = TLanes.FusedMultiplyAdd(x, b1, c21);
+            x = TLanes.Broadcast(a[3]);
+            c30 = TLanes.FusedMultiplyAdd(x, b0, c30); c31 = TLanes.FusedMultiplyAdd(x, b1, c31);
+            x = TLanes.Broadcast(a[4]);
+            c40 = TLanes.FusedMultiplyAdd(x, b0, c40); c41 = TLanes.FusedMultiplyAdd(x, b1, c41);
+            x = TLanes.Broadcast(a[5]);
+            c50 = TLanes.FusedMultiplyAdd(x, b0, c50); c51 = TLanes.FusedMultiplyAdd(x, b1, c51);
+            if (TLanes.Rows == 8)
+            {
+                x = TLanes.Broadcast(a[6]);
+                c60 = TLanes.FusedMultiplyAdd(x, b0, c60); c61 = TLanes.FusedMultiplyAdd(x, b1, c61);
+                x = TLanes.Broadcast(a[7]);
+                c70 = TLanes.FusedMultiplyAdd(x, b0, c70); c71 = TLanes.FusedMultiplyAdd(x, b1, c71);
+            }
+            a += TLanes.Rows;
+            b += 2 * w;
         }
-        c00.Store(c0); c01.Store(c0 + W);
-        c10.Store(c1); c11.Store(c1 + W);
-        c20.Store(c2); c21.Store(c2 + W);
-        c30.Store(c3); c31.Store(c3 + W);
-        c40.Store(c4); c41.Store(c4 + W);
-        c50.Store(c5); c51.Store(c5 + W);
-        c60.Store(c6); c61.Store(c6 + W);
-        c70.Store(c7); c71.Store(c7 + W);
-    }
-
-    /// <summary>6×16 tile with AVX2+FMA: the layout of <see cref="Kernel512"/> with 8-lane vectors and 6 rows (12 of the 16 ymm registers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Kernel256(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
-    {
-        const int W = 8, R = 6;
-        float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
-        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (load)
+        TLanes.Store(c00, c0); TLanes.Store(c01, c0 + w);
+        TLanes.Store(c10, c1); TLanes.Store(c11, c1 + w);
+        TLanes.Store(c20, c2); TLanes.Store(c21, c2 + w);
+        TLanes.Store(c30, c3); TLanes.Store(c31, c3 + w);
+        TLanes.Store(c40, c4); TLanes.Store(c41, c4 + w);
+        TLanes.Store(c50, c5); TLanes.Store(c51, c5 + w);
+        if (TLanes.Rows == 8)
         {
-            c00 = Vector256.Load(c0); c01 = Vector256.Load(c0 + W);
-            c10 = Vector256.Load(c1); c11 = Vector256.Load(c1 + W);
-            c20 = Vector256.Load(c2); c21 = Vector256.Load(c2 + W);
-            c30 = Vector256.Load(c3); c31 = Vector256.Load(c3 + W);
-            c40 = Vector256.Load(c4); c41 = Vector256.Load(c4 + W);
-            c50 = Vector256.Load(c5); c51 = Vector256.Load(c5 + W);
+            TLanes.Store(c60, c6); TLanes.Store(c61, c6 + w);
+            TLanes.Store(c70, c7); TLanes.Store(c71, c7 + w);
         }
-        else
-        {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
-        }
-        if (rowBias != null)
-        {
-            var r = Vector256.Create(rowBias[0]); c00 += r; c01 += r;
-            r = Vector256.Create(rowBias[1]); c10 += r; c11 += r;
-            r = Vector256.Create(rowBias[2]); c20 += r; c21 += r;
-            r = Vector256.Create(rowBias[3]); c30 += r; c31 += r;
-            r = Vector256.Create(rowBias[4]); c40 += r; c41 += r;
-            r = Vector256.Create(rowBias[5]); c50 += r; c51 += r;
-        }
-        if (colBias != null)
-        {
-            var h0 = Vector256.Load(colBias);
-            var h1 = Vector256.Load(colBias + W);
-            c00 += h0; c10 += h0; c20 += h0; c30 += h0; c40 += h0; c50 += h0;
-            c01 += h1; c11 += h1; c21 += h1; c31 += h1; c41 += h1; c51 += h1;
-        }
-        for (int p = 0; p < kc; p++)
-        {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + W);
-            var x = Vector256.Create(a[0]);
-            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]);
-            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]);
-            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]);
-            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]);
-            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]);
-            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += R;
-            b += 2 * W;
-        }
-        c00.Store(c0); c01.Store(c0 + W);
-        c10.Store(c1); c11.Store(c1 + W);
-        c20.Store(c2); c21.Store(c2 + W);
-        c30.Store(c3); c31.Store(c3 + W);
-        c40.Store(c4); c41.Store(c4 + W);
-        c50.Store(c5); c51.Store(c5 + W);
     }
 
     /// <summary>
-    /// Fallback without SIMD: the 6×16 tile of <see cref="Kernel256"/> one element at a time, with the same
-    /// operation order (bias first, then one fused multiply-add per k), so every variant gives identical results.
+    /// Fallback without SIMD: the 6×16 tile of the 256-bit kernel one element at a time, with the same operation order
+    /// (bias first, then one fused multiply-add per k), so every variant gives identical results.
     /// </summary>
-    private static unsafe void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
+    private static unsafe void KernelScalar(
+        int kc, float* a, float* b, float* c, int ldc, bool load, float* rowBias, float* colBias)
     {
         const int N = 16, R = 6;
         for (int i = 0; i < R; i++)
@@ -598,90 +561,62 @@ public static class Gemm
             }
         }
     }
-}
 
-/// <summary>
-/// A constant operand of <see cref="Gemm"/> packed once for repeated products, in the panel layout of the
-/// micro-kernel this machine uses: K blocks of <see cref="Gemm.KC"/>, each a run of zero-padded MR-row (A) or
-/// NR-column (B) panels.
-/// </summary>
-public abstract class GemmPackedOperand
-{
-    private readonly AlignedFloats _data;
-
-    private protected GemmPackedOperand(int k, AlignedFloats data, GemmKernel kernel)
+    /// <summary>
+    /// One vector width of <see cref="Kernel{TLanes, TVec}"/>: the tile height and the few vector operations the kernel
+    /// uses, each one instruction (.NET 10 keeps the BCL's own <c>ISimdVector</c> internal, hence this small interface).
+    /// </summary>
+    private interface ILanes<TVec>
+        where TVec : struct
     {
-        K = k;
-        _data = data;
-        Kernel = kernel;
+        /// <summary>Floats per vector; a tile is two vectors wide (NR = 2·Width).</summary>
+        static abstract int Width { get; }
+
+        /// <summary>Rows of a tile (MR): 8 or 6, so that 2·Rows accumulators, two B vectors and a broadcast fit the registers.</summary>
+        static abstract int Rows { get; }
+
+        static abstract TVec Zero { get; }
+
+        static abstract unsafe TVec Load(float* source);
+
+        static abstract unsafe void Store(TVec value, float* destination);
+
+        /// <summary>The value in every lane.</summary>
+        static abstract TVec Broadcast(float value);
+
+        static abstract TVec Add(TVec left, TVec right);
+
+        /// <summary>x·y + addend per lane, rounded once.</summary>
+        static abstract TVec FusedMultiplyAdd(TVec x, TVec y, TVec addend);
     }
 
-    /// <summary>The shared dimension of the product.</summary>
-    public int K { get; }
-
-    /// <summary>The packed panels, starting on a cache line.</summary>
-    internal ReadOnlySpan<float> Data => _data.Span;
-    internal GemmKernel Kernel { get; }
-}
-
-/// <summary>op(A)[m×k] packed once (convolution weights reused for every image).</summary>
-public sealed class GemmPackedA : GemmPackedOperand
-{
-    private GemmPackedA(int m, int k, AlignedFloats data, GemmKernel kernel) : base(k, data, kernel) => M = m;
-
-    /// <summary>Rows of op(A): the rows of C.</summary>
-    public int M { get; }
-
-    /// <summary>Packs op(A)[m×k]: A is stored k×m when <paramref name="transposeA"/> (a[p·lda + i]), else m×k (a[i·lda + p]).</summary>
-    public static GemmPackedA Pack(int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA) =>
-        Pack(Gemm.Best, m, k, a, lda, transposeA);
-
-    internal static unsafe GemmPackedA Pack(GemmKernel kernel, int m, int k, ReadOnlySpan<float> a, int lda, bool transposeA)
+    /// <summary>AVX-512: 16 floats per vector, 8×32 tiles.</summary>
+    private readonly struct Lanes512 : ILanes<Vector512<float>>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(m);
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        Gemm.CheckOperand("A", a, lda, transposeA ? k : m, transposeA ? m : k);
-        int mPadded = Gemm.RoundUp(m, Gemm.MR(kernel));
-        var data = new AlignedFloats(Gemm.PackedSizeA(kernel, m, k));
-        fixed (float* pa = a)
-        fixed (float* pd = data.Span)
-        {
-            for (int pc = 0; pc < k; pc += Gemm.KC)
-            {
-                Gemm.PackA(pa, lda, transposeA, 0, m, pc, Math.Min(Gemm.KC, k - pc), pd + (nint)pc * mPadded, Gemm.MR(kernel));
-            }
-        }
-        return new GemmPackedA(m, k, data, kernel);
+        public static int Width => Vector512<float>.Count;
+        public static int Rows => 8;
+        public static Vector512<float> Zero => Vector512<float>.Zero;
+        public static unsafe Vector512<float> Load(float* source) => Vector512.Load(source);
+        public static unsafe void Store(Vector512<float> value, float* destination) => value.Store(destination);
+        public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+        public static Vector512<float> Add(Vector512<float> left, Vector512<float> right) => left + right;
+
+        public static Vector512<float> FusedMultiplyAdd(Vector512<float> x, Vector512<float> y, Vector512<float> addend) =>
+            Vector512.FusedMultiplyAdd(x, y, addend);
     }
-}
 
-/// <summary>op(B)[k×n] packed once (dense-layer weights reused for every chunk).</summary>
-public sealed class GemmPackedB : GemmPackedOperand
-{
-    private GemmPackedB(int k, int n, AlignedFloats data, GemmKernel kernel) : base(k, data, kernel) => N = n;
-
-    /// <summary>Columns of op(B): the columns of C.</summary>
-    public int N { get; }
-
-    /// <summary>Packs op(B)[k×n]: B is stored n×k when <paramref name="transposeB"/> (b[j·ldb + p]), else k×n (b[p·ldb + j]).</summary>
-    public static GemmPackedB Pack(int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB) =>
-        Pack(Gemm.Best, k, n, b, ldb, transposeB);
-
-    internal static unsafe GemmPackedB Pack(GemmKernel kernel, int k, int n, ReadOnlySpan<float> b, int ldb, bool transposeB)
+    /// <summary>AVX2+FMA: 8 floats per vector, 6×16 tiles (16 vector registers only).</summary>
+    private readonly struct Lanes256 : ILanes<Vector256<float>>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        Gemm.CheckOperand("B", b, ldb, transposeB ? n : k, transposeB ? k : n);
-        int nPadded = Gemm.RoundUp(n, Gemm.NR(kernel));
-        var data = new AlignedFloats(Gemm.PackedSizeB(kernel, k, n));
-        fixed (float* pb = b)
-        fixed (float* pd = data.Span)
-        {
-            for (int pc = 0; pc < k; pc += Gemm.KC)
-            {
-                Gemm.PackB(pb, ldb, transposeB, pc, Math.Min(Gemm.KC, k - pc), 0, n, pd + (nint)pc * nPadded, Gemm.NR(kernel));
-            }
-        }
-        return new GemmPackedB(k, n, data, kernel);
+        public static int Width => Vector256<float>.Count;
+        public static int Rows => 6;
+        public static Vector256<float> Zero => Vector256<float>.Zero;
+        public static unsafe Vector256<float> Load(float* source) => Vector256.Load(source);
+        public static unsafe void Store(Vector256<float> value, float* destination) => value.Store(destination);
+        public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+        public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
+
+        public static Vector256<float> FusedMultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> addend) =>
+            Vector256.FusedMultiplyAdd(x, y, addend);
     }
 }
