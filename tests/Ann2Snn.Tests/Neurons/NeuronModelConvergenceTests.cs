@@ -20,6 +20,8 @@ public class NeuronModelConvergenceTests
         // Non-decreasing input in whole time units, so that every step sees one current and a neuron that restarts late
         // never catches up: the stepped neuron lags the exact one, by less than a step per spike so far for a charge that
         // is exact over a step, and at most one more per spike with a leak and reset by subtraction (reset late by d < Δt).
+        // That bound, C·Δt with C fixed by the draw, is the convergence; the error itself need not shrink monotonically
+        // between two Δt (it is a sum of where in their steps the crossings fell).
         NeuronModel model = NeuronModels.Find(name)!;
         var rng = new Random(20_250);
         int draws = 0;
@@ -33,7 +35,6 @@ public class NeuronModelConvergenceTests
             double[] exact = ExactNeuron.SpikeTimes(neuron, input, horizon);
             if (exact.Length < 3) continue;
             draws++;
-            double previous = double.PositiveInfinity;
             foreach (double dt in Dts)
             {
                 double[] stepped = SteppedSpikeTimes(neuron, input, dt);
@@ -41,16 +42,12 @@ public class NeuronModelConvergenceTests
                 // Lagging, it may miss the last spikes (those within the lag of the horizon), never fire one more.
                 int due = exact.Where((t, i) => t + Lag(neuron, i, t, dt).Most <= horizon).Count();
                 Assert.True(stepped.Length <= exact.Length && stepped.Length >= due, $"{what}: {stepped.Length} spikes of {exact.Length}");
-                double worst = 0;
                 for (int i = 0; i < Math.Min(stepped.Length, exact.Length); i++)
                 {
                     double lag = stepped[i] - exact[i];
                     (double least, double most) = Lag(neuron, i, exact[i], dt);
                     Assert.True(lag >= least && lag <= most, $"{what}: spike {i} at {stepped[i]}, exact {exact[i]}");
-                    worst = Math.Max(worst, Math.Abs(lag));
                 }
-                Assert.True(worst <= previous - Lag(neuron, 0, horizon, dt).Least, $"{what}: error {worst} grew from {previous}");
-                previous = worst;
             }
         }
         Assert.True(draws >= 16, $"only {draws} draws fired three times");
