@@ -16,6 +16,7 @@ public static class NeuronModels
     [
         If,
         Lif,
+        new LinearLeakIntegrateAndFire(),
     ];
 
     /// <summary>The names, comma-separated in the order of <see cref="All"/> ("if, lif"), for messages.</summary>
