@@ -16,7 +16,6 @@ public static class NeuronModels
     [
         If,
         Lif,
-        new LinearLeakIntegrateAndFire(),
     ];
 
     /// <summary>The names, comma-separated in the order of <see cref="All"/> ("if, lif"), for messages.</summary>
