@@ -178,6 +178,7 @@ public static class ReportBuilder
             {
                 null => "",
                 string s => s,
+                Neurons.NeuronModel m => m.Name,
                 _ when Simple(value.GetType()) => Text(value),
                 IEnumerable e => e.Cast<object?>().All(v => v is not null && Simple(v.GetType())) ? string.Join(",", e.Cast<object>().Select(Text)) : null,
                 _ => null,

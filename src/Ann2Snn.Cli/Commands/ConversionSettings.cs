@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Ann2Snn.Conversion;
+using Ann2Snn.Neurons;
 using Ann2Snn.Snn;
 using Spectre.Console.Cli;
 
@@ -30,7 +31,7 @@ public class ConversionSettings : DataSettings
     public string Scaling { get; init; } = "weights";
 
     [CommandOption("--neuron <KIND>")]
-    [Description("if | lif.")]
+    [Description("Neuron model: if (integrate-and-fire, the default) | lif (leaky); an unknown name lists every model.")]
     public string Neuron { get; init; } = "if";
 
     [CommandOption("--tau-mem <STEPS>")]
@@ -92,7 +93,7 @@ public class ConversionSettings : DataSettings
         var o = new ConversionOptions
         {
             Scaling = Scaling switch { "weights" => ScalingMode.Weights, "thresholds" => ScalingMode.Thresholds, _ => Bad<ScalingMode>("--scaling", Scaling, "weights, thresholds") },
-            Neuron = Neuron switch { "if" => NeuronKind.If, "lif" => NeuronKind.Lif, _ => Bad<NeuronKind>("--neuron", Neuron, "if, lif") },
+            Neuron = NeuronModels.Find(Neuron) ?? Bad<NeuronModel>("--neuron", Neuron, NeuronModels.Names),
             Reset = Reset switch { "subtract" => ResetMode.BySubtraction, "zero" => ResetMode.ToZero, _ => Bad<ResetMode>("--reset", Reset, "subtract, zero") },
             MaxPool = MaxPool switch { "wta" => MaxPoolScheme.WinnerTakeAll, "gate" => MaxPoolScheme.Gate, _ => Bad<MaxPoolScheme>("--maxpool", MaxPool, "wta, gate") },
             Readout = Readout switch { "membrane" => ReadoutKind.Membrane, "count" => ReadoutKind.SpikeCount, _ => Bad<ReadoutKind>("--readout", Readout, "membrane, count") },

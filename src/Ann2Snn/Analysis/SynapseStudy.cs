@@ -1,6 +1,6 @@
 using Ann2Snn.Kernels;
+using Ann2Snn.Neurons;
 using Ann2Snn.Simulation;
-using Ann2Snn.Snn;
 
 namespace Ann2Snn.Analysis;
 

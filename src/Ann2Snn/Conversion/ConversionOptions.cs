@@ -1,3 +1,4 @@
+using Ann2Snn.Neurons;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Conversion;
@@ -49,14 +50,15 @@ public sealed record ConversionOptions
 
     public ScalingMode Scaling { get; init; } = ScalingMode.Weights;
 
-    public NeuronKind Neuron { get; init; } = NeuronKind.If;
+    /// <summary>The neuron model of every population (one of <see cref="NeuronModels.All"/>).</summary>
+    public NeuronModel Neuron { get; init; } = NeuronModels.If;
 
     public ResetMode Reset { get; init; } = ResetMode.BySubtraction;
 
     /// <summary>Initial membrane potential as a fraction of the threshold: 0.5 centres the quantization error of the spike count.</summary>
     public float InitialFraction { get; init; } = 0.5f;
 
-    /// <summary>LIF membrane time constant in steps (ignored for IF).</summary>
+    /// <summary>Membrane time constant in steps of the models with a leak (LIF; ignored for IF).</summary>
     public float TauMem { get; init; } = 1000f;
 
     /// <summary>Absolute refractory period in steps; f_max = 1/(τ_ref + 1) spikes per step.</summary>
@@ -77,7 +79,7 @@ public sealed record ConversionOptions
 
     /// <summary>Whether populations get signed neurons for <paramref name="graph"/>: the explicit choice, or on when it has residual Add nodes and the neuron allows it.</summary>
     public bool UseSignedSpikes(Graph.ModelGraph graph) =>
-        SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode) && Neuron == NeuronKind.If && Reset == ResetMode.BySubtraction && RefractorySteps == 0);
+        SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode) && NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps));
 
     public ReadoutKind Readout { get; init; } = ReadoutKind.Membrane;
 
@@ -89,12 +91,13 @@ public sealed record ConversionOptions
     /// <summary>Throws <see cref="InvalidOptionException"/> naming the option when a value is outside its domain.</summary>
     public void Validate()
     {
+        if (Neuron is null) ThrowHelper.InvalidOption("neuron", "no neuron model is set");
         if (!(Percentile > 0 && Percentile <= 100)) ThrowHelper.InvalidOption("percentile", $"{Percentile} is outside (0, 100]");
         if (!(InitialFraction >= 0 && InitialFraction < 1)) ThrowHelper.InvalidOption("v-init", $"{InitialFraction} is outside [0, 1)");
         if (!(TauMem > 0)) ThrowHelper.InvalidOption("tau-mem", $"{TauMem} must be positive");
         if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"{RefractorySteps} must not be negative");
         if (RateFraction is { } f && !(f > 0 && f <= 1)) ThrowHelper.InvalidOption("rate-fraction", $"{f} is outside (0, 1]");
-        if (SignedSpikes == true && (Neuron != NeuronKind.If || Reset != ResetMode.BySubtraction || RefractorySteps != 0))
+        if (SignedSpikes == true && !NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps))
         {
             ThrowHelper.InvalidOption("signed", "signed spikes need IF neurons with reset by subtraction and no refractory period");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ann2Snn.Graph;
+using Ann2Snn.Neurons;
 using Ann2Snn.Passes;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
@@ -269,19 +270,12 @@ public static class Converter
             var toRate = new ScaleOp(x.Shape, lambda.Select(l => _rateScale / l).ToArray());
             IReadOnlyList<Term> terms = thresholds ? x.Terms : x.Terms.Select(t => t.Then(toRate)).ToArray();
             float[] bias = x.Bias is null ? new float[x.Shape.Size] : thresholds ? (float[])x.Bias.Clone() : SynapticOpReference.Apply(toRate, x.Bias);
-            var neuron = new NeuronParameters
+            // Δt = 1 and a per-step input gain of 1, whatever the model (a LIF differs from the IF only by its leak).
+            NeuronParameters neuron = options.Neuron.ForConversion(theta, options.TauMem) with
             {
-                Kind = options.Neuron,
-                VThreshold = theta,
                 Reset = options.Reset,
-                TauMem = options.Neuron == NeuronKind.Lif ? options.TauMem : float.PositiveInfinity,
-                VRest = 0f,
-                // R = 1/(1 − e^(−Δt/τm)) makes the per-step input gain exactly 1, as for IF: the LIF then differs from
-                // the IF only by its leak, which is the effect a user wants to measure (with R = 1 the gain would be ~Δt/τm).
-                Resistance = options.Neuron == NeuronKind.Lif ? 1f / (1f - MathF.Exp(-1f / options.TauMem)) : 1f,
                 RefractorySteps = options.RefractorySteps,
                 InitialFraction = options.InitialFraction,
-                Dt = 1f,
                 SignedSpikes = options.UseSignedSpikes(graph),
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();

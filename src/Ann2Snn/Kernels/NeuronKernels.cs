@@ -2,13 +2,15 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Ann2Snn.Snn;
+using Ann2Snn.Neurons;
 
 namespace Ann2Snn.Kernels;
 
 /// <summary>
-/// One time step of an integrate-and-fire population over spans: charge, fire, reset, in that order
-/// (see <see cref="NeuronParameters"/> for the equations). Spikes are written as 0 or 1 (by <see cref="StepSigned"/>: −1, 0 or +1).
+/// One time step of a population over spans: charge, fire, reset, in that order (the equations are the model's: see
+/// <see cref="NeuronModel"/>). Spikes are written as 0 or 1 (by <see cref="StepSigned"/>: −1, 0 or +1). Each call looks at the
+/// model once: the hot case (IF, reset by subtraction, no refractory period) has vector paths here, and any other neuron
+/// is stepped by its model's scalar <see cref="NeuronModel.Step"/>; no loop calls a virtual method per neuron.
 /// </summary>
 [SkipLocalsInit]
 public static class NeuronKernels
@@ -24,7 +26,7 @@ public static class NeuronKernels
             throw new ArgumentException($"spans differ in length: v {v.Length}, current {current.Length}, spikes {spikes.Length}");
         }
         if (p.SignedSpikes) throw new ArgumentException("signed neurons keep a net spike count: step them with StepSigned");
-        if (p.RefractorySteps == 0 && p.Kind == NeuronKind.If && p.Reset == ResetMode.BySubtraction)
+        if (p.RefractorySteps == 0 && p.Model is IntegrateAndFire && p.Reset == ResetMode.BySubtraction)
         {
             return StepIfSubtract(v, current, p.InputGain, p.VThreshold, spikes);
         }
@@ -32,7 +34,7 @@ public static class NeuronKernels
         {
             throw new ArgumentException($"refractory span has {refractory.Length} elements, expected {v.Length}");
         }
-        return StepGeneral(p, v, refractory, current, spikes);
+        return p.Model.Step(p, v, refractory, current, spikes);
     }
 
     /// <summary>
@@ -194,7 +196,7 @@ public static class NeuronKernels
 
     /// <summary>Whether <see cref="StepListed"/> takes neurons with parameters <paramref name="p"/>.</summary>
     public static bool IsListable(in NeuronParameters p) =>
-        p.Kind == NeuronKind.If && p.Reset == ResetMode.BySubtraction && p.RefractorySteps == 0 && !p.SignedSpikes;
+        p.Model is IntegrateAndFire && p.Reset == ResetMode.BySubtraction && p.RefractorySteps == 0 && !p.SignedSpikes;
 
     /// <summary>
     /// Advances every signed neuron (<see cref="NeuronParameters.SignedSpikes"/>) one step; <paramref name="counts"/> holds each
@@ -254,37 +256,5 @@ public static class NeuronKernels
             events += s != 0f ? 1 : 0;
         }
         return events;
-    }
-
-    internal static int StepGeneral(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes)
-    {
-        float decay = p.Decay, gain = p.InputGain, theta = p.VThreshold, rest = p.ResetPotential;
-        bool leaky = p.Kind == NeuronKind.Lif, subtract = p.Reset == ResetMode.BySubtraction;
-        int refSteps = p.RefractorySteps, count = 0;
-        for (int i = 0; i < v.Length; i++)
-        {
-            if (refSteps > 0 && refractory[i] > 0)
-            {
-                refractory[i]--;
-                spikes[i] = 0f;
-                continue;
-            }
-            // Charge.
-            float vv = leaky ? rest + (v[i] - rest) * decay + gain * current[i] : v[i] + gain * current[i];
-            // Fire and reset.
-            if (vv >= theta)
-            {
-                vv = subtract ? vv - theta : rest;
-                spikes[i] = 1f;
-                count++;
-                if (refSteps > 0) refractory[i] = refSteps;
-            }
-            else
-            {
-                spikes[i] = 0f;
-            }
-            v[i] = vv;
-        }
-        return count;
     }
 }

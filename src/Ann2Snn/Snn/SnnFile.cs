@@ -5,6 +5,7 @@ using System.Numerics.Tensors;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Ann2Snn.Neurons;
 using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Snn;
@@ -141,12 +142,12 @@ public static class SnnFile
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     /// <summary>
-    /// Why a network cannot be stored, or null: every parameter finite (τm may be +∞, the IF value), enums known,
-    /// and the parameters valid for simulation.
+    /// Why a network cannot be stored, or null: every parameter finite (τm may be +∞, the IF value), the neuron model
+    /// registered (so that the file reads back), the reset mode known, and the parameters valid for simulation.
     /// </summary>
     internal static string? NeuronProblem(NeuronParameters p)
     {
-        if (!Enum.IsDefined(p.Kind)) return $"neuron kind {(int)p.Kind} is unknown";
+        if (p.Model is { } model && NeuronModels.Find(model.Name) != model) return $"neuron model '{model}' is not registered";
         if (!Enum.IsDefined(p.Reset)) return $"reset mode {(int)p.Reset} is unknown";
         ReadOnlySpan<(string Name, float Value)> values =
             [("v_threshold", p.VThreshold), ("v_rest", p.VRest), ("resistance", p.Resistance), ("initial_fraction", p.InitialFraction), ("dt", p.Dt)];
@@ -391,7 +392,11 @@ public static class SnnFile
             {
                 case "neurons":
                     {
-                        NeuronParameters neuron = (e.Neuron ?? throw Missing("neuron")).ToParameters();
+                        NeuronEntry entry = e.Neuron ?? throw Missing("neuron");
+                        // Case-insensitive, as the enum these names replaced was read.
+                        NeuronModel model = NeuronModels.Find(entry.Kind, StringComparison.OrdinalIgnoreCase) ?? throw new FormatError(
+                            $"neuron kind '{Quote(entry.Kind)}' is unknown; this build reads {NeuronModels.Names}");
+                        NeuronParameters neuron = entry.ToParameters(model);
                         if (NeuronProblem(neuron) is { } problem) throw new FormatError($"neuron: {problem}");
                         IReadOnlyList<Projection> projections = Projections(e.Projections, where);
                         Where = where;

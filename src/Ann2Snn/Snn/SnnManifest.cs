@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ann2Snn.Neurons;
 using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Snn;
@@ -73,10 +74,10 @@ internal sealed class LayerEntry
     public MaxPoolScheme? Scheme { get; init; }
 }
 
-/// <summary>Every field of <see cref="NeuronParameters"/>.</summary>
+/// <summary>Every field of <see cref="NeuronParameters"/>; <c>kind</c> is the model's <see cref="NeuronModel.Name"/>.</summary>
 internal sealed class NeuronEntry
 {
-    public required NeuronKind Kind { get; init; }
+    public required string Kind { get; init; }
     public required float VThreshold { get; init; }
     public required ResetMode Reset { get; init; }
     public required float TauMem { get; init; }
@@ -91,7 +92,7 @@ internal sealed class NeuronEntry
 
     public static NeuronEntry From(NeuronParameters p) => new()
     {
-        Kind = p.Kind,
+        Kind = p.Model.Name,
         VThreshold = p.VThreshold,
         Reset = p.Reset,
         TauMem = p.TauMem,
@@ -103,9 +104,9 @@ internal sealed class NeuronEntry
         SignedSpikes = p.SignedSpikes ? true : null,
     };
 
-    public NeuronParameters ToParameters() => new()
+    public NeuronParameters ToParameters(NeuronModel model) => new()
     {
-        Kind = Kind,
+        Model = model,
         VThreshold = VThreshold,
         Reset = Reset,
         TauMem = TauMem,

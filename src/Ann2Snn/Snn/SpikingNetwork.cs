@@ -1,3 +1,4 @@
+using Ann2Snn.Neurons;
 using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Snn;

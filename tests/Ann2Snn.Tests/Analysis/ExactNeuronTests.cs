@@ -1,5 +1,5 @@
 using Ann2Snn.Analysis;
-using Ann2Snn.Snn;
+using Ann2Snn.Neurons;
 
 namespace Ann2Snn.Tests.Analysis;
 
@@ -12,6 +12,7 @@ public class ExactNeuronTests
     public void IfCountIsFloorOfChargeOverThreshold(double v0, double current, double horizon, double theta)
     {
         var n = ContinuousNeuron.IntegrateAndFire(theta, v0: v0);
+        theta = n.Parameters.VThreshold; // the oracle solves the stepped neuron's float32 parameters
         double[] t = ExactNeuron.SpikeTimes(n, [new InputSegment(horizon, current)], horizon);
         Assert.Equal((int)Math.Floor((v0 + current * horizon) / theta), t.Length);
         for (int k = 0; k < t.Length; k++) Assert.Equal(((k + 1) * theta - v0) / current, t[k], 1e-9);
@@ -26,7 +27,7 @@ public class ExactNeuronTests
         var n = ContinuousNeuron.LeakyIntegrateAndFire(tauMem: 10, threshold: 1, resistance: 1, refractoryTime: tauRef);
         double[] t = ExactNeuron.SpikeTimes(n, [new InputSegment(500, current)], 500);
         double period = tauRef + 10 * Math.Log(current / (current - 1));
-        Assert.Equal(1 / period, ExactNeuron.LifRate(n, current), 12);
+        Assert.Equal(1 / period, n.Rate(current), 12);
         Assert.Equal(period - tauRef, t[0], 1e-9);                     // the first spike has no refractory period before it
         for (int k = 1; k < t.Length; k++) Assert.Equal(period, t[k] - t[k - 1], 1e-9);
         Assert.Equal((int)Math.Floor((500 - (period - tauRef)) / period) + 1, t.Length);
@@ -37,7 +38,7 @@ public class ExactNeuronTests
     {
         var n = ContinuousNeuron.LeakyIntegrateAndFire(tauMem: 10);
         Assert.Empty(ExactNeuron.SpikeTimes(n, [new InputSegment(1000, 0.999)], 1000));
-        Assert.Equal(0, ExactNeuron.LifRate(n, 0.999));
+        Assert.Equal(0, n.Rate(0.999));
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public class ExactNeuronTests
         Assert.Equal(a, t[0], 1e-12);
         Assert.Equal(a + Math.Log(1.5), t[1], 1e-12);
         // Sub-threshold decay with no input: V0 = 0.5 → 0.5·e^(−t/τ) (Brian2-style closed-form check).
-        Assert.Equal(0.5 * Math.Exp(-2), ExactNeuron.Advance(n, 0.5, 0, 2), 14);
+        Assert.Equal(0.5 * Math.Exp(-2), n.Parameters.Model.Advance(n.Parameters, 0.5, 0, 2), 14);
     }
 
     [Fact]
@@ -89,7 +90,8 @@ public class ExactNeuronTests
     public void BadParametersAreRejected()
     {
         var n = ContinuousNeuron.LeakyIntegrateAndFire(tauMem: 10);
-        Assert.Contains("v-rest", Assert.Throws<InvalidOptionException>(() => ExactNeuron.SpikeTimes(n with { VRest = 2 }, [], 1)).Message);
+        ContinuousNeuron aboveThreshold = n with { Parameters = n.Parameters with { VRest = 2 } };
+        Assert.Contains("v-rest", Assert.Throws<InvalidOptionException>(() => ExactNeuron.SpikeTimes(aboveThreshold, [], 1)).Message);
         Assert.Contains("v-init", Assert.Throws<InvalidOptionException>(() => ExactNeuron.SpikeTimes(n with { V0 = 1 }, [], 1)).Message);
         Assert.Contains("input", Assert.Throws<InvalidOptionException>(() => ExactNeuron.SpikeTimes(n, [new(-1, 1)], 1)).Message);
     }

@@ -2,6 +2,7 @@ using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
+using Ann2Snn.Neurons;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tests.TestUtil;
@@ -56,7 +57,8 @@ public class SignedConversionTests
     [Fact]
     public void SignedWithLifOrRefractoryIsRefusedNamingSigned()
     {
-        var e = Assert.Throws<InvalidOptionException>(() => new ConversionOptions { SignedSpikes = true, Neuron = NeuronKind.Lif }.Validate());
+        var lif = new ConversionOptions { SignedSpikes = true, Neuron = NeuronModels.Lif };
+        var e = Assert.Throws<InvalidOptionException>(lif.Validate);
         Assert.Contains("signed", e.Message);
         e = Assert.Throws<InvalidOptionException>(() => new ConversionOptions { SignedSpikes = true, RefractorySteps = 1 }.Validate());
         Assert.Contains("signed", e.Message);

@@ -1,3 +1,4 @@
+using Ann2Snn.Neurons;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 

@@ -1,5 +1,5 @@
 using Ann2Snn.Kernels;
-using Ann2Snn.Snn;
+using Ann2Snn.Neurons;
 
 namespace Ann2Snn.Tests.Snn;
 
@@ -105,7 +105,7 @@ public class NeuronKernelTests
             {
                 for (int i = 0; i < n; i++) input[i] = (float)(rng.NextDouble() * 1.5 - 0.2);
                 int c1 = NeuronKernels.Step(p, v1, [], input, s1);            // vector fast path
-                int c2 = NeuronKernels.StepGeneral(p, v2, new int[n], input, s2); // scalar general path
+                int c2 = p.Model.Step(p, v2, new int[n], input, s2);         // the model's scalar reference step
                 Assert.Equal(c2, c1);
                 Assert.Equal(s2, s1);
                 Assert.Equal(v2, v1);
@@ -119,9 +119,12 @@ public class NeuronKernelTests
     [InlineData(50f, 1.2f, 5)]
     public void LifRateApproachesClosedFormAsDtShrinks(float tauMem, float current, int refractoryMs)
     {
-        // f = 1 / (τ_ref + τm·ln(R·I / (R·I − V_th))) for R·I > V_th, reset to rest (0).
+        // f = 1 / (τ_ref + τm·ln(R·I / (R·I − V_th))) for R·I > V_th, reset to rest (0): the model's closed form.
         const float threshold = 1f, resistance = 1f;
-        double expectedRate = 1.0 / (refractoryMs + tauMem * Math.Log(resistance * current / (resistance * current - threshold)));
+        var continuous = NeuronParameters.LeakyIntegrateAndFire(tauMem, threshold, ResetMode.ToZero, 0f, resistance);
+        double expectedRate = continuous.Model.Rate(continuous, current, refractoryMs);
+        double drive = (double)resistance * current;
+        Assert.Equal(1.0 / (refractoryMs + tauMem * Math.Log(drive / (drive - threshold))), expectedRate, 12);
         double previousError = double.PositiveInfinity;
         foreach (float dt in new[] { 0.5f, 0.05f, 0.005f })
         {

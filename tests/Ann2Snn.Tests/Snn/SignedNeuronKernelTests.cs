@@ -1,5 +1,5 @@
 using Ann2Snn.Kernels;
-using Ann2Snn.Snn;
+using Ann2Snn.Neurons;
 
 namespace Ann2Snn.Tests.Snn;
 

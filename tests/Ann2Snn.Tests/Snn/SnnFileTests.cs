@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
+using Ann2Snn.Neurons;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
@@ -37,12 +38,13 @@ public sealed class SnnFileTests : IDisposable
         {
             MaxPool = MaxPoolScheme.Gate,
             Readout = ReadoutKind.SpikeCount,
-            Neuron = NeuronKind.Lif,
+            Neuron = NeuronModels.Lif,
             TauMem = 50f,
             RefractorySteps = 1,
             Reset = ResetMode.ToZero,
         }),
-        "residual-lif-refractory" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions { Neuron = NeuronKind.Lif, TauMem = 200f, RefractorySteps = 2, InitialFraction = 0.25f }),
+        "residual-lif-refractory" => Convert(TestGraphs.ResidualMlp(),
+            new ConversionOptions { Neuron = NeuronModels.Lif, TauMem = 200f, RefractorySteps = 2, InitialFraction = 0.25f }),
         "cnn-channelwise-thresholds" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { Normalization = NormalizationKind.ChannelWise, Readout = ReadoutKind.SpikeCount }),
         "cnn-signed" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { SignedSpikes = true }),
         "cnn-signed-gate-spikecount" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { SignedSpikes = true, MaxPool = MaxPoolScheme.Gate, Readout = ReadoutKind.SpikeCount }),
