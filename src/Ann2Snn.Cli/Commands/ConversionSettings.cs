@@ -80,7 +80,7 @@ public class ConversionSettings : DataSettings
 
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
     public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
-        options.Normalization == NormalizationKind.Model ? null : Ann2Snn.Data.DatasetResolver.Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train);
+        options.Normalization.NeedsCalibration() ? Ann2Snn.Data.DatasetResolver.Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train) : null;
 
     public ConversionOptions ToConversionOptions()
     {
