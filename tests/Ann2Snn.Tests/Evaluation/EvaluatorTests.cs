@@ -49,6 +49,7 @@ public sealed class EvaluatorTests
         Assert.Equal(json.GetProperty("ann_accuracy").GetDouble(), r.AnnAccuracy);
         Assert.Equal([1, 2, 4, 8, 16], r.Steps);
         Assert.Equal(r.Steps, r.Accuracy.Select(a => a.Timesteps));
+        Assert.Equal(16, r.Accuracy[^1].Timesteps);
         foreach (StepAccuracy a in r.Accuracy)
         {
             string t = a.Timesteps.ToString(CultureInfo.InvariantCulture);
