@@ -58,18 +58,7 @@ public class ConversionSettings : DataSettings
     [Description("analog (constant current, default) | poisson (seeded spike trains) | ttfs (time-to-first-spike: one spike per neuron). convert stores it as the network's default.")]
     public string? Input { get; init; }
 
-    /// <summary>Metadata key under which convert records the chosen input encoding.</summary>
-    public const string InputEncodingKey = "input_encoding";
-
-    public Snn.InputEncoding? InputEncodingOption() => Input is null ? null : ParseInput(Input, "--input");
-
-    internal static Snn.InputEncoding ParseInput(string value, string option) => value switch
-    {
-        "analog" => Snn.InputEncoding.Analog,
-        "poisson" => Snn.InputEncoding.Poisson,
-        "ttfs" => Snn.InputEncoding.Ttfs,
-        _ => Bad<Snn.InputEncoding>(option, value, "analog, poisson, ttfs"),
-    };
+    public Snn.InputEncoding? InputEncodingOption() => Input is null ? null : InputEncodingMetadata.Parse(Input, "--input");
 
     [CommandOption("--readout <KIND>")]
     [Description("membrane (non-spiking accumulators, default) | count (spiking output).")]
@@ -81,7 +70,7 @@ public class ConversionSettings : DataSettings
 
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
     public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
-        options.Normalization == NormalizationKind.Model ? null : Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train);
+        options.Normalization.NeedsCalibration() ? Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train) : null;
 
     public ConversionOptions ToConversionOptions()
     {

@@ -37,12 +37,7 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
         ConversionResult result = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}", Math.Min(calib?.Count ?? 0, options.CalibrationImages),
             p => ConversionPipeline.Run(graph, calib, options, p, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }));
         SpikingNetwork network = result.Network;
-        if (settings.InputEncodingOption() is { } encoding)
-        {
-            var metadata = network.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-            metadata[ConversionSettings.InputEncodingKey] = encoding.ToString().ToLowerInvariant();
-            network = new SpikingNetwork(network.Name, network.InputShape, network.Layers, metadata);
-        }
+        if (settings.InputEncodingOption() is { } encoding) network = InputEncodingMetadata.Write(network, encoding);
         SnnFile.Save(network, settings.Output);
 
         if (settings.Json)

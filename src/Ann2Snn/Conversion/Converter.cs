@@ -45,7 +45,7 @@ public static class Converter
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (stats is null && options.Normalization != NormalizationKind.Model)
+        if (stats is null && options.Normalization.NeedsCalibration())
         {
             ThrowHelper.InvalidOption("norm", $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
         }
@@ -238,7 +238,7 @@ public static class Converter
         {
             int channels = x.Shape.Channels;
             float[] lambda;
-            if (options.Normalization == NormalizationKind.Model)
+            if (!options.Normalization.NeedsCalibration())
             {
                 lambda = [x.Bound];
             }
@@ -323,12 +323,24 @@ public static class ConversionPipeline
         options.Validate();
         ModelGraph prepared = Converter.Prepare(graph, out IReadOnlyList<string> applied);
         CalibrationStatistics? stats = null;
-        if (options.Normalization != NormalizationKind.Model)
+        CheckCalibration(options, calibration);
+        if (calibration is not null && options.Normalization.NeedsCalibration())
         {
-            if (calibration is null) ThrowHelper.InvalidOption("calib", "a calibration data set is needed for data-based normalization");
             Ann.AnnEvaluator.CheckCompatible(graph, calibration, "calib");
             stats = Calibration.Collect(prepared, calibration.Batches(64, options.CalibrationImages).Select(b => (b.Data, b.Count)), options.CalibrationImages, executorOptions, progress);
         }
         return Converter.Convert(prepared, stats, options, applied);
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidOptionException"/> naming "calib" when the normalization needs calibration data and none is given.
+    /// </summary>
+    public static void CheckCalibration(ConversionOptions options, Data.IDataset? calibration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (calibration is null && options.Normalization.NeedsCalibration())
+        {
+            ThrowHelper.InvalidOption("calib", "a calibration data set is needed for data-based normalization");
+        }
     }
 }

@@ -19,29 +19,50 @@ public static class Simulators
     public const double EventRateLimit = 0.3;
 
     /// <summary>
-    /// The backend named <paramref name="name"/> (case-insensitive). "auto" needs <paramref name="network"/> and
-    /// uses <paramref name="measuredRate"/> when known (see <see cref="ChooseFor"/>).
+    /// The backend named <paramref name="name"/> (case-insensitive); "auto" is decided by <see cref="Choose"/> from
+    /// <paramref name="network"/>, <paramref name="options"/> and the <paramref name="pilot"/> images when given.
     /// </summary>
-    public static ISimulator Create(string name, SpikingNetwork? network = null, double? measuredRate = null)
+    public static ISimulator Create(
+        string name, SpikingNetwork? network = null, SimulationOptions? options = null, Func<DataBatch>? pilot = null) =>
+        Choose(name, network, options, pilot).Simulator;
+
+    /// <summary>
+    /// Throws <see cref="InvalidOptionException"/> naming <paramref name="option"/> unless <paramref name="name"/> is one of
+    /// <see cref="Names"/> (case-insensitive).
+    /// </summary>
+    public static void CheckName(string name, string option = "simulator")
     {
         ArgumentNullException.ThrowIfNull(name);
-        switch (name.Trim().ToLowerInvariant())
+        if (!Names.Contains(name.Trim().ToLowerInvariant()))
         {
-            case "dense":
-                return new DenseSimulator();
-            case "event":
-                return new EventSimulator();
-            case "layered":
-                return new LayeredSimulator();
-            case "ttfs":
-                return new TtfsSimulator();
-            case "auto":
-                if (network is null) ThrowHelper.InvalidOption("simulator", "'auto' chooses a backend for a network; none was given");
-                return ChooseFor(network, measuredRate);
-            default:
-                ThrowHelper.InvalidOption("simulator", $"'{name}' is not a simulator; expected one of {string.Join(", ", Names)}");
-                return null!;
+            ThrowHelper.InvalidOption(option, $"'{name}' is not a simulator; expected one of {string.Join(", ", Names)}");
         }
+    }
+
+    /// <summary>
+    /// The backend named <paramref name="name"/>, and the one place "auto" is decided: the ttfs backend for
+    /// time-to-first-spike input; otherwise the choice of <see cref="ChooseFor"/> for <paramref name="network"/>, with the
+    /// firing rate a pilot run measures on the images <paramref name="pilot"/> reads (<see cref="ChooseByPilot"/>; it is
+    /// called only then), or without a rate when no pilot is given. PilotRate is the rate measured, null when none was.
+    /// </summary>
+    public static (ISimulator Simulator, double? PilotRate) Choose(
+        string name, SpikingNetwork? network = null, SimulationOptions? options = null, Func<DataBatch>? pilot = null)
+    {
+        CheckName(name);
+        ISimulator? named = name.Trim().ToLowerInvariant() switch
+        {
+            "dense" => new DenseSimulator(),
+            "event" => new EventSimulator(),
+            "layered" => new LayeredSimulator(),
+            "ttfs" => new TtfsSimulator(),
+            _ => null, // "auto"
+        };
+        if (named is not null) return (named, null);
+        if (options?.Input == InputEncoding.Ttfs) return (new TtfsSimulator(), null);
+        if (network is null) ThrowHelper.InvalidOption("simulator", "'auto' chooses a backend for a network; none was given");
+        if (pilot is null) return (ChooseFor(network), null);
+        (ISimulator simulator, double rate) = ChooseByPilot(network, pilot(), options ?? new SimulationOptions());
+        return (simulator, rate);
     }
 
     /// <summary>Images of the pilot run that measures the firing rate for "auto" (<see cref="ChooseByPilot"/>).</summary>

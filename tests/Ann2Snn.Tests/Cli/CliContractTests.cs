@@ -12,7 +12,8 @@ public sealed class CliContractTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    /// <summary>Runs the CLI on a plain, non-interactive console 200 columns wide: exit code, stdout, stderr.</summary>
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

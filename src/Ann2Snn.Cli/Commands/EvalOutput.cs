@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using Ann2Snn.Analysis;
+using Ann2Snn.Evaluation;
+using Ann2Snn.Snn;
+using Spectre.Console;
+
+namespace Ann2Snn.Cli.Commands;
+
+/// <summary>An <see cref="EvaluationResult"/> as eval's JSON object or its tables.</summary>
+internal static class EvalOutput
+{
+    public static string Json(EvaluationResult r, string? reportPath) => JsonSerializer.Serialize(new
+    {
+        model = r.Model,
+        data = r.Data,
+        images = r.Images,
+        timesteps = r.Simulation.Timesteps,
+        input = InputEncodingMetadata.Name(r.Simulation.Input),
+        backend = r.Simulator.Name,
+        pilot_rate = r.PilotRate,
+        ann_accuracy = r.AnnAccuracy,
+        report = reportPath,
+        snn_accuracy = r.Accuracy.ToDictionary(a => a.Timesteps.ToString(CultureInfo.InvariantCulture), a => a.Snn),
+        spikes_per_image = r.Snn.SpikesPerImage,
+        synaptic_events_per_image = r.Snn.TotalSynapticEventsPerImage,
+        latency = new { p50 = r.Latency.P50, p90 = r.Latency.P90, p99 = r.Latency.P99, mean = r.Latency.Mean },
+        energy = r.Energy?.Select(e => new
+        {
+            profile = e.Profile.Name,
+            snn_joules_per_image = e.SnnJoules,
+            ann_joules_per_image = e.AnnJoules,
+            ann_over_snn = e.Ratio,
+        }).ToArray(),
+        layers = r.Layers.Select(l => new
+        {
+            name = l.Name,
+            kind = l.Kind,
+            neurons = l.Neurons,
+            spikes_per_image = l.SpikesPerImage,
+            rate = l.Rate,
+            synaptic_events_per_image = l.SynapticEventsPerImage,
+        }).ToArray(),
+    }, CliJson.Options);
+
+    public static void Print(IAnsiConsole console, EvaluationResult r, string? reportPath)
+    {
+        string name = Markup.Escape(Path.GetFileName(r.Model));
+        int layerCount = r.Network.Layers.Count;
+        console.MarkupLine(r.Conversion is not { } converted
+            ? $"[bold]{name}[/]: {layerCount} spiking layers"
+            : $"[bold]{name}[/] → {layerCount} spiking layers; passes: {Markup.Escape(Passes(converted.PassesApplied))}");
+        string pilot = r.PilotRate is double rate ? $" (auto: pilot rate {rate:F3} spikes/neuron/step)" : "";
+        string input = InputEncodingMetadata.Name(r.Simulation.Input);
+        console.MarkupLine($"accuracy on {Markup.Escape(r.Data)}, {r.Images:N0} images, {input} input, {r.Simulator.Name} backend{pilot}");
+        console.Write(AccuracyTable(r));
+        console.Write(ActivityTable(r));
+        console.MarkupLine($"latency to a stable answer: median {r.Latency.P50} steps, 90 % by {r.Latency.P90}, 99 % by {r.Latency.P99}");
+        if (r.Graph is not null && r.Energy is not null)
+        {
+            console.MarkupLine($"ANN: {r.Graph.TotalMacs:N0} MACs per image; "
+                + $"SNN: {r.Snn.TotalSynapticEventsPerImage:N0} synaptic events per image over T={r.Simulation.Timesteps}");
+            console.MarkupLine("energy per image: E_SNN = E_s × synaptic events (+ the analog first layer's MACs), E_ANN = MACs × E_MAC");
+            console.Write(EnergyTable(r.Energy));
+        }
+        if (reportPath is not null) console.MarkupLine($"report: [link]{Markup.Escape(reportPath)}[/]");
+    }
+
+    /// <summary>The passes a conversion applied, each once, or "none needed".</summary>
+    private static string Passes(IReadOnlyList<string> applied) =>
+        applied.Count == 0 ? "none needed" : string.Join(", ", applied.Distinct());
+
+    private static Table AccuracyTable(EvaluationResult r)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn(new TableColumn("T").RightAligned());
+        table.AddColumn(new TableColumn("SNN").RightAligned());
+        table.AddColumn(new TableColumn("ANN").RightAligned());
+        table.AddColumn(new TableColumn("SNN − ANN").RightAligned());
+        foreach (StepAccuracy a in r.Accuracy)
+        {
+            string t = a.Timesteps.ToString(CultureInfo.InvariantCulture), snn = $"{100 * a.Snn:F2} %";
+            if (a.Ann is not double ann || a.Difference is not double difference)
+            {
+                table.AddRow(t, snn, "—", "—");
+                continue;
+            }
+            double d = 100 * difference;
+            string color = d >= -0.1 ? "green" : d >= -1 ? "yellow" : "red";
+            table.AddRow(t, snn, $"{100 * ann:F2} %", $"[{color}]{d:+0.00;-0.00;0.00} pp[/]");
+        }
+        return table;
+    }
+
+    private static Table ActivityTable(EvaluationResult r)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"activity per image over T={r.Simulation.Timesteps}");
+        table.AddColumn("layer");
+        table.AddColumn("kind");
+        table.AddColumn(new TableColumn("neurons").RightAligned());
+        table.AddColumn(new TableColumn("λ").RightAligned());
+        table.AddColumn(new TableColumn("spikes").RightAligned());
+        table.AddColumn(new TableColumn("rate").RightAligned());
+        table.AddColumn(new TableColumn("synaptic events").RightAligned());
+        foreach (PopulationActivity l in r.Layers)
+        {
+            table.AddRow(
+                Markup.Escape(l.Name),
+                l.Kind,
+                l.Neurons.ToString("N0"),
+                l.Lambda is float lambda ? lambda.ToString("G4", CultureInfo.InvariantCulture) : "",
+                l.IsReadout ? "" : l.SpikesPerImage.ToString("N0"),
+                l.IsReadout ? "" : l.Rate.ToString("P2"),
+                l.IsReadout ? "" : l.SynapticEventsPerImage.ToString("N0"));
+        }
+        table.AddEmptyRow();
+        table.AddRow("[bold]total[/]", "", "", "", $"[bold]{r.Snn.SpikesPerImage:N0}[/]", "",
+            $"[bold]{r.Snn.TotalSynapticEventsPerImage:N0}[/]");
+        return table;
+    }
+
+    private static Table EnergyTable(IEnumerable<EnergyEstimate> energy)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("profile");
+        table.AddColumn(new TableColumn("SNN").RightAligned());
+        table.AddColumn(new TableColumn("ANN").RightAligned());
+        table.AddColumn(new TableColumn("ANN / SNN").RightAligned());
+        foreach (EnergyEstimate e in energy)
+        {
+            string ratio = e.Ratio.ToString("F2", CultureInfo.InvariantCulture);
+            table.AddRow(Markup.Escape(e.Profile.Name), Joules(e.SnnJoules), Joules(e.AnnJoules), ratio);
+        }
+        return table;
+    }
+
+    private static string Joules(double j) => j >= 1e-3 ? $"{j * 1e3:F2} mJ" : j >= 1e-6 ? $"{j * 1e6:F2} µJ" : $"{j * 1e9:F2} nJ";
+}

@@ -1,0 +1,37 @@
+using Ann2Snn.Evaluation;
+using Ann2Snn.Reports;
+using Spectre.Console;
+
+namespace Ann2Snn.Cli.Commands;
+
+/// <summary>Shared by eval and demo: the request from the options, the library's evaluation, the report, the output.</summary>
+internal static class EvalRunner
+{
+    public static int Run(IAnsiConsole console, string model, EvalSettings settings, CancellationToken cancellationToken)
+    {
+        EvaluationRequest request = settings.ToRequest(model);
+        EvaluationResult result = Progress.RunStages(console, settings.Json, p => Evaluator.Run(request, p, cancellationToken));
+        string? reportPath = settings.ReportDir is { } dir ? WriteReport(console, settings.Json, result, dir, cancellationToken) : null;
+        if (settings.Json) console.WriteLine(EvalOutput.Json(result, reportPath));
+        else EvalOutput.Print(console, result, reportPath);
+        return CliApp.ExitOk;
+    }
+
+    /// <summary>Hands the evaluation to the report builder and writer; returns the report's index file.</summary>
+    private static string WriteReport(IAnsiConsole console, bool quiet, EvaluationResult result, string dir, CancellationToken ct)
+    {
+        EvaluationRequest request = result.Request;
+        ReportSample sample = ReportSample.Read(request.Data, request.BatchSize, request.Limit);
+        var inputs = new ReportInputs(
+            result.Model, result.Data, sample, result.Network, result.Snn, result.Simulation, result.Simulator, result.Steps)
+        {
+            Conversion = result.Conversion,
+            ConversionOptions = result.ConversionOptions,
+            Ann = result.Graph,
+            AnnAccuracy = result.AnnAccuracy,
+        };
+        ReportData report = Progress.Run(console, quiet, "report (agreement, bias/variance, plots)", 0,
+            _ => ReportBuilder.Build(inputs, ct));
+        return ReportWriter.Write(report, dir);
+    }
+}

@@ -1,0 +1,125 @@
+using Ann2Snn.Analysis;
+using Ann2Snn.Ann;
+using Ann2Snn.Conversion;
+using Ann2Snn.Data;
+using Ann2Snn.Graph;
+using Ann2Snn.Simulation;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Evaluation;
+
+/// <summary>
+/// The library's one entry point for the whole job: load or convert the model, measure the ANN, simulate the SNN on
+/// the same images, and summarize accuracy against T, activity, latency and energy in one <see cref="EvaluationResult"/>.
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>
+    /// Runs <paramref name="request"/> (validated first, before any file is read). Progress goes to
+    /// <paramref name="progress"/>, synchronously, on the thread doing the work.
+    /// </summary>
+    public static EvaluationResult Run(
+        EvaluationRequest request, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        IDataset data = request.Data;
+        int images = Math.Min(data.Count, request.Limit ?? int.MaxValue);
+        (SpikingNetwork network, ModelGraph? graph, ConversionResult? conversion) = Load(request, progress);
+        InputEncoding input = request.Input ?? InputEncodingMetadata.Read(network) ?? request.Simulation.Input;
+        SimulationOptions simulation = request.Simulation with { Input = input };
+
+        cancellationToken.ThrowIfCancellationRequested();
+        AnnEvaluation? ann = graph is null ? null : Stage(progress, EvaluationStage.Ann, $"ANN on {data.Description}", images, p =>
+            AnnEvaluator.Evaluate(new AnnExecutor(graph, request.Executor), data, request.BatchSize, request.Limit, p, cancellationToken));
+
+        cancellationToken.ThrowIfCancellationRequested();
+        (ISimulator simulator, double? pilotRate) = Simulators.Choose(request.Backend, network, simulation,
+            () => data.Batches(Simulators.PilotImages, Math.Min(Simulators.PilotImages, images)).First());
+        IReadOnlyList<int> steps = request.Steps is { } given
+            ? [.. given.Distinct().Order()]
+            : EvaluationRequest.DefaultSteps(simulation.Timesteps);
+        if (simulation.Input == InputEncoding.Ttfs)
+        {
+            // The window, not Timesteps, sets the length of a time-to-first-spike run: report over its real length.
+            long total = TtfsSimulator.TotalSteps(network, simulation.TtfsWindow);
+            simulation = simulation with { Timesteps = (int)Math.Min(total, SimulationOptions.MaxTimesteps) };
+            steps = EvaluationRequest.DefaultSteps(simulation.Timesteps);
+        }
+        string run = $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}";
+        SimulationResult snn = Stage(progress, EvaluationStage.Snn, run, images,
+            p => simulator.Run(network, data.Batches(request.BatchSize, request.Limit), simulation, p, cancellationToken));
+
+        return new EvaluationResult
+        {
+            Request = request,
+            Model = request.ModelPath ?? network.Name,
+            Network = network,
+            Graph = graph,
+            Conversion = conversion,
+            AnnEvaluation = ann,
+            Simulator = simulator,
+            PilotRate = pilotRate,
+            Simulation = simulation,
+            Steps = steps,
+            Snn = snn,
+            Accuracy = [.. steps.Select(t => new StepAccuracy(t, snn.AccuracyAt(t), ann?.Accuracy))],
+            Layers = [.. network.Layers.Select((l, i) => Activity(l, i, snn, simulation.Timesteps, conversion))],
+            Latency = AccuracyLatency.Of(snn),
+            Energy = graph is null ? null : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, graph, p))],
+        };
+    }
+
+    /// <summary>The network to simulate (loaded, given, or converted from the ANN) and the ANN, if any.</summary>
+    private static (SpikingNetwork Network, ModelGraph? Graph, ConversionResult? Conversion) Load(
+        EvaluationRequest request, IProgress<EvaluationProgress>? progress)
+    {
+        IDataset data = request.Data;
+        if (request.Converts)
+        {
+            ModelGraph graph = request.Graph ?? request.GraphLoader!(request.ModelPath!);
+            AnnEvaluator.CheckCompatible(graph, data);
+            IDataset? calibration = request.Conversion.Normalization.NeedsCalibration() ? request.Calibration : null;
+            int total = Math.Min(calibration?.Count ?? 0, request.Conversion.CalibrationImages);
+            string calibrating = $"calibrating on {calibration?.Description ?? "weights"}";
+            ConversionResult conversion = Stage(progress, EvaluationStage.Conversion, calibrating, total,
+                p => ConversionPipeline.Run(graph, calibration, request.Conversion, p, request.Executor));
+            return (conversion.Network, graph, conversion);
+        }
+        SpikingNetwork network = request.Network ?? SnnFile.Load(request.ModelPath!);
+        if (!network.InputShape.Equals(data.SampleShape))
+        {
+            ThrowHelper.InvalidOption("data",
+                $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");
+        }
+        ModelGraph? ann = request.Graph ?? (request.AnnPath is { } path ? request.GraphLoader!(path) : null);
+        return (network, ann, null);
+    }
+
+    private static PopulationActivity Activity(SpikingLayer layer, int i, SimulationResult snn, int timesteps, ConversionResult? conversion)
+    {
+        ConvertedLayer? info = conversion?.Layers.FirstOrDefault(c => c.Name == layer.Name);
+        bool readout = layer is ReadoutLayer;
+        float? lambda = info is null || float.IsNaN(info.Scale) || readout ? null : info.Scale;
+        double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images;
+        double rate = spikes / layer.Shape.Size / timesteps;
+        double events = snn.SynapticEventsPerImage(i);
+        return new PopulationActivity(layer.Name, layer.Kind, layer.Shape.Size, readout, lambda, spikes, rate, events);
+    }
+
+    /// <summary>Runs one stage: reports its start, then forwards its image counts.</summary>
+    private static T Stage<T>(
+        IProgress<EvaluationProgress>? progress, EvaluationStage stage, string description, int total, Func<IProgress<int>?, T> work)
+    {
+        if (progress is null) return work(null);
+        progress.Report(new EvaluationProgress(stage, description, 0, total));
+        return work(new StageProgress(progress, stage, description, total));
+    }
+
+    /// <summary>Image counts of one stage as <see cref="EvaluationProgress"/>, reported synchronously (no reordering).</summary>
+    private sealed class StageProgress(IProgress<EvaluationProgress> progress, EvaluationStage stage, string description, int total)
+        : IProgress<int>
+    {
+        public void Report(int value) => progress.Report(new EvaluationProgress(stage, description, value, total));
+    }
+}
