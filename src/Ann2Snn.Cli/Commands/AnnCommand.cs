@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Ann2Snn.Ann;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
@@ -31,7 +30,7 @@ public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settin
 
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new
+            CliJson.Write(console, new
             {
                 model = settings.Model,
                 data = data.Description,
@@ -39,7 +38,7 @@ public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settin
                 correct = result.Correct,
                 ann_accuracy = result.Accuracy,
                 images_per_second = result.ImagesPerSecond,
-            }, CliJson.Options));
+            });
             return CliApp.ExitOk;
         }
         var table = new Table().Border(TableBorder.Rounded);

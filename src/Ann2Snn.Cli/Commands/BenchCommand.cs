@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
@@ -141,7 +140,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
 
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new
+            CliJson.Write(console, new
             {
                 model = settings.Model,
                 data = data.Description,
@@ -166,7 +165,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                 event_over_dense = speedup,
                 event_over_layered = overLayered,
                 layered_over_dense = layeredOverDense,
-            }, CliJson.Options));
+            });
             return CliApp.ExitOk;
         }
 

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
@@ -42,13 +41,13 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
 
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(new
+            CliJson.Write(console, new
             {
                 model = settings.Model,
                 output = settings.Output,
                 passes = result.PassesApplied,
                 layers = result.Layers.Select(l => new { name = l.Name, kind = l.Kind, shape = l.Shape.ToArray(), scale = float.IsNaN(l.Scale) ? (float?)null : l.Scale, threshold = float.IsNaN(l.Threshold) ? (float?)null : l.Threshold }),
-            }, CliJson.Options));
+            });
             return CliApp.ExitOk;
         }
         var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(Path.GetFileName(settings.Model))} → {Markup.Escape(settings.Output)}");

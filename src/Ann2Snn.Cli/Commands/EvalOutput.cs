@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Ann2Snn.Analysis;
 using Ann2Snn.Evaluation;
 using Ann2Snn.Snn;
@@ -10,7 +9,7 @@ namespace Ann2Snn.Cli.Commands;
 /// <summary>An <see cref="EvaluationResult"/> as eval's JSON object or its tables.</summary>
 internal static class EvalOutput
 {
-    public static string Json(EvaluationResult r, string? reportPath) => JsonSerializer.Serialize(new
+    public static object Json(EvaluationResult r, string? reportPath) => new
     {
         model = r.Model,
         data = r.Data,
@@ -41,7 +40,7 @@ internal static class EvalOutput
             rate = l.Rate,
             synaptic_events_per_image = l.SynapticEventsPerImage,
         }).ToArray(),
-    }, CliJson.Options);
+    };
 
     public static void Print(IAnsiConsole console, EvaluationResult r, string? reportPath)
     {

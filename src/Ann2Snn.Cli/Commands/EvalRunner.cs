@@ -12,7 +12,7 @@ internal static class EvalRunner
         EvaluationRequest request = settings.ToRequest(model);
         EvaluationResult result = Progress.RunStages(console, settings.Json, p => Evaluator.Run(request, p, cancellationToken));
         string? reportPath = settings.ReportDir is { } dir ? WriteReport(console, settings.Json, result, dir, cancellationToken) : null;
-        if (settings.Json) console.WriteLine(EvalOutput.Json(result, reportPath));
+        if (settings.Json) CliJson.Write(console, EvalOutput.Json(result, reportPath));
         else EvalOutput.Print(console, result, reportPath);
         return CliApp.ExitOk;
     }

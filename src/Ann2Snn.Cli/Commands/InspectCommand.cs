@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Ann2Snn.Conversion;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
@@ -24,7 +23,7 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         PreflightReport preflight = Preflight.Check(graph);
         if (settings.Json)
         {
-            console.WriteLine(JsonSerializer.Serialize(ToJson(settings.Model, graph, preflight), CliJson.Options));
+            CliJson.Write(console, ToJson(settings.Model, graph, preflight));
             return CliApp.ExitOk;
         }
 

@@ -13,7 +13,10 @@ public sealed class CliContractTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>Runs the CLI on a plain, non-interactive console 200 columns wide: exit code, stdout, stderr.</summary>
-    internal static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args) => RunAt(200, args);
+
+    /// <summary>Runs the CLI on a plain, non-interactive console <paramref name="width"/> columns wide.</summary>
+    internal static (int Code, string Out, string Err) RunAt(int width, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -24,7 +27,7 @@ public sealed class CliContractTests : IDisposable
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 200;
+        console.Profile.Width = width;
         int code = CliApp.Run(args, console, error);
         return (code, output.ToString(), error.ToString());
     }
@@ -34,6 +37,17 @@ public sealed class CliContractTests : IDisposable
         string path = Path.Combine(_dir, name);
         File.WriteAllBytes(path, bytes);
         return path;
+    }
+
+    [Fact]
+    public void Json_stays_valid_on_a_narrow_console()
+    {
+        // The renderer wraps at the console's width (COLUMNS=30 here); --json must not go through it.
+        string model = Write("a-model-with-a-long-enough-name-to-wrap.onnx", Mlp().ToBytes());
+        var r = RunAt(30, "inspect", model, "--json");
+        Assert.Equal(CliApp.ExitOk, r.Code);
+        using var json = System.Text.Json.JsonDocument.Parse(r.Out);
+        Assert.Equal(model, json.RootElement.GetProperty("model").GetString());
     }
 
     /// <summary>input [N,4] → Gemm 3 (valid), with edits applied by the caller.</summary>
