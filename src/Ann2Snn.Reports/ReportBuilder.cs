@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Ann2Snn.Analysis;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
+using Ann2Snn.Evaluation;
 using Ann2Snn.Graph;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
@@ -145,10 +146,8 @@ public static class ReportBuilder
 
     private static LayerActivity Activity(SpikingLayer layer, int i, SimulationResult snn, ConversionResult? conversion)
     {
-        ConvertedLayer? info = conversion?.Layers.FirstOrDefault(c => c.Name == layer.Name);
-        float? lambda = info is null || float.IsNaN(info.Scale) || layer is ReadoutLayer ? null : info.Scale;
-        double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images;
-        return new LayerActivity(layer.Name, layer.Kind, layer.Shape.Size, lambda, spikes, spikes / layer.Shape.Size / snn.Timesteps, snn.SynapticEventsPerImage(i));
+        PopulationActivity a = PopulationActivity.Of(layer, i, snn, conversion);
+        return new LayerActivity(a.Name, a.Kind, a.Neurons, a.Lambda, a.SpikesPerImage, a.Rate, a.SynapticEventsPerImage);
     }
 
     private static double[] Every(double[] values, int max)

@@ -64,7 +64,7 @@ public static class Evaluator
             Steps = steps,
             Snn = snn,
             Accuracy = [.. steps.Select(t => new StepAccuracy(t, snn.AccuracyAt(t), ann?.Accuracy))],
-            Layers = [.. network.Layers.Select((l, i) => Activity(l, i, snn, simulation.Timesteps, conversion))],
+            Layers = [.. network.Layers.Select((l, i) => PopulationActivity.Of(l, i, snn, conversion))],
             Latency = AccuracyLatency.Of(snn),
             Energy = graph is null ? null : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, graph, p))],
         };
@@ -94,17 +94,6 @@ public static class Evaluator
         }
         ModelGraph? ann = request.Graph ?? (request.AnnPath is { } path ? request.GraphLoader!(path) : null);
         return (network, ann, null);
-    }
-
-    private static PopulationActivity Activity(SpikingLayer layer, int i, SimulationResult snn, int timesteps, ConversionResult? conversion)
-    {
-        ConvertedLayer? info = conversion?.Layers.FirstOrDefault(c => c.Name == layer.Name);
-        bool readout = layer is ReadoutLayer;
-        float? lambda = info is null || float.IsNaN(info.Scale) || readout ? null : info.Scale;
-        double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[i] / snn.Images;
-        double rate = spikes / layer.Shape.Size / timesteps;
-        double events = snn.SynapticEventsPerImage(i);
-        return new PopulationActivity(layer.Name, layer.Kind, layer.Shape.Size, readout, lambda, spikes, rate, events);
     }
 
     /// <summary>Runs one stage: reports its start, then forwards its image counts.</summary>

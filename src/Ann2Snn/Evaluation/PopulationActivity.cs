@@ -1,3 +1,7 @@
+using Ann2Snn.Conversion;
+using Ann2Snn.Simulation;
+using Ann2Snn.Snn;
+
 namespace Ann2Snn.Evaluation;
 
 /// <summary>
@@ -13,4 +17,22 @@ public sealed record PopulationActivity(
     float? Lambda,
     double SpikesPerImage,
     double Rate,
-    double SynapticEventsPerImage);
+    double SynapticEventsPerImage)
+{
+    /// <summary>
+    /// The activity of layer <paramref name="index"/> in <paramref name="snn"/>; λ from <paramref name="conversion"/>
+    /// when the network was converted in this run.
+    /// </summary>
+    public static PopulationActivity Of(SpikingLayer layer, int index, SimulationResult snn, ConversionResult? conversion)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(snn);
+        ConvertedLayer? info = conversion?.Layers.FirstOrDefault(c => c.Name == layer.Name);
+        bool readout = layer is ReadoutLayer;
+        float? lambda = info is null || float.IsNaN(info.Scale) || readout ? null : info.Scale;
+        double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[index] / snn.Images;
+        double rate = spikes / layer.Shape.Size / snn.Timesteps;
+        return new PopulationActivity(
+            layer.Name, layer.Kind, layer.Shape.Size, readout, lambda, spikes, rate, snn.SynapticEventsPerImage(index));
+    }
+}
