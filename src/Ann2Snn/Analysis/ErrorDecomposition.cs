@@ -2,6 +2,7 @@ using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
+using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 

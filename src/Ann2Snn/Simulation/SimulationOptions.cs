@@ -2,19 +2,6 @@ using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;
 
-/// <summary>Synaptic current dynamics (M7).</summary>
-public enum SynapseModel
-{
-    /// <summary>Instantaneous: an input spike changes the membrane in the step it arrives.</summary>
-    Delta,
-
-    /// <summary>Exponential current synapse, τs dI/dt = −I + input: a low-pass filter with unit DC gain.</summary>
-    Exponential,
-}
-
-/// <summary>A neuron whose membrane potential is recorded at every step (for the first image simulated).</summary>
-public readonly record struct NeuronProbe(string Layer, int Neuron);
-
 /// <summary>Options of one simulation run.</summary>
 public sealed record SimulationOptions
 {

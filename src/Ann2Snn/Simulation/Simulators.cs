@@ -1,4 +1,8 @@
 using Ann2Snn.Data;
+using Ann2Snn.Simulation.Dense;
+using Ann2Snn.Simulation.Event;
+using Ann2Snn.Simulation.Layered;
+using Ann2Snn.Simulation.Ttfs;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;

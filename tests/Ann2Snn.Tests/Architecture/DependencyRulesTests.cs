@@ -59,6 +59,22 @@ public class DependencyRulesTests
             + string.Join(", ", result.FailingTypeNames ?? []));
     }
 
+    /// <summary>The simulator backends (subfolders of Simulation) share its core and never use one another.</summary>
+    private static readonly string[] BackendFolders = ["Dense", "Event", "Layered", "Ttfs"];
+
+    public static TheoryData<string> Backends => [.. BackendFolders];
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void BackendUsesNoOtherBackend(string backend)
+    {
+        Assert.Contains(Core.GetTypes(), t => t.Namespace == $"{Root}.Simulation.{backend}");
+        string[] others = [.. BackendFolders.Where(b => b != backend).Select(b => $"{Root}.Simulation.{b}")];
+        TestResult result = Types.InAssembly(Core).That().ResideInNamespace($"{Root}.Simulation.{backend}")
+            .ShouldNot().HaveDependencyOnAny(others).GetResult();
+        Assert.True(result.IsSuccessful, $"the {backend} backend uses another backend: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
     [Fact]
     public void CoreLibraryStaysBelowImporterReportsAndCli()
     {

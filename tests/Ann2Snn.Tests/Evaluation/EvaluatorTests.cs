@@ -6,6 +6,7 @@ using Ann2Snn.Evaluation;
 using Ann2Snn.Graph;
 using Ann2Snn.Neurons;
 using Ann2Snn.Onnx;
+using Ann2Snn.Simulation.Ttfs;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tests.Ann;

@@ -1,4 +1,5 @@
 using Ann2Snn.Kernels;
+using Ann2Snn.Simulation.Event;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;

@@ -1,15 +1,7 @@
 using Ann2Snn.Data;
 using Ann2Snn.Snn;
 
-namespace Ann2Snn.Simulation;
-
-/// <summary>Runs a spiking network on labelled data for T steps.</summary>
-public interface ISimulator
-{
-    string Name { get; }
-
-    SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
-}
+namespace Ann2Snn.Simulation.Dense;
 
 /// <summary>
 /// The dense time-stepped backend: every step, every layer's input current is computed from its sources' spike
@@ -39,21 +31,4 @@ public sealed class DenseSimulator : ISimulator
             }
         }
     }
-}
-
-/// <summary>A small, fast, seedable generator (SplitMix64), one stream per image.</summary>
-internal struct SplitMix64(ulong seed)
-{
-    private ulong _state = seed;
-
-    public ulong Next()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>Uniform in [0, 1) with 24 bits.</summary>
-    public float NextFloat() => (Next() >> 40) * (1f / (1 << 24));
 }

@@ -4,7 +4,7 @@ using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 
-namespace Ann2Snn.Simulation;
+namespace Ann2Snn.Simulation.Ttfs;
 
 /// <summary>
 /// Time-to-first-spike (latency) backend: runs a converted network with every neuron spiking at most once, the

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 using Ann2Snn.Data;
 using Ann2Snn.Snn;
 
-namespace Ann2Snn.Simulation;
+namespace Ann2Snn.Simulation.Layered;
 
 /// <summary>
 /// The layer-by-layer dense backend for feed-forward networks (every layer reads only earlier ones, which
@@ -12,7 +12,7 @@ namespace Ann2Snn.Simulation;
 /// currents for a block of steps come from one batched call per projection over its sources' spikes of all those
 /// steps (one GEMM with steps × images rows), then its dynamics are scanned over the steps with the shared per-step
 /// code. Each layer's spikes of all steps are kept bit-packed until its last consumer has run; max-pool circuits
-/// visit only the windows their input's set bits reach. Results match <see cref="DenseSimulator"/> (bit for bit where
+/// visit only the windows their input's set bits reach. Results match <see cref="Dense.DenseSimulator"/> (bit for bit where
 /// the sums are exact, up to float summation order otherwise). Unlike the step-by-step backends its memory grows with
 /// T: one bit per neuron, image of the chunk and step, for the layers whose spikes are still to be read.
 /// </summary>

@@ -3,7 +3,7 @@ using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 
-namespace Ann2Snn.Simulation;
+namespace Ann2Snn.Simulation.Event;
 
 /// <summary>
 /// A projection's chain of synaptic ops composed into one synaptic matrix and stored per source neuron: the targets

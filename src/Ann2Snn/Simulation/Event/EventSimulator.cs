@@ -3,10 +3,10 @@ using Ann2Snn.Data;
 using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
 
-namespace Ann2Snn.Simulation;
+namespace Ann2Snn.Simulation.Event;
 
 /// <summary>
-/// The event-driven backend: the same step as <see cref="DenseSimulator"/> (charge → fire → reset per layer in
+/// The event-driven backend: the same step as <see cref="Dense.DenseSimulator"/> (charge → fire → reset per layer in
 /// layer order, the same max-pool circuits, readout, random streams and options), but a population's current is
 /// built from the list of source neurons that spiked in this step, each adding its outgoing weights, so synaptic
 /// work is proportional to the synaptic events. Convolutions scatter into channels-last state (one vector add per
