@@ -1,28 +1,5 @@
 namespace Ann2Snn.Fuzz;
 
-/// <summary>
-/// What the fuzzer is told about: a loader that threw an untyped exception, wrapped an unexpected one in its typed
-/// error, answered with a malformed message, loaded something it should not have (non-finite values, labels out of
-/// range, a count that does not add up), or allocated more than <see cref="Harness.MaxAllocatedBytes"/> for one input.
-/// </summary>
-internal sealed class FindingException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>One loader under test: <see cref="Load"/> reads an input, refusing it with an <see cref="Ann2SnnException"/>.</summary>
-internal sealed class Target
-{
-    public required string Name { get; init; }
-    public required string Summary { get; init; }
-
-    /// <summary>Loads the input (and checks what was loaded); refuses it with an <see cref="Ann2SnnException"/>.</summary>
-    public required Action<byte[]> Load { get; init; }
-
-    /// <summary>Exception types a typed refusal may carry as its cause (I/O, decompression, parser errors).</summary>
-    public required Func<Exception, bool> ExpectedCause { get; init; }
-
-    /// <summary>Start of every refusal message: the name of the file (or stream) it is about.</summary>
-    public required Func<string> MessagePrefix { get; init; }
-}
-
 /// <summary>The rules every target is held to, whether under afl-fuzz or replaying files.</summary>
 internal static class Harness
 {

@@ -237,9 +237,3 @@ internal sealed class OnnxNode
         }
     }
 }
-
-/// <summary>Untrusted strings made safe for one-line messages and IR names.</summary>
-internal static class Text
-{
-    public static string Clean(string? s) => ThrowHelper.Printable(s);
-}

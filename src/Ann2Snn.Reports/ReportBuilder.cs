@@ -12,43 +12,6 @@ using Ann2Snn.Snn;
 
 namespace Ann2Snn.Reports;
 
-/// <summary>What <see cref="ReportBuilder.Build"/> needs: the run that was evaluated and what produced it.</summary>
-public sealed record ReportInputs(
-    string Model,
-    string Data,
-    ReportSample Sample,
-    SpikingNetwork Network,
-    SimulationResult Result,
-    SimulationOptions Simulation,
-    ISimulator Simulator,
-    IReadOnlyList<int> Steps)
-{
-    /// <summary>The conversion, when the model was converted in this run: enables per-layer agreement and bias/variance.</summary>
-    public ConversionResult? Conversion { get; init; }
-
-    public ConversionOptions? ConversionOptions { get; init; }
-
-    /// <summary>The ANN graph (as imported), for the energy estimates.</summary>
-    public ModelGraph? Ann { get; init; }
-
-    public double? AnnAccuracy { get; init; }
-
-    /// <summary>Images (the first of the sample) for the per-layer agreement; 0 skips it (as does time-to-first-spike input).</summary>
-    public int AgreementImages { get; init; } = 256;
-
-    /// <summary>Images (the first of the sample) for the bias/variance decomposition; 0 skips it (as does time-to-first-spike input).</summary>
-    public int BiasVarianceImages { get; init; } = 16;
-
-    public IReadOnlyList<int> BiasVarianceSteps { get; init; } = [8, 32, 128];
-    public int BiasVarianceSeeds { get; init; } = 4;
-
-    /// <summary>Neurons per population kept for the scatter plots (an even subsample beyond).</summary>
-    public int ScatterPoints { get; init; } = 2000;
-
-    /// <summary>Runs the neuron-level Δt and τs studies (network-independent, well under a second).</summary>
-    public bool NeuronStudies { get; init; } = true;
-}
-
 /// <summary>Gathers a <see cref="ReportData"/> from an evaluated run, running the (cheap) agreement and bias/variance studies.</summary>
 public static class ReportBuilder
 {

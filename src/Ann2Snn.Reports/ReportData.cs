@@ -1,35 +1,6 @@
-using System.Text.Json.Serialization;
 using Ann2Snn.Analysis;
 
 namespace Ann2Snn.Reports;
-
-/// <summary>SNN accuracy after <paramref name="Timesteps"/> steps.</summary>
-public sealed record AccuracyPoint(int Timesteps, double Snn);
-
-/// <summary>One spiking layer's activity per image over the whole run; <paramref name="Lambda"/> is null where unknown (readouts, loaded networks).</summary>
-public sealed record LayerActivity(string Name, string Kind, int Neurons, float? Lambda, double SpikesPerImage, double Rate, double SynapticEventsPerImage);
-
-/// <summary>The distribution of steps to a stable answer (see <see cref="AccuracyLatency"/>).</summary>
-public sealed record LatencySummary(int P50, int P90, int P99, double Mean, IReadOnlyList<LatencyBin> Bins);
-
-/// <summary>Energy per image under one profile (see <see cref="EnergyEstimate"/>).</summary>
-public sealed record EnergyRow(string Profile, double SnnJoules, double AnnJoules, double Ratio);
-
-/// <summary>Per-neuron means of one population (ANN activation, SNN rate·λ/s), at most a few thousand neurons, for the scatter plots.</summary>
-public sealed record NeuronScatter(string Population, double[] Ann, double[] Snn);
-
-/// <summary>One Δt of the discretization study, each error averaged over the input currents (see <see cref="DiscretizationPoint"/>).</summary>
-public sealed record DiscretizationRow(double Dt, double MeanSpikeTimeError, double FirstSpikeError, double RateError);
-
-/// <summary>
-/// The Δt study (<see cref="DiscretizationStudy"/>): a LIF neuron (τm, τ_ref, in ms) driven by a three-segment input at each
-/// base current of <paramref name="Currents"/>; <paramref name="Slope"/> is the log-log slope of the averaged mean spike-time error
-/// against Δt (≈ 1: first order).
-/// </summary>
-public sealed record DiscretizationSummary(double TauMem, double RefractoryTime, double Horizon, IReadOnlyList<double> Currents, IReadOnlyList<DiscretizationRow> Points, double Slope);
-
-/// <summary>Versions of what produced a report.</summary>
-public sealed record ReportVersions([property: JsonPropertyName("ann2snn")] string Ann2Snn, string Runtime, string ScottPlot);
 
 /// <summary>Every number of one evaluation report (<see cref="ReportBuilder.Build"/> gathers them, <see cref="ReportWriter.Write"/> writes them).</summary>
 public sealed record ReportData

@@ -2,9 +2,6 @@ using Ann2Snn.Simulation;
 
 namespace Ann2Snn.Analysis;
 
-/// <summary>One bin of <see cref="AccuracyLatency.Histogram"/>: images whose prediction was stable from a step in <c>From..To</c>.</summary>
-public sealed record LatencyBin(int From, int To, int Images);
-
 /// <summary>
 /// How many steps a run needs before each image's answer stops changing: the distribution of
 /// <see cref="SimulationResult.StableFrom"/> (1 = the first step's prediction was already final).

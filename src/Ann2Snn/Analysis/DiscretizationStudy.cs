@@ -3,20 +3,6 @@ using Ann2Snn.Neurons;
 
 namespace Ann2Snn.Analysis;
 
-/// <summary>
-/// The stepped neuron at one Δt against the exact solver. <see cref="RateError"/> = |N_step − N_exact| / horizon;
-/// <see cref="FirstSpikeError"/> = |t₁,step − t₁,exact| (NaN when either has no spike);
-/// <see cref="MeanSpikeTimeError"/> = mean |t_i,step − t_i,exact| over the first k spikes both produced.
-/// </summary>
-public sealed record DiscretizationPoint(double Dt, int Steps, int RefractorySteps, int SpikeCount, int ExactSpikeCount, double RateError, double FirstSpikeError, double MeanSpikeTimeError);
-
-/// <summary>
-/// Result of <see cref="DiscretizationStudy.Run"/>: the exact spike times, one point per Δt, and the least-squares slope of
-/// log(mean spike-time error) against log(Δt) (≈ 1: a spike is reported at the end of the step in which V crosses
-/// V_th, a delay uniform in [0, Δt)).
-/// </summary>
-public sealed record DiscretizationReport(IReadOnlyList<double> ExactSpikeTimes, IReadOnlyList<DiscretizationPoint> Points, double SpikeTimeErrorSlope);
-
 /// <summary>Δt study (M6): the stepped simulator (<see cref="NeuronKernels.Step"/>) against <see cref="ExactNeuron"/>.</summary>
 public static class DiscretizationStudy
 {

@@ -4,9 +4,6 @@ using Ann2Snn.Snn;
 
 namespace Ann2Snn.Analysis;
 
-/// <summary>One source of synaptic events (a population, or "input" for input spikes): events and their energy per image.</summary>
-public sealed record LayerEnergy(string Name, double EventsPerImage, double Joules);
-
 /// <summary>
 /// The energy, per image, of one SNN run under an <see cref="EnergyProfile"/> against the ANN it was converted from:
 /// E_SNN = synaptic events × (E_s + weight read) + analog-input MACs × (E_MAC + weight read) + neuron updates × state access;

@@ -2,56 +2,11 @@ using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
-using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Simulation;
+using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Analysis;
-
-/// <summary>Options of <see cref="ErrorDecomposition.Run"/>.</summary>
-public sealed record ErrorDecompositionOptions
-{
-    /// <summary>Observation windows T at which the output estimate is taken.</summary>
-    public IReadOnlyList<int> Timesteps { get; init; } = [32, 128, 512];
-
-    /// <summary>R: independent Poisson seeds per T (at least 2).</summary>
-    public int Seeds { get; init; } = 8;
-
-    /// <summary>Simulation settings other than T, input and seed (which the study sets); KeepOutputs is forced on.</summary>
-    public SimulationOptions Simulation { get; init; } = new();
-
-    /// <summary>Backend; the dense simulator when null.</summary>
-    public ISimulator? Simulator { get; init; }
-
-    public void Validate()
-    {
-        if (Timesteps is null || Timesteps.Count == 0) ThrowHelper.InvalidOption("timesteps", "at least one T is needed");
-        if (Seeds < 2) ThrowHelper.InvalidOption("seeds", $"R = {Seeds}: a variance needs at least 2 seeds");
-        Simulation.Validate();
-    }
-}
-
-/// <summary>
-/// Error of the output estimate at one T, averaged over images and outputs:
-/// <see cref="Variance"/> = across-seed (unbiased) variance of the Poisson-input estimate;
-/// <see cref="PoissonBiasSquared"/> = (mean over seeds − ANN output)², which still holds <see cref="Variance"/>/R of noise
-/// (<see cref="DebiasedPoissonBiasSquared"/> subtracts it); <see cref="AnalogBiasSquared"/> = (analog-input estimate − ANN output)².
-/// </summary>
-public sealed record ErrorAtT(int Timesteps, double Variance, double PoissonBiasSquared, double AnalogBiasSquared, int Seeds)
-{
-    public double DebiasedPoissonBiasSquared => PoissonBiasSquared - Variance / Seeds;
-}
-
-/// <summary>
-/// Saturation share of the analog bias at T: <see cref="BiasSquared"/> for the network studied, <see cref="MaxNormBiasSquared"/>
-/// for the same model re-converted with max normalization on the very images evaluated (so no activation exceeds its
-/// scale and nothing saturates), and <see cref="Fraction"/> = clamp((b − b_max)/b, 0, 1): the part of the bias that goes away
-/// when saturation is made impossible. The rest is quantization and the residual transient at T (not split further).
-/// </summary>
-public sealed record SaturationShare(int Timesteps, double BiasSquared, double MaxNormBiasSquared, double Fraction);
-
-/// <summary>Result of <see cref="ErrorDecomposition.Run"/>; <see cref="VarianceSlope"/> is the least-squares slope of log variance against log T (≈ −1).</summary>
-public sealed record ErrorDecompositionReport(IReadOnlyList<ErrorAtT> Points, double VarianceSlope, SaturationShare? Saturation);
 
 /// <summary>
 /// Bias/variance decomposition of the SNN output estimate against the ANN (M4): per T, Poisson input under R seeds gives

@@ -5,20 +5,6 @@ using Ann2Snn.Simulation;
 
 namespace Ann2Snn.Analysis;
 
-/// <summary>
-/// How closely one spiking population follows the ANN activation it encodes, per neuron averaged over the images:
-/// <see cref="Correlation"/> (Pearson; NaN when either side is constant) and <see cref="Rmse"/> between the SNN's
-/// rate·λ/s and the ANN's ReLU output, and the fraction of neurons that saturate (mean rate ≥ 0.99·s spikes per step,
-/// or mean ANN activation above λ, i.e. clipped).
-/// </summary>
-public sealed record PopulationAgreement(string Name, string FromNode, int Neurons, float Lambda, double Correlation, double Rmse, double SaturatedFraction, double MeanAnn, double MeanSnn);
-
-/// <summary>Per neuron of one population: mean ANN activation and mean SNN rate·λ/s, and the mean rate in spikes per step, over the images (see <see cref="LayerAgreement.Means"/>).</summary>
-public sealed record PopulationMeans(ConvertedLayer Layer, double[] Ann, double[] Snn, double[] Rate);
-
-/// <summary>Every population's agreement and a warning per population where more than 1 % of the neurons saturate.</summary>
-public sealed record AgreementReport(IReadOnlyList<PopulationAgreement> Populations, IReadOnlyList<string> Warnings);
-
 /// <summary>Per-layer agreement between a converted SNN and its ANN on the same images.</summary>
 public static class LayerAgreement
 {

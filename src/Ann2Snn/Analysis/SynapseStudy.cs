@@ -5,55 +5,6 @@ using Ann2Snn.Simulation;
 namespace Ann2Snn.Analysis;
 
 /// <summary>
-/// Options of <see cref="SynapseStudy.Run"/>: <see cref="Neurons"/> independent neurons, each driven by
-/// <see cref="FanIn"/> Poisson sources firing with probability <see cref="InputRate"/> per step through weight <see cref="Weight"/>
-/// (mean drive FanIn·InputRate·Weight per step).
-/// </summary>
-public sealed record SynapseStudyOptions
-{
-    public NeuronParameters Neuron { get; init; } = NeuronParameters.IntegrateAndFire();
-    public int Neurons { get; init; } = 256;
-    public int FanIn { get; init; } = 10;
-    public float InputRate { get; init; } = 0.05f;
-    public float Weight { get; init; } = 0.2f;
-
-    /// <summary>Steps simulated after the warm-up.</summary>
-    public int Steps { get; init; } = 2000;
-
-    /// <summary>Steps run first and not measured, so the synaptic filters reach their steady state (default: 5·max τs).</summary>
-    public int? WarmupSteps { get; init; }
-
-    /// <summary>Window length, in steps, of the spike counts whose coefficient of variation is reported.</summary>
-    public int Window { get; init; } = 100;
-
-    /// <summary>Exponential-synapse time constants τs in steps; the delta synapse is always run first.</summary>
-    public IReadOnlyList<float> TauSyns { get; init; } = [1f, 2f, 5f, 10f, 20f];
-
-    public int Seed { get; init; } = 1;
-
-    public void Validate()
-    {
-        Neuron.Validate();
-        if (Neuron.SignedSpikes) ThrowHelper.InvalidOption("signed", "the synapse study steps unsigned neurons");
-        if (Neurons <= 0 || FanIn <= 0) ThrowHelper.InvalidOption("neurons", $"{Neurons} neurons with fan-in {FanIn}: both must be positive");
-        if (!(InputRate > 0 && InputRate <= 1)) ThrowHelper.InvalidOption("poisson-rate", $"{InputRate} is outside (0, 1]");
-        if (!float.IsFinite(Weight)) ThrowHelper.InvalidOption("weight", $"w = {Weight} must be finite");
-        if (Window <= 0 || Steps < Window) ThrowHelper.InvalidOption("window", $"window {Window} must be positive and at most {Steps} steps");
-        if (WarmupSteps < 0) ThrowHelper.InvalidOption("warmup", $"{WarmupSteps} must not be negative");
-        if (TauSyns is null || TauSyns.Any(t => !(t > 0) || !float.IsFinite(t))) ThrowHelper.InvalidOption("tau-syn", "every τs must be positive and finite");
-    }
-}
-
-/// <summary>
-/// One synapse model's measurements. <see cref="Jitter"/>: standard deviation, over neurons and measured steps, of the charge a
-/// neuron integrates in a step (InputGain·I_syn: the membrane change without leak and reset; refractory steps skipped).
-/// <see cref="MeanRate"/>: spikes per neuron per step, with its standard error <see cref="RateStandardError"/> from the spread
-/// of the per-neuron rates. <see cref="CountCv"/>: coefficient of variation of spike counts in windows of
-/// <see cref="SynapseStudyOptions.Window"/> steps across neurons and windows (rate reliability; lower is more reliable).
-/// </summary>
-public sealed record SynapsePoint(SynapseModel Model, float TauSyn, double Jitter, double MeanRate, double RateStandardError, double CountCv);
-
-/// <summary>
 /// τs study (M7): the same Poisson input (one seed for every model) through a delta synapse and exponential synapses
 /// I_syn ← I_syn·e^(−1/τs) + (1 − e^(−1/τs))·input (unit DC gain, as the simulators use), into <see cref="NeuronKernels.Step"/>.
 /// Low-pass filtering cuts the per-step jitter by about √((1 − d)/(1 + d)), d = e^(−1/τs), and leaves the mean rate unchanged.

@@ -3,20 +3,6 @@ using Ann2Snn.Graph;
 
 namespace Ann2Snn.Ann;
 
-/// <summary>Options of the ANN executor.</summary>
-public sealed record AnnExecutorOptions
-{
-    /// <summary>Worker threads over the batch; 0 means <see cref="Environment.ProcessorCount"/>.</summary>
-    public int MaxDegreeOfParallelism { get; init; }
-
-    /// <summary>
-    /// Samples per unit of work: each worker runs the whole graph on one chunk of the batch at a time, so a chunk's
-    /// activations stay in cache and a dense layer is one GEMM per chunk. 0 picks a size from the batch and the
-    /// worker count. Results do not depend on it, nor on the degree of parallelism.
-    /// </summary>
-    public int BatchChunk { get; init; }
-}
-
 /// <summary>
 /// Runs a <see cref="ModelGraph"/> on a batch of samples (NCHW, batch-major): the reference the spiking network is
 /// measured against and the source of calibration activations. Immutable once built; <see cref="Forward"/> and
@@ -264,36 +250,5 @@ public sealed class AnnExecutor
                 rented[i] = null;
             }
         }
-    }
-}
-
-/// <summary>
-/// Every node's output for one batch, from <see cref="AnnExecutor.ForwardAll"/>: batch × node size floats, batch-major,
-/// NCHW. A Reshape or Identity node shares its input's array. Treat the arrays as read-only.
-/// </summary>
-public sealed class AnnActivations
-{
-    private readonly float[][] _data;
-
-    internal AnnActivations(ModelGraph graph, int batch, float[][] data)
-    {
-        Graph = graph;
-        Batch = batch;
-        _data = data;
-    }
-
-    public ModelGraph Graph { get; }
-    public int Batch { get; }
-
-    /// <summary>The graph output, batch × output size.</summary>
-    public float[] Output => _data[Graph.IndexOf(Graph.Output)];
-
-    /// <summary>The output of <paramref name="node"/>, batch × node.OutputShape.Size.</summary>
-    public float[] Of(Node node)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        int i = Graph.IndexOf(node);
-        if (i < 0) throw new ArgumentException($"node '{node.Name}' is not in graph '{Graph.Name}'", nameof(node));
-        return _data[i];
     }
 }

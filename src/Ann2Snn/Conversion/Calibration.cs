@@ -5,52 +5,6 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Conversion;
 
-/// <summary>Activation statistics of one node over the calibration set: a layer histogram and one per channel.</summary>
-public sealed class NodeStatistics
-{
-    public NodeStatistics(int channels)
-    {
-        Layer = new StreamingHistogram();
-        Channels = new StreamingHistogram[channels];
-        for (int c = 0; c < channels; c++) Channels[c] = new StreamingHistogram();
-    }
-
-    public StreamingHistogram Layer { get; }
-    public StreamingHistogram[] Channels { get; }
-
-    /// <summary>Adds a batch of activations laid out [batch, C, plane].</summary>
-    public void Add(ReadOnlySpan<float> activations, int batch, int plane)
-    {
-        int c = Channels.Length;
-        for (int b = 0; b < batch; b++)
-        {
-            for (int ch = 0; ch < c; ch++)
-            {
-                ReadOnlySpan<float> values = activations.Slice((b * c + ch) * plane, plane);
-                Channels[ch].Add(values);
-                Layer.Add(values);
-            }
-        }
-    }
-
-    public void Merge(NodeStatistics other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        Layer.Merge(other.Layer);
-        for (int c = 0; c < Channels.Length; c++) Channels[c].Merge(other.Channels[c]);
-    }
-}
-
-/// <summary>Calibration statistics by node name, from running the ANN on calibration images.</summary>
-public sealed class CalibrationStatistics(IReadOnlyDictionary<string, NodeStatistics> nodes, int images)
-{
-    public IReadOnlyDictionary<string, NodeStatistics> Nodes { get; } = nodes;
-    public int Images { get; } = images;
-
-    public NodeStatistics For(Node node) =>
-        Nodes.TryGetValue(node.Name, out NodeStatistics? s) ? s : throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no calibration statistics were collected for it");
-}
-
 /// <summary>
 /// Runs the ANN on calibration data and keeps, for every node a spiking population may stand for (ReLU and Clip
 /// outputs, max-pool inputs, the graph input and output), histograms of its positive activations, in memory

@@ -3,39 +3,6 @@ using Ann2Snn.Snn;
 
 namespace Ann2Snn.Conversion;
 
-/// <summary>How each population's activation scale λ is chosen (M3).</summary>
-public enum NormalizationKind
-{
-    /// <summary>λ = the largest activation seen on the calibration set.</summary>
-    Max,
-
-    /// <summary>λ = a robust percentile of the positive activations (default 99.99).</summary>
-    Percentile,
-
-    /// <summary>A percentile per channel: each output channel gets its own λ.</summary>
-    ChannelWise,
-
-    /// <summary>Weights only (Diehl-style): λ bounds the activation given the sources' bounds, without data.</summary>
-    Model,
-}
-
-/// <summary>Whether normalization rescales weights (threshold 1) or thresholds (weights in ANN units); the spike trains are the same.</summary>
-public enum ScalingMode
-{
-    Weights,
-    Thresholds,
-}
-
-/// <summary>How the output is read.</summary>
-public enum ReadoutKind
-{
-    /// <summary>Non-spiking output neurons accumulate their current; the argmax of the potential is the answer.</summary>
-    Membrane,
-
-    /// <summary>Spiking output neurons; the argmax of the spike count is the answer (ties by potential).</summary>
-    SpikeCount,
-}
-
 /// <summary>Options of the ANN→SNN conversion. Options choose the algorithm, never the order of the stages.</summary>
 public sealed record ConversionOptions
 {

@@ -7,12 +7,6 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Conversion;
 
-/// <summary>One population of the converted network and how it was scaled.</summary>
-public sealed record ConvertedLayer(string Name, string Kind, string FromNode, Shape Shape, float Scale, float Threshold);
-
-/// <summary>The converted network with a log of what the converter did.</summary>
-public sealed record ConversionResult(SpikingNetwork Network, ModelGraph FoldedGraph, IReadOnlyList<string> PassesApplied, IReadOnlyList<ConvertedLayer> Layers);
-
 /// <summary>
 /// ANN graph → spiking network, in fixed stages: validate → fold → (calibrate, by the caller) → normalize → replace → finalize.
 /// <para>
@@ -311,36 +305,4 @@ public static class Converter
         }).ToList();
 
     private static Projection Simplify(Projection p) => new(p.Source, ChainSimplifier.Simplify(p.Ops));
-}
-
-/// <summary>The whole conversion from a graph and a calibration data set, in the converter's fixed stage order.</summary>
-public static class ConversionPipeline
-{
-    public static ConversionResult Run(ModelGraph graph, Data.IDataset? calibration, ConversionOptions options, IProgress<int>? progress = null, Ann.AnnExecutorOptions? executorOptions = null)
-    {
-        ArgumentNullException.ThrowIfNull(graph);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        ModelGraph prepared = Converter.Prepare(graph, out IReadOnlyList<string> applied);
-        CalibrationStatistics? stats = null;
-        CheckCalibration(options, calibration);
-        if (calibration is not null && options.Normalization.NeedsCalibration())
-        {
-            Ann.AnnEvaluator.CheckCompatible(graph, calibration, "calib");
-            stats = Calibration.Collect(prepared, calibration.Batches(64, options.CalibrationImages).Select(b => (b.Data, b.Count)), options.CalibrationImages, executorOptions, progress);
-        }
-        return Converter.Convert(prepared, stats, options, applied);
-    }
-
-    /// <summary>
-    /// Throws <see cref="InvalidOptionException"/> naming "calib" when the normalization needs calibration data and none is given.
-    /// </summary>
-    public static void CheckCalibration(ConversionOptions options, Data.IDataset? calibration)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (calibration is null && options.Normalization.NeedsCalibration())
-        {
-            ThrowHelper.InvalidOption("calib", "a calibration data set is needed for data-based normalization");
-        }
-    }
 }

@@ -2,36 +2,6 @@ using Ann2Snn.Graph;
 
 namespace Ann2Snn.Conversion;
 
-/// <summary>Severity of a pre-flight finding.</summary>
-public enum PreflightSeverity
-{
-    /// <summary>Converted as is or by a pass (BatchNorm folding, Dropout removal).</summary>
-    Note,
-
-    /// <summary>Converted, but the result may lose accuracy (e.g. a clipped activation saturates).</summary>
-    Warning,
-
-    /// <summary>Blocks conversion to a rate-coded SNN.</summary>
-    Blocker,
-}
-
-/// <summary>One finding about one node.</summary>
-public sealed record PreflightFinding(string Node, string Op, PreflightSeverity Severity, string Message)
-{
-    public override string ToString() => $"{Severity}: node '{Node}' ({Op}): {Message}";
-}
-
-/// <summary>Whether a graph can become a rate-coded SNN, and exactly why not.</summary>
-public sealed record PreflightReport(IReadOnlyList<PreflightFinding> Findings)
-{
-    public bool Convertible => Findings.All(f => f.Severity != PreflightSeverity.Blocker);
-    public IEnumerable<PreflightFinding> Blockers => Findings.Where(f => f.Severity == PreflightSeverity.Blocker);
-
-    /// <summary>The finding of highest severity for a node, if any.</summary>
-    public PreflightFinding? For(Node node) =>
-        Findings.Where(f => f.Node == node.Name).OrderByDescending(f => f.Severity).FirstOrDefault();
-}
-
 /// <summary>
 /// Checks a graph against what rate-coded conversion can express: every hidden weighted layer must reach a ReLU
 /// (possibly through ops that commute with it or are affine and foldable), before any other weighted layer

@@ -5,22 +5,6 @@ using System.Runtime.InteropServices;
 
 namespace Ann2Snn.Data;
 
-/// <summary>Storage type of the elements of an IDX or NPY array.</summary>
-internal enum ElementKind
-{
-    UInt8,
-    Int8,
-    UInt16,
-    Int16,
-    UInt32,
-    Int32,
-    UInt64,
-    Int64,
-    Float16,
-    Float32,
-    Float64,
-}
-
 /// <summary>An element type and its byte order, with conversions of raw bytes to numbers.</summary>
 internal readonly record struct ElementType(ElementKind Kind, bool BigEndian)
 {

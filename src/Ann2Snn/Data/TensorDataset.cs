@@ -3,12 +3,6 @@ using Ann2Snn.Tensors;
 namespace Ann2Snn.Data;
 
 /// <summary>
-/// Where a stored array of samples lives: <see cref="OpenAtData"/> opens a fresh stream positioned at the
-/// first element, so each enumeration reads the file sequentially on its own.
-/// </summary>
-internal sealed record TensorSource(string File, Func<Stream> OpenAtData, ElementType Type);
-
-/// <summary>
 /// A data set whose samples are one stored array (IDX, NPY, NPZ member) streamed batch by batch, and whose
 /// labels were read and checked when it was opened.
 /// </summary>

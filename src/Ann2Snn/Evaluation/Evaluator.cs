@@ -3,8 +3,8 @@ using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
-using Ann2Snn.Simulation.Ttfs;
 using Ann2Snn.Simulation;
+using Ann2Snn.Simulation.Ttfs;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Evaluation;

@@ -1,7 +1,5 @@
 using System.Numerics.Tensors;
-using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
-using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Simulation;
 

@@ -1,8 +1,4 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Ann2Snn.Snn;
-using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Simulation;
 

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Ann2Snn.Data;
-using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;
 

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ann2Snn.Snn;
-using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Simulation;
 

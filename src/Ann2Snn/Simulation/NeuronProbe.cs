@@ -1,5 +1,3 @@
-using Ann2Snn.Snn;
-
 namespace Ann2Snn.Simulation;
 
 /// <summary>A neuron whose membrane potential is recorded at every step (for the first image simulated).</summary>

@@ -1,6 +1,4 @@
-using System.Numerics.Tensors;
 using Ann2Snn.Data;
-using Ann2Snn.Kernels;
 using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;

@@ -1,6 +1,3 @@
-using Ann2Snn.Data;
-using Ann2Snn.Snn;
-
 namespace Ann2Snn.Simulation;
 
 /// <summary>A small, fast, seedable generator (SplitMix64), one stream per image.</summary>

@@ -1,5 +1,3 @@
-using Ann2Snn.Snn;
-
 namespace Ann2Snn.Simulation;
 
 /// <summary>Synaptic current dynamics (M7).</summary>

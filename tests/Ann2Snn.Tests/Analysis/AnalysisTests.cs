@@ -3,10 +3,10 @@ using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
+using Ann2Snn.Simulation;
 using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Simulation.Event;
 using Ann2Snn.Simulation.Ttfs;
-using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tests.TestUtil;
 

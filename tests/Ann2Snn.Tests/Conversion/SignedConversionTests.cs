@@ -3,8 +3,8 @@ using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Neurons;
-using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Simulation;
+using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Snn;
 using Ann2Snn.Tests.TestUtil;
 

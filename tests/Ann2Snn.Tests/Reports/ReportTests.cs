@@ -6,8 +6,8 @@ using Ann2Snn.Conversion;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Reports;
-using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Simulation;
+using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;
 

@@ -1,7 +1,7 @@
 using Ann2Snn.Data;
 using Ann2Snn.Neurons;
-using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Simulation;
+using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 

@@ -1,6 +1,6 @@
 using Ann2Snn.Kernels;
-using Ann2Snn.Simulation.Event;
 using Ann2Snn.Simulation;
+using Ann2Snn.Simulation.Event;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;

@@ -1,10 +1,10 @@
 using Ann2Snn.Data;
 using Ann2Snn.Neurons;
+using Ann2Snn.Simulation;
 using Ann2Snn.Simulation.Dense;
 using Ann2Snn.Simulation.Event;
 using Ann2Snn.Simulation.Layered;
 using Ann2Snn.Simulation.Ttfs;
-using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 

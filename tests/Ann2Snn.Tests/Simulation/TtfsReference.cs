@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ann2Snn.Simulation.Ttfs;
-using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 

@@ -1,5 +1,3 @@
-using Ann2Snn.Ann;
-using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
 using BenchmarkDotNet.Attributes;
 
@@ -48,26 +46,4 @@ public class GemmBenchmarks
         var (m, _, k) = Dims;
         Gemm.Multiply(m, _a, k, false, _packed!, _c, _packed!.N);
     }
-}
-
-/// <summary>Whole-network forward pass of the LeNet-shaped CNN: batch 256 on 2 threads.</summary>
-[MemoryDiagnoser]
-public class ExecutorBenchmarks
-{
-    private AnnExecutor? _executor;
-    private float[] _input = [];
-
-    [Params(256)]
-    public int Batch { get; set; }
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        ModelGraph graph = LeNet.Build();
-        _executor = new AnnExecutor(graph, new AnnExecutorOptions { MaxDegreeOfParallelism = 2 });
-        _input = LeNet.Input(Batch);
-    }
-
-    [Benchmark]
-    public float[] Forward() => _executor!.Forward(_input, Batch);
 }

@@ -1,0 +1,10 @@
+using Ann2Snn.Graph;
+using Ann2Snn.Kernels;
+
+namespace Ann2Snn.Ann;
+
+internal sealed class AddLayer(AddNode node, int[] inputs) : Layer(node, inputs)
+{
+    public override void Run(Memory<float>[] data, Span<float> y, int count) =>
+        Elementwise.Add(data[Inputs[0]].Span, data[Inputs[1]].Span, y);
+}

@@ -1,0 +1,23 @@
+using Ann2Snn.Graph;
+
+namespace Ann2Snn.Ann;
+
+/// <summary>Channel concatenation: per sample, each input's block in order.</summary>
+internal sealed class ConcatLayer(ConcatNode node, int[] inputs) : Layer(node, inputs)
+{
+    private readonly int[] _blockSizes = node.Inputs.Select(n => n.OutputShape.Size).ToArray();
+
+    public override void Run(Memory<float>[] data, Span<float> y, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            int offset = i * OutSize;
+            for (int k = 0; k < Inputs.Length; k++)
+            {
+                int block = _blockSizes[k];
+                data[Inputs[k]].Span.Slice(i * block, block).CopyTo(y.Slice(offset, block));
+                offset += block;
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using Ann2Snn.Tensors;
+
+namespace Ann2Snn.Conversion;
+
+/// <summary>One population of the converted network and how it was scaled.</summary>
+public sealed record ConvertedLayer(string Name, string Kind, string FromNode, Shape Shape, float Scale, float Threshold);

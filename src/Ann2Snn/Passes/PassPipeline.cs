@@ -1,0 +1,48 @@
+using Ann2Snn.Graph;
+
+namespace Ann2Snn.Passes;
+
+/// <summary>Passes applied in a fixed order until none changes the graph.</summary>
+public sealed class PassPipeline(string name, params IGraphPass[] passes)
+{
+    public string Name { get; } = name;
+    public IReadOnlyList<IGraphPass> Passes { get; } = passes;
+
+    /// <summary>
+    /// The standard clean-up before conversion: drop pass-throughs, fold BatchNorm and input scaling, strip the final softmax.
+    /// </summary>
+    public static PassPipeline Standard { get; } = new("standard",
+        new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass(), new SoftmaxToArgmaxPass());
+
+    /// <summary>
+    /// Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.
+    /// </summary>
+    public static PassPipeline Inference { get; } = new("inference",
+        new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass());
+
+    /// <summary>Runs the pipeline and drops the log.</summary>
+    public ModelGraph Run(ModelGraph graph) => Run(graph, out _);
+
+    /// <summary>Runs the pipeline; <paramref name="applied"/> lists the passes that changed something, in order.</summary>
+    public ModelGraph Run(ModelGraph graph, out IReadOnlyList<string> applied)
+    {
+        var log = new List<string>();
+        for (int round = 0; round < 8; round++)
+        {
+            bool changed = false;
+            foreach (IGraphPass pass in Passes)
+            {
+                ModelGraph next = pass.Run(graph);
+                if (!ReferenceEquals(next, graph))
+                {
+                    log.Add(pass.Name);
+                    graph = next;
+                    changed = true;
+                }
+            }
+            if (!changed) break;
+        }
+        applied = log;
+        return graph;
+    }
+}
