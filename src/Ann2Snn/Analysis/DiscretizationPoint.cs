@@ -5,4 +5,5 @@ namespace Ann2Snn.Analysis;
 /// <see cref="FirstSpikeError"/> = |t₁,step − t₁,exact| (NaN when either has no spike);
 /// <see cref="MeanSpikeTimeError"/> = mean |t_i,step − t_i,exact| over the first k spikes both produced.
 /// </summary>
-public sealed record DiscretizationPoint(double Dt, int Steps, int RefractorySteps, int SpikeCount, int ExactSpikeCount, double RateError, double FirstSpikeError, double MeanSpikeTimeError);
+public sealed record DiscretizationPoint(double Dt, int Steps, int RefractorySteps, int SpikeCount, int ExactSpikeCount, double RateError,
+    double FirstSpikeError, double MeanSpikeTimeError);

@@ -5,4 +5,5 @@ namespace Ann2Snn.Analysis;
 /// log(mean spike-time error) against log(Δt) (≈ 1: a spike is reported at the end of the step in which V crosses
 /// V_th, a delay uniform in [0, Δt)).
 /// </summary>
-public sealed record DiscretizationReport(IReadOnlyList<double> ExactSpikeTimes, IReadOnlyList<DiscretizationPoint> Points, double SpikeTimeErrorSlope);
+public sealed record DiscretizationReport(IReadOnlyList<double> ExactSpikeTimes, IReadOnlyList<DiscretizationPoint> Points,
+    double SpikeTimeErrorSlope);

@@ -6,8 +6,13 @@ namespace Ann2Snn.Analysis;
 /// <summary>Δt study (M6): the stepped simulator (<see cref="NeuronKernels.Step"/>) against <see cref="ExactNeuron"/>.</summary>
 public static class DiscretizationStudy
 {
-    /// <summary>Runs the exact solver once and the stepped neuron at each Δt of <paramref name="dts"/>, over [0, <paramref name="horizon"/>]; <paramref name="firstSpikes"/> = k, the spikes compared for <see cref="DiscretizationPoint.MeanSpikeTimeError"/>.</summary>
-    public static DiscretizationReport Run(in ContinuousNeuron neuron, IReadOnlyList<InputSegment> input, double horizon, IReadOnlyList<double> dts, int firstSpikes = 10)
+    /// <summary>
+    /// Runs the exact solver once and the stepped neuron at each Δt of <paramref name="dts"/>, over [0,
+    /// <paramref name="horizon"/>]; <paramref name="firstSpikes"/> = k, the spikes compared for
+    /// <see cref="DiscretizationPoint.MeanSpikeTimeError"/>.
+    /// </summary>
+    public static DiscretizationReport Run(in ContinuousNeuron neuron, IReadOnlyList<InputSegment> input, double horizon,
+        IReadOnlyList<double> dts, int firstSpikes = 10)
     {
         ArgumentNullException.ThrowIfNull(dts);
         if (firstSpikes <= 0) ThrowHelper.InvalidOption("spikes", $"k = {firstSpikes} must be positive");
@@ -19,8 +24,8 @@ public static class DiscretizationStudy
             int k = Math.Min(firstSpikes, Math.Min(exact.Length, stepped.Length));
             double mean = k == 0 ? double.NaN : Enumerable.Range(0, k).Average(i => Math.Abs(stepped[i] - exact[i]));
             double first = k == 0 ? double.NaN : Math.Abs(stepped[0] - exact[0]);
-            points.Add(new DiscretizationPoint(dt, StepCount(horizon, dt), neuron.ToStepped(dt).RefractorySteps, stepped.Length, exact.Length,
-                Math.Abs(stepped.Length - exact.Length) / horizon, first, mean));
+            points.Add(new DiscretizationPoint(dt, StepCount(horizon, dt), neuron.ToStepped(dt).RefractorySteps, stepped.Length,
+                exact.Length, Math.Abs(stepped.Length - exact.Length) / horizon, first, mean));
         }
         double slope = Regression.LogLogSlope(points.Select(p => p.Dt).ToArray(), points.Select(p => p.MeanSpikeTimeError).ToArray());
         return new DiscretizationReport(exact, points, slope);

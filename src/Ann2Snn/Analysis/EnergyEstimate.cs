@@ -37,7 +37,8 @@ public sealed record EnergyEstimate(
         profile.Validate();
         if (result.LayerSpikes.Length != network.Layers.Count)
         {
-            throw new ArgumentException($"the result has {result.LayerSpikes.Length} layers, network '{network.Name}' has {network.Layers.Count}", nameof(result));
+            throw new ArgumentException($"the result has {result.LayerSpikes.Length} layers, "
+                + $"network '{network.Name}' has {network.Layers.Count}", nameof(result));
         }
         double perEvent = profile.SynapticEvent + profile.WeightRead, perMac = profile.Mac + profile.WeightRead;
 

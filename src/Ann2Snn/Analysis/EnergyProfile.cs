@@ -50,26 +50,33 @@ public sealed record EnergyProfile(string Name, double SynapticEvent, double Mac
     /// state (10 pJ) — each SNN neuron once per step, each ANN output value once. Larger (DRAM) memories, caches and
     /// weight reuse are not modelled: the figures are a first-order, on-chip SRAM estimate.
     /// </summary>
-    public static EnergyProfile Cmos45Memory { get; } = new("cmos45-memory", 0.9 * Pico, 4.6 * Pico, WeightRead: 5 * Pico, StateAccess: 10 * Pico);
+    public static EnergyProfile Cmos45Memory { get; } = new("cmos45-memory", 0.9 * Pico, 4.6 * Pico,
+        WeightRead: 5 * Pico, StateAccess: 10 * Pico);
 
     /// <summary>Every built-in profile.</summary>
     public static IReadOnlyList<EnergyProfile> BuiltIn { get; } = [Cmos45Fp32, Cmos45Int8, Loihi, SpiNNaker2, TrueNorth, Cmos45Memory];
 
-    /// <summary>The built-in profile named <paramref name="name"/> (case-insensitive); throws <see cref="InvalidOptionException"/> naming the choices otherwise.</summary>
+    /// <summary>
+    /// The built-in profile named <paramref name="name"/> (case-insensitive); throws <see cref="InvalidOptionException"/> naming
+    /// the choices otherwise.
+    /// </summary>
     public static EnergyProfile Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         EnergyProfile? p = BuiltIn.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase));
-        if (p is null) ThrowHelper.InvalidOption("energy-profile", $"unknown profile '{name}' (choose one of {string.Join(", ", BuiltIn.Select(b => b.Name))})");
+        if (p is null) ThrowHelper.InvalidOption("energy-profile",
+            $"unknown profile '{name}' (choose one of {string.Join(", ", BuiltIn.Select(b => b.Name))})");
         return p!;
     }
 
     /// <summary>Throws <see cref="InvalidOptionException"/> when a cost is negative or not finite.</summary>
     public void Validate()
     {
-        foreach (var (what, value) in new[] { ("synaptic-event", SynapticEvent), ("mac", Mac), ("weight-read", WeightRead), ("state-access", StateAccess) })
+        foreach (var (what, value) in new[] { ("synaptic-event", SynapticEvent), ("mac", Mac),
+            ("weight-read", WeightRead), ("state-access", StateAccess) })
         {
-            if (!(value >= 0 && double.IsFinite(value))) ThrowHelper.InvalidOption("energy-profile", $"{Name}: {what} energy {value} must be finite and not negative");
+            if (!(value >= 0 && double.IsFinite(value))) ThrowHelper.InvalidOption("energy-profile",
+                $"{Name}: {what} energy {value} must be finite and not negative");
         }
     }
 }

@@ -15,21 +15,26 @@ namespace Ann2Snn.Analysis;
 public static class ErrorDecomposition
 {
     /// <param name="network">The converted network.</param>
-    /// <param name="annOutputs">ANN outputs for the same images (e.g. <see cref="AnnExecutor"/> on <see cref="ConversionResult.FoldedGraph"/>), count × outputs.</param>
+    /// <param name="annOutputs">ANN outputs for the same images (e.g. <see cref="AnnExecutor"/> on
+    /// <see cref="ConversionResult.FoldedGraph"/>), count × outputs.</param>
     /// <param name="images">count images, row-major, in the network's input layout.</param>
     /// <param name="count">Number of images.</param>
     /// <param name="options">T values, seeds, simulation settings.</param>
-    /// <param name="saturation">When set, the folded graph and the options the network was converted with: the analog bias at the largest T is split by re-converting with max normalization on <paramref name="images"/> (see <see cref="SaturationShare"/>).</param>
-    public static ErrorDecompositionReport Run(SpikingNetwork network, float[] annOutputs, float[] images, int count, ErrorDecompositionOptions options,
-        (ModelGraph FoldedGraph, ConversionOptions Conversion)? saturation = null)
+    /// <param name="saturation">When set, the folded graph and the options the network was converted with: the analog bias at the
+    /// largest T is split by re-converting with max normalization on <paramref name="images"/> (see
+    /// <see cref="SaturationShare"/>).</param>
+    public static ErrorDecompositionReport Run(SpikingNetwork network, float[] annOutputs, float[] images, int count,
+        ErrorDecompositionOptions options, (ModelGraph FoldedGraph, ConversionOptions Conversion)? saturation = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(annOutputs);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (count <= 0 || images.Length % count != 0) ThrowHelper.InvalidOption("images", $"{images.Length} values do not hold {count} images");
-        if (annOutputs.Length % count != 0) ThrowHelper.InvalidOption("ann", $"{annOutputs.Length} ANN outputs do not divide into {count} images");
+        if (count <= 0 || images.Length % count != 0) ThrowHelper.InvalidOption("images",
+            $"{images.Length} values do not hold {count} images");
+        if (annOutputs.Length % count != 0) ThrowHelper.InvalidOption("ann",
+            $"{annOutputs.Length} ANN outputs do not divide into {count} images");
         ISimulator simulator = options.Simulator ?? new DenseSimulator();
         var points = new List<ErrorAtT>();
         foreach (int t in options.Timesteps)
@@ -38,7 +43,8 @@ public static class ErrorDecomposition
             float[][] runs = Enumerable.Range(0, options.Seeds)
                 .Select(r => Outputs(simulator, network, images, count, o with { Input = InputEncoding.Poisson, Seed = o.Seed + 7919 * r }))
                 .ToArray();
-            if (runs[0].Length != annOutputs.Length) ThrowHelper.InvalidOption("ann", $"{annOutputs.Length} ANN outputs for {runs[0].Length} SNN outputs");
+            if (runs[0].Length != annOutputs.Length) ThrowHelper.InvalidOption("ann",
+                $"{annOutputs.Length} ANN outputs for {runs[0].Length} SNN outputs");
             double variance = 0, bias = 0;
             for (int i = 0; i < annOutputs.Length; i++)
             {

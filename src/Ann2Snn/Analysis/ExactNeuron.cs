@@ -18,12 +18,14 @@ public static class ExactNeuron
     {
         ArgumentNullException.ThrowIfNull(input);
         neuron.Validate();
-        if (!(horizon >= 0) || !double.IsFinite(horizon)) ThrowHelper.InvalidOption("horizon", $"horizon {horizon} must be finite and not negative");
+        if (!(horizon >= 0) || !double.IsFinite(horizon)) ThrowHelper.InvalidOption("horizon",
+            $"horizon {horizon} must be finite and not negative");
         foreach (InputSegment s in input)
         {
             if (!(s.Duration >= 0) || !double.IsFinite(s.Duration) || !double.IsFinite(s.Current))
             {
-                ThrowHelper.InvalidOption("input", $"segment ({s.Duration}, {s.Current}): the duration must be finite and not negative, the current finite");
+                ThrowHelper.InvalidOption("input",
+                    $"segment ({s.Duration}, {s.Current}): the duration must be finite and not negative, the current finite");
             }
         }
 

@@ -18,7 +18,8 @@ public static class LayerAgreement
     /// s = <paramref name="rateFraction"/> (<see cref="ConversionOptions.EffectiveRateFraction"/> / (refractory steps + 1);
     /// 1 by default). With channel-wise normalization λ is the largest channel's, so the comparison is approximate.
     /// </summary>
-    public static AgreementReport Compute(ConversionResult conversion, SimulationResult result, AnnActivations ann, int timesteps, float rateFraction = 1f)
+    public static AgreementReport Compute(ConversionResult conversion, SimulationResult result, AnnActivations ann,
+        int timesteps, float rateFraction = 1f)
     {
         var populations = new List<PopulationAgreement>();
         var warnings = new List<string>();
@@ -31,10 +32,12 @@ public static class LayerAgreement
             }
             double rmse = Math.Sqrt(m.Ann.Zip(m.Snn, (x, y) => (x - y) * (x - y)).Average());
             double fraction = (double)saturated / size;
-            populations.Add(new PopulationAgreement(m.Layer.Name, m.Layer.FromNode, size, m.Layer.Scale, Pearson(m.Snn, m.Ann), rmse, fraction, m.Ann.Average(), m.Snn.Average()));
+            populations.Add(new PopulationAgreement(m.Layer.Name, m.Layer.FromNode, size, m.Layer.Scale, Pearson(m.Snn, m.Ann),
+                rmse, fraction, m.Ann.Average(), m.Snn.Average()));
             if (fraction > WarningFraction)
             {
-                warnings.Add($"layer '{m.Layer.Name}': {fraction:P1} of its {size} neurons saturate (λ = {m.Layer.Scale:g4}); a higher normalization percentile would clip less");
+                warnings.Add($"layer '{m.Layer.Name}': {fraction:P1} of its {size} neurons saturate (λ = {m.Layer.Scale:g4}); "
+                    + "a higher normalization percentile would clip less");
             }
         }
         return new AgreementReport(populations, warnings);
@@ -44,7 +47,8 @@ public static class LayerAgreement
     /// Per population (kind "neurons"), per neuron: the mean ANN ReLU activation and the SNN's mean rate·λ/s over the
     /// images; same arguments and conditions as <see cref="Compute"/>.
     /// </summary>
-    public static IReadOnlyList<PopulationMeans> Means(ConversionResult conversion, SimulationResult result, AnnActivations ann, int timesteps, float rateFraction = 1f)
+    public static IReadOnlyList<PopulationMeans> Means(ConversionResult conversion, SimulationResult result, AnnActivations ann,
+        int timesteps, float rateFraction = 1f)
     {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(result);
@@ -53,7 +57,8 @@ public static class LayerAgreement
         if (!(rateFraction > 0 && rateFraction <= 1)) ThrowHelper.InvalidOption("rate-fraction", $"{rateFraction} is outside (0, 1]");
         if (ann.Batch != result.Images || result.Images == 0)
         {
-            throw new ArgumentException($"the ANN activations hold {ann.Batch} images, the simulation {result.Images}: compare the same (non-empty) images", nameof(ann));
+            throw new ArgumentException($"the ANN activations hold {ann.Batch} images, the simulation {result.Images}: "
+                + "compare the same (non-empty) images", nameof(ann));
         }
         int images = result.Images;
         var means = new List<PopulationMeans>();
@@ -62,11 +67,13 @@ public static class LayerAgreement
             if (layer.Kind != "neurons") continue;
             int l = IndexOf(result.LayerNames, layer.Name);
             Node node = ann.Graph.Nodes.FirstOrDefault(n => n.Name == layer.FromNode)
-                ?? throw new ArgumentException($"node '{layer.FromNode}' of population '{layer.Name}' is not in graph '{ann.Graph.Name}' (pass the prepared graph's activations)", nameof(ann));
+                ?? throw new ArgumentException($"node '{layer.FromNode}' of population '{layer.Name}' is not in graph '{ann.Graph.Name}' "
+                    + "(pass the prepared graph's activations)", nameof(ann));
             float[] a = ann.Of(node);
             long[] counts = result.NeuronSpikes[l];
             int size = counts.Length;
-            if (node.OutputShape.Size != size) throw new ArgumentException($"node '{node.Name}' has {node.OutputShape.Size} values, population '{layer.Name}' {size} neurons", nameof(ann));
+            if (node.OutputShape.Size != size) throw new ArgumentException($"node '{node.Name}' has {node.OutputShape.Size} values, "
+                + $"population '{layer.Name}' {size} neurons", nameof(ann));
 
             var annMean = new double[size];
             for (int b = 0; b < images; b++)

@@ -6,4 +6,5 @@ namespace Ann2Snn.Analysis;
 /// rate·λ/s and the ANN's ReLU output, and the fraction of neurons that saturate (mean rate ≥ 0.99·s spikes per step,
 /// or mean ANN activation above λ, i.e. clipped).
 /// </summary>
-public sealed record PopulationAgreement(string Name, string FromNode, int Neurons, float Lambda, double Correlation, double Rmse, double SaturatedFraction, double MeanAnn, double MeanSnn);
+public sealed record PopulationAgreement(string Name, string FromNode, int Neurons, float Lambda, double Correlation, double Rmse,
+    double SaturatedFraction, double MeanAnn, double MeanSnn);

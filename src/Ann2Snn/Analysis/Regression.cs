@@ -3,7 +3,10 @@ namespace Ann2Snn.Analysis;
 /// <summary>Least-squares fits used by the studies.</summary>
 public static class Regression
 {
-    /// <summary>Slope of the least-squares line through (log x, log y); points with x or y not positive are skipped (NaN when fewer than two remain).</summary>
+    /// <summary>
+    /// Slope of the least-squares line through (log x, log y); points with x or y not positive are skipped (NaN when fewer than
+    /// two remain).
+    /// </summary>
     public static double LogLogSlope(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         ArgumentNullException.ThrowIfNull(x);

@@ -9,4 +9,5 @@ namespace Ann2Snn.Analysis;
 /// of the per-neuron rates. <see cref="CountCv"/>: coefficient of variation of spike counts in windows of
 /// <see cref="SynapseStudyOptions.Window"/> steps across neurons and windows (rate reliability; lower is more reliable).
 /// </summary>
-public sealed record SynapsePoint(SynapseModel Model, float TauSyn, double Jitter, double MeanRate, double RateStandardError, double CountCv);
+public sealed record SynapsePoint(SynapseModel Model, float TauSyn, double Jitter, double MeanRate,
+    double RateStandardError, double CountCv);

@@ -33,11 +33,14 @@ public sealed record SynapseStudyOptions
     {
         Neuron.Validate();
         if (Neuron.SignedSpikes) ThrowHelper.InvalidOption("signed", "the synapse study steps unsigned neurons");
-        if (Neurons <= 0 || FanIn <= 0) ThrowHelper.InvalidOption("neurons", $"{Neurons} neurons with fan-in {FanIn}: both must be positive");
+        if (Neurons <= 0 || FanIn <= 0) ThrowHelper.InvalidOption("neurons",
+            $"{Neurons} neurons with fan-in {FanIn}: both must be positive");
         if (!(InputRate > 0 && InputRate <= 1)) ThrowHelper.InvalidOption("poisson-rate", $"{InputRate} is outside (0, 1]");
         if (!float.IsFinite(Weight)) ThrowHelper.InvalidOption("weight", $"w = {Weight} must be finite");
-        if (Window <= 0 || Steps < Window) ThrowHelper.InvalidOption("window", $"window {Window} must be positive and at most {Steps} steps");
+        if (Window <= 0 || Steps < Window) ThrowHelper.InvalidOption("window",
+            $"window {Window} must be positive and at most {Steps} steps");
         if (WarmupSteps < 0) ThrowHelper.InvalidOption("warmup", $"{WarmupSteps} must not be negative");
-        if (TauSyns is null || TauSyns.Any(t => !(t > 0) || !float.IsFinite(t))) ThrowHelper.InvalidOption("tau-syn", "every τs must be positive and finite");
+        if (TauSyns is null || TauSyns.Any(t => !(t > 0) || !float.IsFinite(t))) ThrowHelper.InvalidOption("tau-syn",
+            "every τs must be positive and finite");
     }
 }

@@ -20,7 +20,8 @@ public static class Calibration
     }
 
     /// <summary>Collects statistics from batches of images (each [count, input size]), up to <paramref name="maxImages"/> images.</summary>
-    public static CalibrationStatistics Collect(ModelGraph graph, IEnumerable<(float[] Data, int Count)> batches, int maxImages, AnnExecutorOptions? executorOptions = null, IProgress<int>? progress = null)
+    public static CalibrationStatistics Collect(ModelGraph graph, IEnumerable<(float[] Data, int Count)> batches, int maxImages,
+        AnnExecutorOptions? executorOptions = null, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(batches);
@@ -36,7 +37,8 @@ public static class Calibration
             int size = graph.Input.OutputShape.Size;
             if (data.Length < (long)take * size)
             {
-                throw new InvalidDatasetException($"calibration data: a batch of {count} images holds {data.Length} values, expected {(long)count * size} ({graph.Input.OutputShape} each)");
+                throw new InvalidDatasetException($"calibration data: a batch of {count} images holds {data.Length} values, "
+                    + $"expected {(long)count * size} ({graph.Input.OutputShape} each)");
             }
             ReadOnlySpan<float> images = data.AsSpan(0, take * size);
             ElementType.CheckFinite(images, "calibration data", seen, size);

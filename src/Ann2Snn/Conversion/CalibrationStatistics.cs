@@ -9,5 +9,7 @@ public sealed class CalibrationStatistics(IReadOnlyDictionary<string, NodeStatis
     public int Images { get; } = images;
 
     public NodeStatistics For(Node node) =>
-        Nodes.TryGetValue(node.Name, out NodeStatistics? s) ? s : throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no calibration statistics were collected for it");
+        Nodes.TryGetValue(node.Name, out NodeStatistics? s)
+            ? s
+            : throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no calibration statistics were collected for it");
 }

@@ -49,7 +49,8 @@ public static class ChainSimplifier
                 replacement = previous switch
                 {
                     DenseOp d => [new DenseOp(d.InputShape, ScaleRows(d.Weight, Expand(s)))],
-                    ConvOp c when !IsFull(s) => [new ConvOp(c.InputShape, ScaleRows(c.Weight, ExpandChannels(s)), c.Window, c.Groups, c.OutputShape)],
+                    ConvOp c when !IsFull(s) =>
+                        [new ConvOp(c.InputShape, ScaleRows(c.Weight, ExpandChannels(s)), c.Window, c.Groups, c.OutputShape)],
                     _ => null,
                 };
                 if (replacement is not null)
@@ -63,7 +64,9 @@ public static class ChainSimplifier
         return ops;
     }
 
-    private static bool IsFull(ScaleOp s) => s.Scale.Length != 1 && s.Scale.Length != s.InputShape.Channels || (s.InputShape.Size == s.InputShape.Channels && s.Scale.Length > 1);
+    private static bool IsFull(ScaleOp s) =>
+        s.Scale.Length != 1 && s.Scale.Length != s.InputShape.Channels
+            || (s.InputShape.Size == s.InputShape.Channels && s.Scale.Length > 1);
 
     private static float[] Expand(ScaleOp s) => s.ElementGains();
 

@@ -31,7 +31,9 @@ public sealed record ConversionOptions
     /// <summary>Absolute refractory period in steps; f_max = 1/(τ_ref + 1) spikes per step.</summary>
     public int RefractorySteps { get; init; }
 
-    /// <summary>λ is mapped to this fraction of f_max (default 1 without refractory period, where rate 1 is one spike per step; use 0.8 with one).</summary>
+    /// <summary>
+    /// λ is mapped to this fraction of f_max (default 1 without refractory period, where rate 1 is one spike per step; use 0.8 with one).
+    /// </summary>
     public float? RateFraction { get; init; }
 
     public MaxPoolScheme MaxPool { get; init; } = MaxPoolScheme.WinnerTakeAll;
@@ -44,7 +46,10 @@ public sealed record ConversionOptions
     /// </summary>
     public bool? SignedSpikes { get; init; }
 
-    /// <summary>Whether populations get signed neurons for <paramref name="graph"/>: the explicit choice, or on when it has residual Add nodes and the neuron allows it.</summary>
+    /// <summary>
+    /// Whether populations get signed neurons for <paramref name="graph"/>: the explicit choice, or on when it has residual Add
+    /// nodes and the neuron allows it.
+    /// </summary>
     public bool UseSignedSpikes(Graph.ModelGraph graph) =>
         SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode) && NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps));
 

@@ -5,7 +5,8 @@ namespace Ann2Snn.Conversion;
 /// <summary>The whole conversion from a graph and a calibration data set, in the converter's fixed stage order.</summary>
 public static class ConversionPipeline
 {
-    public static ConversionResult Run(ModelGraph graph, Data.IDataset? calibration, ConversionOptions options, IProgress<int>? progress = null, Ann.AnnExecutorOptions? executorOptions = null)
+    public static ConversionResult Run(ModelGraph graph, Data.IDataset? calibration, ConversionOptions options,
+        IProgress<int>? progress = null, Ann.AnnExecutorOptions? executorOptions = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
@@ -16,7 +17,8 @@ public static class ConversionPipeline
         if (calibration is not null && options.Normalization.NeedsCalibration())
         {
             Ann.AnnEvaluator.CheckCompatible(graph, calibration, "calib");
-            stats = Calibration.Collect(prepared, calibration.Batches(64, options.CalibrationImages).Select(b => (b.Data, b.Count)), options.CalibrationImages, executorOptions, progress);
+            stats = Calibration.Collect(prepared, calibration.Batches(64, options.CalibrationImages).Select(b => (b.Data, b.Count)),
+                options.CalibrationImages, executorOptions, progress);
         }
         return Converter.Convert(prepared, stats, options, applied);
     }

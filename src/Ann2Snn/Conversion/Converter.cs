@@ -34,14 +34,16 @@ public static class Converter
     }
 
     /// <summary>Converts a prepared graph (see <see cref="Prepare"/>) using statistics collected on that same graph.</summary>
-    public static ConversionResult Convert(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options, IReadOnlyList<string>? passesApplied = null)
+    public static ConversionResult Convert(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options,
+        IReadOnlyList<string>? passesApplied = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (stats is null && options.Normalization.NeedsCalibration())
         {
-            ThrowHelper.InvalidOption("norm", $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
+            ThrowHelper.InvalidOption("norm",
+                $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
         }
         if (options.Normalization == NormalizationKind.ChannelWise && options.Scaling == ScalingMode.Thresholds)
         {
@@ -153,7 +155,8 @@ public static class Converter
                         Signal x = In(0);
                         if (!x.IsSpiking) x = Spike(mp.Inputs[0], x, float.PositiveInfinity);
                         Term t = x.Terms[0];
-                        _layers.Add(new MaxPoolLayer(mp.Name, t.Source, mp.Inputs[0].OutputShape, mp.Window, options.MaxPool, mp.OutputShape));
+                        _layers.Add(new MaxPoolLayer(mp.Name, t.Source, mp.Inputs[0].OutputShape,
+                            mp.Window, options.MaxPool, mp.OutputShape));
                         int index = _layers.Count - 1;
                         _log.Add(new ConvertedLayer(mp.Name, "maxpool", mp.Name, mp.OutputShape, float.NaN, float.NaN));
                         // Max pooling commutes with the positive per-channel gain of its source.
@@ -161,7 +164,8 @@ public static class Converter
                         return new Signal(mp.OutputShape, [new Term(index, [new ScaleOp(mp.OutputShape, gain.Scale)])], null, x.Bound);
                     }
                 default:
-                    throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}): the converter has no spiking equivalent for this node");
+                    throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}): "
+                        + "the converter has no spiking equivalent for this node");
             }
         }
 
@@ -249,7 +253,9 @@ public static class Converter
             // A silent layer or channel keeps a unit scale (it never fires anyway).
             for (int c = 0; c < lambda.Length; c++)
             {
-                if (!(lambda[c] > 0) || !float.IsFinite(lambda[c])) lambda[c] = lambda.Length > 1 ? lambda.Where(v => v > 0 && float.IsFinite(v)).DefaultIfEmpty(1f).Max() : 1f;
+                if (!(lambda[c] > 0) || !float.IsFinite(lambda[c])) lambda[c] = lambda.Length > 1
+                    ? lambda.Where(v => v > 0 && float.IsFinite(v)).DefaultIfEmpty(1f).Max()
+                    : 1f;
                 lambda[c] = MathF.Min(lambda[c], clipMax);
             }
             return lambda.Length == 1 || lambda.Length == channels ? lambda : [lambda.Max()];
@@ -263,7 +269,9 @@ public static class Converter
             float theta = thresholds ? lambda[0] / _rateScale : 1f;
             var toRate = new ScaleOp(x.Shape, lambda.Select(l => _rateScale / l).ToArray());
             IReadOnlyList<Term> terms = thresholds ? x.Terms : x.Terms.Select(t => t.Then(toRate)).ToArray();
-            float[] bias = x.Bias is null ? new float[x.Shape.Size] : thresholds ? (float[])x.Bias.Clone() : SynapticOpReference.Apply(toRate, x.Bias);
+            float[] bias = x.Bias is null
+                ? new float[x.Shape.Size]
+                : thresholds ? (float[])x.Bias.Clone() : SynapticOpReference.Apply(toRate, x.Bias);
             // Δt = 1 and a per-step input gain of 1, whatever the model (a LIF differs from the IF only by its leak).
             NeuronParameters neuron = options.Neuron.ForConversion(theta, options.TauMem) with
             {

@@ -18,16 +18,19 @@ public static class Preflight
             switch (n)
             {
                 case SoftmaxNode when n != graph.Output:
-                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, "softmax inside the network has no spiking equivalent; only a final softmax (read out as argmax) is supported"));
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        "softmax inside the network has no spiking equivalent; only a final softmax (read out as argmax) is supported"));
                     break;
                 case SoftmaxNode:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, "final softmax becomes an argmax readout"));
                     break;
                 case ClipNode c when c.Min != 0f:
-                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, $"clip with lower bound {c.Min:g4} ≠ 0: negative or offset activations cannot be firing rates"));
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        $"clip with lower bound {c.Min:g4} ≠ 0: negative or offset activations cannot be firing rates"));
                     break;
                 case ClipNode c when float.IsFinite(c.Max):
-                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, $"clip(0, {c.Max:g4}) becomes an IF neuron saturating at {c.Max:g4}"));
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        $"clip(0, {c.Max:g4}) becomes an IF neuron saturating at {c.Max:g4}"));
                     break;
                 case BatchNormNode bn:
                     Node producer = bn.Inputs[0];
@@ -40,7 +43,8 @@ public static class Preflight
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, "dropped (pass-through at inference)"));
                     break;
                 case Pool2dNode { Kind: PoolKind.Max }:
-                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, "max pooling becomes a winner-take-all (or spike-gated) circuit"));
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        "max pooling becomes a winner-take-all (or spike-gated) circuit"));
                     break;
             }
         }
@@ -84,7 +88,8 @@ public static class Preflight
                     case SoftmaxNode when c == graph.Output:
                         break;
                     default:
-                        return $"its signed output reaches '{c.Name}' ({c.Op}) without a ReLU; spiking neurons can only carry non-negative rates";
+                        return $"its signed output reaches '{c.Name}' ({c.Op}) without a ReLU; "
+                            + "spiking neurons can only carry non-negative rates";
                 }
             }
         }

@@ -29,14 +29,18 @@ public sealed class StreamingHistogram
             return;
         }
         if (x > Max) Max = x;
-        if (_range == 0f) _range = MathF.Max(MathF.Pow(2f, MathF.Ceiling(MathF.Log2(x)) + 1f), 1e-30f); // powers of two, so histograms merge bin-exactly
+        // powers of two, so histograms merge bin-exactly
+        if (_range == 0f) _range = MathF.Max(MathF.Pow(2f, MathF.Ceiling(MathF.Log2(x)) + 1f), 1e-30f);
         while (x >= _range) Grow();
         int bin = (int)(x / _range * Bins);
         _counts[Math.Min(bin, Bins - 1)]++;
         Positive++;
     }
 
-    /// <summary>The p-th percentile (0 &lt; p ≤ 100) of the positive values, linearly interpolated inside a bin; 0 if none; p = 100 gives the exact max.</summary>
+    /// <summary>
+    /// The p-th percentile (0 &lt; p ≤ 100) of the positive values, linearly interpolated inside a bin; 0 if none; p = 100 gives
+    /// the exact max.
+    /// </summary>
     public float Percentile(double p)
     {
         if (!(p > 0 && p <= 100)) throw new InvalidOptionException($"option 'percentile': {p} is outside (0, 100]");

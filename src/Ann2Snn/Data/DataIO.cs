@@ -165,7 +165,8 @@ internal static class DataIO
             long bound = (storedLength * MaxDeflateRatio) + 1024;
             if (claimedLength > bound)
             {
-                throw Error(file, $"truncated or corrupt header: it claims {what} ({claimedLength} bytes), more than {storedLength} compressed bytes can hold");
+                throw Error(file, $"truncated or corrupt header: it claims {what} ({claimedLength} bytes), "
+                    + $"more than {storedLength} compressed bytes can hold");
             }
             return;
         }
@@ -175,7 +176,8 @@ internal static class DataIO
         }
         if (claimedLength < storedLength)
         {
-            throw Error(file, $"{storedLength - claimedLength} unexpected bytes after the data: the header claims {what} ({claimedLength} bytes) but the file holds {storedLength} bytes");
+            throw Error(file, $"{storedLength - claimedLength} unexpected bytes after the data: "
+                + $"the header claims {what} ({claimedLength} bytes) but the file holds {storedLength} bytes");
         }
     }
 
@@ -187,7 +189,8 @@ internal static class DataIO
     {
         if (dims.Count is < 2 or > 4)
         {
-            throw Error(file, $"samples of shape {Format(dims)} (rank {dims.Count}) are not supported; expected [N, F], [N, H, W] or [N, C, H, W]");
+            throw Error(file, $"samples of shape {Format(dims)} (rank {dims.Count}) are not supported; "
+                + "expected [N, F], [N, H, W] or [N, C, H, W]");
         }
         CheckDims(file, dims);
         int[] sample = dims.Count == 3

@@ -26,9 +26,11 @@ public static class DatasetResolver
     /// <param name="spec">the data set, in one of the forms above.</param>
     /// <param name="split">the split of a bundled set, an IDX folder or an <c>.npz</c>.</param>
     /// <param name="options">the scale and the channels of the samples.</param>
-    /// <param name="imageDecoder">reads the files of an image folder (e.g. <c>Ann2Snn.Reports.Imaging.SkiaImageDecoder</c>); without one, an image folder is refused.</param>
+    /// <param name="imageDecoder">reads the files of an image folder (e.g. <c>Ann2Snn.Reports.Imaging.SkiaImageDecoder</c>);
+    /// without one, an image folder is refused.</param>
     /// <exception cref="InvalidOptionException">the spec is none of the forms above, or names no existing file.</exception>
-    /// <exception cref="InvalidDatasetException">the files exist but are bad, the bundled data cannot be found, or an image folder is given without a decoder.</exception>
+    /// <exception cref="InvalidDatasetException">the files exist but are bad, the bundled data cannot be found, or an image
+    /// folder is given without a decoder.</exception>
     public static IDataset Open(string spec, DatasetSplit split, DataOptions? options = null, IImageDecoder? imageDecoder = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -63,7 +65,8 @@ public static class DatasetResolver
                 return IdxDataset.Open(images, labels, options);
             }
             return imageDecoder is null
-                ? throw DataIO.Error(trimmed, "holds no IDX files, so it is an image folder, and image folders need an image decoder (e.g. Ann2Snn.Reports.Imaging.SkiaImageDecoder); none was given")
+                ? throw DataIO.Error(trimmed, "holds no IDX files, so it is an image folder, and image folders need an image decoder "
+                    + "(e.g. Ann2Snn.Reports.Imaging.SkiaImageDecoder); none was given")
                 : ImageFolderDataset.Open(trimmed, imageDecoder, options);
         }
         if (trimmed.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
@@ -86,7 +89,8 @@ public static class DatasetResolver
     /// (train) IDX files, where <c>&lt;data&gt;</c> is <paramref name="dataOverride"/> when set, else the first
     /// <c>data/</c> folder with a <c>&lt;name&gt;</c> sub-folder found walking up from each start folder.
     /// </summary>
-    internal static IDataset OpenBundled(string name, DatasetSplit split, DataOptions? options, string? dataOverride, IEnumerable<string> startFolders)
+    internal static IDataset OpenBundled(string name, DatasetSplit split, DataOptions? options, string? dataOverride,
+        IEnumerable<string> startFolders)
     {
         string? folder;
         if (!string.IsNullOrEmpty(dataOverride))
@@ -99,11 +103,13 @@ public static class DatasetResolver
         }
         else
         {
-            startFolders = startFolders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f))).Distinct(StringComparer.Ordinal).ToArray();
+            startFolders = startFolders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)))
+                .Distinct(StringComparer.Ordinal).ToArray();
             folder = startFolders.Select(start => FindUp(start, Path.Combine("data", name))).FirstOrDefault(f => f is not null);
             if (folder is null)
             {
-                throw new InvalidDatasetException($"{name}: bundled data not found: no data/{name} folder above {string.Join(" or ", startFolders)}; set {DataEnvironmentVariable} to the data folder");
+                throw new InvalidDatasetException($"{name}: bundled data not found: no data/{name} "
+                    + $"folder above {string.Join(" or ", startFolders)}; set {DataEnvironmentVariable} to the data folder");
             }
         }
         IDataset dataset = IdxDataset.OpenDirectory(folder, split, options);
@@ -124,7 +130,8 @@ public static class DatasetResolver
     }
 
     private static InvalidOptionException Refuse(string spec, string problem) =>
-        new($"option 'dataset': '{spec}': {problem}; expected {string.Join(", ", BundledNames)}, a folder, an .npz file, or 'images.npy,labels.npy'");
+        new($"option 'dataset': '{spec}': {problem}; expected {string.Join(", ", BundledNames)}, "
+            + "a folder, an .npz file, or 'images.npy,labels.npy'");
 
     /// <summary>A data set under another description.</summary>
     private sealed class DescribedDataset(IDataset inner, string description) : IDataset

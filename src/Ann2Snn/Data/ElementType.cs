@@ -35,17 +35,28 @@ internal readonly record struct ElementType(ElementKind Kind, bool BigEndian)
         }
         switch (Kind)
         {
-            case ElementKind.UInt8: TensorPrimitives.ConvertTruncating<byte, T>(raw, destination); break;
-            case ElementKind.Int8: TensorPrimitives.ConvertTruncating<sbyte, T>(MemoryMarshal.Cast<byte, sbyte>(raw), destination); break;
-            case ElementKind.UInt16: TensorPrimitives.ConvertTruncating<ushort, T>(MemoryMarshal.Cast<byte, ushort>(raw), destination); break;
-            case ElementKind.Int16: TensorPrimitives.ConvertTruncating<short, T>(MemoryMarshal.Cast<byte, short>(raw), destination); break;
-            case ElementKind.UInt32: TensorPrimitives.ConvertTruncating<uint, T>(MemoryMarshal.Cast<byte, uint>(raw), destination); break;
-            case ElementKind.Int32: TensorPrimitives.ConvertTruncating<int, T>(MemoryMarshal.Cast<byte, int>(raw), destination); break;
-            case ElementKind.UInt64: TensorPrimitives.ConvertTruncating<ulong, T>(MemoryMarshal.Cast<byte, ulong>(raw), destination); break;
-            case ElementKind.Int64: TensorPrimitives.ConvertTruncating<long, T>(MemoryMarshal.Cast<byte, long>(raw), destination); break;
-            case ElementKind.Float16: TensorPrimitives.ConvertTruncating<Half, T>(MemoryMarshal.Cast<byte, Half>(raw), destination); break;
-            case ElementKind.Float32: TensorPrimitives.ConvertTruncating<float, T>(MemoryMarshal.Cast<byte, float>(raw), destination); break;
-            case ElementKind.Float64: TensorPrimitives.ConvertTruncating<double, T>(MemoryMarshal.Cast<byte, double>(raw), destination); break;
+            case ElementKind.UInt8:
+                TensorPrimitives.ConvertTruncating<byte, T>(raw, destination); break;
+            case ElementKind.Int8:
+                TensorPrimitives.ConvertTruncating<sbyte, T>(MemoryMarshal.Cast<byte, sbyte>(raw), destination); break;
+            case ElementKind.UInt16:
+                TensorPrimitives.ConvertTruncating<ushort, T>(MemoryMarshal.Cast<byte, ushort>(raw), destination); break;
+            case ElementKind.Int16:
+                TensorPrimitives.ConvertTruncating<short, T>(MemoryMarshal.Cast<byte, short>(raw), destination); break;
+            case ElementKind.UInt32:
+                TensorPrimitives.ConvertTruncating<uint, T>(MemoryMarshal.Cast<byte, uint>(raw), destination); break;
+            case ElementKind.Int32:
+                TensorPrimitives.ConvertTruncating<int, T>(MemoryMarshal.Cast<byte, int>(raw), destination); break;
+            case ElementKind.UInt64:
+                TensorPrimitives.ConvertTruncating<ulong, T>(MemoryMarshal.Cast<byte, ulong>(raw), destination); break;
+            case ElementKind.Int64:
+                TensorPrimitives.ConvertTruncating<long, T>(MemoryMarshal.Cast<byte, long>(raw), destination); break;
+            case ElementKind.Float16:
+                TensorPrimitives.ConvertTruncating<Half, T>(MemoryMarshal.Cast<byte, Half>(raw), destination); break;
+            case ElementKind.Float32:
+                TensorPrimitives.ConvertTruncating<float, T>(MemoryMarshal.Cast<byte, float>(raw), destination); break;
+            case ElementKind.Float64:
+                TensorPrimitives.ConvertTruncating<double, T>(MemoryMarshal.Cast<byte, double>(raw), destination); break;
             default: throw new InvalidOperationException($"element kind {Kind}");
         }
     }
@@ -110,7 +121,8 @@ internal readonly record struct ElementType(ElementKind Kind, bool BigEndian)
         {
             if (!float.IsFinite(values[i]))
             {
-                throw DataIO.Error(file, $"sample {firstSample + (i / sampleSize)} element {i % sampleSize} is {values[i]}; data must be finite");
+                throw DataIO.Error(file, $"sample {firstSample + (i / sampleSize)} element {i % sampleSize} is {values[i]}; "
+                    + "data must be finite");
             }
         }
     }

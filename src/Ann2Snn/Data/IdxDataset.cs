@@ -35,7 +35,8 @@ public static class IdxDataset
             labels = TensorDataset.ReadLabels(stream, header.Type, header.Dims, labelsPath, images.Dims[0], imagesPath);
         }
 
-        var source = new TensorSource(imagesPath, () => DataIO.SkipOrDispose(DataIO.OpenMaybeGzip(imagesPath, out _, out _), images.Length, imagesPath), images.Type);
+        var source = new TensorSource(imagesPath,
+            () => DataIO.SkipOrDispose(DataIO.OpenMaybeGzip(imagesPath, out _, out _), images.Length, imagesPath), images.Type);
         return new TensorDataset(imagesPath, source, shape, labels, options.Scale ?? images.Type.DefaultScale);
     }
 
@@ -49,14 +50,18 @@ public static class IdxDataset
     {
         if (!TryFindPair(directory, split, out string? images, out string? labels))
         {
-            string expected = split == DatasetSplit.Test ? "t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz]" : "train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]";
+            string expected = split == DatasetSplit.Test
+                ? "t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz]"
+                : "train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]";
             throw DataIO.Error(directory, $"no IDX {split.ToString().ToLowerInvariant()} files; expected {expected}");
         }
         return Open(images, labels, options);
     }
 
     /// <summary>Finds the images and labels files of <paramref name="split"/> in a folder, if it has them.</summary>
-    internal static bool TryFindPair(string directory, DatasetSplit split, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? images, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? labels)
+    internal static bool TryFindPair(string directory, DatasetSplit split,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? images,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? labels)
     {
         images = labels = null;
         string[] files;
@@ -72,7 +77,8 @@ public static class IdxDataset
         foreach (string file in files)
         {
             Match m = FileName.Match(Path.GetFileName(file));
-            if (!m.Success || (m.Groups["split"].Value.Equals("train", StringComparison.OrdinalIgnoreCase) != (split == DatasetSplit.Train)))
+            if (!m.Success
+                || (m.Groups["split"].Value.Equals("train", StringComparison.OrdinalIgnoreCase) != (split == DatasetSplit.Train)))
             {
                 continue;
             }

@@ -29,7 +29,8 @@ internal sealed record IdxHeader(ElementType Type, long[] Dims, int Length, bool
         };
         if (magic[0] != 0 || magic[1] != 0 || kind is null)
         {
-            throw DataIO.Error(file, $"not an IDX file: magic number 0x{value:X8}; expected 0x00000803 (images), 0x00000801 (labels) or another 0x0000TTRR with type TT in 08, 09, 0B, 0C, 0D, 0E");
+            throw DataIO.Error(file, $"not an IDX file: magic number 0x{value:X8}; expected 0x00000803 (images), 0x00000801 (labels) "
+                + "or another 0x0000TTRR with type TT in 08, 09, 0B, 0C, 0D, 0E");
         }
         int rank = magic[3];
         if (rank is 0 or > MaxRank)

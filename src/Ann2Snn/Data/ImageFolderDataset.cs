@@ -30,7 +30,8 @@ public sealed class ImageFolderDataset : IDataset
     private readonly bool _grayscale;
     private readonly float _scale;
 
-    private ImageFolderDataset(string root, IImageDecoder decoder, string[] classNames, string[] files, int[] labels, int width, int height, bool grayscale, float scale)
+    private ImageFolderDataset(string root, IImageDecoder decoder, string[] classNames, string[] files, int[] labels,
+        int width, int height, bool grayscale, float scale)
     {
         Description = root;
         _decoder = decoder;
@@ -54,7 +55,8 @@ public sealed class ImageFolderDataset : IDataset
     /// <param name="root">the folder holding one sub-folder of images per class.</param>
     /// <param name="decoder">reads the image files, now (headers) and when batches are read (pixels).</param>
     /// <param name="options">the scale and the channels of the samples.</param>
-    /// <exception cref="InvalidDatasetException">no class folders, an empty class folder, a file that is not an image (or whose header claims more pixels than the file can hold), or images of different sizes.</exception>
+    /// <exception cref="InvalidDatasetException">no class folders, an empty class folder, a file that is not an image (or whose
+    /// header claims more pixels than the file can hold), or images of different sizes.</exception>
     public static ImageFolderDataset Open(string root, IImageDecoder decoder, DataOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -86,7 +88,8 @@ public sealed class ImageFolderDataset : IDataset
         {
             // As torchvision's ImageFolder: a class without samples is more likely a mistake than a design.
             string empty = ThrowHelper.Printable(string.Join(", ", emptyClasses.Select(d => $"'{Path.GetFileName(d)}'")), 300);
-            throw DataIO.Error(emptyClasses[0], $"class folder holds no images (empty class folders: {empty}); every class needs at least one image");
+            throw DataIO.Error(emptyClasses[0], $"class folder holds no images (empty class folders: {empty}); "
+                + "every class needs at least one image");
         }
 
         int width = 0, height = 0;
@@ -97,7 +100,8 @@ public sealed class ImageFolderDataset : IDataset
             long pixels = (long)info.Width * info.Height, length = FileLength(file);
             if (pixels > SmallImagePixels && pixels > length * MaxPixelsPerByte)
             {
-                throw DataIO.Error(file, $"header claims {info.Width}×{info.Height} pixels, more than its {length} bytes can encode; the file is corrupt");
+                throw DataIO.Error(file, $"header claims {info.Width}×{info.Height} pixels, "
+                    + $"more than its {length} bytes can encode; the file is corrupt");
             }
             if (width == 0)
             {
@@ -109,7 +113,8 @@ public sealed class ImageFolderDataset : IDataset
             }
             else if (info.Width != width || info.Height != height)
             {
-                throw DataIO.Error(file, $"image is {info.Width}×{info.Height} but {files[0]} is {width}×{height}; all images must have the same size");
+                throw DataIO.Error(file, $"image is {info.Width}×{info.Height} but {files[0]} is {width}×{height}; "
+                    + "all images must have the same size");
             }
             allGray &= info.Grayscale;
         }
@@ -121,7 +126,8 @@ public sealed class ImageFolderDataset : IDataset
             _ => allGray,
         };
         string[] names = classDirs.Select(Path.GetFileName).Select(n => n!).ToArray();
-        return new ImageFolderDataset(root, decoder, names, [.. files], [.. labels], width, height, grayscale, options.Scale ?? (1f / 255f));
+        return new ImageFolderDataset(root, decoder, names, [.. files], [.. labels],
+            width, height, grayscale, options.Scale ?? (1f / 255f));
     }
 
     public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
@@ -184,7 +190,8 @@ public sealed class ImageFolderDataset : IDataset
         using IEncodedImage image = OpenImage(_decoder, file);
         if (image.Width != SampleShape.Width || image.Height != SampleShape.Height)
         {
-            throw DataIO.Error(file, $"image is now {image.Width}×{image.Height}, not {SampleShape.Width}×{SampleShape.Height} as when the data set was opened");
+            throw DataIO.Error(file, $"image is now {image.Width}×{image.Height}, not {SampleShape.Width}×{SampleShape.Height} "
+                + "as when the data set was opened");
         }
         try
         {

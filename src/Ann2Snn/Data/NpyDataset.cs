@@ -31,11 +31,14 @@ public static class NpyDataset
             NpyHeader header = NpyHeader.Read(stream, labelsPath, stream.Length, compressed: false);
             labels = TensorDataset.ReadLabels(stream, header.Type, header.Dims, labelsPath, images.Dims[0], imagesPath);
         }
-        var source = new TensorSource(imagesPath, () => DataIO.SkipOrDispose(DataIO.OpenFile(imagesPath), images.Length, imagesPath), images.Type);
+        var source = new TensorSource(imagesPath,
+            () => DataIO.SkipOrDispose(DataIO.OpenFile(imagesPath), images.Length, imagesPath), images.Type);
         return new TensorDataset(imagesPath, source, shape, labels, (options ?? DataOptions.Default).Scale ?? images.Type.DefaultScale);
     }
 
-    /// <summary>Opens the members <paramref name="imagesKey"/> and <paramref name="labelsKey"/> (names without <c>.npy</c>) of an <c>.npz</c>.</summary>
+    /// <summary>
+    /// Opens the members <paramref name="imagesKey"/> and <paramref name="labelsKey"/> (names without <c>.npy</c>) of an <c>.npz</c>.
+    /// </summary>
     /// <exception cref="InvalidDatasetException">the archive or a member is missing, malformed, truncated or inconsistent.</exception>
     public static IDataset OpenNpz(string path, string imagesKey, string labelsKey, DataOptions? options = null)
     {
@@ -74,7 +77,8 @@ public static class NpyDataset
             }
             if (keys is null)
             {
-                string held = ThrowHelper.Printable(string.Join(", ", zip.Entries.Select(e => Path.GetFileNameWithoutExtension(e.FullName))), 300);
+                string held = ThrowHelper.Printable(string.Join(", ",
+                    zip.Entries.Select(e => Path.GetFileNameWithoutExtension(e.FullName))), 300);
                 string wanted = string.Join(" or ", candidates.Select(c => $"'{c.Images}' and '{c.Labels}'"));
                 throw DataIO.Error(path, $"has no arrays {wanted}; it holds: {held}");
             }
@@ -88,7 +92,8 @@ public static class NpyDataset
             using (Stream stream = OpenMember(path, archiveLength, labelsEntry, out string labelsName))
             {
                 NpyHeader header = NpyHeader.Read(stream, labelsName, labelsEntry.Length, compressed: false);
-                labels = TensorDataset.ReadLabels(stream, header.Type, header.Dims, labelsName, images.Dims[0], MemberName(path, imagesMember));
+                labels = TensorDataset.ReadLabels(stream, header.Type, header.Dims, labelsName, images.Dims[0],
+                    MemberName(path, imagesMember));
             }
         }
         string imagesName = MemberName(path, imagesMember);
@@ -137,7 +142,8 @@ public static class NpyDataset
         name = MemberName(path, entry.FullName);
         if (entry.CompressedLength > archiveLength || entry.Length > (entry.CompressedLength * DataIO.MaxDeflateRatio) + 1024)
         {
-            throw DataIO.Error(name, $"corrupt zip entry: it declares {entry.Length} bytes stored in {entry.CompressedLength} compressed bytes of a {archiveLength}-byte archive");
+            throw DataIO.Error(name, $"corrupt zip entry: it declares {entry.Length} bytes "
+                + $"stored in {entry.CompressedLength} compressed bytes of a {archiveLength}-byte archive");
         }
         try
         {

@@ -29,7 +29,8 @@ internal sealed record NpyHeader(ElementType Type, long[] Dims, long Length)
         DataIO.ReadExactly(stream, prefix, file, "NPY magic");
         if (!prefix[..6].SequenceEqual(Magic))
         {
-            throw DataIO.Error(file, $"not an NPY file: it starts with {Convert.ToHexString(prefix[..6])}, expected 934E554D5059 (\\x93NUMPY)");
+            throw DataIO.Error(file, $"not an NPY file: it starts with {Convert.ToHexString(prefix[..6])}, "
+                + "expected 934E554D5059 (\\x93NUMPY)");
         }
         int major = prefix[6];
         if (major is < 1 or > 3)
@@ -38,11 +39,14 @@ internal sealed record NpyHeader(ElementType Type, long[] Dims, long Length)
         }
         Span<byte> lengthBytes = stackalloc byte[major == 1 ? 2 : 4];
         DataIO.ReadExactly(stream, lengthBytes, file, "NPY header length");
-        long textLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(lengthBytes) : BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
+        long textLength = major == 1
+            ? BinaryPrimitives.ReadUInt16LittleEndian(lengthBytes)
+            : BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
         long headerLength = 8 + lengthBytes.Length + textLength;
         if (textLength > MaxTextLength || (!compressed && headerLength > storedLength))
         {
-            throw DataIO.Error(file, $"NPY header claims {textLength} bytes of text, more than the file holds or the limit of {MaxTextLength}");
+            throw DataIO.Error(file, $"NPY header claims {textLength} bytes of text, "
+                + $"more than the file holds or the limit of {MaxTextLength}");
         }
         byte[] textBytes = new byte[textLength];
         DataIO.ReadExactly(stream, textBytes, file, "NPY header");
@@ -79,7 +83,8 @@ internal sealed record NpyHeader(ElementType Type, long[] Dims, long Length)
         char order = descr.Length > 0 ? descr[0] : '?';
         if (kind is null || order is not ('<' or '>' or '|' or '='))
         {
-            throw DataIO.Error(file, $"dtype '{ThrowHelper.Printable(descr, 40)}' is not supported; expected a number type such as <f4, <f8, |u1, <i4 or <i8");
+            throw DataIO.Error(file, $"dtype '{ThrowHelper.Printable(descr, 40)}' is not supported; "
+                + "expected a number type such as <f4, <f8, |u1, <i4 or <i8");
         }
         return new ElementType(kind.Value, BigEndian: order == '>');
     }
@@ -173,7 +178,8 @@ internal sealed record NpyHeader(ElementType Type, long[] Dims, long Length)
                 {
                     _pos++;
                 }
-                if (_pos == start || !long.TryParse(text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out long d))
+                if (_pos == start
+                    || !long.TryParse(text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out long d))
                 {
                     throw Fail($"expected a dimension (a non-negative integer) at offset {start}");
                 }

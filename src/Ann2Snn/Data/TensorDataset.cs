@@ -93,7 +93,8 @@ internal sealed class TensorDataset : IDataset
         long elements = (long)Math.Min(batchSize, Math.Max(total, 1)) * sampleShape.Size;
         if (elements > DataIO.MaxBatchElements)
         {
-            ThrowHelper.InvalidOption("batch-size", $"{batchSize} samples of {sampleShape} make {elements} values, over the limit of {DataIO.MaxBatchElements}; use a smaller batch");
+            ThrowHelper.InvalidOption("batch-size", $"{batchSize} samples of {sampleShape} make {elements} values, "
+                + $"over the limit of {DataIO.MaxBatchElements}; use a smaller batch");
         }
         return total;
     }

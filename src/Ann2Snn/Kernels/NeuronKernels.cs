@@ -112,7 +112,8 @@ public static class NeuronKernels
         {
             throw new ArgumentException($"spans differ in length: v {v.Length}, input {input.Length}, fired {fired.Length}");
         }
-        if (!IsListable(p)) throw new ArgumentException($"{kernel} takes IF neurons with reset by subtraction, no refractory period and unsigned spikes");
+        if (!IsListable(p)) throw new ArgumentException($"{kernel} takes IF neurons with reset by subtraction, "
+            + "no refractory period and unsigned spikes");
     }
 
     /// <summary>The listed step: <typeparamref name="TMode"/> says whether the input is added before firing or after the reset.</summary>
@@ -133,7 +134,8 @@ public static class NeuronKernels
                 var vv = TMode.Before(Vector512.LoadUnsafe(ref vr, (nuint)i), g, c);
                 var up = Vector512.GreaterThanOrEqual(vv, th);
                 TMode.After(vv - (up & th), c).StoreUnsafe(ref vr, (nuint)i);
-                for (ulong mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
+                for (ulong mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1)
+                    Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= Vector256<float>.Count)
@@ -146,7 +148,8 @@ public static class NeuronKernels
                 var vv = TMode.Before(Vector256.LoadUnsafe(ref vr, (nuint)i), g, c);
                 var up = Vector256.GreaterThanOrEqual(vv, th);
                 TMode.After(vv - (up & th), c).StoreUnsafe(ref vr, (nuint)i);
-                for (uint mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1) Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
+                for (uint mask = up.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1)
+                    Unsafe.Add(ref dst, count++) = i + BitOperations.TrailingZeroCount(mask);
             }
         }
         for (; i < n; i++)
@@ -207,7 +210,8 @@ public static class NeuronKernels
     {
         if (current.Length != v.Length || spikes.Length != v.Length || counts.Length != v.Length)
         {
-            throw new ArgumentException($"spans differ in length: v {v.Length}, counts {counts.Length}, current {current.Length}, spikes {spikes.Length}");
+            throw new ArgumentException($"spans differ in length: v {v.Length}, counts {counts.Length}, "
+                + $"current {current.Length}, spikes {spikes.Length}");
         }
         if (!p.SignedSpikes) throw new ArgumentException("StepSigned needs parameters with SignedSpikes set");
         p.Validate();
@@ -229,7 +233,8 @@ public static class NeuronKernels
                 var vv = Vector256.LoadUnsafe(ref vr, (nuint)i) + g * Vector256.LoadUnsafe(ref cr, (nuint)i);
                 var k = Vector256.LoadUnsafe(ref kr, (nuint)i);
                 var up = Vector256.GreaterThanOrEqual(vv, th);
-                var down = Vector256.AndNot(Vector256.LessThan(vv, Vector256<float>.Zero) & Vector256.GreaterThan(k, Vector256<int>.Zero).AsSingle(), up);
+                var down = Vector256.AndNot(Vector256.LessThan(vv, Vector256<float>.Zero)
+                    & Vector256.GreaterThan(k, Vector256<int>.Zero).AsSingle(), up);
                 (vv - (up & th) + (down & th)).StoreUnsafe(ref vr, (nuint)i);
                 ((up & one) | (down & minusOne)).StoreUnsafe(ref sr, (nuint)i);
                 (k - up.AsInt32() + down.AsInt32()).StoreUnsafe(ref kr, (nuint)i); // all-ones lanes = −1

@@ -60,10 +60,12 @@ public readonly record struct NeuronParameters
     /// </summary>
     public bool SignedSpikes { get; init; }
 
-    public static NeuronParameters IntegrateAndFire(float threshold = 1f, ResetMode reset = ResetMode.BySubtraction, float initialFraction = 0f) =>
+    public static NeuronParameters IntegrateAndFire(float threshold = 1f, ResetMode reset = ResetMode.BySubtraction,
+        float initialFraction = 0f) =>
         new() { VThreshold = threshold, Reset = reset, InitialFraction = initialFraction };
 
-    public static NeuronParameters LeakyIntegrateAndFire(float tauMem, float threshold = 1f, ResetMode reset = ResetMode.BySubtraction, float vRest = 0f, float resistance = 1f, float dt = 1f) =>
+    public static NeuronParameters LeakyIntegrateAndFire(float tauMem, float threshold = 1f, ResetMode reset = ResetMode.BySubtraction,
+        float vRest = 0f, float resistance = 1f, float dt = 1f) =>
         IntegrateAndFire(threshold, reset) with
         {
             Model = NeuronModels.Lif,
@@ -81,7 +83,8 @@ public readonly record struct NeuronParameters
     public void Validate()
     {
         if (Model is null) ThrowHelper.InvalidOption("neuron", "no neuron model is set");
-        if (!(VThreshold > 0) || !float.IsFinite(VThreshold)) ThrowHelper.InvalidOption("threshold", $"V_th = {VThreshold} must be positive and finite");
+        if (!(VThreshold > 0) || !float.IsFinite(VThreshold)) ThrowHelper.InvalidOption("threshold",
+            $"V_th = {VThreshold} must be positive and finite");
         if (!(Dt > 0) || !float.IsFinite(Dt)) ThrowHelper.InvalidOption("dt", $"Δt = {Dt} must be positive and finite");
         if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"τ_ref = {RefractorySteps} steps must not be negative");
         Model.Validate(this);
@@ -90,7 +93,8 @@ public readonly record struct NeuronParameters
             ThrowHelper.InvalidOption("signed", "signed spikes need IF neurons with reset by subtraction and no refractory period "
                 + $"(got {Model}, {Reset}, τ_ref = {RefractorySteps})");
         }
-        if (!(InitialFraction >= 0) || InitialFraction >= 1) ThrowHelper.InvalidOption("v-init", $"initial potential {InitialFraction}·V_th must be in [0, 1)");
+        if (!(InitialFraction >= 0) || InitialFraction >= 1) ThrowHelper.InvalidOption("v-init",
+            $"initial potential {InitialFraction}·V_th must be in [0, 1)");
     }
 
     /// <summary>Per-step input gain (<see cref="NeuronModel.InputGain"/>): Δt for IF; R·(1 − e^(−Δt/τm)) for LIF.</summary>

@@ -12,9 +12,11 @@ namespace Ann2Snn.Simulation;
 /// </summary>
 internal static class ChunkRunner
 {
-    public static SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, int timesteps, Func<IChunkWorker> newWorker, IProgress<int>? progress, CancellationToken cancellationToken)
+    public static SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, int timesteps,
+        Func<IChunkWorker> newWorker, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        var result = new SimulationResult(timesteps, network.Layers.Select(l => l.Name).ToArray(), network.Layers.Select(l => l.Shape.Size).ToArray(),
+        var result = new SimulationResult(timesteps, network.Layers.Select(l => l.Name).ToArray(),
+            network.Layers.Select(l => l.Shape.Size).ToArray(),
             Enumerable.Range(0, network.Layers.Count).Select(network.FanOut).ToArray(), network.FanOut(-1));
         var workers = new ConcurrentBag<IChunkWorker>();
         int parallelism = options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
@@ -30,7 +32,8 @@ internal static class ChunkRunner
             var stableFrom = new int[batch.Count];
             float[][]? outputs = options.KeepOutputs ? new float[batch.Count][] : null;
             int first = imageBase;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
+            Parallel.For(0, chunks,
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, c =>
             {
                 if (!workers.TryTake(out IChunkWorker? w)) w = newWorker();
                 int start = c * options.ChunkSize, n = Math.Min(options.ChunkSize, batch.Count - start);
@@ -69,8 +72,10 @@ internal static class ChunkRunner
     {
         if (batch.Data.Length < (long)batch.Count * network.InputShape.Size)
         {
-            throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, expected {batch.Count * network.InputShape.Size} ({network.InputShape} each)");
+            throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, "
+                + $"expected {batch.Count * network.InputShape.Size} ({network.InputShape} each)");
         }
-        ElementType.CheckFinite(batch.Data.AsSpan(0, batch.Count * network.InputShape.Size), "simulation input", 0, network.InputShape.Size);
+        ElementType.CheckFinite(batch.Data.AsSpan(0, batch.Count * network.InputShape.Size),
+            "simulation input", 0, network.InputShape.Size);
     }
 }

@@ -34,7 +34,8 @@ internal abstract class CompiledOp(SynapticOp op)
     private sealed class DenseCompiled(DenseOp d) : CompiledOp(d)
     {
         // Y[n × Out] = X[n × In] · Wᵀ, with W [Out × In] packed once as the B operand.
-        private readonly GemmPackedB _w = GemmPackedB.Pack(d.Weight.Shape[1], d.Weight.Shape[0], d.Weight.Data, d.Weight.Shape[1], transposeB: true);
+        private readonly GemmPackedB _w = GemmPackedB.Pack(d.Weight.Shape[1], d.Weight.Shape[0], d.Weight.Data, d.Weight.Shape[1],
+            transposeB: true);
 
         public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y) =>
             Gemm.Multiply(n, x, InSize, false, _w, y, OutSize);
@@ -57,7 +58,8 @@ internal abstract class CompiledOp(SynapticOp op)
             Shape s = Op.InputShape;
             for (int b = 0; b < n; b++)
             {
-                Pool2d.Average(x.Slice(b * InSize, InSize), s.Channels, s.Height, s.Width, p.Window, p.CountIncludePad, y.Slice(b * OutSize, OutSize));
+                Pool2d.Average(x.Slice(b * InSize, InSize), s.Channels, s.Height, s.Width, p.Window, p.CountIncludePad,
+                    y.Slice(b * OutSize, OutSize));
             }
         }
     }

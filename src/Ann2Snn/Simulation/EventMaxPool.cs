@@ -19,8 +19,8 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
     /// <paramref name="visited"/> marks the windows a gate evaluated in step <paramref name="stamp"/> (a value not
     /// used before with this array). Returns the spikes emitted.
     /// </summary>
-    public int Step(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> active, ReadOnlySpan<int> activeCounts, int[] cin, int[] cout, int[] visited, int stamp,
-        Span<float> dst, Span<int> fired, Span<int> firedCounts, long[] neuronSpikes)
+    public int Step(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> active, ReadOnlySpan<int> activeCounts, int[] cin, int[] cout,
+        int[] visited, int stamp, Span<float> dst, Span<int> fired, Span<int> firedCounts, long[] neuronSpikes)
     {
         int inSize = _mp.InputShape.Size, outSize = _mp.Shape.Size, total = 0;
         bool wta = _mp.Scheme == MaxPoolScheme.WinnerTakeAll;
@@ -32,7 +32,8 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
             int count = 0;
             ReadOnlySpan<int> inList = active.Slice(b * inSize, activeCounts[b]);
             ReadOnlySpan<float> x = src.Slice(b * inSize, inSize);
-            Span<int> ci = cin.AsSpan(b * inSize, inSize), co = cout.AsSpan(b * outSize, outSize), seen = visited.AsSpan(b * outSize, outSize);
+            Span<int> ci = cin.AsSpan(b * inSize, inSize), co = cout.AsSpan(b * outSize, outSize),
+                seen = visited.AsSpan(b * outSize, outSize);
             foreach (int j in inList)
             {
                 int before = ci[j];
@@ -70,8 +71,9 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
     /// <paramref name="firedDown"/> at b·outSize; last step's on entry, this step's on return). Every window holding an
     /// input spike is evaluated once, as the dense circuit does; returns the events emitted.
     /// </summary>
-    public int StepSigned(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> up, ReadOnlySpan<int> upCounts, ReadOnlySpan<int> down, ReadOnlySpan<int> downCounts,
-        int[] cin, int[] cout, int[] visited, int stamp, Span<float> dst, Span<int> firedUp, Span<int> firedUpCounts, Span<int> firedDown, Span<int> firedDownCounts, long[] neuronSpikes)
+    public int StepSigned(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> up, ReadOnlySpan<int> upCounts,
+        ReadOnlySpan<int> down, ReadOnlySpan<int> downCounts, int[] cin, int[] cout, int[] visited, int stamp, Span<float> dst,
+        Span<int> firedUp, Span<int> firedUpCounts, Span<int> firedDown, Span<int> firedDownCounts, long[] neuronSpikes)
     {
         int inSize = _mp.InputShape.Size, outSize = _mp.Shape.Size, total = 0;
         bool wta = _mp.Scheme == MaxPoolScheme.WinnerTakeAll;
@@ -84,7 +86,8 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
             int nUp = 0, nDown = 0;
             ReadOnlySpan<int> inUp = up.Slice(b * inSize, upCounts[b]), inDown = down.Slice(b * inSize, downCounts[b]);
             ReadOnlySpan<float> x = src.Slice(b * inSize, inSize);
-            Span<int> ci = cin.AsSpan(b * inSize, inSize), co = cout.AsSpan(b * outSize, outSize), seen = visited.AsSpan(b * outSize, outSize);
+            Span<int> ci = cin.AsSpan(b * inSize, inSize), co = cout.AsSpan(b * outSize, outSize),
+                seen = visited.AsSpan(b * outSize, outSize);
             for (int list = 0; list < 2; list++)
             {
                 foreach (int j in list == 0 ? inUp : inDown)

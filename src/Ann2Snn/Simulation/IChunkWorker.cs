@@ -2,7 +2,9 @@ using Ann2Snn.Data;
 
 namespace Ann2Snn.Simulation;
 
-/// <summary>Reusable per-thread state of a backend: simulates up to <see cref="Capacity"/> images at a time and counts into <see cref="Results"/>.</summary>
+/// <summary>
+/// Reusable per-thread state of a backend: simulates up to <see cref="Capacity"/> images at a time and counts into <see cref="Results"/>.
+/// </summary>
 internal interface IChunkWorker
 {
     /// <summary>Images simulated together (a chunk is simulated in pieces of this many).</summary>

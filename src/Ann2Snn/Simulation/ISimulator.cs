@@ -8,5 +8,6 @@ public interface ISimulator
 {
     string Name { get; }
 
-    SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
+    SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 }

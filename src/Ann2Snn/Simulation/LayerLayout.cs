@@ -36,7 +36,8 @@ internal sealed class LayerLayout
     public static LayerLayout Canonical(Shape shape) => new(shape, false);
 
     /// <summary>Channels-last where it changes anything: a [C, H, W] shape with more than one channel and more than one pixel.</summary>
-    public static LayerLayout ChannelsLastWhereUseful(Shape shape) => new(shape, shape.Rank == 3 && shape.Channels > 1 && shape.Height * shape.Width > 1);
+    public static LayerLayout ChannelsLastWhereUseful(Shape shape) =>
+        new(shape, shape.Rank == 3 && shape.Channels > 1 && shape.Height * shape.Width > 1);
 
     public Shape Shape { get; }
     public bool IsChannelsLast { get; }

@@ -18,7 +18,8 @@ internal static class MaxPoolCircuit
     /// are scanned in the same (ky, kx) order either way. Adds each output spike to <paramref name="neuronSpikes"/>
     /// (index in the output layout); returns the spikes emitted.
     /// </summary>
-    public static int Step(MaxPoolWindows windows, int n, ReadOnlySpan<float> src, int[] cin, int[] cout, Span<float> dst, long[] neuronSpikes)
+    public static int Step(MaxPoolWindows windows, int n, ReadOnlySpan<float> src, int[] cin, int[] cout, Span<float> dst,
+        long[] neuronSpikes)
     {
         MaxPoolLayer mp = windows.Layer;
         int inSize = mp.InputShape.Size, outSize = mp.Shape.Size, count = 0;
@@ -55,7 +56,8 @@ internal static class MaxPoolCircuit
         {
             ReadOnlySpan<Vector<float>> s = MemoryMarshal.Cast<float, Vector<float>>(spikes);
             Span<Vector<int>> c = MemoryMarshal.Cast<int, Vector<int>>(counts[..spikes.Length]);
-            for (int v = 0; v < s.Length; v++) c[v] = c[v] - Vector.GreaterThan(s[v], Vector<float>.Zero) + Vector.LessThan(s[v], Vector<float>.Zero); // true lanes = −1
+            for (int v = 0; v < s.Length; v++) c[v] = c[v] - Vector.GreaterThan(s[v], Vector<float>.Zero)
+                + Vector.LessThan(s[v], Vector<float>.Zero); // true lanes = −1
             k = s.Length * Vector<float>.Count;
         }
         for (; k < spikes.Length; k++) counts[k] += Sign(spikes[k]);

@@ -10,8 +10,10 @@ namespace Ann2Snn.Simulation;
 /// </summary>
 internal sealed class MaxPoolWindows
 {
-    private readonly int[] _tapStart, _taps;       // per output neuron (its layout) + 1, CSR: the input neurons (their layout) of its window
-    private readonly int[] _windowStart, _windows; // per input neuron (its layout) + 1, CSR: the output neurons whose window holds it
+    // per output neuron (its layout) + 1, CSR: the input neurons (their layout) of its window
+    private readonly int[] _tapStart, _taps;
+    // per input neuron (its layout) + 1, CSR: the output neurons whose window holds it
+    private readonly int[] _windowStart, _windows;
 
     public MaxPoolWindows(MaxPoolLayer mp, LayerLayout input, LayerLayout output)
     {

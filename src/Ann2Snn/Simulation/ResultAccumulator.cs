@@ -19,7 +19,9 @@ internal sealed class ResultAccumulator
         Correct = new long[timesteps];
         LayerSpikes = new long[layers.Length];
         NeuronSpikes = layers.Select(l => new long[l.Shape.Size]).ToArray();
-        _toCanonical = layers.Select((_, i) => layouts is not null && layouts[i].IsChannelsLast ? layouts[i].ToCanonicalMap.ToArray() : null).ToArray();
+        _toCanonical = layers.Select((_, i) => layouts is not null && layouts[i].IsChannelsLast
+            ? layouts[i].ToCanonicalMap.ToArray()
+            : null).ToArray();
     }
 
     /// <summary>Images classified correctly after step t (index t).</summary>

@@ -5,7 +5,10 @@ namespace Ann2Snn.Simulation;
 /// <summary>Options of one simulation run.</summary>
 public sealed record SimulationOptions
 {
-    /// <summary>Observation window T in steps; the prediction is recorded at every step up to it (the ttfs backend sets its own, see <see cref="TtfsWindow"/>).</summary>
+    /// <summary>
+    /// Observation window T in steps; the prediction is recorded at every step up to it (the ttfs backend sets its own, see
+    /// <see cref="TtfsWindow"/>).
+    /// </summary>
     public int Timesteps { get; init; } = 256;
 
     public InputEncoding Input { get; init; } = InputEncoding.Analog;
@@ -54,11 +57,13 @@ public sealed record SimulationOptions
     public void Validate()
     {
         if (Timesteps <= 0) ThrowHelper.InvalidOption("timesteps", $"T = {Timesteps} must be positive");
-        if (Timesteps > MaxTimesteps) ThrowHelper.InvalidOption("timesteps", $"T = {Timesteps} exceeds the limit of {MaxTimesteps:N0} steps");
+        if (Timesteps > MaxTimesteps) ThrowHelper.InvalidOption("timesteps",
+            $"T = {Timesteps} exceeds the limit of {MaxTimesteps:N0} steps");
         if (!(PoissonMaxRate > 0 && PoissonMaxRate <= 1)) ThrowHelper.InvalidOption("poisson-rate", $"{PoissonMaxRate} is outside (0, 1]");
         if (!(BiasNeuronRate > 0 && BiasNeuronRate <= 1)) ThrowHelper.InvalidOption("bias-rate", $"{BiasNeuronRate} is outside (0, 1]");
         if (!(TauSyn > 0) || !float.IsFinite(TauSyn)) ThrowHelper.InvalidOption("tau-syn", $"τs = {TauSyn} must be positive and finite");
-        if (TtfsWindow <= 0 || TtfsWindow > MaxTtfsWindow) ThrowHelper.InvalidOption("ttfs-window", $"W = {TtfsWindow} is outside 1..{MaxTtfsWindow}");
+        if (TtfsWindow <= 0 || TtfsWindow > MaxTtfsWindow) ThrowHelper.InvalidOption("ttfs-window",
+            $"W = {TtfsWindow} is outside 1..{MaxTtfsWindow}");
         if (ChunkSize <= 0) ThrowHelper.InvalidOption("chunk", $"{ChunkSize} must be positive");
         if (MaxDegreeOfParallelism < 0) ThrowHelper.InvalidOption("threads", $"{MaxDegreeOfParallelism} must not be negative");
     }

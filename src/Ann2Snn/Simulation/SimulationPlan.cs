@@ -6,7 +6,10 @@ namespace Ann2Snn.Simulation;
 /// <summary>Everything about the network that does not change during a run; shared by every worker of a backend.</summary>
 internal sealed class SimulationPlan
 {
-    /// <summary>Compiles the projections and checks the options against the network; with <paramref name="channelsLast"/>, [C, H, W] populations are kept channels-last (the output layer always stays canonical).</summary>
+    /// <summary>
+    /// Compiles the projections and checks the options against the network; with <paramref name="channelsLast"/>, [C, H, W]
+    /// populations are kept channels-last (the output layer always stays canonical).
+    /// </summary>
     public SimulationPlan(SpikingNetwork network, SimulationOptions options, bool channelsLast = false)
     {
         Network = network;
@@ -29,8 +32,12 @@ internal sealed class SimulationPlan
             };
         }
         IsStatic = Projections.Select(ps => ps.All(IsConstant)).ToArray();
-        Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex ? LayerLayout.ChannelsLastWhereUseful(l.Shape) : LayerLayout.Canonical(l.Shape)).ToArray();
-        MaxPoolWindows = Layers.Select((l, i) => l is MaxPoolLayer mp ? new MaxPoolWindows(mp, Layouts[mp.Source], Layouts[i]) : null).ToArray();
+        Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex
+            ? LayerLayout.ChannelsLastWhereUseful(l.Shape)
+            : LayerLayout.Canonical(l.Shape)).ToArray();
+        MaxPoolWindows = Layers.Select((l, i) => l is MaxPoolLayer mp
+            ? new MaxPoolWindows(mp, Layouts[mp.Source], Layouts[i])
+            : null).ToArray();
         Biases = Layers.Select((l, i) => l switch
         {
             NeuronLayer n => Layouts[i].FromCanonical(n.Bias),
@@ -68,15 +75,20 @@ internal sealed class SimulationPlan
 
     /// <summary>The network's input scale (metadata <c>input_scale</c>; 1 when absent or not positive).</summary>
     public static float InputScaleOf(SpikingNetwork network) =>
-        network.Metadata.TryGetValue("input_scale", out string? s) && float.TryParse(s, CultureInfo.InvariantCulture, out float v) && v > 0 ? v : 1f;
+        network.Metadata.TryGetValue("input_scale", out string? s) && float.TryParse(s, CultureInfo.InvariantCulture, out float v) && v > 0
+            ? v
+            : 1f;
 
-    /// <summary>Each probe with the index of its layer; throws <see cref="InvalidOptionException"/> for an unknown layer or a neuron out of range.</summary>
+    /// <summary>
+    /// Each probe with the index of its layer; throws <see cref="InvalidOptionException"/> for an unknown layer or a neuron out of range.
+    /// </summary>
     public static (NeuronProbe Probe, int Layer)[] ResolveProbes(SpikingLayer[] layers, IReadOnlyList<NeuronProbe> probes) =>
         probes.Select(p =>
         {
             int layer = Array.FindIndex(layers, l => l.Name == p.Layer);
             if (layer < 0) ThrowHelper.InvalidOption("probe", $"no layer named '{p.Layer}'");
-            if ((uint)p.Neuron >= (uint)layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe", $"layer '{p.Layer}' has {layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
+            if ((uint)p.Neuron >= (uint)layers[layer].Shape.Size) ThrowHelper.InvalidOption("probe",
+                $"layer '{p.Layer}' has {layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
             return (p, layer);
         }).ToArray();
 

@@ -46,14 +46,19 @@ public sealed class SimulationResult
 
     internal List<int> StableFromList { get; } = [];
 
-    /// <summary>With <see cref="SimulationOptions.KeepOutputs"/>: per image, the output estimate after T steps (readout potential / T; spike count / T · θ for a spiking output).</summary>
+    /// <summary>
+    /// With <see cref="SimulationOptions.KeepOutputs"/>: per image, the output estimate after T steps (readout potential / T;
+    /// spike count / T · θ for a spiking output).
+    /// </summary>
     public List<float[]> Outputs { get; } = [];
 
     /// <summary>Membrane trace of each probe (first image), one value per step.</summary>
     public Dictionary<NeuronProbe, float[]> Traces { get; } = [];
 
     public double AccuracyAt(int t) =>
-        t < 1 || t > Timesteps ? throw new ArgumentOutOfRangeException(nameof(t), $"t = {t} is outside 1..{Timesteps}") : Images == 0 ? 0 : (double)CorrectAt[t - 1] / Images;
+        t < 1 || t > Timesteps
+            ? throw new ArgumentOutOfRangeException(nameof(t), $"t = {t} is outside 1..{Timesteps}")
+            : Images == 0 ? 0 : (double)CorrectAt[t - 1] / Images;
 
     /// <summary>Synaptic events (spikes × fan-out) per image of each layer.</summary>
     public double SynapticEventsPerImage(int layer) => Images == 0 ? 0 : LayerSpikes[layer] * FanOut[layer] / Images;

@@ -9,7 +9,8 @@ namespace Ann2Snn.Simulation;
 /// </summary>
 internal static class SimulationRunner
 {
-    public static SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, bool channelsLast, Func<SimulationPlan, Func<SimulationWorker>> backend, IProgress<int>? progress, CancellationToken cancellationToken)
+    public static SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, bool channelsLast,
+        Func<SimulationPlan, Func<SimulationWorker>> backend, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);

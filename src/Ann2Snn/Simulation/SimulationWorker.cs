@@ -35,13 +35,17 @@ internal abstract class SimulationWorker : IChunkWorker
         _spikes = layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
         _current = layers.Select(l => new AlignedFloats(l is MaxPoolLayer ? 0 : n * l.Shape.Size)).ToArray();
         _constant = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
-        _synapse = layers.Select(l => l is NeuronLayer && plan.Options.Synapse == SynapseModel.Exponential ? new float[n * l.Shape.Size] : []).ToArray();
+        _synapse = layers.Select(l => l is NeuronLayer && plan.Options.Synapse == SynapseModel.Exponential
+            ? new float[n * l.Shape.Size]
+            : []).ToArray();
         _refractory = layers.Select(l => l is NeuronLayer nl && nl.Neuron.RefractorySteps > 0 ? new int[n * l.Shape.Size] : []).ToArray();
         _netCount = layers.Select(l => l is NeuronLayer nl && nl.Neuron.SignedSpikes ? new int[n * l.Shape.Size] : []).ToArray();
         _countIn = layers.Select(l => l is MaxPoolLayer m ? new int[n * m.InputShape.Size] : []).ToArray();
         _countOut = layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
         // Canonical-order staging for constant currents of populations kept in another layout.
-        _canonical = layers.Select((l, i) => plan.Layouts[i].IsChannelsLast && l is not MaxPoolLayer ? new float[n * l.Shape.Size] : []).ToArray();
+        _canonical = layers.Select((l, i) => plan.Layouts[i].IsChannelsLast && l is not MaxPoolLayer
+            ? new float[n * l.Shape.Size]
+            : []).ToArray();
         _input = new float[n * plan.Network.InputShape.Size];
         _scratchA = new float[n * plan.ScratchSize];
         _scratchB = new float[n * plan.ScratchSize];
@@ -59,7 +63,9 @@ internal abstract class SimulationWorker : IChunkWorker
     /// <summary>What this worker counted since its last flush.</summary>
     public ResultAccumulator Results => _results;
 
-    /// <summary>Each layer's spikes of this step (0 or 1 per neuron, or −1, 0, +1 for a signed layer; n images, in the layer's layout).</summary>
+    /// <summary>
+    /// Each layer's spikes of this step (0 or 1 per neuron, or −1, 0, +1 for a signed layer; n images, in the layer's layout).
+    /// </summary>
     protected float[][] Spikes => _spikes;
 
     /// <summary>The encoded input of this step under Poisson input (0 or the spike value per input, n images).</summary>
@@ -68,19 +74,26 @@ internal abstract class SimulationWorker : IChunkWorker
     /// <summary>Population <paramref name="l"/>'s membrane potentials for n images (in its layout).</summary>
     protected Span<float> Membranes(int l, int n) => _v[l].AsSpan(0, n * Plan.Layers[l].Shape.Size);
 
-    /// <summary>The constant part of layer <paramref name="l"/>'s current for n images (bias and analog input), set by <see cref="Begin"/>.</summary>
+    /// <summary>
+    /// The constant part of layer <paramref name="l"/>'s current for n images (bias and analog input), set by <see cref="Begin"/>.
+    /// </summary>
     protected ReadOnlySpan<float> ConstantOf(int l, int n) => _constant[l].AsSpan(0, n * Plan.Layers[l].Shape.Size);
 
     protected float[] ScratchA => _scratchA;
     protected float[] ScratchB => _scratchB;
 
-    /// <summary>Per layer and neuron (in the layer's layout): spikes counted so far (flushed into the result per chunk, in canonical order).</summary>
+    /// <summary>
+    /// Per layer and neuron (in the layer's layout): spikes counted so far (flushed into the result per chunk, in canonical order).
+    /// </summary>
     protected long[][] NeuronSpikes => _results.NeuronSpikes;
 
     /// <summary>Per image and output neuron: spike counts of a spiking output layer.</summary>
     protected int[] ReadoutCounts => _readoutCounts;
 
-    /// <summary>Fills layer <paramref name="l"/>'s current for n images: its constant part plus every time-varying projection of its sources' spikes.</summary>
+    /// <summary>
+    /// Fills layer <paramref name="l"/>'s current for n images: its constant part plus every time-varying projection of its
+    /// sources' spikes.
+    /// </summary>
     protected abstract void Charge(int l, int n, Span<float> current, ReadOnlySpan<float> constant);
 
     /// <summary>Called after the Poisson encoder wrote this step's input spikes.</summary>
@@ -142,11 +155,15 @@ internal abstract class SimulationWorker : IChunkWorker
     protected SplitMix64[] InputStreams(int n, int firstImage)
     {
         var rngs = new SplitMix64[n];
-        for (int b = 0; b < n; b++) rngs[b] = new SplitMix64((ulong)(uint)Plan.Options.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)(firstImage + b));
+        for (int b = 0; b < n; b++) rngs[b] = new SplitMix64((ulong)(uint)Plan.Options.Seed * 0x9E3779B97F4A7C15UL
+            ^ (ulong)(firstImage + b));
         return rngs;
     }
 
-    /// <summary>Writes one step's Poisson input spikes of n images into <paramref name="input"/> (drawing from each image's stream in element order) and counts them.</summary>
+    /// <summary>
+    /// Writes one step's Poisson input spikes of n images into <paramref name="input"/> (drawing from each image's stream in
+    /// element order) and counts them.
+    /// </summary>
     protected void EncodeInput(ReadOnlySpan<float> x, int n, SplitMix64[] rngs, Span<float> input)
     {
         int inSize = Plan.Network.InputShape.Size;
@@ -161,7 +178,10 @@ internal abstract class SimulationWorker : IChunkWorker
         _results.InputSpikes += fired;
     }
 
-    /// <summary>Resets every layer's state for n images and precomputes the constant part of every population's current (bias and analog input); returns the images' input.</summary>
+    /// <summary>
+    /// Resets every layer's state for n images and precomputes the constant part of every population's current (bias and analog
+    /// input); returns the images' input.
+    /// </summary>
     protected ReadOnlySpan<float> Begin(DataBatch batch, int start, int n)
     {
         SimulationOptions o = Plan.Options;
@@ -210,7 +230,9 @@ internal abstract class SimulationWorker : IChunkWorker
         return x;
     }
 
-    /// <summary>Step t of layer l for n images: charge, fire and reset a population, run a max-pool circuit, or accumulate the readout.</summary>
+    /// <summary>
+    /// Step t of layer l for n images: charge, fire and reset a population, run a max-pool circuit, or accumulate the readout.
+    /// </summary>
     protected void StepLayer(int l, int n, int t)
     {
         int size = Plan.Layers[l].Shape.Size;
@@ -285,7 +307,8 @@ internal abstract class SimulationWorker : IChunkWorker
         int size = layer.Shape.Size;
         return layer.Neuron.SignedSpikes
             ? NeuronKernels.StepSigned(layer.Neuron, v, _netCount[l].AsSpan(0, n * size), input, _spikes[l].AsSpan(0, n * size))
-            : NeuronKernels.Step(layer.Neuron, v, _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [], input, _spikes[l].AsSpan(0, n * size));
+            : NeuronKernels.Step(layer.Neuron, v, _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [],
+                input, _spikes[l].AsSpan(0, n * size));
     }
 
     private void AddBiasSpikes(int l, int n, int t, Span<float> current)
@@ -298,7 +321,8 @@ internal abstract class SimulationWorker : IChunkWorker
             if (Math.Floor((t + 1) * (double)o.BiasNeuronRate) > Math.Floor(t * (double)o.BiasNeuronRate))
             {
                 float[] bias = Plan.Biases[l];
-                for (int b = 0; b < n; b++) TensorPrimitives.MultiplyAdd(bias, 1f / o.BiasNeuronRate, current.Slice(b * size, size), current.Slice(b * size, size));
+                for (int b = 0; b < n; b++) TensorPrimitives.MultiplyAdd(bias, 1f / o.BiasNeuronRate, current.Slice(b * size, size),
+                    current.Slice(b * size, size));
             }
         }
     }

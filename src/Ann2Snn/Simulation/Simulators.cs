@@ -7,7 +7,10 @@ using Ann2Snn.Snn;
 
 namespace Ann2Snn.Simulation;
 
-/// <summary>The simulator backends by name: "dense", "event", "layered" (dense, one layer at a time over all steps), "ttfs" (time-to-first-spike coding), or "auto" (chosen for the network).</summary>
+/// <summary>
+/// The simulator backends by name: "dense", "event", "layered" (dense, one layer at a time over all steps), "ttfs"
+/// (time-to-first-spike coding), or "auto" (chosen for the network).
+/// </summary>
 public static class Simulators
 {
     /// <summary>Accepted names, for help texts and error messages.</summary>
@@ -102,7 +105,8 @@ public static class Simulators
     public static ISimulator ChooseFor(SpikingNetwork network, double? measuredRate = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        if (measuredRate is { } r && (!double.IsFinite(r) || r < 0)) ThrowHelper.InvalidOption("rate", $"measured rate {r} must be finite and non-negative");
+        if (measuredRate is { } r && (!double.IsFinite(r) || r < 0)) ThrowHelper.InvalidOption("rate",
+            $"measured rate {r} must be finite and non-negative");
         bool spikingWeights = network.Layers.SelectMany(SpikingNetwork.ProjectionsOf)
             .Any(p => p.Source >= 0 && p.Ops.Any(o => o is DenseOp or ConvOp));
         return spikingWeights && (measuredRate ?? 0) <= EventRateLimit ? new EventSimulator() : new DenseSimulator();

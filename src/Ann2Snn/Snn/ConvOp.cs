@@ -8,11 +8,15 @@ public sealed class ConvOp : SynapticOp
     public ConvOp(Shape input, FloatTensor weight, Window2d window, int groups, Shape output) : base(input, output)
     {
         const string where = "conv synapses";
-        if (input.Rank != 3 || output.Rank != 3) throw new InvalidModelException($"{where}: input {input} and output {output} must both be [C, H, W]");
-        if (weight.Rank != 4) throw new InvalidModelException($"{where}: weight {weight} has rank {weight.Rank}, expected 4 [O, C/g, kH, kW]");
-        if (groups <= 0 || input.Channels % groups != 0 || output.Channels % groups != 0 || weight.Shape[1] * groups != input.Channels || weight.Shape[0] != output.Channels)
+        if (input.Rank != 3 || output.Rank != 3) throw new InvalidModelException($"{where}: input {input} and output {output} "
+            + "must both be [C, H, W]");
+        if (weight.Rank != 4) throw new InvalidModelException($"{where}: weight {weight} has rank {weight.Rank}, "
+            + "expected 4 [O, C/g, kH, kW]");
+        if (groups <= 0 || input.Channels % groups != 0 || output.Channels % groups != 0
+            || weight.Shape[1] * groups != input.Channels || weight.Shape[0] != output.Channels)
         {
-            throw new InvalidModelException($"{where}: weight {weight} with groups={groups} does not map {input.Channels} input channels to {output.Channels}");
+            throw new InvalidModelException($"{where}: weight {weight} with groups={groups} "
+                + $"does not map {input.Channels} input channels to {output.Channels}");
         }
         if (weight.Shape[2] != window.KernelH || weight.Shape[3] != window.KernelW || window.CeilMode)
         {

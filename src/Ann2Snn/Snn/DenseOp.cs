@@ -7,7 +7,8 @@ public sealed class DenseOp : SynapticOp
 {
     public DenseOp(Shape input, FloatTensor weight) : base(input, new Shape(RowsOf(weight)))
     {
-        if (input.Size != weight.Shape[1]) throw new InvalidModelException($"dense synapses: weight [{weight.Shape[0]}×{weight.Shape[1]}] does not take input {input}");
+        if (input.Size != weight.Shape[1]) throw new InvalidModelException($"dense synapses: weight [{weight.Shape[0]}×{weight.Shape[1]}] "
+            + $"does not take input {input}");
         Weight = weight;
     }
 
@@ -16,5 +17,7 @@ public sealed class DenseOp : SynapticOp
     public override double FanOut => Weight.Shape[0];
 
     private static int RowsOf(FloatTensor weight) =>
-        weight.Rank == 2 ? weight.Shape[0] : throw new InvalidModelException($"dense synapses: weight {weight} has rank {weight.Rank}, expected 2 [Out, In]");
+        weight.Rank == 2
+            ? weight.Shape[0]
+            : throw new InvalidModelException($"dense synapses: weight {weight} has rank {weight.Rank}, expected 2 [Out, In]");
 }

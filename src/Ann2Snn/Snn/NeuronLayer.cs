@@ -15,9 +15,11 @@ public sealed class NeuronLayer : SpikingLayer
         if (projections.Count == 0) throw new InvalidModelException($"layer '{name}': a population needs at least one projection");
         foreach (Projection p in projections)
         {
-            if (!p.OutputShape.Equals(shape)) throw new InvalidModelException($"layer '{name}': a projection delivers {p.OutputShape}, the population is {shape}");
+            if (!p.OutputShape.Equals(shape)) throw new InvalidModelException($"layer '{name}': a projection delivers {p.OutputShape}, "
+                + $"the population is {shape}");
         }
-        if (bias.Length != shape.Size) throw new InvalidModelException($"layer '{name}': bias has {bias.Length} values, expected {shape.Size}");
+        if (bias.Length != shape.Size) throw new InvalidModelException($"layer '{name}': bias has {bias.Length} values, "
+            + $"expected {shape.Size}");
         Neuron = neuron;
         Projections = projections;
         Bias = bias;

@@ -19,7 +19,8 @@ public sealed record Projection(int Source, IReadOnlyList<SynapticOp> Ops)
         {
             if (!ops[i].InputShape.Equals(ops[i - 1].OutputShape))
             {
-                throw new InvalidModelException($"projection from {source}: op {i} ({ops[i].Kind}) takes {ops[i].InputShape}, op {i - 1} ({ops[i - 1].Kind}) delivers {ops[i - 1].OutputShape}");
+                throw new InvalidModelException($"projection from {source}: op {i} ({ops[i].Kind}) takes {ops[i].InputShape}, "
+                    + $"op {i - 1} ({ops[i - 1].Kind}) delivers {ops[i - 1].OutputShape}");
             }
         }
         return ops;

@@ -12,9 +12,11 @@ public sealed class ReadoutLayer : SpikingLayer
     {
         foreach (Projection p in projections)
         {
-            if (!p.OutputShape.Equals(shape)) throw new InvalidModelException($"readout '{name}': a projection delivers {p.OutputShape}, expected {shape}");
+            if (!p.OutputShape.Equals(shape)) throw new InvalidModelException($"readout '{name}': a projection delivers {p.OutputShape}, "
+                + $"expected {shape}");
         }
-        if (bias.Length != shape.Size) throw new InvalidModelException($"readout '{name}': bias has {bias.Length} values, expected {shape.Size}");
+        if (bias.Length != shape.Size) throw new InvalidModelException($"readout '{name}': bias has {bias.Length} values, "
+            + $"expected {shape.Size}");
         Projections = projections;
         Bias = bias;
     }

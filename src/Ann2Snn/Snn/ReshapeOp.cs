@@ -7,7 +7,8 @@ public sealed class ReshapeOp : SynapticOp
 {
     public ReshapeOp(Shape input, Shape output) : base(input, output)
     {
-        if (input.Size != output.Size) throw new InvalidModelException($"reshape synapses: {input} and {output} hold different numbers of values");
+        if (input.Size != output.Size) throw new InvalidModelException($"reshape synapses: {input} and {output} "
+            + "hold different numbers of values");
     }
 
     public override string Kind => "reshape";

@@ -102,7 +102,10 @@ public static class SnnFile
         new Writer(network).WriteTo(stream);
     }
 
-    /// <summary>Reads a network saved by <see cref="Save(SpikingNetwork, string)"/>; any problem is an <see cref="InvalidModelException"/> naming the file.</summary>
+    /// <summary>
+    /// Reads a network saved by <see cref="Save(SpikingNetwork, string)"/>; any problem is an <see cref="InvalidModelException"/>
+    /// naming the file.
+    /// </summary>
     public static SpikingNetwork Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -150,7 +153,8 @@ public static class SnnFile
         if (p.Model is { } model && NeuronModels.Find(model.Name) != model) return $"neuron model '{model}' is not registered";
         if (!Enum.IsDefined(p.Reset)) return $"reset mode {(int)p.Reset} is unknown";
         ReadOnlySpan<(string Name, float Value)> values =
-            [("v_threshold", p.VThreshold), ("v_rest", p.VRest), ("resistance", p.Resistance), ("initial_fraction", p.InitialFraction), ("dt", p.Dt)];
+            [("v_threshold", p.VThreshold), ("v_rest", p.VRest), ("resistance", p.Resistance),
+                ("initial_fraction", p.InitialFraction), ("dt", p.Dt)];
         foreach (var (name, value) in values)
         {
             if (!float.IsFinite(value)) return $"{name} = {value} must be finite";
@@ -178,7 +182,9 @@ public static class SnnFile
         return -1;
     }
 
-    /// <summary>A problem the reader found itself; <see cref="Load(Stream, string)"/> turns it into an <see cref="InvalidModelException"/>.</summary>
+    /// <summary>
+    /// A problem the reader found itself; <see cref="Load(Stream, string)"/> turns it into an <see cref="InvalidModelException"/>.
+    /// </summary>
     private sealed class FormatError(string message) : Exception(message);
 
     /// <summary>Builds the manifest and the list of blobs, validating everything before a byte is written.</summary>
@@ -296,7 +302,13 @@ public static class SnnFile
             int[] input = op.InputShape.ToArray(), output = op.OutputShape.ToArray();
             return op switch
             {
-                DenseOp d => new OpEntry { Kind = d.Kind, InputShape = input, OutputShape = output, Weight = Blob(d.Weight.Data, d.Weight.Shape, where) },
+                DenseOp d => new OpEntry
+                {
+                    Kind = d.Kind,
+                    InputShape = input,
+                    OutputShape = output,
+                    Weight = Blob(d.Weight.Data, d.Weight.Shape, where)
+                },
                 ConvOp c => new OpEntry
                 {
                     Kind = c.Kind,
@@ -306,10 +318,29 @@ public static class SnnFile
                     Window = WindowEntry.From(c.Window),
                     Groups = c.Groups,
                 },
-                AvgPoolOp p => new OpEntry { Kind = p.Kind, InputShape = input, OutputShape = output, Window = WindowEntry.From(p.Window), CountIncludePad = p.CountIncludePad },
+                AvgPoolOp p => new OpEntry
+                {
+                    Kind = p.Kind,
+                    InputShape = input,
+                    OutputShape = output,
+                    Window = WindowEntry.From(p.Window),
+                    CountIncludePad = p.CountIncludePad
+                },
                 ReshapeOp r => new OpEntry { Kind = r.Kind, InputShape = input, OutputShape = output },
-                ScaleOp s => new OpEntry { Kind = s.Kind, InputShape = input, OutputShape = output, Scale = Blob(s.Scale, [s.Scale.Length], where) },
-                ConcatSliceOp cat => new OpEntry { Kind = cat.Kind, InputShape = input, OutputShape = output, ChannelOffset = cat.ChannelOffset },
+                ScaleOp s => new OpEntry
+                {
+                    Kind = s.Kind,
+                    InputShape = input,
+                    OutputShape = output,
+                    Scale = Blob(s.Scale, [s.Scale.Length], where)
+                },
+                ConcatSliceOp cat => new OpEntry
+                {
+                    Kind = cat.Kind,
+                    InputShape = input,
+                    OutputShape = output,
+                    ChannelOffset = cat.ChannelOffset
+                },
                 _ => throw Refuse(where, $"op kind '{op.Kind}' has no representation in format {FormatVersion}"),
             };
         }
@@ -353,8 +384,10 @@ public static class SnnFile
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatError($"expected a JSON object, found {root.ValueKind}");
             string? format = root.TryGetProperty("format", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-            if (format != FormatName) throw new FormatError($"format is {(format is null ? "missing" : $"'{Quote(format)}'")}, expected '{FormatName}'");
-            if (!root.TryGetProperty("format_version", out JsonElement v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version) || version < 1)
+            if (format != FormatName) throw new FormatError($"format is {(format is null ? "missing" : $"'{Quote(format)}'")}, "
+                + $"expected '{FormatName}'");
+            if (!root.TryGetProperty("format_version", out JsonElement v) || v.ValueKind != JsonValueKind.Number
+                || !v.TryGetInt32(out int version) || version < 1)
             {
                 throw new FormatError("format_version is missing or not a positive integer");
             }
@@ -455,7 +488,8 @@ public static class SnnFile
                 "reshape" => new ReshapeOp(input, output),
                 "scale" => new ScaleOp(input, Vector(o.Scale, "scale")),
                 "concat" => new ConcatSliceOp(input, o.ChannelOffset ?? throw Missing("channel_offset"), output),
-                _ => throw new FormatError($"unknown op kind '{Quote(o.Kind)}'; this build reads dense, conv, avgpool, reshape, scale and concat"),
+                _ => throw new FormatError($"unknown op kind '{Quote(o.Kind)}'; "
+                    + "this build reads dense, conv, avgpool, reshape, scale and concat"),
             };
             if (!op.OutputShape.Equals(output)) throw new FormatError($"declares output {output}, the op delivers {op.OutputShape}");
             return op;
@@ -492,20 +526,24 @@ public static class SnnFile
             {
                 if (d <= 0) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}]: every dimension must be positive");
                 count *= d;
-                if (count > MaxBlobElements) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}] declares over {MaxBlobElements} elements, the limit of one array");
+                if (count > MaxBlobElements) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}] "
+                    + $"declares over {MaxBlobElements} elements, the limit of one array");
             }
             if (_blobs.TryGetValue(blob.Entry, out float[]? shared))
             {
-                if (shared.Length != count) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}] needs {count} values, the entry holds {shared.Length}");
+                if (shared.Length != count) throw new FormatError($"shape [{string.Join(", ", blob.Shape)}] needs {count} values, "
+                    + $"the entry holds {shared.Length}");
                 Where = outer;
                 return shared;
             }
             _totalElements += count;
-            if (_totalElements > MaxTotalElements) throw new FormatError($"the blobs declare over {MaxTotalElements} values in all, the limit of one file");
+            if (_totalElements > MaxTotalElements) throw new FormatError($"the blobs declare over {MaxTotalElements} values in all, "
+                + "the limit of one file");
             ZipArchiveEntry entry = _zip.GetEntry(blob.Entry) ?? throw new FormatError("entry missing");
             if (entry.Length != count * sizeof(float))
             {
-                throw new FormatError($"entry holds {entry.Length} bytes, shape [{string.Join(", ", blob.Shape)}] needs {count * sizeof(float)}");
+                throw new FormatError($"entry holds {entry.Length} bytes, "
+                    + $"shape [{string.Join(", ", blob.Shape)}] needs {count * sizeof(float)}");
             }
             CheckEntrySize(entry, MaxBlobElements * sizeof(float), "the array limit");
             var data = new float[count];
@@ -527,7 +565,8 @@ public static class SnnFile
             if (entry.Length > limit) throw new FormatError($"entry declares {entry.Length} bytes, over {limitName} of {limit}");
             if (entry.Length > entry.CompressedLength * MaxDeflateRatio + 1024)
             {
-                throw new FormatError($"entry declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes; its sizes are corrupt");
+                throw new FormatError($"entry declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes; "
+                    + "its sizes are corrupt");
             }
         }
 
@@ -542,7 +581,8 @@ public static class SnnFile
             if (got < buffer.Length) throw new FormatError($"truncated: {got} of {buffer.Length} bytes");
             if (s.ReadByte() >= 0) throw new FormatError($"holds more than the {buffer.Length} bytes it declares");
             uint crc = Crc32.HashToUInt32(buffer);
-            if (crc != entry.Crc32) throw new FormatError($"CRC-32 of the data is {crc:x8}, the container records {entry.Crc32:x8}; the entry is corrupt");
+            if (crc != entry.Crc32) throw new FormatError($"CRC-32 of the data is {crc:x8}, the container records {entry.Crc32:x8}; "
+                + "the entry is corrupt");
         }
     }
 }

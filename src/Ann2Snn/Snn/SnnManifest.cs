@@ -27,6 +27,7 @@ internal sealed class SnnManifest
         AllowDuplicateProperties = false,
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // a file, never HTML: keep '+' and non-ASCII names readable
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false), new CompactIntArrayConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false),
+            new CompactIntArrayConverter() },
     };
 }

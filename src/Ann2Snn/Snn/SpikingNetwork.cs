@@ -8,17 +8,22 @@ namespace Ann2Snn.Snn;
 /// </summary>
 public sealed class SpikingNetwork
 {
-    public SpikingNetwork(string name, Shape inputShape, IReadOnlyList<SpikingLayer> layers, IReadOnlyDictionary<string, string>? metadata = null)
+    public SpikingNetwork(string name, Shape inputShape, IReadOnlyList<SpikingLayer> layers,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (layers.Count == 0) throw new InvalidModelException($"spiking network '{name}': no layers");
         for (int i = 0; i < layers.Count; i++)
         {
             foreach (int s in SourcesOf(layers[i]))
             {
-                if (s < -1 || s >= i) throw new InvalidModelException($"spiking network '{name}': layer '{layers[i].Name}' reads layer {s}, which does not come before it");
+                if (s < -1 || s >= i) throw new InvalidModelException($"spiking network '{name}': layer '{layers[i].Name}' "
+                    + $"reads layer {s}, which does not come before it");
                 Shape expected = s == -1 ? inputShape : layers[s].Shape;
-                Shape got = layers[i] is MaxPoolLayer mp ? mp.InputShape : ((IEnumerable<Projection>)ProjectionsOf(layers[i])).First(p => p.Source == s).Ops[0].InputShape;
-                if (!expected.Equals(got)) throw new InvalidModelException($"spiking network '{name}': layer '{layers[i].Name}' expects {got} from a source of shape {expected}");
+                Shape got = layers[i] is MaxPoolLayer mp
+                    ? mp.InputShape
+                    : ((IEnumerable<Projection>)ProjectionsOf(layers[i])).First(p => p.Source == s).Ops[0].InputShape;
+                if (!expected.Equals(got)) throw new InvalidModelException($"spiking network '{name}': layer '{layers[i].Name}' "
+                    + $"expects {got} from a source of shape {expected}");
             }
         }
         Name = name;

@@ -22,7 +22,9 @@ public abstract class SynapticOp
     /// <summary>Synapses leaving one source neuron on average (the fan-out used for synaptic-event counts).</summary>
     public abstract double FanOut { get; }
 
-    /// <summary>Throws unless sliding <paramref name="window"/> over <paramref name="input"/>'s planes gives <paramref name="output"/>'s planes.</summary>
+    /// <summary>
+    /// Throws unless sliding <paramref name="window"/> over <paramref name="input"/>'s planes gives <paramref name="output"/>'s planes.
+    /// </summary>
     internal static void RequireWindowOutput(string where, Shape input, Window2d window, Shape output)
     {
         var (h, w) = window.OutputSize(input.Height, input.Width, where);

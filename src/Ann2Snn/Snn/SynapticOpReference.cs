@@ -22,7 +22,8 @@ public static class SynapticOpReference
         ArgumentNullException.ThrowIfNull(op);
         if (x.Length != op.InputShape.Size || y.Length != op.OutputShape.Size)
         {
-            throw new ArgumentException($"{op.Kind} synapses: got {x.Length} → {y.Length} values, expected {op.InputShape.Size} → {op.OutputShape.Size}");
+            throw new ArgumentException($"{op.Kind} synapses: got {x.Length} → {y.Length} values, "
+                + $"expected {op.InputShape.Size} → {op.OutputShape.Size}");
         }
         switch (op)
         {
@@ -89,7 +90,8 @@ public static class SynapticOpReference
                             {
                                 int ix = w.InputColumn(ox, kx);
                                 if ((uint)ix >= (uint)i.Width) continue;
-                                acc += (double)c.Weight.Data[((oc * inPerGroup + ci) * w.KernelH + ky) * w.KernelW + kx] * x[(ic * i.Height + iy) * i.Width + ix];
+                                acc += (double)c.Weight.Data[((oc * inPerGroup + ci) * w.KernelH + ky) * w.KernelW + kx]
+                                    * x[(ic * i.Height + iy) * i.Width + ix];
                             }
                         }
                     }

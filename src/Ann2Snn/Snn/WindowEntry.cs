@@ -23,6 +23,7 @@ internal sealed class WindowEntry
     /// <summary>The window, or null when an array has the wrong length.</summary>
     public Window2d? ToWindow() =>
         Kernel.Length == 2 && Stride.Length == 2 && Pads.Length == 4 && Dilation.Length == 2
-            ? new Window2d(Kernel[0], Kernel[1], Stride[0], Stride[1], Pads[0], Pads[1], Pads[2], Pads[3], Dilation[0], Dilation[1], CeilMode)
+            ? new Window2d(Kernel[0], Kernel[1], Stride[0], Stride[1], Pads[0], Pads[1], Pads[2], Pads[3],
+                Dilation[0], Dilation[1], CeilMode)
             : null;
 }

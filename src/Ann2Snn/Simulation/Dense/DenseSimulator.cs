@@ -14,7 +14,8 @@ public sealed class DenseSimulator : ISimulator
 {
     public string Name => "dense";
 
-    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
         SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress, cancellationToken);
 
     private sealed class Worker(SimulationPlan plan) : SimulationWorker(plan, plan.Options.ChunkSize)
@@ -26,7 +27,9 @@ public sealed class DenseSimulator : ISimulator
             foreach (CompiledProjection p in Plan.Projections[l])
             {
                 if (Plan.IsConstant(p)) continue;
-                ReadOnlySpan<float> source = p.Source == -1 ? Input.AsSpan(0, n * Plan.Network.InputShape.Size) : Spikes[p.Source].AsSpan(0, n * Plan.Layers[p.Source].Shape.Size);
+                ReadOnlySpan<float> source = p.Source == -1
+                    ? Input.AsSpan(0, n * Plan.Network.InputShape.Size)
+                    : Spikes[p.Source].AsSpan(0, n * Plan.Layers[p.Source].Shape.Size);
                 p.AddTo(source, n, current, ScratchA, ScratchB);
             }
         }

@@ -32,7 +32,8 @@ public sealed class EventSimulator : ISimulator
     /// <summary>Largest fan-out table (entries) a composite chain may use before it falls back to the dense kernels.</summary>
     public long FanOutBudget { get; }
 
-    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
         SimulationRunner.Run(network, data, options, channelsLast: true, plan =>
         {
             var events = new EventPlan(plan, FanOutBudget);
@@ -45,17 +46,20 @@ public sealed class EventSimulator : ISimulator
         public EventPlan(SimulationPlan plan, long budget)
         {
             Plan = plan;
-            Projections = plan.Projections.Select((ps, l) => ps.Where(p => !plan.IsConstant(p)).Select(p => Build(p, l, budget)).ToArray()).ToArray();
+            Projections = plan.Projections.Select((ps, l) =>
+                ps.Where(p => !plan.IsConstant(p)).Select(p => Build(p, l, budget)).ToArray()).ToArray();
             InputEvents = Projections.SelectMany(p => p).Any(p => p.Source == -1 && p is not DenseFallback);
             MaxPools = plan.MaxPoolWindows.Select(w => w is null ? null : new EventMaxPool(w)).ToArray();
-            FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
+            FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>()
+                .Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
             // Populations whose spikes every reader takes as active lists: they fire straight into their lists.
             var readsVector = new HashSet<int>(Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => f.Source));
             foreach (MaxPoolLayer mp in plan.Layers.OfType<MaxPoolLayer>())
             {
                 if (mp.Scheme != MaxPoolScheme.WinnerTakeAll) readsVector.Add(mp.Source); // a gate reads the spike vector
             }
-            Listed = plan.Layers.Select((l, i) => l is NeuronLayer nl && NeuronKernels.IsListable(nl.Neuron) && !readsVector.Contains(i)).ToArray();
+            Listed = plan.Layers.Select((l, i) => l is NeuronLayer nl && NeuronKernels.IsListable(nl.Neuron)
+                && !readsVector.Contains(i)).ToArray();
             // Listed populations whose membranes are read only against the threshold (not the readout, not probed), under
             // delta synapses and a bias current: with constant input (the analog input alone) a neuron with input ≤ 0
             // below threshold can never fire, so only the others are stepped (compacted); otherwise, at unit gain, the
@@ -64,7 +68,8 @@ public sealed class EventSimulator : ISimulator
             bool[] thresholdOnly = plan.Layers.Select((_, i) => Listed[i] && i != plan.ReadoutIndex && !plan.Probes.Any(p => p.Layer == i)
                 && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta).ToArray();
             Compacted = plan.Layers.Select((_, i) => thresholdOnly[i] && plan.IsStatic[i]).ToArray();
-            Fused = plan.Layers.Select((l, i) => thresholdOnly[i] && !plan.IsStatic[i] && ((NeuronLayer)l).Neuron.InputGain == 1f).ToArray();
+            Fused = plan.Layers.Select((l, i) => thresholdOnly[i] && !plan.IsStatic[i]
+                && ((NeuronLayer)l).Neuron.InputGain == 1f).ToArray();
         }
 
         public SimulationPlan Plan { get; }
@@ -101,7 +106,8 @@ public sealed class EventSimulator : ISimulator
             {
                 var conv = (ConvOp)ops[0];
                 int offset = ops is [_, ConcatSliceOp cat] ? cat.ChannelOffset : 0;
-                var scatter = new ConvScatter(conv.InputShape, source?.IsChannelsLast ?? false, conv.OutputShape.Channels, conv.Window, conv.Groups, conv.Weight.Data, gain,
+                var scatter = new ConvScatter(conv.InputShape, source?.IsChannelsLast ?? false, conv.OutputShape.Channels,
+                    conv.Window, conv.Groups, conv.Weight.Data, gain,
                     (target.ChannelStride, target.RowStride, target.ColumnStride, offset, target.Shape.Size));
                 return new ConvPropagation(p.Source, scatter);
             }
@@ -138,9 +144,11 @@ public sealed class EventSimulator : ISimulator
     {
         private readonly AlignedFloats _rows = Aligned(rows);
 
-        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddRows(_rows.Span, rowOf, active, target);
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) =>
+            SpikeScatter.AddRows(_rows.Span, rowOf, active, target);
 
-        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubRows(_rows.Span, rowOf, active, target);
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) =>
+            SpikeScatter.SubRows(_rows.Span, rowOf, active, target);
 
         private static AlignedFloats Aligned(float[] rows)
         {
@@ -152,9 +160,11 @@ public sealed class EventSimulator : ISimulator
 
     private sealed class SparsePropagation(int source, FanOutTable table) : Propagation(source)
     {
-        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.AddSparse(table.Offsets, table.Indices, table.Weights, active, target);
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) =>
+            SpikeScatter.AddSparse(table.Offsets, table.Indices, table.Weights, active, target);
 
-        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => SpikeScatter.SubSparse(table.Offsets, table.Indices, table.Weights, active, target);
+        public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) =>
+            SpikeScatter.SubSparse(table.Offsets, table.Indices, table.Weights, active, target);
     }
 
     /// <summary>A chain too large to tabulate: applied to the whole chunk with the dense kernels, in canonical order.</summary>
@@ -164,7 +174,8 @@ public sealed class EventSimulator : ISimulator
         public LayerLayout? SourceLayout { get; } = source;
         public LayerLayout TargetLayout { get; } = target;
 
-        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) => throw new InvalidOperationException("dense fallbacks run per chunk");
+        public override void Scatter(ReadOnlySpan<int> active, Span<float> target) =>
+            throw new InvalidOperationException("dense fallbacks run per chunk");
 
         public override void ScatterNegative(ReadOnlySpan<int> active, Span<float> target) => Scatter(active, target);
     }
@@ -179,7 +190,8 @@ public sealed class EventSimulator : ISimulator
         private const int ImagesTogether = 1;
 
         private readonly EventPlan _events;
-        private readonly int[][] _active;      // per source (index source + 1): n lists of spiking neurons (this step), one per image, each at b·size
+        // per source (index source + 1): n lists of spiking neurons (this step), one per image, each at b·size
+        private readonly int[][] _active;
         private readonly int[][] _activeCount; // per source: n list lengths
         private readonly int[][] _negative, _negativeCount; // per signed source: the −1 spikes (_active then lists the +1 spikes)
         private readonly float[] _stageIn, _stageOut;
@@ -189,7 +201,8 @@ public sealed class EventSimulator : ISimulator
         // Compacted populations, per layer and image b (at b·size): the neurons that can fire, their membranes and inputs.
         private readonly int[][] _liveIndex, _liveCount;
         private readonly float[][] _liveV, _liveInput;
-        private readonly bool[] _prepared; // per compacted or fused layer: its lists, or its membranes' constant input, hold the images now simulated
+        // per compacted or fused layer: its lists, or its membranes' constant input, hold the images now simulated
+        private readonly bool[] _prepared;
 
         public Worker(EventPlan events) : base(events.Plan, ImagesTogether)
         {
@@ -253,7 +266,8 @@ public sealed class EventSimulator : ISimulator
                 int[] negative = _negative[p.Source + 1], negativeCounts = _negativeCount[p.Source + 1];
                 for (int b = 0; b < n; b++)
                 {
-                    if (negativeCounts[b] > 0) p.ScatterNegative(negative.AsSpan(b * sourceSize, negativeCounts[b]), current.Slice(b * size, size));
+                    if (negativeCounts[b] > 0) p.ScatterNegative(negative.AsSpan(b * sourceSize, negativeCounts[b]),
+                        current.Slice(b * size, size));
                 }
             }
         }
@@ -289,7 +303,8 @@ public sealed class EventSimulator : ISimulator
                 int[] negative = _negative[source + 1], negativeCounts = _negativeCount[source + 1];
                 for (int b = 0; b < n; b++)
                 {
-                    (counts[b], negativeCounts[b]) = SpikeScatter.CollectSigned(spikes.Slice(b * size, size), active.AsSpan(b * size, size), negative.AsSpan(b * size, size));
+                    (counts[b], negativeCounts[b]) = SpikeScatter.CollectSigned(spikes.Slice(b * size, size), active.AsSpan(b * size, size),
+                        negative.AsSpan(b * size, size));
                 }
                 return;
             }
@@ -301,7 +316,8 @@ public sealed class EventSimulator : ISimulator
             if (_events.InputEvents) Collect(-1, n, Input);
         }
 
-        public override void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
+        public override void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom,
+            float[][]? outputs)
         {
             Array.Clear(_prepared);
             base.Simulate(batch, start, n, firstImage, predictions, stableFrom, outputs);
@@ -386,7 +402,9 @@ public sealed class EventSimulator : ISimulator
             }
         }
 
-        /// <summary>Adds <paramref name="sign"/> to the per-neuron (and readout) counts of the neurons in <paramref name="list"/> (image b).</summary>
+        /// <summary>
+        /// Adds <paramref name="sign"/> to the per-neuron (and readout) counts of the neurons in <paramref name="list"/> (image b).
+        /// </summary>
         private void CountNet(int l, int b, ReadOnlySpan<int> list, int sign)
         {
             long[] perNeuron = NeuronSpikes[l];
@@ -409,7 +427,8 @@ public sealed class EventSimulator : ISimulator
             {
                 int s = mp.Source + 1;
                 return _events.MaxPools[l]!.StepSigned(n, Spikes[mp.Source], _active[s], _activeCount[s], _negative[s], _negativeCount[s],
-                    countIn, countOut, _visited[l], _stamp, Spikes[l], _active[l + 1], _activeCount[l + 1], _negative[l + 1], _negativeCount[l + 1], NeuronSpikes[l]);
+                    countIn, countOut, _visited[l], _stamp, Spikes[l], _active[l + 1], _activeCount[l + 1],
+                    _negative[l + 1], _negativeCount[l + 1], NeuronSpikes[l]);
             }
             return _events.MaxPools[l]!.Step(n, Spikes[mp.Source], _active[mp.Source + 1], _activeCount[mp.Source + 1],
                 countIn, countOut, _visited[l], _stamp, Spikes[l], _active[l + 1], _activeCount[l + 1], NeuronSpikes[l]);

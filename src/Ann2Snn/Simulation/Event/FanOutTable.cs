@@ -138,13 +138,15 @@ internal sealed class FanOutTable
         return (distinct, rowOf);
     }
 
-    private static ReadOnlySpan<int> Bits(float[] table, int row, int columns) => MemoryMarshal.Cast<float, int>(table.AsSpan(row * columns, columns));
+    private static ReadOnlySpan<int> Bits(float[] table, int row, int columns) =>
+        MemoryMarshal.Cast<float, int>(table.AsSpan(row * columns, columns));
 
     /// <summary>Pushes one unit spike through the chain: a sparse vector carried op by op, merged in an accumulator.</summary>
     private sealed class Composer
     {
         private readonly IReadOnlyList<SynapticOp> _ops;
-        private readonly Dictionary<SynapticOp, float[]> _prepared = new(ReferenceEqualityComparer.Instance); // dense: Wᵀ; scale: gains; avgpool: divisors
+        // dense: Wᵀ; scale: gains; avgpool: divisors
+        private readonly Dictionary<SynapticOp, float[]> _prepared = new(ReferenceEqualityComparer.Instance);
         private int[] _idx, _nextIdx;
         private float[] _val, _nextVal;
         private readonly float[] _acc;
@@ -193,12 +195,16 @@ internal sealed class FanOutTable
                         Window2d w = p.Window;
                         int[] rowFirst = new int[y.Height], rowCount = new int[y.Height], rowPadded = new int[y.Height];
                         int[] colFirst = new int[y.Width], colCount = new int[y.Width], colPadded = new int[y.Width];
-                        Pool2d.Taps(y.Height, x.Height, w.KernelH, w.StrideH, w.PadTop, w.PadBottom, w.DilationH, rowFirst, rowCount, rowPadded);
-                        Pool2d.Taps(y.Width, x.Width, w.KernelW, w.StrideW, w.PadLeft, w.PadRight, w.DilationW, colFirst, colCount, colPadded);
+                        Pool2d.Taps(y.Height, x.Height, w.KernelH, w.StrideH, w.PadTop, w.PadBottom, w.DilationH,
+                            rowFirst, rowCount, rowPadded);
+                        Pool2d.Taps(y.Width, x.Width, w.KernelW, w.StrideW, w.PadLeft, w.PadRight, w.DilationW,
+                            colFirst, colCount, colPadded);
                         var divisor = new float[y.Height * y.Width];
                         for (int oy = 0; oy < y.Height; oy++)
                         {
-                            for (int ox = 0; ox < y.Width; ox++) divisor[oy * y.Width + ox] = p.CountIncludePad ? rowPadded[oy] * colPadded[ox] : rowCount[oy] * colCount[ox];
+                            for (int ox = 0; ox < y.Width; ox++) divisor[oy * y.Width + ox] = p.CountIncludePad
+                                ? rowPadded[oy] * colPadded[ox]
+                                : rowCount[oy] * colCount[ox];
                         }
                         return divisor;
                     }

@@ -18,12 +18,15 @@ namespace Ann2Snn.Simulation.Layered;
 /// </summary>
 public sealed class LayeredSimulator : ISimulator
 {
-    /// <summary>Floats of currents and unpacked source spikes a block of steps may take (8 MiB): as many steps as fit, at least one.</summary>
+    /// <summary>
+    /// Floats of currents and unpacked source spikes a block of steps may take (8 MiB): as many steps as fit, at least one.
+    /// </summary>
     private const int BlockFloats = 1 << 21;
 
     public string Name => "layered";
 
-    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
         SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress, cancellationToken);
 
     /// <summary>
@@ -57,7 +60,9 @@ public sealed class LayeredSimulator : ISimulator
             if (_negative is not null) PackPlane(spikes, _negative.AsSpan(t * _stepWords, _stepWords), negative: true);
         }
 
-        /// <summary>Bit i of <paramref name="bits"/> = spikes[i] &gt; 0 (or &lt; 0 with <paramref name="negative"/>), 64 values a word.</summary>
+        /// <summary>
+        /// Bit i of <paramref name="bits"/> = spikes[i] &gt; 0 (or &lt; 0 with <paramref name="negative"/>), 64 values a word.
+        /// </summary>
         private static void PackPlane(ReadOnlySpan<float> spikes, Span<ulong> bits, bool negative)
         {
             int i = 0, w = 0;
@@ -70,7 +75,9 @@ public sealed class LayeredSimulator : ISimulator
                     for (int q = 0; q < 4; q++)
                     {
                         Vector512<float> v = Vector512.Create(spikes.Slice(i + 16 * q, 16));
-                        Vector512<float> hit = negative ? Vector512.LessThan(v, Vector512<float>.Zero) : Vector512.GreaterThan(v, Vector512<float>.Zero);
+                        Vector512<float> hit = negative
+                            ? Vector512.LessThan(v, Vector512<float>.Zero)
+                            : Vector512.GreaterThan(v, Vector512<float>.Zero);
                         word |= hit.ExtractMostSignificantBits() << (16 * q);
                     }
                     bits[w] = word;
@@ -97,7 +104,9 @@ public sealed class LayeredSimulator : ISimulator
             for (int k = 0; k < count; k++) SetStep(t0 + k, value, dst.Slice(k * _stepSize, _stepSize));
         }
 
-        /// <summary>dst[i] = value (−value for the negative plane) for every spike i of step t; other values are left as they are.</summary>
+        /// <summary>
+        /// dst[i] = value (−value for the negative plane) for every spike i of step t; other values are left as they are.
+        /// </summary>
         public void SetStep(int t, float value, Span<float> dst)
         {
             Scatter(_positive.AsSpan(t * _stepWords, _stepWords), value, dst);
@@ -154,7 +163,8 @@ public sealed class LayeredSimulator : ISimulator
         private readonly EventMaxPool?[] _maxPools;
         private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
         private readonly int[] _up, _upCounts, _down, _downCounts; // a max-pool source's spikes of this step, listed per image
-        private readonly int[][] _firedUp, _firedUpCounts, _firedDown, _firedDownCounts; // per max-pool layer: its spikes of the last step, listed
+        // per max-pool layer: its spikes of the last step, listed
+        private readonly int[][] _firedUp, _firedUpCounts, _firedDown, _firedDownCounts;
         private int _blockStart, _step, _stamp;
 
         public Worker(SimulationPlan plan) : base(plan, plan.Options.ChunkSize)
@@ -179,7 +189,8 @@ public sealed class LayeredSimulator : ISimulator
             {
                 if (layers[l] is MaxPoolLayer) continue;
                 int size = layers[l].Shape.Size;
-                int source = plan.Projections[l].Select(p => p.Source == -1 ? plan.Network.InputShape.Size : layers[p.Source].Shape.Size).DefaultIfEmpty(0).Max();
+                int source = plan.Projections[l].Select(p => p.Source == -1 ? plan.Network.InputShape.Size : layers[p.Source].Shape.Size)
+                    .DefaultIfEmpty(0).Max();
                 int scratch = plan.Projections[l].Select(p => p.MaxSize).DefaultIfEmpty(0).Max();
                 _block[l] = Math.Clamp(BlockFloats / (n * (size + source + 2 * scratch)), 1, steps);
                 rows = Math.Max(rows, _block[l] * n);
@@ -223,14 +234,16 @@ public sealed class LayeredSimulator : ISimulator
             train.List(_step, inSize, negative: false, _up.AsSpan(0, n * inSize), _upCounts.AsSpan(0, n));
             if (!Plan.IsSigned[l])
             {
-                return _maxPools[l]!.Step(n, Spikes[s], _up, _upCounts, countIn, countOut, _visited[l], _stamp, Spikes[l], _firedUp[l], _firedUpCounts[l], NeuronSpikes[l]);
+                return _maxPools[l]!.Step(n, Spikes[s], _up, _upCounts, countIn, countOut, _visited[l], _stamp, Spikes[l],
+                    _firedUp[l], _firedUpCounts[l], NeuronSpikes[l]);
             }
             train.List(_step, inSize, negative: true, _down.AsSpan(0, n * inSize), _downCounts.AsSpan(0, n));
-            return _maxPools[l]!.StepSigned(n, Spikes[s], _up, _upCounts, _down, _downCounts, countIn, countOut, _visited[l], _stamp, Spikes[l],
-                _firedUp[l], _firedUpCounts[l], _firedDown[l], _firedDownCounts[l], NeuronSpikes[l]);
+            return _maxPools[l]!.StepSigned(n, Spikes[s], _up, _upCounts, _down, _downCounts, countIn, countOut,
+                _visited[l], _stamp, Spikes[l], _firedUp[l], _firedUpCounts[l], _firedDown[l], _firedDownCounts[l], NeuronSpikes[l]);
         }
 
-        public override void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom, float[][]? outputs)
+        public override void Simulate(DataBatch batch, int start, int n, int firstImage, int[] predictions, int[] stableFrom,
+            float[][]? outputs)
         {
             SimulationOptions o = Plan.Options;
             SpikingLayer[] layers = Plan.Layers;
@@ -255,11 +268,13 @@ public sealed class LayeredSimulator : ISimulator
                     int size = layers[l].Shape.Size;
                     bool kept = _lastConsumer[l] >= 0;
                     if (kept) _trains[l] = new SpikeTrain(steps, n * size, Plan.IsSigned[l]);
-                    bool charged = layers[l] is ReadoutLayer || (layers[l] is NeuronLayer && !(Plan.IsStatic[l] && o.Bias == BiasMode.Current));
+                    bool charged = layers[l] is ReadoutLayer
+                        || (layers[l] is NeuronLayer && !(Plan.IsStatic[l] && o.Bias == BiasMode.Current));
                     if (layers[l] is MaxPoolLayer mp) BeginMaxPool(l, mp, n);
                     for (int t = 0; t < steps; t++)
                     {
-                        if (charged && (t == 0 || t - _blockStart >= _block[l])) ChargeBlock(l, n, t, Math.Min(_block[l], steps - t), input);
+                        if (charged && (t == 0 || t - _blockStart >= _block[l])) ChargeBlock(l, n, t,
+                            Math.Min(_block[l], steps - t), input);
                         _step = t;
                         if (layers[l] is MaxPoolLayer pool) ShowStep(pool.Source, n, t);
                         StepLayer(l, n, t);
@@ -281,7 +296,9 @@ public sealed class LayeredSimulator : ISimulator
             if (outputs is not null) KeepOutputs(n, start, outputs);
         }
 
-        /// <summary>A max-pool layer starts with no output spikes listed, and its source's spike vector (last set by the source's own scan) cleared.</summary>
+        /// <summary>
+        /// A max-pool layer starts with no output spikes listed, and its source's spike vector (last set by the source's own scan) cleared.
+        /// </summary>
         private void BeginMaxPool(int l, MaxPoolLayer mp, int n)
         {
             Array.Clear(_firedUpCounts[l]);
@@ -289,7 +306,10 @@ public sealed class LayeredSimulator : ISimulator
             Spikes[mp.Source].AsSpan(0, n * mp.InputShape.Size).Clear();
         }
 
-        /// <summary>Puts source <paramref name="s"/>'s spikes of step t into its spike vector, replacing step t − 1's (a gate and signed circuits read it).</summary>
+        /// <summary>
+        /// Puts source <paramref name="s"/>'s spikes of step t into its spike vector, replacing step t − 1's (a gate and signed
+        /// circuits read it).
+        /// </summary>
         private void ShowStep(int s, int n, int t)
         {
             Span<float> spikes = Spikes[s].AsSpan(0, n * Plan.Layers[s].Shape.Size);
@@ -297,7 +317,10 @@ public sealed class LayeredSimulator : ISimulator
             _trains[s]!.SetStep(t, 1f, spikes);
         }
 
-        /// <summary>Currents of layer l for steps t0..t0 + count − 1: the constant part, then each time-varying projection of its sources' spikes of those steps, in one batched call.</summary>
+        /// <summary>
+        /// Currents of layer l for steps t0..t0 + count − 1: the constant part, then each time-varying projection of its sources'
+        /// spikes of those steps, in one batched call.
+        /// </summary>
         private void ChargeBlock(int l, int n, int t0, int count, SpikeTrain? input)
         {
             _blockStart = t0;

@@ -66,7 +66,8 @@ public sealed class TtfsSimulator : ISimulator
     /// <summary>Length of a run with windows of <paramref name="window"/> steps: (max depth + 1)·W.</summary>
     public static long TotalSteps(SpikingNetwork network, int window) => (Depths(network).Max() + 1L) * window;
 
-    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         var plan = new Plan(network, options);
@@ -100,9 +101,12 @@ public sealed class TtfsSimulator : ISimulator
             ArgumentNullException.ThrowIfNull(network);
             ArgumentNullException.ThrowIfNull(options);
             options.Validate();
-            if (options.Input == InputEncoding.Poisson) ThrowHelper.InvalidOption("input", "the ttfs backend encodes the input by first-spike times; poisson input is not supported (use ttfs)");
-            if (options.Synapse != SynapseModel.Delta) ThrowHelper.InvalidOption("synapse", "the ttfs backend's synapses are ramps; exponential synapses are not supported");
-            if (options.Bias != BiasMode.Current) ThrowHelper.InvalidOption("bias", "the ttfs backend delivers bias as a ramp current; bias neurons are not supported");
+            if (options.Input == InputEncoding.Poisson) ThrowHelper.InvalidOption("input",
+                "the ttfs backend encodes the input by first-spike times; poisson input is not supported (use ttfs)");
+            if (options.Synapse != SynapseModel.Delta) ThrowHelper.InvalidOption("synapse",
+                "the ttfs backend's synapses are ramps; exponential synapses are not supported");
+            if (options.Bias != BiasMode.Current) ThrowHelper.InvalidOption("bias",
+                "the ttfs backend delivers bias as a ramp current; bias neurons are not supported");
             Network = network;
             Options = options;
             W = options.TtfsWindow;
@@ -110,7 +114,8 @@ public sealed class TtfsSimulator : ISimulator
             foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
             Depth = Depths(network);
             long total = TotalSteps(network, W);
-            if (total > 1_000_000) ThrowHelper.InvalidOption("ttfs-window", $"W = {W} over {total / W} windows gives {total} steps, over the limit of 1,000,000");
+            if (total > 1_000_000) ThrowHelper.InvalidOption("ttfs-window",
+                $"W = {W} over {total / W} windows gives {total} steps, over the limit of 1,000,000");
             Timesteps = (int)total;
             Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
             InputScale = SimulationPlan.InputScaleOf(network);
@@ -237,7 +242,8 @@ public sealed class TtfsSimulator : ISimulator
                             float[] src = _level[mp.Source];
                             for (int b = 0; b < n; b++)
                             {
-                                Pool2d.Max(src.AsSpan(b * s.Size, s.Size), s.Channels, s.Height, s.Width, mp.Window, level.Slice(b * size, size));
+                                Pool2d.Max(src.AsSpan(b * s.Size, s.Size), s.Channels, s.Height, s.Width, mp.Window,
+                                    level.Slice(b * size, size));
                             }
                             TensorPrimitives.Max(level, 0f, level); // a window entirely in the padding (−∞) sends nothing
                             break;
@@ -278,7 +284,9 @@ public sealed class TtfsSimulator : ISimulator
             }
         }
 
-        /// <summary>Integrated ramps of a source's spikes with <paramref name="left"/> steps of its window to come, in its value unit.</summary>
+        /// <summary>
+        /// Integrated ramps of a source's spikes with <paramref name="left"/> steps of its window to come, in its value unit.
+        /// </summary>
         private ReadOnlySpan<float> Ramps(int source, int left, int n)
         {
             ReadOnlySpan<float> m = (source < 0 ? _inLevel : _level[source]).AsSpan(0, n * _plan.SizeOf(source));
