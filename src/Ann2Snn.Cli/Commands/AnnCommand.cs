@@ -24,7 +24,8 @@ public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settin
         ModelGraph graph = OnnxImporter.Load(settings.Model);
         IDataset data = settings.OpenData(DatasetSplit.Test);
         AnnEvaluator.CheckCompatible(graph, data);
-        var executor = new AnnExecutor(PassPipeline.Inference.Run(graph), new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads });
+        var executor = new AnnExecutor(PassPipeline.Inference.Run(graph),
+            new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads });
         AnnEvaluation result = Progress.Run(console, settings.Json, $"ANN on {data.Description}", settings.Count(data),
             progress => AnnEvaluator.Evaluate(executor, data, settings.BatchSize, settings.Limit, progress, cancellationToken));
 

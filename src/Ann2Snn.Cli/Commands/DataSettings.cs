@@ -31,7 +31,8 @@ public class DataSettings : GlobalSettings
     public IDataset OpenData(DatasetSplit split) => Open(Data, split);
 
     /// <summary>Opens the data set <paramref name="spec"/> names, decoding image folders with Skia.</summary>
-    protected static IDataset Open(string spec, DatasetSplit split) => DatasetResolver.Open(spec, split, imageDecoder: new SkiaImageDecoder());
+    protected static IDataset Open(string spec, DatasetSplit split)
+        => DatasetResolver.Open(spec, split, imageDecoder: new SkiaImageDecoder());
 
     public int Count(IDataset data) => Math.Min(data.Count, Limit ?? int.MaxValue);
 }

@@ -95,6 +95,12 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
             macs = n.Macs,
             attributes = n.Describe(),
         }).ToArray(),
-        findings = preflight.Findings.Select(f => new { node = f.Node, op = f.Op, severity = f.Severity.ToString().ToLowerInvariant(), message = f.Message }).ToArray(),
+        findings = preflight.Findings.Select(f => new
+        {
+            node = f.Node,
+            op = f.Op,
+            severity = f.Severity.ToString().ToLowerInvariant(),
+            message = f.Message
+        }).ToArray(),
     };
 }

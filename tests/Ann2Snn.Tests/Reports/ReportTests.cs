@@ -37,7 +37,8 @@ public sealed class ReportTests : IDisposable
         var simulator = new DenseSimulator();
         SimulationResult snn = simulator.Run(conversion.Network, [new DataBatch(x, labels, count)], simulation);
         var sample = new ReportSample(Convert.ToHexStringLower(SHA256.HashData(new byte[] { 1, 2, 3 })), x, labels, count);
-        return ReportBuilder.Build(new ReportInputs("small.onnx", "random <test> & co", sample, conversion.Network, snn, simulation, simulator, [1, 2, 4, 8, 16, 32])
+        return ReportBuilder.Build(new ReportInputs("small.onnx", "random <test> & co", sample, conversion.Network, snn, simulation,
+            simulator, [1, 2, 4, 8, 16, 32])
         {
             Conversion = conversion,
             ConversionOptions = options,
@@ -101,7 +102,8 @@ public sealed class ReportTests : IDisposable
                 Assert.Equal(data.Accuracy[i].Snn, acc[i].GetProperty("snn").GetDouble());
             }
             JsonElement[] layers = [.. r.GetProperty("layers").EnumerateArray()];
-            for (int i = 0; i < layers.Length; i++) Assert.Equal(data.Layers[i].SpikesPerImage, layers[i].GetProperty("spikes_per_image").GetDouble());
+            for (int i = 0; i < layers.Length; i++) Assert.Equal(data.Layers[i].SpikesPerImage,
+                layers[i].GetProperty("spikes_per_image").GetDouble());
             JsonElement[] energy = [.. r.GetProperty("energy").EnumerateArray()];
             for (int i = 0; i < energy.Length; i++) Assert.Equal(data.Energy[i].SnnJoules, energy[i].GetProperty("snn_joules").GetDouble());
             JsonElement[] bv = [.. r.GetProperty("bias_variance").EnumerateArray()];
