@@ -41,7 +41,15 @@ internal sealed partial class GraphImporter
     {
         n.RequireInputs(2, 2);
         TensorValue x = n.Tensor(0);
-        long[] target = n.Integers(1, "shape");
+        long[] target = (long[])n.Integers(1, "shape", batchAllowed: true).Clone();
+        // A first dim computed from Shape is the batch itself (the dynamo exporter writes Flatten this way).
+        bool symbolicBatch = target.Length > 0 && target[0] == ConstTensor.BatchSize;
+        if (symbolicBatch) target[0] = 0;
+        if (target.Any(ConstTensor.IsSymbolic))
+        {
+            n.Unsupported("the target shape is computed from the dynamic batch size beyond its first dim; "
+                + "only [batch, …] (the batch first, the rest constant) is supported");
+        }
         bool allowZero = n.Int("allowzero", 0) != 0;
         if (target.Length < 2)
         {
@@ -51,7 +59,7 @@ internal sealed partial class GraphImporter
         long batch = target[0];
         // The first dim is the batch: 0 copies it, -1 infers it (the rest must then keep the per-sample size),
         // and a literal is accepted only when it is the batch the input fixes.
-        if (!(batch == -1 || (batch == 0 && !allowZero) || (batch > 0 && batch == _fixedBatch)))
+        if (!(batch == -1 || (batch == 0 && (!allowZero || symbolicBatch)) || (batch > 0 && batch == _fixedBatch)))
         {
             n.Unsupported($"shape [{string.Join(", ", target)}] changes the batch dimension; its first value must be 0 or -1");
         }

@@ -25,14 +25,18 @@ internal sealed partial class GraphImporter
             ["Add"] = (static (g, n) => g.Arithmetic(n), ""),
             ["AveragePool"] = (static (g, n) => g.Pool(n, PoolKind.Average), Window + ",count_include_pad"),
             ["BatchNormalization"] = (static (g, n) => g.BatchNormalization(n), "epsilon,momentum,spatial,training_mode"),
+            ["Cast"] = (static (g, n) => g.CastTensor(n), "saturate,to"),
             ["Clip"] = (static (g, n) => g.Clip(n), "min,max"),
             ["Concat"] = (static (g, n) => g.Concat(n), "axis"),
             ["Constant"] = (static (g, n) => g.ConstantNode(n),
                 "value,value_float,value_floats,value_int,value_ints,value_string,value_strings,sparse_value"),
+            ["ConstantOfShape"] = (static (_, n) => ShapeArithmeticOfTensor(n), "value"),
             ["Conv"] = (static (g, n) => g.Conv(n), "auto_pad,dilations,group,kernel_shape,pads,strides"),
             ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
+            ["Expand"] = (static (_, n) => ShapeArithmeticOfTensor(n), ""),
             ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
+            ["Gather"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axis"),
             ["Gemm"] = (static (g, n) => g.Gemm(n), "alpha,beta,transA,transB"),
             ["GlobalAveragePool"] = (static (g, n) => g.GlobalAveragePool(n), ""),
             ["Identity"] = (static (g, n) => g.Identity(n), ""),
@@ -41,8 +45,11 @@ internal sealed partial class GraphImporter
             ["MaxPool"] = (static (g, n) => g.Pool(n, PoolKind.Max), Window + ",storage_order"),
             ["Mul"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Pad"] = (static (g, n) => g.Pad(n), "mode,pads,value"),
+            ["ReduceProd"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axes,keepdims,noop_with_empty_axes"),
             ["Relu"] = (static (g, n) => g.Relu(n), ""),
             ["Reshape"] = (static (g, n) => g.Reshape(n), "allowzero"),
+            ["Shape"] = (static (_, n) => ShapeArithmeticOfTensor(n), "end,start"),
+            ["Slice"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axes,ends,starts"),
             ["Softmax"] = (static (g, n) => g.Softmax(n, log: false), "axis"),
             ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
             ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
@@ -116,7 +123,8 @@ internal sealed partial class GraphImporter
         }
         foreach (NodeProto p in nodes)
         {
-            if (!folded.Contains(p) && !_absorbed.Contains(p)) ImportNode(p);
+            // A fold that needed a runtime tensor's dims (Shape and what computes on it) happens now, in order.
+            if (!folded.Contains(p) && !_absorbed.Contains(p) && !TryFoldConstants(p)) ImportNode(p);
         }
 
         string outputName = graph.Output[0].Name;
