@@ -13,6 +13,13 @@ public static class Preflight
     {
         ArgumentNullException.ThrowIfNull(graph);
         var findings = new List<PreflightFinding>();
+        IReadOnlyList<Node> tail = LinearReadout.Tail(graph);
+        var readout = new HashSet<Node>(LinearReadout.NeedsFold(tail) ? tail : [], ReferenceEqualityComparer.Instance);
+        foreach (Node n in tail.Where(readout.Contains).Where(n => n is Conv2dNode or DenseNode or GlobalAvgPoolNode or Pool2dNode))
+        {
+            findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                $"part of the linear readout: everything after '{tail[^1].Inputs[0].Name}' folds into one dense projection"));
+        }
         foreach (Node n in graph.Nodes)
         {
             switch (n)
@@ -51,7 +58,7 @@ public static class Preflight
 
         foreach (Node n in graph.Nodes)
         {
-            if (n is not (Conv2dNode or DenseNode)) continue;
+            if (n is not (Conv2dNode or DenseNode) || readout.Contains(n)) continue;
             string? problem = FirstSignedConsumer(graph, n);
             if (problem is not null)
             {

@@ -118,8 +118,9 @@ public class ConversionTests
         var rng = new Random(1);
         var input = new InputNode("x", new Shape(4));
         var d1 = new DenseNode("d1", input, TestGraphs.Random(rng, 1, 4, 4), null);
-        var d2 = new DenseNode("d2", d1, TestGraphs.Random(rng, 1, 3, 4), null); // no ReLU between
-        var e = Assert.Throws<UnsupportedOperatorException>(() => Converter.Prepare(new ModelGraph(input, d2), out _));
+        var d2 = new DenseNode("d2", d1, TestGraphs.Random(rng, 1, 3, 4), null); // no ReLU between, and not in the readout
+        var d3 = new DenseNode("d3", new ReluNode("r", d2), TestGraphs.Random(rng, 1, 2, 3), null);
+        var e = Assert.Throws<UnsupportedOperatorException>(() => Converter.Prepare(new ModelGraph(input, d3), out _));
         Assert.Contains("'d1'", e.Message);
     }
 
