@@ -177,10 +177,11 @@ internal sealed partial class GraphImporter
         if (info.Name.Length == 0) ThrowHelper.InvalidModel($"{_file}: the graph input has no name");
         TypeProto.Types.Tensor? tensor = info.Type?.TensorType;
         if (tensor is null) ThrowHelper.InvalidModel($"{what} is not a tensor");
-        if (tensor.ElemType != 1)
+        // A uint8 input is raw pixels that the model casts and scales itself: the graph computes on their values as floats.
+        if (tensor.ElemType is not (1 or 2))
         {
             ThrowHelper.InvalidModel($"{what} has element type {TensorDecoder.DataTypeName(tensor.ElemType)}; "
-                + "only FLOAT inputs are supported");
+                + "only FLOAT and UINT8 inputs are supported");
         }
         if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W] or [N, F]");
         var dims = tensor.Shape.Dim;
@@ -224,7 +225,7 @@ internal sealed partial class GraphImporter
         }
         try
         {
-            var node = new InputNode(Text.Clean(info.Name), new Shape(shape));
+            var node = new InputNode(Text.Clean(info.Name), new Shape(shape)) { TakesBytes = tensor.ElemType == 2 };
             _names.Add(node.Name);
             return node;
         }

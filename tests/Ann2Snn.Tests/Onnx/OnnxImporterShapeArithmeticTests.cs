@@ -155,6 +155,21 @@ public sealed class OnnxImporterShapeArithmeticTests
         AssertAgreesWithOrt(b, [3], "Cast");
     }
 
+    [Fact]
+    public void A_uint8_input_cast_and_scaled_inside_the_model_takes_bytes()
+    {
+        var b = new OnnxBuilder(opset: 13).InputWithDims("pixels", [OnnxBuilder.BatchParam, 1, 2, 2], elemType: 2)
+            .Node("Cast", ["pixels"], "f", OnnxAttr.Int("to", 1))
+            .Initializer("scale", [], [255f]).Node("Div", ["f", "scale"], "x")
+            .Initializer("mean", [], [0.5f]).Node("Sub", ["x", "mean"], "y").Output("y");
+        ModelGraph g = Import(b);
+        Assert.True(g.Input.TakesBytes);
+        float[] bytes = [0, 51, 128, 255];
+        float[] y = new AnnExecutor(g).Forward(bytes, 1);
+        Assert.Equal(bytes.Select(v => v / 255f - 0.5f), y, (p, q) => Math.Abs(p - q) < 1e-6f);
+        Assert.False(Import(new OnnxBuilder().Input("x", 3).Node("Relu", ["x"], "y").Output("y")).Input.TakesBytes);
+    }
+
     // ---- random chains ----
 
     private static (string, int[]) Slice(OnnxBuilder b, Random random, string input, int[] dims)
