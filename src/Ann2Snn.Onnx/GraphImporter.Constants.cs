@@ -17,7 +17,6 @@ internal sealed partial class GraphImporter
         if (!constant && !shapeOf && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze"
             or "Add" or "Sub" or "Mul" or "Div") && !ShapeArithmetic.Contains(p.OpType)) return false;
         OnnxNode n = Describe(p, unique: false);
-        CheckAttributes(n);
         switch (p.OpType)
         {
             case "Constant":
@@ -56,7 +55,10 @@ internal sealed partial class GraphImporter
     private void SetConstant(OnnxNode n, ConstTensor source, int[] dims) =>
         SetOutput(n, new ConstantValue(source.WithDims(n.Outputs[0], dims)));
 
-    /// <summary>The Constant operator: value (tensor), value_float(s) or value_int(s).</summary>
+    /// <summary>
+    /// The Constant operator: value (tensor), value_float(s) or value_int(s); the version table refuses sparse_value
+    /// and the string forms.
+    /// </summary>
     private void ConstantNode(OnnxNode n)
     {
         string name = n.Outputs[0];
@@ -64,7 +66,7 @@ internal sealed partial class GraphImporter
         int count = 0;
         if (n.TensorAttribute("value") is { } t)
         {
-            c = TensorDecoder.Decode(t, name, n.Where, _options.MaxTensorElements);
+            c = TensorDecoder.Decode(t, name, n.Where, _options.MaxTensorElements, _external);
             count++;
         }
         if (n.HasAttribute("value_float"))
@@ -86,10 +88,6 @@ internal sealed partial class GraphImporter
         {
             c = ConstTensor.OfInts(name, [ints.Length], ints);
             count++;
-        }
-        foreach (string other in new[] { "sparse_value", "value_string", "value_strings" })
-        {
-            if (n.HasAttribute(other)) n.Unsupported($"attribute {other} is not supported; use value, value_float(s) or value_int(s)");
         }
         if (count != 1 || c is null) n.Fail($"must have exactly one value attribute, has {count}");
         SetOutput(n, new ConstantValue(c));

@@ -223,7 +223,7 @@ internal sealed partial class GraphImporter
         }
         int[] dims = Array.ConvertAll(shape, d => (int)d);
         ConstTensor value = n.TensorAttribute("value") is { } t
-            ? TensorDecoder.Decode(t, n.Outputs[0], n.Where, _options.MaxTensorElements)
+            ? TensorDecoder.Decode(t, n.Outputs[0], n.Where, _options.MaxTensorElements, _external)
             : ConstTensor.OfFloats(n.Outputs[0], [1], [0f]);
         if (value.Length != 1) n.Fail($"attribute value must hold one element, has {value.Length}");
         return value.Ints is { } i
