@@ -55,12 +55,7 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 output = settings.Output,
                 passes = result.PassesApplied,
                 input_adaptation = calib is null ? null : InputNotes.Adaptation(calib),
-                preprocessing = new
-                {
-                    pixel_scale = preprocessing.EffectiveScale,
-                    mean = preprocessing.Mean,
-                    std = preprocessing.Std,
-                },
+                preprocessing = InputNotes.Json(preprocessing),
                 layers = result.Layers.Select(l => new
                 {
                     name = l.Name,
@@ -87,6 +82,10 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
         }
         console.Write(table);
         if (calib is not null) InputNotes.PrintAdaptation(console, calib);
+        if (!preprocessing.IsDefault)
+        {
+            console.MarkupLine($"[dim]input preprocessing stored with the network: {Markup.Escape(preprocessing.ToString())}[/]");
+        }
         console.MarkupLine("passes: "
             + $"{Markup.Escape(result.PassesApplied.Count == 0 ? "none needed" : string.Join(", ", result.PassesApplied.Distinct()))}; "
             + $"normalization {options.Normalization}"

@@ -19,12 +19,7 @@ internal static class EvalOutput
         backend = r.Simulator.Name,
         pilot_rate = r.PilotRate,
         input_adaptation = InputNotes.Adaptation(r.Input),
-        preprocessing = new
-        {
-            pixel_scale = r.Input.Preprocessing.EffectiveScale,
-            mean = r.Input.Preprocessing.Mean,
-            std = r.Input.Preprocessing.Std,
-        },
+        preprocessing = InputNotes.Json(r.Input.Preprocessing),
         ann_accuracy = r.AnnAccuracy,
         warnings = InputNotes.Warnings(r.AnnAccuracy),
         report = reportPath,
@@ -61,7 +56,7 @@ internal static class EvalOutput
         string input = InputEncodingMetadata.Name(r.Simulation.Input);
         console.MarkupLine($"accuracy on {Markup.Escape(r.Data)}, {r.Images:N0} images, {input} input, {r.Simulator.Name} backend{pilot}");
         InputNotes.PrintAdaptation(console, r.Input);
-        if (r.Input.Preprocessing.Normalizes || r.Input.Preprocessing.EffectiveScale is not null)
+        if (!r.Input.Preprocessing.IsDefault)
         {
             console.MarkupLine($"[dim]input preprocessing: {Markup.Escape(r.Input.Preprocessing.ToString())}[/]");
         }

@@ -17,6 +17,9 @@ internal static class InputNotes
     public static string? Adaptation(PreprocessedDataset data) =>
         data.Adaptation.Kind == InputAdaptationKind.Identity ? null : data.Adaptation.ToString();
 
+    /// <summary>The preprocessing for --json: the values given (null where not: the data's own scale, mean 0, std 1).</summary>
+    public static object Json(InputPreprocessing p) => new { pixel_scale = p.EffectiveScale, mean = p.Mean, std = p.Std };
+
     /// <summary>The warnings for an ANN accuracy (none when there is no ANN or it is at least <see cref="LowAccuracy"/>).</summary>
     public static string[] Warnings(double? annAccuracy) => annAccuracy is double a && a < LowAccuracy
         ?

@@ -9,7 +9,8 @@ namespace Ann2Snn.Data;
 /// <item><term><c>[C, H, W]</c> → <c>[C·H·W]</c></term><description><see cref="InputAdaptationKind.Flatten"/></description></item>
 /// <item><term><c>[1, H, W]</c> → <c>[H, W]</c></term><description><see cref="InputAdaptationKind.DropChannel"/></description></item>
 /// <item><term><c>[C, H, W]</c> → <c>[H, W, C]</c></term><description><see cref="InputAdaptationKind.ChannelsLast"/></description></item>
-/// <item><term><c>[1, H, W]</c> → <c>[3, H, W]</c></term><description><see cref="InputAdaptationKind.ReplicateChannel"/></description></item>
+/// <item><term><c>[1, H, W]</c> → <c>[3, H, W]</c></term><description><see cref="InputAdaptationKind.ReplicateChannel"/></description>
+/// </item>
 /// <item><term><c>[1, H, W]</c> → <c>[H, W, 3]</c></term><description><see cref="InputAdaptationKind.ReplicateChannelLast"/></description>
 /// </item>
 /// </list>

@@ -49,11 +49,16 @@ public sealed record InputPreprocessing
     /// </summary>
     public static float DefaultScale(bool unsignedBytes) => unsignedBytes ? 1f / 255f : 1f;
 
-    /// <summary>The scale imposed on the data: <see cref="PixelScale"/>, else 1 for a model that takes bytes, else null (the data's own).</summary>
+    /// <summary>
+    /// The scale imposed on the data: <see cref="PixelScale"/>, else 1 for a model that takes bytes, else null (the data's own).
+    /// </summary>
     public float? EffectiveScale => PixelScale ?? (ModelTakesBytes ? 1f : null);
 
     /// <summary>Whether a mean or a standard deviation is given.</summary>
     public bool Normalizes => Mean is not null || Std is not null;
+
+    /// <summary>Whether nothing is given: the data's own scale, no normalization.</summary>
+    public bool IsDefault => EffectiveScale is null && !Normalizes;
 
     /// <summary>
     /// These values where given, else those of <paramref name="stored"/> (e.g. what a converted network stores):
@@ -73,7 +78,9 @@ public sealed record InputPreprocessing
     /// </summary>
     public void Validate() => Validate(PixelScaleOption, MeanOption, StdOption);
 
-    /// <summary><see cref="Validate()"/>, the values named as <paramref name="scale"/>, <paramref name="mean"/> and <paramref name="std"/>.</summary>
+    /// <summary>
+    /// <see cref="Validate()"/>, the values named as <paramref name="scale"/>, <paramref name="mean"/> and <paramref name="std"/>.
+    /// </summary>
     internal void Validate(string scale, string mean, string std)
     {
         if (PixelScale is float s && !(s > 0 && float.IsFinite(s)))
@@ -130,7 +137,8 @@ public sealed record InputPreprocessing
         {
             if (!TryParse(parts[i], out values[i]))
             {
-                ThrowHelper.InvalidOption(option, $"'{ThrowHelper.Printable(parts[i])}' in '{ThrowHelper.Printable(text)}' is not a number; "
+                ThrowHelper.InvalidOption(option, $"'{ThrowHelper.Printable(parts[i])}' in '{ThrowHelper.Printable(text)}' "
+                    + "is not a number; "
                     + "give one value, or one per channel separated by commas (e.g. 0.485,0.456,0.406)");
             }
         }
@@ -192,7 +200,8 @@ public sealed record InputPreprocessing
         }
         if (values.Count != channels)
         {
-            ThrowHelper.InvalidOption(option, $"{values.Count} values ({Format(values)}) for samples of {channels} channel{(channels == 1 ? "" : "s")}; "
+            string plural = channels == 1 ? "" : "s";
+            ThrowHelper.InvalidOption(option, $"{values.Count} values ({Format(values)}) for samples of {channels} channel{plural}; "
                 + $"give one value, or {channels}");
         }
         return [.. values];

@@ -63,7 +63,8 @@ public sealed class PreprocessedDataset : IDataset
         InputAdaptation? adaptation = InputAdaptation.Choose(data.SampleShape, modelInput);
         if (adaptation is null)
         {
-            ThrowHelper.InvalidOption(option, $"{data.Description} has samples of shape {data.SampleShape}, but {model} takes {modelInput}");
+            ThrowHelper.InvalidOption(option,
+                $"{data.Description} has samples of shape {data.SampleShape}, but {model} takes {modelInput}");
         }
         float scale = 1f;
         IDataset source = data;
@@ -122,7 +123,10 @@ public sealed class PreprocessedDataset : IDataset
         }
     }
 
-    /// <summary><c>y = (x·scale − mean) / std</c>, in that order (as <c>Normalize</c> after <c>ToTensor</c>), each step skipped when it is the identity.</summary>
+    /// <summary>
+    /// <c>y = (x·scale − mean) / std</c>, in that order (as <c>Normalize</c> after <c>ToTensor</c>), each step skipped when it
+    /// is the identity.
+    /// </summary>
     private static void Normalize(ReadOnlySpan<float> x, Span<float> y, float scale, float mean, float std)
     {
         x.CopyTo(y);

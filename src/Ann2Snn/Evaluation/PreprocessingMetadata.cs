@@ -18,7 +18,8 @@ public static class PreprocessingMetadata
     private const string InFile = " (in the .snn file)";
 
     /// <summary>The preprocessing stored with <paramref name="network"/>, or null when none is.</summary>
-    /// <exception cref="InvalidOptionException">a stored value is not a number or out of its domain (named as the key in the file).</exception>
+    /// <exception cref="InvalidOptionException">a stored value is not a number or out of its domain (named as the key in the
+    /// file).</exception>
     public static InputPreprocessing? Read(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
