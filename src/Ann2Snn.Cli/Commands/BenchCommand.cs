@@ -4,6 +4,7 @@ using System.Globalization;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
+using Ann2Snn.Evaluation;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
 using Ann2Snn.Simulation;
@@ -84,27 +85,27 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
             MaxDegreeOfParallelism = settings.Threads
         };
         simulation.Validate();
-        IDataset data = settings.OpenData(DatasetSplit.Test);
-        int images = Math.Min(data.Count, Math.Min(settings.Images, settings.Limit ?? int.MaxValue));
+        InputPreprocessing preprocessing = settings.Preprocessing();
+        IDataset test = settings.OpenData(DatasetSplit.Test);
+        int images = Math.Min(test.Count, Math.Min(settings.Images, settings.Limit ?? int.MaxValue));
 
         SpikingNetwork network;
+        PreprocessedDataset data;
         if (settings.Model.EndsWith(SnnFile.Extension, StringComparison.OrdinalIgnoreCase))
         {
             network = SnnFile.Load(settings.Model);
+            data = PreprocessedDataset.For(test, preprocessing.Over(PreprocessingMetadata.Read(network)), network.InputShape,
+                $"network '{network.Name}'");
         }
         else
         {
             ModelGraph graph = OnnxImporter.Load(settings.Model);
             ConversionOptions conversion = settings.ToConversionOptions();
-            AnnEvaluator.CheckCompatible(graph, data);
-            IDataset? calib = settings.OpenCalibration(conversion);
+            data = AnnEvaluator.Prepare(graph, test, preprocessing);
+            IDataset? calib = settings.OpenCalibration(conversion) is { } c ? AnnEvaluator.Prepare(graph, c, preprocessing, "calib") : null;
             network = ConversionPipeline.Run(graph, calib, conversion, null,
                 new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }).Network;
-        }
-        if (!network.InputShape.Equals(data.SampleShape))
-        {
-            ThrowHelper.InvalidOption("data",
-                $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");
+            network = PreprocessingMetadata.Write(network, preprocessing);
         }
         if (settings.Save is not null) SnnFile.Save(network, settings.Save);
 
@@ -160,6 +161,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                 batch = settings.BatchSize,
                 threads = settings.Threads == 0 ? Environment.ProcessorCount : settings.Threads,
                 repetitions = settings.Repetitions,
+                input_adaptation = InputNotes.Adaptation(data),
                 backends = results.Select(m => new
                 {
                     backend = m.Backend,
@@ -198,6 +200,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                 $"{100 * m.Accuracy:F2} %", $"{100 * m.SamePredictions:F2} %", $"{100 * m.LayerSpikeDeviation:F3} %");
         }
         console.Write(table);
+        InputNotes.PrintAdaptation(console, data);
         foreach (var (label, ratio) in new[] { ("event/dense", speedup), ("event/layered", overLayered),
             ("layered/dense", layeredOverDense) })
         {

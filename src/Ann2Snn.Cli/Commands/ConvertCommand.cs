@@ -3,6 +3,7 @@ using System.Globalization;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
+using Ann2Snn.Evaluation;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
 using Ann2Snn.Snn;
@@ -32,14 +33,18 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        InputPreprocessing preprocessing = settings.Preprocessing();
         ModelGraph graph = OnnxImporter.Load(settings.Model);
         ConversionOptions options = settings.ToConversionOptions();
-        IDataset? calib = settings.OpenCalibration(options);
+        PreprocessedDataset? calib = settings.OpenCalibration(options) is { } data
+            ? AnnEvaluator.Prepare(graph, data, preprocessing, "calib")
+            : null;
         ConversionResult result = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}",
             Math.Min(calib?.Count ?? 0, options.CalibrationImages),
             p => ConversionPipeline.Run(graph, calib, options, p, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }));
         SpikingNetwork network = result.Network;
         if (settings.InputEncodingOption() is { } encoding) network = InputEncodingMetadata.Write(network, encoding);
+        network = PreprocessingMetadata.Write(network, preprocessing);
         SnnFile.Save(network, settings.Output);
 
         if (settings.Json)
@@ -49,6 +54,8 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 model = settings.Model,
                 output = settings.Output,
                 passes = result.PassesApplied,
+                input_adaptation = calib is null ? null : InputNotes.Adaptation(calib),
+                preprocessing = InputNotes.Json(preprocessing),
                 layers = result.Layers.Select(l => new
                 {
                     name = l.Name,
@@ -74,6 +81,11 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 float.IsNaN(l.Threshold) ? "" : l.Threshold.ToString("G4", CultureInfo.InvariantCulture));
         }
         console.Write(table);
+        if (calib is not null) InputNotes.PrintAdaptation(console, calib);
+        if (!preprocessing.IsDefault)
+        {
+            console.MarkupLine($"[dim]input preprocessing stored with the network: {Markup.Escape(preprocessing.ToString())}[/]");
+        }
         console.MarkupLine("passes: "
             + $"{Markup.Escape(result.PassesApplied.Count == 0 ? "none needed" : string.Join(", ", result.PassesApplied.Distinct()))}; "
             + $"normalization {options.Normalization}"

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ann2Snn.Data;
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Ann;
 
@@ -8,16 +9,22 @@ namespace Ann2Snn.Ann;
 public static class AnnEvaluator
 {
     /// <summary>
-    /// Throws <see cref="InvalidOptionException"/> (naming <paramref name="option"/>) when the data's samples do not fit the model's input.
+    /// Throws <see cref="InvalidOptionException"/> (naming <paramref name="option"/>) when the data's samples do not fit the model's input:
+    /// their shape differs (a shape an <see cref="InputAdaptation"/> fits is named with it: the data must be a
+    /// <see cref="PreprocessedDataset"/>, see <see cref="Prepare"/>), the data set is empty, or it has more classes than the model
+    /// has outputs.
     /// </summary>
     public static void CheckCompatible(ModelGraph graph, IDataset data, string option = "data")
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(data);
-        if (!graph.Input.OutputShape.Equals(data.SampleShape))
+        Shape input = graph.Input.OutputShape;
+        InputAdaptation? adaptation = InputAdaptation.Choose(data.SampleShape, input);
+        if (adaptation is not { Kind: InputAdaptationKind.Identity })
         {
+            string fit = adaptation is null ? "" : $"; it needs an adaptation ({adaptation}): read it through PreprocessedDataset.For";
             ThrowHelper.InvalidOption(option, $"{data.Description} has samples of shape {data.SampleShape}, "
-                + $"but model '{graph.Name}' takes {graph.Input.OutputShape}");
+                + $"but model '{graph.Name}' takes {input}{fit}");
         }
         if (data.Count == 0) ThrowHelper.InvalidOption(option, $"{data.Description} holds no samples");
         int outputs = graph.Output.OutputShape.Size;
@@ -26,6 +33,20 @@ public static class AnnEvaluator
             ThrowHelper.InvalidOption(option, $"{data.Description} has {data.ClassCount} classes, "
                 + $"but model '{graph.Name}' has {outputs} outputs");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="data"/> as <paramref name="graph"/> takes it: preprocessed and adapted to its input
+    /// (<see cref="PreprocessedDataset.For"/>), then checked (<see cref="CheckCompatible"/>).
+    /// </summary>
+    public static PreprocessedDataset Prepare(ModelGraph graph, IDataset data, InputPreprocessing? preprocessing = null,
+        string option = "data")
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        PreprocessedDataset prepared = PreprocessedDataset.For(data, preprocessing ?? InputPreprocessing.Default,
+            graph.Input.OutputShape, $"model '{graph.Name}'", option);
+        CheckCompatible(graph, prepared, option);
+        return prepared;
     }
 
     public static AnnEvaluation Evaluate(AnnExecutor executor, IDataset data, int batchSize = 256, int? limit = null,
