@@ -44,7 +44,7 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
             p => ConversionPipeline.Run(graph, calib, options, p, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }));
         SpikingNetwork network = result.Network;
         if (settings.InputEncodingOption() is { } encoding) network = InputEncodingMetadata.Write(network, encoding);
-        network = PreprocessingMetadata.Write(network, preprocessing);
+        network = PreprocessingMetadata.Write(network, AnnEvaluator.PreprocessingFor(graph, preprocessing));
         SnnFile.Save(network, settings.Output);
 
         if (settings.Json)

@@ -43,10 +43,21 @@ public static class AnnEvaluator
         string option = "data")
     {
         ArgumentNullException.ThrowIfNull(graph);
-        PreprocessedDataset prepared = PreprocessedDataset.For(data, preprocessing ?? InputPreprocessing.Default,
+        PreprocessedDataset prepared = PreprocessedDataset.For(data, PreprocessingFor(graph, preprocessing),
             graph.Input.OutputShape, $"model '{graph.Name}'", option);
         CheckCompatible(graph, prepared, option);
         return prepared;
+    }
+
+    /// <summary>
+    /// <paramref name="preprocessing"/> as <paramref name="graph"/> needs it: a model that takes raw bytes
+    /// (<see cref="InputNode.TakesBytes"/>, it scales them itself) gets the byte values unless a pixel scale is given.
+    /// </summary>
+    public static InputPreprocessing PreprocessingFor(ModelGraph graph, InputPreprocessing? preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        InputPreprocessing p = preprocessing ?? InputPreprocessing.Default;
+        return graph.Input.TakesBytes && !p.ModelTakesBytes ? p with { ModelTakesBytes = true } : p;
     }
 
     public static AnnEvaluation Evaluate(AnnExecutor executor, IDataset data, int batchSize = 256, int? limit = null,

@@ -110,6 +110,19 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void AModelThatTakesBytesGetsTheByteValues()
+    {
+        EvaluationResult plain = Evaluator.Run(Request());
+        ModelGraph bytes = OnnxImporter.Load(ZooVariants.BytesMlp(), "bytes");
+        Assert.True(bytes.Input.TakesBytes);
+        EvaluationResult result = Evaluator.Run(Request() with { ModelPath = null, Graph = bytes });
+        Assert.True(result.Input.Preprocessing.ModelTakesBytes);
+        Assert.Equal(255f, result.Input.Batches(48, 48).Single().Data.Max());
+        Assert.Equal(plain.AnnAccuracy, result.AnnAccuracy);
+        Assert.Equal(plain.Accuracy.Select(a => a.Snn), result.Accuracy.Select(a => a.Snn));
+    }
+
+    [Fact]
     public void LaysTheImagesOutForTheModelAndAppliesThePreprocessingItStores()
     {
         // The bundled MLP with a flat [N, 784] input: the images are flattened for it, and nothing else changes.

@@ -101,7 +101,8 @@ internal static class OnnxVersionSamples
                 else b.Node(op, ["x"], "s");
                 return b.Node("Reshape", ["x", "s"], "y").Output("y");
             case "Gather":
-                return b.Input("x", 2, 3, 2).Node("Shape", ["x"], "s").Initializer("i", [0L]).Node(op, ["s", "i"], "n", OnnxAttr.Int("axis", 0))
+                return b.Input("x", 2, 3, 2).Node("Shape", ["x"], "s").Initializer("i", [0L])
+                    .Node(op, ["s", "i"], "n", OnnxAttr.Int("axis", 0))
                     .Constant("rest", [-1L]).Node("Concat", ["n", "rest"], "target", OnnxAttr.Int("axis", 0))
                     .Node("Reshape", ["x", "target"], "y").Output("y");
             case "Slice":

@@ -63,6 +63,24 @@ internal static class ZooVariants
         return model.ToByteArray();
     }
 
+    /// <summary>The MLP taking raw uint8 pixels that it casts and divides by 255 itself, as preprocessing inside the model.</summary>
+    public static byte[] BytesMlp()
+    {
+        ModelProto model = Mlp();
+        GraphProto graph = model.Graph;
+        ValueInfoProto input = graph.Input[0];
+        string pixels = input.Name;
+        input.Name = "pixels";
+        input.Type.TensorType.ElemType = (int)TensorProto.Types.DataType.Uint8;
+        var cast = new NodeProto { OpType = "Cast", Input = { "pixels" }, Output = { "pixels.float" } };
+        cast.Attribute.Add(OnnxAttr.Int("to", (long)TensorProto.Types.DataType.Float));
+        graph.Initializer.Add(OnnxBuilder.FloatTensor("byte.scale", [], [255f]));
+        var divide = new NodeProto { OpType = "Div", Input = { "pixels.float", "byte.scale" }, Output = { pixels } };
+        graph.Node.Insert(0, divide);
+        graph.Node.Insert(0, cast);
+        return model.ToByteArray();
+    }
+
     private static ModelProto Mlp() => ModelProto.Parser.ParseFrom(File.ReadAllBytes(Zoo.ModelPath("mnist_mlp")));
 
     private static float[] Floats(TensorProto t) =>
