@@ -170,22 +170,4 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(all.Sha256, ReportSample.Read(data, 4, null, keep: 0).Sha256);
         Assert.NotEqual(all.Sha256, ReportSample.Read(data, 4, 9).Sha256);
     }
-
-    private sealed class ArrayDataset(float[] x, int[] labels, int size) : IDataset
-    {
-        public string Description => "array";
-        public Shape SampleShape => new(size);
-        public int Count => labels.Length;
-        public int ClassCount => labels.Max() + 1;
-
-        public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
-        {
-            int n = Math.Min(limit ?? Count, Count);
-            for (int i = 0; i < n; i += batchSize)
-            {
-                int c = Math.Min(batchSize, n - i);
-                yield return new DataBatch(x[(i * size)..((i + c) * size)], labels[i..(i + c)], c);
-            }
-        }
-    }
 }
