@@ -1,5 +1,6 @@
 using Ann2Snn.Ann;
 using Ann2Snn.Graph;
+using Ann2Snn.Onnx;
 using Ann2Snn.Tensors;
 using Ann2Snn.Tests.TestUtil;
 using Onnx;
@@ -35,6 +36,18 @@ public sealed class OnnxImporterActivationTests
                 $"element {i}: ONNX Runtime {expected[i]}, ours {actual[i]}");
         }
         return graph;
+    }
+
+    [Fact]
+    public void The_new_ops_are_in_the_list_of_supported_ops()
+    {
+        string[] listed = OnnxImporter.SupportedOps.Split(", ");
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        foreach (string op in new[] { "ArgMax", "Elu", "HardSigmoid", "HardSwish", "LeakyRelu", "LogSoftmax", "PRelu", "ReduceMean",
+            "ReduceProd", "ReduceSum", "ReduceSumSquare", "Sigmoid", "Softmax", "Tanh" })
+        {
+            Assert.Contains(op, listed);
+        }
     }
 
     public static TheoryData<string, int, float?, float?> Activations => new()

@@ -3,11 +3,18 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Tests.TestUtil;
 
-/// <summary>A labelled data set of feature vectors of <paramref name="size"/> held in one array.</summary>
-internal sealed class ArrayDataset(float[] x, int[] labels, int size) : IDataset
+/// <summary>A labelled data set of samples of <paramref name="shape"/> held in one array.</summary>
+internal sealed class ArrayDataset(float[] x, int[] labels, Shape shape) : IDataset
 {
+    private readonly int _size = shape.Size;
+
+    /// <summary>Feature vectors of <paramref name="size"/>.</summary>
+    public ArrayDataset(float[] x, int[] labels, int size) : this(x, labels, new Shape(size))
+    {
+    }
+
     public string Description => "array";
-    public Shape SampleShape => new(size);
+    public Shape SampleShape => shape;
     public int Count => labels.Length;
     public int ClassCount => labels.Max() + 1;
 
@@ -17,7 +24,7 @@ internal sealed class ArrayDataset(float[] x, int[] labels, int size) : IDataset
         for (int i = 0; i < n; i += batchSize)
         {
             int c = Math.Min(batchSize, n - i);
-            yield return new DataBatch(x[(i * size)..((i + c) * size)], labels[i..(i + c)], c);
+            yield return new DataBatch(x[(i * _size)..((i + c) * _size)], labels[i..(i + c)], c);
         }
     }
 }
