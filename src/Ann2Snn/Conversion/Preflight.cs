@@ -116,7 +116,8 @@ public static class Preflight
             + "dropping it would change the argmax over the whole output, and it has no spiking equivalent",
         SoftmaxNode => $"{n.Op} inside the network has no spiking equivalent; only a final softmax (read out as argmax) is supported",
         ArgMaxNode m when n == graph.Output && !m.CoversSample =>
-            $"argmax over axis {m.Axis} of {m.Inputs[0].OutputShape} (part of the sample) at the output: the readout is one class per sample",
+            $"argmax over axis {m.Axis} of {m.Inputs[0].OutputShape} (part of the sample) at the output: "
+            + "the readout is one class per sample",
         ArgMaxNode => "argmax inside the network has no spiking equivalent; only a final argmax (the readout) is supported",
         ActivationNode when ReadsInput(n) => $"{n.Op} of the input itself (before any weights) is part of the input encoding, "
             + "which the converter cannot apply yet; apply it to the data instead",

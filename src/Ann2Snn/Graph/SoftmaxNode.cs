@@ -11,7 +11,8 @@ namespace Ann2Snn.Graph;
 public sealed class SoftmaxNode : Node
 {
     /// <summary>A softmax over the whole sample.</summary>
-    public SoftmaxNode(string name, Node input, bool log) : this(name, input, log, 0, (input ?? throw new ArgumentNullException(nameof(input))).OutputShape.Rank - 1)
+    public SoftmaxNode(string name, Node input, bool log)
+        : this(name, input, log, 0, (input ?? throw new ArgumentNullException(nameof(input))).OutputShape.Rank - 1)
     {
     }
 

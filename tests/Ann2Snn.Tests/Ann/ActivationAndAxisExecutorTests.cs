@@ -156,7 +156,8 @@ public sealed class ActivationAndAxisExecutorTests
         const int count = 50;
         float[] x = TestGraphs.Inputs(new Random(4), count, 16);
         float[] scores = new AnnExecutor(logits).Forward(x, count);
-        int[] expected = [.. Enumerable.Range(0, count).Select(b => Array.IndexOf(scores, scores.AsSpan(b * 5, 5).ToArray().Max(), b * 5) - b * 5)];
+        int[] expected = [.. Enumerable.Range(0, count)
+            .Select(b => Array.IndexOf(scores, scores.AsSpan(b * 5, 5).ToArray().Max(), b * 5) - b * 5)];
         int[] labels = [.. expected.Select((c, i) => i % 3 == 0 ? (c + 1) % 5 : c)];  // a third wrong on purpose
         var data = new ArrayDataset(x, labels, 16);
         AnnEvaluation viaArgMax = AnnEvaluator.Evaluate(new AnnExecutor(graph), data);

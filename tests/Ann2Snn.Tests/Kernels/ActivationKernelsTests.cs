@@ -16,7 +16,8 @@ public sealed class ActivationKernelsTests
         return x;
     }
 
-    private static void AssertMatches(ActivationKind kind, double alpha, double beta, float[] x, float[] y, double tolerance, string what) =>
+    private static void AssertMatches(ActivationKind kind, double alpha, double beta, float[] x, float[] y, double tolerance,
+        string what) =>
         Reference.AssertClose([.. x.Select(v => ClosedForm.Activation(kind, v, alpha, beta))], y, tolerance, what);
 
     [Theory]

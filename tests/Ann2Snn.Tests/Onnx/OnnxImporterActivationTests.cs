@@ -234,8 +234,14 @@ public sealed class OnnxImporterActivationTests
     public void A_mean_or_sum_over_H_and_W_is_global_average_pooling(string op, int opset, long keepDims)
     {
         var model = new OnnxBuilder(opset).Input("x", 3, 4, 5);
-        if (opset >= (op == "ReduceSum" ? 13 : 18)) model.Initializer("axes", [-1, 2]).Node(op, ["x", "axes"], "y", OnnxAttr.Int("keepdims", keepDims));
-        else model.Node(op, ["x"], "y", OnnxAttr.Ints("axes", 2, 3), OnnxAttr.Int("keepdims", keepDims));
+        if (opset >= (op == "ReduceSum" ? 13 : 18))
+        {
+            model.Initializer("axes", [-1, 2]).Node(op, ["x", "axes"], "y", OnnxAttr.Int("keepdims", keepDims));
+        }
+        else
+        {
+            model.Node(op, ["x"], "y", OnnxAttr.Ints("axes", 2, 3), OnnxAttr.Int("keepdims", keepDims));
+        }
         ModelGraph g = AssertAgreesWithOrt(model.Output("y"));
         Assert.Empty(g.Nodes.OfType<ReduceNode>());
         Assert.IsType<GlobalAvgPoolNode>(g.Nodes[1]);
@@ -259,7 +265,8 @@ public sealed class OnnxImporterActivationTests
     public void Axes_in_the_wrong_place_for_the_opset_are_refused()
     {
         var attribute = new OnnxBuilder(18).Input("x", 2, 3, 4).Node("ReduceMean", ["x"], "y", OnnxAttr.Ints("axes", 1)).Output("y");
-        Assert.Contains("attribute axes is not defined from opset 18", Assert.Throws<InvalidModelException>(() => Import(attribute)).Message);
+        Assert.Contains("attribute axes is not defined from opset 18",
+            Assert.Throws<InvalidModelException>(() => Import(attribute)).Message);
         var input = new OnnxBuilder(11).Input("x", 2, 3, 4).Initializer("axes", [1L]).Node("ReduceMean", ["x", "axes"], "y").Output("y");
         Assert.Contains("expects 1 input(s), has 2", Assert.Throws<InvalidModelException>(() => Import(input)).Message);
         var repeated = new OnnxBuilder(11).Input("x", 2, 3, 4).Node("ReduceSum", ["x"], "y", OnnxAttr.Ints("axes", 1, -3)).Output("y");
