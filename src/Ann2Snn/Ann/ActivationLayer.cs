@@ -4,8 +4,8 @@ using Ann2Snn.Kernels;
 namespace Ann2Snn.Ann;
 
 /// <summary>
-/// Runs an <see cref="ActivationNode"/>: one vectorized kernel over the whole chunk, or, for PRelu's per-channel or
-/// per-element slopes, one call per sample.
+/// Runs an <see cref="ActivationNode"/>: one vectorized kernel over all the samples it is given at once, or, for PRelu
+/// (whose slopes follow each sample's channels), one call per sample.
 /// </summary>
 internal sealed class ActivationLayer(ActivationNode node, int[] inputs) : Layer(node, inputs)
 {
