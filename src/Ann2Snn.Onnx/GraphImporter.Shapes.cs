@@ -3,7 +3,7 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Onnx;
 
-/// <summary>Ops that move data without computing: Flatten, Reshape, Squeeze, Unsqueeze, Concat, Identity, Dropout; and Softmax.</summary>
+/// <summary>Ops that move data without computing: Flatten, Reshape, Squeeze, Unsqueeze, Concat, Identity, Dropout.</summary>
 internal sealed partial class GraphImporter
 {
     private void Identity(OnnxNode n)
@@ -103,25 +103,6 @@ internal sealed partial class GraphImporter
             n.Unsupported($"axis={n.Int("axis", 1)} is not supported; only axis 1 (channels) is");
         }
         SetOutput(n, n.Make(() => new ConcatNode(n.Name, inputs)));
-    }
-
-    private void Softmax(OnnxNode n, bool log)
-    {
-        n.RequireInputs(1, 1);
-        TensorValue x = n.Tensor(0);
-        int[] full = [1, .. x.Shape];
-        // Opset 13 made the axis default -1 and the reduction a single axis; before, the input was coerced to
-        // 2-D at the axis (default 1) and the reduction ran over everything from the axis on.
-        bool singleAxis = n.Opset >= 13;
-        int axis = NormalizeAxis(n, n.Int("axis", singleAxis ? -1 : 1), full.Length, "axis");
-        bool wholeSample = axis >= 1 && Enumerable.Range(1, full.Length - 1)
-            .All(d => full[d] == 1 || (singleAxis ? d == axis : d >= axis));
-        if (!wholeSample)
-        {
-            n.Unsupported($"axis={n.Int("axis", singleAxis ? -1 : 1)} on input [N, {string.Join(", ", x.Shape)}] is not supported; "
-                + "the reduction must cover the whole sample (a vector [N, F])");
-        }
-        SetOutput(n, n.Make(() => new SoftmaxNode(n.Name, x.Node, log)));
     }
 
     // ---- dims arithmetic shared by constants and tensors ----

@@ -215,7 +215,7 @@ internal sealed partial class GraphImporter
     private static bool IsNonNegative(Node node) => node switch
     {
         ReluNode => true,
-        ClipNode c => c.Min >= 0,
+        ClipNode c => c.Min >= 0 && c.Max >= 0, // with min > max every output is max
         Pool2dNode or GlobalAvgPoolNode or IdentityNode or ReshapeNode => IsNonNegative(node.Inputs[0]),
         ConcatNode or AddNode => node.Inputs.All(IsNonNegative),
         _ => false,

@@ -28,10 +28,22 @@ internal sealed partial class GraphImporter
         V(1, note: "axes as an attribute"), V(11, note: "axes as an attribute"),
         V(13, "", "axes as an input"), V(21, ""), V(23, ""));
 
+    /// <summary>An element-wise activation: version 1 had the consumed_inputs attribute; then the given versions.</summary>
+    private static OpHistory ActivationVersions(params OpVersion[] versions) =>
+        History([], [Refuse(1, "consumed_inputs attribute"), .. versions]);
+
+    /// <summary>A Reduce op: axes as an attribute until <paramref name="axesInput"/>, as an optional input from then on.</summary>
+    private static OpHistory ReduceVersions(int axesInput) => History([],
+        [
+            .. new[] { 1, 11, 13, 18 }.Where(v => v < axesInput).Select(v => V(v, "axes,keepdims", "axes as an attribute")),
+            V(axesInput, "keepdims,noop_with_empty_axes", "axes as an optional input"),
+        ]);
+
     /// <summary>Each op's versions; an op of <see cref="Ops"/> missing here imports at any opset (a unit test lists it).</summary>
     internal static readonly FrozenDictionary<string, OpHistory> Versions = new Dictionary<string, OpHistory>
     {
         ["Add"] = ArithmeticVersions,
+        ["ArgMax"] = History([], V(1, "axis,keepdims"), V(11, "axis,keepdims"), V(12), V(13)),
         ["AveragePool"] = History([AutoPad],
             V(1, PoolWindow), V(7, PoolWindow + ",count_include_pad"), V(10, PoolWindow + ",ceil_mode,count_include_pad"),
             V(11, PoolWindow + ",ceil_mode,count_include_pad"), V(19), V(22)),
@@ -57,6 +69,7 @@ internal sealed partial class GraphImporter
             Refuse(1, TrainingSwitch), Refuse(6, TrainingSwitch),
             V(7, "ratio"), V(10, "ratio"), V(12, "seed", "ratio and training_mode as optional inputs"), V(13, "seed"),
             V(22, "seed")),
+        ["Elu"] = ActivationVersions(V(6), V(22)),
         ["Expand"] = History([], V(8), V(13)),
         ["Flatten"] = History([], V(1), V(9), V(11), V(13), V(21), V(23)),
         ["Gather"] = History([], V(1), V(11), V(13)),
@@ -65,30 +78,38 @@ internal sealed partial class GraphImporter
             Refuse(6, "broadcast attribute (C broadcast only on request before opset 7)"),
             V(7), V(9), V(11), V(13)),
         ["GlobalAveragePool"] = History([], V(1), V(22)),
+        ["HardSigmoid"] = ActivationVersions(V(6), V(22)),
+        ["HardSwish"] = History([], V(14), V(22)),
         ["Identity"] = History([], V(1), V(13), V(14), V(16), V(19), V(21), V(23)),
+        ["LeakyRelu"] = ActivationVersions(V(6), V(16)),
         ["LogSoftmax"] = SoftmaxVersions,
         ["MatMul"] = History([], V(1), V(9), V(13)),
         ["MaxPool"] = History([AutoPad, AttributeRule.Int("storage_order", 0, "column-major indices")],
             V(1, PoolWindow), V(8, PoolWindow + ",storage_order"), V(10), V(11), V(12), V(22)),
         ["Mul"] = ArithmeticVersions,
+        ["PRelu"] = ActivationVersions(Refuse(6, "a slope broadcast without ONNX's unidirectional rules (before opset 7)"),
+            V(7), V(9), V(16)),
         ["Pad"] = History([],
             Refuse(1, "paddings attribute (named pads from Pad-2 on)"), V(2, "mode,pads,value", "pads and value as attributes"),
             V(11, "mode", "pads and constant_value as inputs"), V(13, "mode"), V(18, "mode", "an optional axes input"),
             V(19, "mode"), V(21, "mode"), V(23, "mode")),
-        ["ReduceProd"] = History([],
-            V(1, "axes,keepdims", "axes as an attribute"), V(11, "axes,keepdims", "axes as an attribute"),
-            V(13, "axes,keepdims", "axes as an attribute"), V(18, "keepdims,noop_with_empty_axes", "axes as an optional input")),
+        ["ReduceMean"] = ReduceVersions(18),
+        ["ReduceProd"] = ReduceVersions(18),
+        ["ReduceSum"] = ReduceVersions(13),
+        ["ReduceSumSquare"] = ReduceVersions(18),
         ["Relu"] = History([], Refuse(1, "consumed_inputs attribute"), V(6), V(13), V(14)),
         ["Reshape"] = History([],
             Refuse(1, "shape and consumed_inputs attributes (the shape is an input from Reshape-5 on)"),
             V(5, ""), V(13, ""), V(14), V(19), V(21), V(23)),
         ["Shape"] = History([], V(1, ""), V(13, ""), V(15), V(19), V(21), V(23)),
+        ["Sigmoid"] = ActivationVersions(V(6), V(13)),
         ["Slice"] = History([],
             V(1, "axes,ends,starts", "starts, ends and axes as attributes"), V(10, "", "starts, ends, axes and steps as inputs"),
             V(11, ""), V(13, "")),
         ["Softmax"] = SoftmaxVersions,
         ["Squeeze"] = SqueezeVersions,
         ["Sub"] = ArithmeticVersions,
+        ["Tanh"] = ActivationVersions(V(6), V(13)),
         ["Unsqueeze"] = SqueezeVersions,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -17,6 +17,7 @@ internal sealed partial class GraphImporter
     public const int MaxOpset = 23;
 
     private const string Window = "auto_pad,ceil_mode,dilations,kernel_shape,pads,strides";
+    private const string Reduction = "axes,keepdims,noop_with_empty_axes";
 
     /// <summary>
     /// Each supported op: how it is imported, and the attributes it may carry in any of its versions (which of them a
@@ -26,6 +27,7 @@ internal sealed partial class GraphImporter
         new Dictionary<string, (Action<GraphImporter, OnnxNode>, string)>
         {
             ["Add"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["ArgMax"] = (static (g, n) => g.ArgMax(n), "axis,keepdims,select_last_index"),
             ["AveragePool"] = (static (g, n) => g.Pool(n, PoolKind.Average), Window + ",count_include_pad"),
             ["BatchNormalization"] = (static (g, n) => g.BatchNormalization(n), "epsilon,momentum,spatial,training_mode"),
             ["Cast"] = (static (g, n) => g.CastTensor(n), "saturate,to"),
@@ -37,25 +39,35 @@ internal sealed partial class GraphImporter
             ["Conv"] = (static (g, n) => g.Conv(n), "auto_pad,dilations,group,kernel_shape,pads,strides"),
             ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
+            ["Elu"] = (static (g, n) => g.Activation(n, ActivationKind.Elu), "alpha"),
             ["Expand"] = (static (_, n) => ShapeArithmeticOfTensor(n), ""),
             ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
             ["Gather"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axis"),
             ["Gemm"] = (static (g, n) => g.Gemm(n), "alpha,beta,transA,transB"),
             ["GlobalAveragePool"] = (static (g, n) => g.GlobalAveragePool(n), ""),
+            ["HardSigmoid"] = (static (g, n) => g.Activation(n, ActivationKind.HardSigmoid), "alpha,beta"),
+            ["HardSwish"] = (static (g, n) => g.Activation(n, ActivationKind.HardSwish), ""),
             ["Identity"] = (static (g, n) => g.Identity(n), ""),
+            ["LeakyRelu"] = (static (g, n) => g.Activation(n, ActivationKind.LeakyRelu), "alpha"),
             ["LogSoftmax"] = (static (g, n) => g.Softmax(n, log: true), "axis"),
             ["MatMul"] = (static (g, n) => g.MatMul(n), ""),
             ["MaxPool"] = (static (g, n) => g.Pool(n, PoolKind.Max), Window + ",storage_order"),
             ["Mul"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Pad"] = (static (g, n) => g.Pad(n), "mode,pads,value"),
-            ["ReduceProd"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axes,keepdims,noop_with_empty_axes"),
+            ["PRelu"] = (static (g, n) => g.PRelu(n), ""),
+            ["ReduceMean"] = (static (g, n) => g.Reduce(n, ReduceKind.Mean), Reduction),
+            ["ReduceProd"] = (static (g, n) => g.Reduce(n, ReduceKind.Prod), Reduction),
+            ["ReduceSum"] = (static (g, n) => g.Reduce(n, ReduceKind.Sum), Reduction),
+            ["ReduceSumSquare"] = (static (g, n) => g.Reduce(n, ReduceKind.SumSquare), Reduction),
             ["Relu"] = (static (g, n) => g.Relu(n), ""),
             ["Reshape"] = (static (g, n) => g.Reshape(n), "allowzero"),
             ["Shape"] = (static (_, n) => ShapeArithmeticOfTensor(n), "end,start"),
+            ["Sigmoid"] = (static (g, n) => g.Activation(n, ActivationKind.Sigmoid), ""),
             ["Slice"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axes,ends,starts"),
             ["Softmax"] = (static (g, n) => g.Softmax(n, log: false), "axis"),
             ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
             ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["Tanh"] = (static (g, n) => g.Activation(n, ActivationKind.Tanh), ""),
             ["Unsqueeze"] = (static (g, n) => g.Unsqueeze(n), "axes"),
         }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)),
             StringComparer.Ordinal);

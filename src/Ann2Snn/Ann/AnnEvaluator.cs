@@ -5,7 +5,10 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Ann;
 
-/// <summary>Runs the executor over a data set and counts correct argmax predictions.</summary>
+/// <summary>
+/// Runs the executor over a data set and counts correct argmax predictions. A graph whose output is an ArgMax over
+/// the whole sample outputs its prediction itself (the class index).
+/// </summary>
 public static class AnnEvaluator
 {
     /// <summary>
@@ -27,7 +30,7 @@ public static class AnnEvaluator
                 + $"but model '{graph.Name}' takes {input}{fit}");
         }
         if (data.Count == 0) ThrowHelper.InvalidOption(option, $"{data.Description} holds no samples");
-        int outputs = graph.Output.OutputShape.Size;
+        int outputs = Classes(graph);
         if (data.ClassCount > outputs)
         {
             ThrowHelper.InvalidOption(option, $"{data.Description} has {data.ClassCount} classes, "
@@ -67,6 +70,7 @@ public static class AnnEvaluator
         ArgumentNullException.ThrowIfNull(data);
         CheckCompatible(executor.Graph, data);
         int outputs = executor.OutputSize, correct = 0, total = 0;
+        bool indices = executor.Graph.Output is ArgMaxNode { CoversSample: true };
         var predictions = new List<int>(Math.Min(data.Count, limit ?? int.MaxValue));
         var clock = Stopwatch.StartNew();
         foreach (DataBatch batch in data.Batches(batchSize, limit))
@@ -75,7 +79,7 @@ public static class AnnEvaluator
             float[] y = executor.Forward(batch.Data.AsSpan(0, batch.Count * executor.InputSize), batch.Count);
             for (int b = 0; b < batch.Count; b++)
             {
-                int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(y.AsSpan(b * outputs, outputs));
+                int best = indices ? (int)y[b] : System.Numerics.Tensors.TensorPrimitives.IndexOfMax(y.AsSpan(b * outputs, outputs));
                 predictions.Add(best);
                 if (best == batch.Labels[b]) correct++;
             }
@@ -84,4 +88,8 @@ public static class AnnEvaluator
         }
         return new AnnEvaluation(correct, total, clock.Elapsed.TotalSeconds, predictions.ToArray());
     }
+
+    /// <summary>How many classes the model tells apart: its outputs, or, after a final ArgMax, the values it searches.</summary>
+    private static int Classes(ModelGraph graph) =>
+        graph.Output is ArgMaxNode { CoversSample: true } m ? m.Inputs[0].OutputShape.Size : graph.Output.OutputShape.Size;
 }

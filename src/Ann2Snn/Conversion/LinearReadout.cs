@@ -19,14 +19,14 @@ public static class LinearReadout
 
     /// <summary>
     /// The nodes of the linear tail, from the one nearest the output back to the first after the last nonlinearity,
-    /// skipping a final Softmax (read out as argmax). Each has one input and is consumed only by the next. Empty when the
-    /// output is not affine.
+    /// skipping the final nodes the argmax readout makes redundant (<see cref="ArgmaxReadoutPass"/>). Each has one input
+    /// and is consumed only by the next. Empty when the output is not affine.
     /// </summary>
     public static IReadOnlyList<Node> Tail(ModelGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         Node at = graph.Output;
-        while (at is SoftmaxNode) at = at.Inputs[0];
+        while (ArgmaxReadoutPass.KeepsArgmax(at)) at = at.Inputs[0];
         var tail = new List<Node>();
         while (IsAffine(at) && (tail.Count == 0 || graph.ConsumerCount(at) == 1))
         {

@@ -47,7 +47,10 @@ public static class GraphRewriter
             ScaleShiftNode s => new ScaleShiftNode(s.Name, inputs[0], s.Scale, s.Shift, s.Op),
             AddNode a => new AddNode(a.Name, inputs[0], inputs[1]),
             ConcatNode c => new ConcatNode(c.Name, inputs),
-            SoftmaxNode s => new SoftmaxNode(s.Name, inputs[0], s.Log),
+            SoftmaxNode s => new SoftmaxNode(s.Name, inputs[0], s.Log, s.FirstAxis, s.LastAxis),
+            ActivationNode a => new ActivationNode(a.Name, inputs[0], a.Kind, a.Alpha, a.Beta, a.Slope),
+            ArgMaxNode m => new ArgMaxNode(m.Name, inputs[0], m.Axis, m.KeepDims, m.SelectLastIndex),
+            ReduceNode r => new ReduceNode(r.Name, inputs[0], r.Kind, r.Axes, r.KeepDims),
             IdentityNode i => new IdentityNode(i.Name, inputs[0], i.Op),
             _ => throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no rewrite rule for this node type"),
         };

@@ -9,10 +9,11 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
     public IReadOnlyList<IGraphPass> Passes { get; } = passes;
 
     /// <summary>
-    /// The standard clean-up before conversion: drop pass-throughs, fold BatchNorm and input scaling, strip the final softmax.
+    /// The standard clean-up before conversion: drop pass-throughs, fold BatchNorm and input scaling, drop what the argmax
+    /// readout makes redundant (a final softmax, strictly increasing activation or argmax).
     /// </summary>
     public static PassPipeline Standard { get; } = new("standard",
-        new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass(), new SoftmaxToArgmaxPass());
+        new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass(), new ArgmaxReadoutPass());
 
     /// <summary>
     /// Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.

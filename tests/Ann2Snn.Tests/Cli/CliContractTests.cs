@@ -78,6 +78,23 @@ public sealed class CliContractTests : IDisposable
     }
 
     [Fact]
+    public void InspectSaysASigmoidHeadIsPartOfTheReadoutAndAHiddenTanhBlocks()
+    {
+        OnnxBuilder head = Mlp().Node("Sigmoid", ["y"], "p");
+        head.Graph.Output[0].Name = "p";
+        var r = Run("inspect", Write("head.onnx", head.ToBytes()));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("p: part of the readout: Sigmoid keeps the order of the outputs", r.Out);
+        Assert.Contains("convertible to an SNN", r.Out);
+
+        OnnxBuilder hidden = new OnnxBuilder(13).Input("x", 4).Node("Tanh", ["x"], "t").Node("Relu", ["t"], "y").Output("y");
+        r = Run("inspect", Write("hidden.onnx", hidden.ToBytes()));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("not convertible to an SNN", r.Out);
+        Assert.Contains("node 't' (Tanh): Tanh of the input itself (before any weights) is part of the input encoding", r.Out);
+    }
+
+    [Fact]
     public void TruncatedModel() =>
         AssertBadInput(Run("inspect", Write("cut.onnx", Mlp().ToBytes()[..40])), "cut.onnx");
 
@@ -97,8 +114,8 @@ public sealed class CliContractTests : IDisposable
     [Fact]
     public void UnsupportedOperatorIsNamedWithItsNode()
     {
-        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Tanh", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
-        AssertBadInput(Run("inspect", Write("tanh.onnx", model.ToBytes())), "tanh.onnx", "weird_1", "Tanh", "supported ops");
+        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Selu", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
+        AssertBadInput(Run("inspect", Write("selu.onnx", model.ToBytes())), "selu.onnx", "weird_1", "Selu", "supported ops");
     }
 
     [Fact]
@@ -200,8 +217,8 @@ public sealed class CliContractTests : IDisposable
     public void FailedConvertLeavesNoFileBehind()
     {
         string output = Path.Combine(_dir, "net.snn");
-        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Tanh", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
-        AssertBadInput(Run("convert", Write("tanh.onnx", model.ToBytes()), "-o", output), "weird_1");
+        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Selu", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
+        AssertBadInput(Run("convert", Write("selu.onnx", model.ToBytes()), "-o", output), "weird_1");
         Assert.Empty(Directory.GetFiles(_dir, "*.snn*"));
     }
 

@@ -8,7 +8,7 @@ namespace Ann2Snn.Tests.Onnx;
 public sealed class OnnxBlockerTests
 {
     /// <summary>
-    /// Input [N, 3, 4, 4] → up1, up2 (Upsample) → Relu → bn (BatchNormalization, spatial=0) → act, act2 (Sigmoid) → flat
+    /// Input [N, 3, 4, 4] → up1, up2 (Upsample) → Relu → bn (BatchNormalization, spatial=0) → act, act2 (Selu) → flat
     /// (Flatten with an attribute it lacks) → fc (Gemm, transA=1): every node but the Relu blocked for its own reason.
     /// </summary>
     private static OnnxBuilder ManyBlockers(int opset = 10)
@@ -19,8 +19,8 @@ public sealed class OnnxBlockerTests
             .Initializer("s", [3], [1, 1, 1]).Initializer("b", [3], [0, 0, 0])
             .Initializer("m", [3], [0, 0, 0]).Initializer("v", [3], [1, 1, 1])
             .NamedNode("bn", "BatchNormalization", ["r", "s", "b", "m", "v"], ["n"], OnnxAttr.Int("spatial", 0))
-            .NamedNode("act", "Sigmoid", ["n"], ["a"])
-            .NamedNode("act2", "Sigmoid", ["a"], ["a2"])
+            .NamedNode("act", "Selu", ["n"], ["a"])
+            .NamedNode("act2", "Selu", ["a"], ["a2"])
             .NamedNode("flat", "Flatten", ["a2"], ["f"], OnnxAttr.Int("axis", 1), OnnxAttr.Float("alpha", 1))
             .Initializer("w", [768, 2], TestData.Uniform(1, 1536))
             .NamedNode("fc", "Gemm", ["f", "w"], ["y"], OnnxAttr.Int("transA", 1));
@@ -34,12 +34,12 @@ public sealed class OnnxBlockerTests
         Assert.Equal(
             "test.onnx: 7 blockers: Upsample ×2 (nodes 'up1', 'up2': not supported); "
             + "BatchNormalization-7 ×1 (node 'bn': spatial=0 (per-element statistics)); "
-            + "Sigmoid ×2 (nodes 'act', 'act2': not supported); "
+            + "Selu ×2 (nodes 'act', 'act2': not supported); "
             + "Flatten-1 ×1 (node 'flat': attribute 'alpha' is not defined by Flatten-1 (it has axis)); "
             + "Gemm-7 ×1 (node 'fc': transA=1 (the input must be [N, K])); "
             + $"supported ops: {OnnxImporter.SupportedOps}",
             ex.Message);
-        Assert.Equal(["Upsample", "BatchNormalization-7", "Sigmoid", "Flatten-1", "Gemm-7"], ex.Blockers.Select(b => b.Label));
+        Assert.Equal(["Upsample", "BatchNormalization-7", "Selu", "Flatten-1", "Gemm-7"], ex.Blockers.Select(b => b.Label));
         Assert.Equal([2, 1, 2, 1, 1], ex.Blockers.Select(b => b.Count));
         Assert.Equal(["act", "act2"], ex.Blockers[2].Nodes);
     }
@@ -49,7 +49,7 @@ public sealed class OnnxBlockerTests
     {
         // At opset 10 Upsample is deprecated and BatchNormalization-9 has no spatial attribute at all.
         var ex = Assert.Throws<UnsupportedOperatorException>(() => Import(ManyBlockers(opset: 10)));
-        Assert.Equal(["Upsample", "BatchNormalization-9", "Sigmoid", "Flatten-9", "Gemm-9"], ex.Blockers.Select(b => b.Label));
+        Assert.Equal(["Upsample", "BatchNormalization-9", "Selu", "Flatten-9", "Gemm-9"], ex.Blockers.Select(b => b.Label));
         Assert.Equal("deprecated since opset 10; use Resize", ex.Blockers[0].Reason);
         Assert.StartsWith("attribute 'spatial' is not defined by BatchNormalization-9", ex.Blockers[1].Reason);
     }
@@ -61,18 +61,18 @@ public sealed class OnnxBlockerTests
         string previous = "x";
         for (int i = 0; i < 7; i++)
         {
-            b.NamedNode($"t{i}", "Tanh", [previous], [$"v{i}"]);
+            b.NamedNode($"t{i}", "Softsign", [previous], [$"v{i}"]);
             previous = $"v{i}";
         }
         var ex = Assert.Throws<UnsupportedOperatorException>(() => Import(b.Output(previous)));
-        Assert.StartsWith("test.onnx: 7 blockers: Tanh ×7 (nodes 't0', 't1', 't2' and 4 more: not supported); ", ex.Message);
+        Assert.StartsWith("test.onnx: 7 blockers: Softsign ×7 (nodes 't0', 't1', 't2' and 4 more: not supported); ", ex.Message);
         Assert.Equal(7, Assert.Single(ex.Blockers).Nodes.Count);
     }
 
     [Fact]
     public void Dead_branches_are_not_blockers()
     {
-        var b = new OnnxBuilder(13).Input("x", 3).Node("Relu", ["x"], "y").NamedNode("dead", "Tanh", ["x"], ["unused"]).Output("y");
+        var b = new OnnxBuilder(13).Input("x", 3).Node("Relu", ["x"], "y").NamedNode("dead", "Softsign", ["x"], ["unused"]).Output("y");
         Assert.Single(Import(b).Nodes.OfType<Ann2Snn.Graph.ReluNode>());
     }
 
@@ -90,10 +90,10 @@ public sealed class OnnxBlockerTests
     {
         // The weight claims a trillion elements: an invalid model, but the blockers are what the user needs first.
         var b = new OnnxBuilder(13).Input("x", 4).Initializer("w", [3, 4], TestData.Uniform(1, 12))
-            .Node("Gemm", ["x", "w"], "g", OnnxAttr.Int("transB", 1)).NamedNode("act", "Tanh", ["g"], ["y"]).Output("y");
+            .Node("Gemm", ["x", "w"], "g", OnnxAttr.Int("transB", 1)).NamedNode("act", "Softsign", ["g"], ["y"]).Output("y");
         b.Graph.Initializer[0].Dims[0] = 1_000_000_000_000;
         var ex = Assert.Throws<UnsupportedOperatorException>(() => Import(b));
-        Assert.StartsWith("test.onnx: 1 blocker: Tanh ×1 (node 'act': not supported)", ex.Message);
+        Assert.StartsWith("test.onnx: 1 blocker: Softsign ×1 (node 'act': not supported)", ex.Message);
     }
 
     [Fact]

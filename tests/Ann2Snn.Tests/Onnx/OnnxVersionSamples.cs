@@ -125,6 +125,26 @@ internal static class OnnxVersionSamples
                 if (opset < 18) b.Node(op, ["c"], "p", OnnxAttr.Ints("axes", 0), OnnxAttr.Int("keepdims", 0));
                 else b.Initializer("axes", [0L]).Node(op, ["c", "axes"], "p", OnnxAttr.Int("keepdims", 0));
                 return b.Node("Add", ["x", "p"], "y").Output("y");
+            case "ArgMax":
+                b.Input("x", 5).Node(op, ["x"], "i", opset >= 12
+                    ? [OnnxAttr.Int("axis", 1), OnnxAttr.Int("keepdims", 1), OnnxAttr.Int("select_last_index", 1)]
+                    : [OnnxAttr.Int("axis", 1), OnnxAttr.Int("keepdims", 1)]);
+                return b.Node("Cast", ["i"], "y", OnnxAttr.Int("to", 1)).Output("y");
+            case "Elu" or "LeakyRelu":
+                return b.Input("x", 4).Node(op, ["x"], "y", OnnxAttr.Float("alpha", 0.3f)).Output("y");
+            case "HardSigmoid":
+                return b.Input("x", 4).Node(op, ["x"], "y", OnnxAttr.Float("alpha", 0.25f), OnnxAttr.Float("beta", 0.4f)).Output("y");
+            case "HardSwish" or "Sigmoid" or "Tanh":
+                return b.Input("x", 4).Node(op, ["x"], "y").Output("y");
+            case "PRelu":
+                return b.Input("x", 2, 3, 3).Initializer("slope", [2, 1, 1], [0.1f, -0.3f]).Node(op, ["x", "slope"], "y").Output("y");
+            case "ReduceMean" or "ReduceSum" or "ReduceSumSquare":
+                b.Input("x", 2, 3, 3);
+                if (opset < (op == "ReduceSum" ? 13 : 18))
+                {
+                    return b.Node(op, ["x"], "y", OnnxAttr.Ints("axes", 2, 3), OnnxAttr.Int("keepdims", 0)).Output("y");
+                }
+                return b.Initializer("axes", [2L, 3L]).Node(op, ["x", "axes"], "y", OnnxAttr.Int("keepdims", 0)).Output("y");
             default:
                 return null;
         }

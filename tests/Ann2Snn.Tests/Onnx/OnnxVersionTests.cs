@@ -186,15 +186,17 @@ public sealed class OnnxVersionTests
     }
 
     [Fact]
-    public void Softmax_before_opset_13_is_honoured_where_the_2d_coercion_covers_the_sample_and_refused_with_the_reason_elsewhere()
+    public void Softmax_before_opset_13_is_honoured_where_the_2d_coercion_stays_within_a_sample_and_refused_across_the_batch()
     {
         // Softmax-11 on [N, 2, 2, 2] at axis 1 coerces to [N, 8]: one distribution per sample, as ONNX Runtime computes.
         var whole = new OnnxBuilder(11).Input("x", 2, 2, 2).Node("Softmax", ["x"], "y").Output("y");
         Assert.Null(OnnxRuntimeAgreementTests.Disagreement(whole.ToBytes(), [2, 2, 2], 3, 4, "Softmax-11 axis 1"));
-        // At axis 2 it coerces to [N·2, 4]: a distribution per channel, which the IR's per-sample softmax is not.
+        // At axis 2 it coerces to [N·2, 4]: a distribution per channel, a softmax over the sample's last two axes.
         var part = new OnnxBuilder(11).Input("x", 2, 2, 2).Node("Softmax", ["x"], "y", OnnxAttr.Int("axis", 2)).Output("y");
-        var ex = Assert.Throws<UnsupportedOperatorException>(() => Import(part));
-        Assert.Contains("the reduction must cover the whole sample", ex.Message);
+        Assert.Null(OnnxRuntimeAgreementTests.Disagreement(part.ToBytes(), [2, 2, 2], 3, 4, "Softmax-11 axis 2"));
+        // At axis 0 it would mix the samples of a batch: refused with the reason.
+        var batch = new OnnxBuilder(11).Input("x", 2, 2, 2).Node("Softmax", ["x"], "y", OnnxAttr.Int("axis", 0)).Output("y");
+        Assert.Contains("batch", Assert.Throws<UnsupportedOperatorException>(() => Import(batch)).Message);
     }
 
     /// <summary>Records with a list compare by reference; blockers compare by their fields and node names.</summary>

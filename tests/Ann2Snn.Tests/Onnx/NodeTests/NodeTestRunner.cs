@@ -111,7 +111,9 @@ internal static class NodeTestRunner
     {
         long[] dims = [.. expected.Dims];
         int[] perSample = graph.Output.OutputShape.ToArray();
-        if (!perSample.Select(d => (long)d).SequenceEqual(dims.Skip(1)))
+        // The IR has no rank-0 sample: one value per sample ([N] in ONNX) is the per-sample shape [1].
+        bool scalarPerSample = dims.Length == 1 && perSample is [1];
+        if (!scalarPerSample && !perSample.Select(d => (long)d).SequenceEqual(dims.Skip(1)))
         {
             return $"output shape [N, {string.Join(", ", perSample)}], expected [{string.Join(", ", dims)}]";
         }
