@@ -152,6 +152,19 @@ def pool(x, a, kind):
     return (total / count).astype(np.float32)
 
 
+def as_2d(x, a, weight=None):
+    """A 1-D op ([N,C,L] input, 1-D kernel) as the 2-D one with H = 1: returns the lifted input, attributes, weight."""
+    a = dict(a)
+    if "kernel_shape" in a:
+        a["kernel_shape"] = [1] + list(a["kernel_shape"])
+    if "strides" in a:
+        a["strides"] = [1] + list(a["strides"])
+    if "pads" in a:
+        p = list(a["pads"])
+        a["pads"] = [0, p[0], 0, p[1]]
+    return x[:, :, None, :], a, (None if weight is None else weight[:, :, None, :])
+
+
 def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
     graph = model.graph
     env = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
@@ -196,13 +209,28 @@ def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
                 out = out + np.float32(a.get("beta", 1.0)) * ins[2]
         elif op == "MatMul":
             out = ins[0] @ ins[1]
+        elif op == "Conv" and ins[0].ndim == 3:
+            xx, aa, w = as_2d(ins[0], a, ins[1])
+            out = conv(xx, w, ins[2] if len(ins) > 2 else None, aa)[:, :, 0, :]
         elif op == "Conv":
             out = conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, a)
+        elif op == "Transpose":
+            out = np.transpose(ins[0], a.get("perm"))
+        elif op == "Sigmoid":
+            out = (1.0 / (1.0 + np.exp(-ins[0].astype(np.float64)))).astype(np.float32)
+        elif op == "Tanh":
+            out = np.tanh(ins[0])
+        elif op == "Squeeze":
+            axes = a.get("axes") if "axes" in a else (ins[1].tolist() if len(ins) > 1 else None)
+            out = np.squeeze(ins[0], tuple(axes) if axes is not None else None)
         elif op == "BatchNormalization":
             xx, scale, bias, mean, var = ins
             eps = np.float32(a.get("epsilon", 1e-5))
             k = (scale / np.sqrt(var + eps)).astype(np.float32)
             out = (xx - mean[None, :, None, None]) * k[None, :, None, None] + bias[None, :, None, None]
+        elif op in ("MaxPool", "AveragePool") and ins[0].ndim == 3:
+            xx, aa, _ = as_2d(ins[0], a)
+            out = pool(xx, aa, op)[:, :, 0, :]
         elif op in ("MaxPool", "AveragePool"):
             out = pool(ins[0], a, op)
         elif op == "Pad":

@@ -2,8 +2,11 @@
 """Trains the model zoo on CPU and exports each network to ONNX.
 
 Reads the FULL training and test sets from .cache/data (run scripts/fetch-data.sh first).
-Every model takes images scaled to [0, 1] (pixel / 255) of shape [N, 1, 28, 28] as float32 and
-returns raw logits (no softmax). Export: opset 13, input 'input', output 'logits', dynamic batch
+The original four models take images scaled to [0, 1] (pixel / 255) of shape [N, 1, 28, 28] as
+float32 and return raw logits (no softmax). The others stand for what users export (INPUTS below):
+mean/std-normalized input, a Keras-style NHWC network whose graph holds Transpose pairs, a 1-D CNN
+over the rows of the image ([N, 28, 28]: 28 channels, 28 steps), and a flat [N, 784] MLP with a
+Sigmoid readout. Export: opset 13, input 'input', output 'logits', dynamic batch
 axis; eval mode with TrainingMode.PRESERVE and no constant folding, so BatchNormalization nodes
 stay in the graph as ordinary user exports have them.
 
@@ -139,13 +142,104 @@ class FmnistVgg(nn.Module):
         return self.classifier(self.features(x))
 
 
-# name -> (constructor, dataset, epochs, max learning rate, weight decay, augmentation)
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+
+
+class MnistCnnNorm(nn.Module):
+    """A plain CNN trained on mean/std-normalized pixels (torchvision's Normalize((0.1307,), (0.3081,)))."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
+        )
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class MnistNhwcCnn(nn.Module):
+    """Takes [N, 28, 28, 1] (NHWC) and computes the way a Keras/TF export does: each convolution wrapped in
+    NHWC -> NCHW -> NHWC Transposes, the element-wise ops and the flatten in NHWC."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1)
+        self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
+        self.fc1 = nn.Linear(7 * 7 * 32, 64)
+        self.fc2 = nn.Linear(64, 10)
+
+    @staticmethod
+    def nchw(x):
+        return x.permute(0, 3, 1, 2)
+
+    @staticmethod
+    def nhwc(x):
+        return x.permute(0, 2, 3, 1)
+
+    def forward(self, x):
+        x = F.relu(self.nhwc(self.conv1(self.nchw(x))))
+        x = self.nhwc(F.max_pool2d(self.nchw(x), 2))
+        x = F.relu(self.nhwc(self.conv2(self.nchw(x))))
+        x = self.nhwc(F.max_pool2d(self.nchw(x), 2))
+        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+
+
+class MnistRowsCnn1d(nn.Module):
+    """A 1-D CNN over [N, 28, 28]: the image's rows as 28 channels, its columns as 28 steps."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv1d(28, 64, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool1d(2),
+            nn.Conv1d(64, 64, 3, padding=1), nn.ReLU(inplace=True), nn.AvgPool1d(2),
+            nn.Flatten(), nn.Linear(64 * 7, 10),
+        )
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class MnistMlpSigmoid(nn.Module):
+    """A flat [N, 784] MLP whose exported output is sigmoid(logits); trained on the logits."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(inplace=True), nn.Linear(256, 10))
+        self.readout = True
+
+    def forward(self, x):
+        logits = self.net(x)
+        return torch.sigmoid(logits) if self.readout else logits
+
+
+# How each model takes the [N, 1, 28, 28] images in [0, 1]: (transform, dummy input shape for the export, the CLI
+# preprocessing flags a user passes so that `ann2snn` feeds the same).
+INPUTS = {
+    "nchw": (lambda x: x, (1, 1, 28, 28), ""),
+    "normalized": (lambda x: (x - MNIST_MEAN) / MNIST_STD, (1, 1, 28, 28), f"--mean {MNIST_MEAN} --std {MNIST_STD}"),
+    "nhwc": (lambda x: x.permute(0, 2, 3, 1), (1, 28, 28, 1), ""),
+    "rows": (lambda x: x[:, 0], (1, 28, 28), ""),
+    "flat": (lambda x: x.flatten(1), (1, 784), ""),
+}
+
+# name -> (constructor, dataset, epochs, max learning rate, weight decay, augmentation[, input kind])
 ZOO = {
     "mnist_mlp": (MnistMlp, "mnist", 4, 2e-3, 1e-4, "shift"),
     "mnist_lenet_bn": (MnistLenetBn, "mnist", 3, 3e-3, 1e-4, "shift"),
     "mnist_resnet_mini": (MnistResnetMini, "mnist", 3, 4e-3, 1e-4, "shift"),
     "fmnist_vgg": (FmnistVgg, "fashion-mnist", 4, 3e-3, 1e-4, "flip"),
+    "mnist_cnn_norm": (MnistCnnNorm, "mnist", 2, 3e-3, 1e-4, "shift", "normalized"),
+    "mnist_nhwc_cnn": (MnistNhwcCnn, "mnist", 2, 3e-3, 1e-4, "shift", "nhwc"),
+    "mnist_rows_cnn1d": (MnistRowsCnn1d, "mnist", 2, 3e-3, 1e-4, "shift", "rows"),
+    "mnist_mlp_sigmoid": (MnistMlpSigmoid, "mnist", 2, 2e-3, 1e-4, "shift", "flat"),
 }
+
+
+def input_kind(name: str) -> str:
+    return ZOO[name][6] if len(ZOO[name]) > 6 else "nchw"
 BATCH = 128
 SEED = 20240601
 
@@ -180,18 +274,19 @@ def augment(x: torch.Tensor, kind: str, gen: torch.Generator) -> torch.Tensor:
     return x
 
 
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor):
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, transform=lambda x: x):
     model.eval()
     preds = []
     with torch.no_grad():
         for i in range(0, x.shape[0], 1000):
-            preds.append(model(x[i:i + 1000]).argmax(1))
+            preds.append(model(transform(x[i:i + 1000])).argmax(1))
     preds = torch.cat(preds)
     return int((preds == y).sum()), preds
 
 
 def train_one(name: str) -> dict:
-    ctor, dataset, epochs, lr, wd, aug = ZOO[name]
+    ctor, dataset, epochs, lr, wd, aug = ZOO[name][:6]
+    transform, dummy_shape, flags = INPUTS[input_kind(name)]
     seed_everything(SEED)
     gen = torch.Generator().manual_seed(SEED)
     x_train, y_train = load_split(dataset, "train")
@@ -209,37 +304,43 @@ def train_one(name: str) -> dict:
         total_loss = 0.0
         for step in range(steps_per_epoch):
             idx = order[step * BATCH:(step + 1) * BATCH]
-            xb = augment(x_train[idx], aug, gen)
+            xb = transform(augment(x_train[idx], aug, gen))
+            if hasattr(model, "readout"):
+                model.readout = False  # trained on the logits; the readout is for the export
             loss = F.cross_entropy(model(xb), y_train[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             sched.step()
             total_loss += float(loss) * idx.numel()
-        correct, _ = evaluate(model, x_test, y_test)
+        if hasattr(model, "readout"):
+            model.readout = True
+        correct, _ = evaluate(model, x_test, y_test, transform)
         entry = {"epoch": epoch + 1, "loss": total_loss / x_train.shape[0], "test_correct": correct,
                  "seconds": round(time.perf_counter() - start, 1)}
         log.append(entry)
         print(f"{name} epoch {epoch + 1}/{epochs}: loss {entry['loss']:.4f} "
               f"test {correct}/{x_test.shape[0]} ({entry['seconds']} s)", flush=True)
     seconds = time.perf_counter() - start
-    correct, preds = evaluate(model, x_test, y_test)
+    correct, preds = evaluate(model, x_test, y_test, transform)
     path = MODELS / f"{name}.onnx"
-    export(model, path)
-    max_diff = check_export(model, path, x_test[:1000])
+    export(model, path, dummy_shape)
+    max_diff = check_export(model, path, transform(x_test[:1000]))
     return {
         "name": name, "dataset": dataset, "epochs": epochs, "batch": BATCH, "optimizer": "AdamW",
         "max_lr": lr, "weight_decay": wd, "schedule": "OneCycleLR", "augmentation": aug, "seed": SEED,
         "threads": THREADS, "torch": torch.__version__, "parameters": params,
         "train_seconds": round(seconds, 1), "test_correct": correct, "test_total": int(y_test.shape[0]),
         "onnx_vs_torch_max_abs_diff": max_diff,
+        "input": input_kind(name), "preprocessing": flags,
+        **({"mean": [MNIST_MEAN], "std": [MNIST_STD]} if input_kind(name) == "normalized" else {}),
         "log": log,
     }
 
 
-def export(model: nn.Module, path: pathlib.Path) -> None:
+def export(model: nn.Module, path: pathlib.Path, dummy_shape=(1, 1, 28, 28)) -> None:
     model.eval()
-    dummy = torch.zeros(1, 1, 28, 28)
+    dummy = torch.zeros(*dummy_shape)
     torch.onnx.export(
         model, dummy, str(path),
         opset_version=13,
@@ -291,14 +392,15 @@ def load_from_onnx(model: nn.Module, path: pathlib.Path) -> None:
 
 def check_one(name: str, recorded: dict) -> dict:
     ctor, dataset, *_ = ZOO[name]
+    transform = INPUTS[input_kind(name)][0]
     x_test, y_test = load_split(dataset, "t10k")
     model = ctor()
     path = MODELS / f"{name}.onnx"
     load_from_onnx(model, path)
-    correct, _ = evaluate(model, x_test, y_test)
+    correct, _ = evaluate(model, x_test, y_test, transform)
     if recorded.get("test_correct") != correct:
         raise RuntimeError(f"{name}: {correct} correct now, {recorded.get('test_correct')} recorded")
-    recorded["onnx_vs_torch_max_abs_diff"] = check_export(model, path, x_test[:1000])
+    recorded["onnx_vs_torch_max_abs_diff"] = check_export(model, path, transform(x_test[:1000]))
     print(f"{name}: {correct}/{y_test.shape[0]} as recorded; ONNX vs PyTorch max |diff| "
           f"{recorded['onnx_vs_torch_max_abs_diff']:.2e}", flush=True)
     return recorded
