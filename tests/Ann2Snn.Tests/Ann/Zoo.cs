@@ -1,9 +1,17 @@
 using System.Text.Json;
+using Ann2Snn.Data;
 
 namespace Ann2Snn.Tests.Ann;
 
-/// <summary>PyTorch's record of one zoo model (models/results.json): its data set and its test-set count.</summary>
-internal sealed record ZooResult(string Name, string Dataset, int TestCorrect, int TestTotal);
+/// <summary>
+/// PyTorch's record of one zoo model (models/results.json): its data set, its test-set count, and the input normalization
+/// it was trained with (mean/std per channel, or null).
+/// </summary>
+internal sealed record ZooResult(string Name, string Dataset, int TestCorrect, int TestTotal, float[]? Mean = null, float[]? Std = null)
+{
+    /// <summary>The preprocessing a user passes for this model (<c>--mean … --std …</c>).</summary>
+    public InputPreprocessing Preprocessing => new() { Mean = Mean, Std = Std };
+}
 
 /// <summary>The model zoo under the repository's <c>models/</c> folder.</summary>
 internal static class Zoo
@@ -33,8 +41,17 @@ internal static class Zoo
             e.Name,
             e.Value.TryGetProperty("dataset", out JsonElement d) ? d.GetString()! : DatasetOf(e.Name),
             e.Value.GetProperty("test_correct").GetInt32(),
-            e.Value.GetProperty("test_total").GetInt32()))];
+            e.Value.GetProperty("test_total").GetInt32(),
+            Floats(e.Value, "mean"),
+            Floats(e.Value, "std")))];
     }
+
+    /// <summary>The preprocessing recorded for <paramref name="name"/> (none for models outside results.json).</summary>
+    public static InputPreprocessing PreprocessingOf(string name) =>
+        Results().FirstOrDefault(r => r.Name == name)?.Preprocessing ?? InputPreprocessing.Default;
+
+    private static float[]? Floats(JsonElement entry, string key) =>
+        entry.TryGetProperty(key, out JsonElement list) ? [.. list.EnumerateArray().Select(v => v.GetSingle())] : null;
 
     private static string FindRepositoryRoot()
     {

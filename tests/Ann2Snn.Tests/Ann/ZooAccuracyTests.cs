@@ -20,7 +20,9 @@ public sealed class ZooAccuracyTests(ITestOutputHelper output)
         ZooResult expected = Zoo.Results().Single(r => r.Name == model);
         Assert.Equal(Zoo.DatasetOf(model), expected.Dataset);
         var executor = new AnnExecutor(OnnxImporter.Load(Zoo.ModelPath(model)));
-        IDataset data = DatasetResolver.Open(expected.Dataset, DatasetSplit.Test);
+        // As a user runs it: the preprocessing it was trained with, the images laid out as its input takes them.
+        IDataset data = AnnEvaluator.Prepare(executor.Graph, DatasetResolver.Open(expected.Dataset, DatasetSplit.Test),
+            expected.Preprocessing);
         AnnEvaluation result = AnnEvaluator.Evaluate(executor, data, batchSize: 256);
         output.WriteLine($"{model}: {result.Correct}/{result.Total} in {result.Seconds:F1} s "
             + $"(PyTorch {expected.TestCorrect}/{expected.TestTotal})");

@@ -20,7 +20,8 @@ public sealed class ZooAgreementTests(ITestOutputHelper output)
     {
         string path = Zoo.ModelPath(model);
         ModelGraph graph = OnnxImporter.Load(path);
-        IDataset data = DatasetResolver.Open(Zoo.DatasetOf(model), DatasetSplit.Test);
+        IDataset data = AnnEvaluator.Prepare(graph, DatasetResolver.Open(Zoo.DatasetOf(model), DatasetSplit.Test),
+            Zoo.PreprocessingOf(model));
         DataBatch batch = data.Batches(Images, Images).Single();
         int inSize = graph.Input.OutputShape.Size, outSize = graph.Output.OutputShape.Size;
         float[] x = batch.Data.AsSpan(0, Images * inSize).ToArray();
