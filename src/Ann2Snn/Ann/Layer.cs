@@ -39,6 +39,9 @@ internal abstract class Layer
         AddNode n => new AddLayer(n, inputs),
         ConcatNode n => new ConcatLayer(n, inputs),
         SoftmaxNode n => new SoftmaxLayer(n, inputs),
+        TransposeNode n => new TransposeLayer(n, inputs),
+        PadNode n => new PadLayer(n, inputs),
+        ConvTranspose2dNode n => new ConvTransposeLayer(n, inputs),
         _ => throw new UnsupportedOperatorException($"node '{node.Name}' ({node.Op}): the ANN executor does not run this operator"),
     };
 }

@@ -49,6 +49,10 @@ public static class GraphRewriter
             ConcatNode c => new ConcatNode(c.Name, inputs),
             SoftmaxNode s => new SoftmaxNode(s.Name, inputs[0], s.Log),
             IdentityNode i => new IdentityNode(i.Name, inputs[0], i.Op),
+            TransposeNode t => new TransposeNode(t.Name, inputs[0], [.. t.Permutation]),
+            PadNode p => new PadNode(p.Name, inputs[0], p.Mode, [.. p.Begin], [.. p.End], p.Value),
+            ConvTranspose2dNode c => new ConvTranspose2dNode(c.Name, inputs[0], c.Weight, c.Bias, c.Window, c.Groups,
+                c.OutputPaddingH, c.OutputPaddingW),
             _ => throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no rewrite rule for this node type"),
         };
     }
