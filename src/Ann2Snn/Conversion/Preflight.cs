@@ -1,11 +1,14 @@
 using Ann2Snn.Graph;
+using Ann2Snn.Passes;
 
 namespace Ann2Snn.Conversion;
 
 /// <summary>
 /// Checks a graph against what rate-coded conversion can express: every hidden weighted layer must reach a ReLU
 /// (possibly through ops that commute with it or are affine and foldable), before any other weighted layer
-/// or average pooling consumes its signed output; Softmax only at the output; Clip only with a lower bound of 0.
+/// or average pooling consumes its signed output; Softmax only at the output; Clip only with a lower bound of 0;
+/// only constant padding; a Transpose only where the layout passes cancel it or fold it into a Dense layer; a
+/// ConvTranspose only where it equals a Conv (stride 1).
 /// </summary>
 public static class Preflight
 {
@@ -13,10 +16,41 @@ public static class Preflight
     {
         ArgumentNullException.ThrowIfNull(graph);
         var findings = new List<PreflightFinding>();
+        var remaining = PassPipeline.Layout.Run(graph).Nodes.OfType<TransposeNode>().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         foreach (Node n in graph.Nodes)
         {
             switch (n)
             {
+                case TransposeNode when !remaining.Contains(n.Name):
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        "cancels against another Transpose or folds into a Dense layer"));
+                    break;
+                case TransposeNode t when t.Inputs[0] is InputNode:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        $"the input is transposed ({t.Describe()}, e.g. NHWC → NCHW) and this does not fold away; the spiking "
+                        + "network reads its input as given, so adapt the data layout (feed the data transposed) and drop it"));
+                    break;
+                case TransposeNode:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        "a Transpose inside the network has no synaptic equivalent yet; only transposes that cancel in pairs "
+                        + "or fold into a following Flatten → Dense convert"));
+                    break;
+                case PadNode p when PadSynapses.Problem(p) is { } problem:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, problem));
+                    break;
+                case PadNode p:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, p.Value == 0f
+                        ? "zero padding becomes synapses that leave the padded cells without input"
+                        : $"constant padding becomes synapses plus a bias of {p.Value:g4} on the padded cells"));
+                    break;
+                case ConvTranspose2dNode c when ConvTransposeToConvPass.EquivalentWindow(c) is null:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        $"ConvTranspose: not yet convertible ({c.Window}); only stride 1 with pads within the kernel "
+                        + "equals a Conv"));
+                    break;
+                case ConvTranspose2dNode:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, "stride 1: becomes the equivalent Conv (flipped kernel)"));
+                    break;
                 case SoftmaxNode when n != graph.Output:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
                         "softmax inside the network has no spiking equivalent; only a final softmax (read out as argmax) is supported"));
@@ -51,7 +85,7 @@ public static class Preflight
 
         foreach (Node n in graph.Nodes)
         {
-            if (n is not (Conv2dNode or DenseNode)) continue;
+            if (n is not (Conv2dNode or DenseNode or ConvTranspose2dNode)) continue;
             string? problem = FirstSignedConsumer(graph, n);
             if (problem is not null)
             {
@@ -82,7 +116,7 @@ public static class Preflight
                     case ReluNode or ClipNode:
                         break;
                     case BatchNormNode or ScaleShiftNode or IdentityNode or AddNode or ReshapeNode or ConcatNode
-                        or Pool2dNode { Kind: PoolKind.Max }:
+                        or TransposeNode or PadNode or Pool2dNode { Kind: PoolKind.Max }:
                         queue.Enqueue(c);
                         break;
                     case SoftmaxNode when c == graph.Output:
