@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Ann2Snn.Graph;
+using Ann2Snn.Passes;
 using Ann2Snn.Tensors;
 using Onnx;
 
@@ -30,6 +31,8 @@ internal sealed partial class GraphImporter
             ["Constant"] = (static (g, n) => g.ConstantNode(n),
                 "value,value_float,value_floats,value_int,value_ints,value_string,value_strings,sparse_value"),
             ["Conv"] = (static (g, n) => g.Conv(n), "auto_pad,dilations,group,kernel_shape,pads,strides"),
+            ["ConvTranspose"] = (static (g, n) => g.ConvTranspose(n),
+                "auto_pad,dilations,group,kernel_shape,output_padding,output_shape,pads,strides"),
             ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
             ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
@@ -46,6 +49,7 @@ internal sealed partial class GraphImporter
             ["Softmax"] = (static (g, n) => g.Softmax(n, log: false), "axis"),
             ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
             ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["Transpose"] = (static (g, n) => g.Transpose(n), "perm"),
             ["Unsqueeze"] = (static (g, n) => g.Unsqueeze(n), "axes"),
         }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)),
             StringComparer.Ordinal);
@@ -130,7 +134,8 @@ internal sealed partial class GraphImporter
         string graphName = graph.Name.Length > 0 ? Text.Clean(graph.Name) : Path.GetFileNameWithoutExtension(_file);
         try
         {
-            return new ModelGraph(input, output, graphName.Length > 0 ? graphName : "model");
+            // Transposes that cancel or fold into Dense layers (NHWC exports) go at once.
+            return PassPipeline.Layout.Run(new ModelGraph(input, output, graphName.Length > 0 ? graphName : "model"));
         }
         catch (InvalidModelException ex)
         {
@@ -174,11 +179,11 @@ internal sealed partial class GraphImporter
             ThrowHelper.InvalidModel($"{what} has element type {TensorDecoder.DataTypeName(tensor.ElemType)}; "
                 + "only FLOAT inputs are supported");
         }
-        if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W] or [N, F]");
+        if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W], [N, C, L] or [N, F]");
         var dims = tensor.Shape.Dim;
-        if (dims.Count is not (2 or 4))
+        if (dims.Count is not (2 or 3 or 4))
         {
-            ThrowHelper.InvalidModel($"{what} has rank {dims.Count} ({DimsText(dims)}); expected [N, C, H, W] or [N, F]");
+            ThrowHelper.InvalidModel($"{what} has rank {dims.Count} ({DimsText(dims)}); expected [N, C, H, W], [N, C, L] or [N, F]");
         }
         _fixedBatch = dims[0].HasDimValue ? dims[0].DimValue : 0;
         if (dims[0].HasDimValue && dims[0].DimValue <= 0) ThrowHelper.InvalidModel($"{what} has batch dimension {dims[0].DimValue}");
