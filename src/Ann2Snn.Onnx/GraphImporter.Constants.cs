@@ -9,11 +9,12 @@ internal sealed partial class GraphImporter
     private bool TryFoldConstants(NodeProto p)
     {
         if (p.Domain is not ("" or "ai.onnx") || p.Output.Count == 0 || p.Output[0].Length == 0) return false;
+        if (p.OpType == "Transpose") return TryFoldTranspose(p);
         bool constant = p.OpType == "Constant";
         var inputs = p.Input.Where(i => i.Length > 0).ToList();
         if (!constant && (inputs.Count == 0 || !inputs.All(i => _values.GetValueOrDefault(i) is ConstantValue))) return false;
         if (!constant && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze"
-            or "Add" or "Sub" or "Mul" or "Div" or "Transpose")) return false;
+            or "Add" or "Sub" or "Mul" or "Div")) return false;
         OnnxNode n = Describe(p, unique: false);
         CheckAttributes(n);
         switch (p.OpType)
@@ -45,9 +46,6 @@ internal sealed partial class GraphImporter
                 return true;
             case "Add" or "Sub" or "Mul" or "Div":
                 return TryFoldArithmetic(n);
-            case "Transpose":
-                FoldTranspose(n);
-                return true;
             default:
                 return false;
         }

@@ -22,9 +22,11 @@ internal sealed partial class GraphImporter
         SetOutput(n, n.Make(() => new TransposeNode(n.Name, x.Node, perSample)));
     }
 
-    /// <summary>A Transpose of a constant is the permuted constant.</summary>
-    private void FoldTranspose(OnnxNode n)
+    /// <summary>A Transpose of a constant is the permuted constant (first sweep); false when its input is computed.</summary>
+    private bool TryFoldTranspose(NodeProto p)
     {
+        if (p.Input.Count != 1 || _values.GetValueOrDefault(p.Input[0]) is not ConstantValue) return false;
+        OnnxNode n = Describe(p, unique: false);
         ConstTensor c = n.Constant(0, "data");
         int[] perm = TransposePermutation(n, c.Rank);
         int[] dims = Array.ConvertAll(perm, a => c.Dims[a]);
@@ -32,6 +34,7 @@ internal sealed partial class GraphImporter
         SetOutput(n, new ConstantValue(c.Ints is { } ints
             ? ConstTensor.OfInts(name, dims, Permuted(ints, c.Dims, perm))
             : ConstTensor.OfFloats(name, dims, Permuted(c.Floats, c.Dims, perm))));
+        return true;
     }
 
     /// <summary>The perm attribute (default: the axes reversed), checked to be a permutation of <paramref name="rank"/> axes.</summary>

@@ -14,7 +14,7 @@ public static class AnnEvaluator
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(data);
-        if (!data.SampleShape.HasLayoutOf(graph.Input.OutputShape))
+        if (!graph.Input.OutputShape.Equals(data.SampleShape))
         {
             ThrowHelper.InvalidOption(option, $"{data.Description} has samples of shape {data.SampleShape}, "
                 + $"but model '{graph.Name}' takes {graph.Input.OutputShape}");

@@ -88,7 +88,7 @@ public static class Evaluator
             return (conversion.Network, graph, conversion);
         }
         SpikingNetwork network = request.Network ?? SnnFile.Load(request.ModelPath!);
-        if (!data.SampleShape.HasLayoutOf(network.InputShape))
+        if (!network.InputShape.Equals(data.SampleShape))
         {
             ThrowHelper.InvalidOption("data",
                 $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");

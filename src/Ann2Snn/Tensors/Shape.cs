@@ -59,16 +59,6 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
 
     public int[] ToArray() => (int[])_dims.Clone();
 
-    /// <summary>
-    /// Whether a sample of this shape, read in row-major order, is a sample of <paramref name="other"/>: the shapes
-    /// agree once their size-1 axes are dropped (MNIST images [1, 28, 28] feed a sequence model [28, 28] as they are).
-    /// </summary>
-    public bool HasLayoutOf(Shape other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return _dims.Where(d => d != 1).SequenceEqual(other._dims.Where(d => d != 1));
-    }
-
     public bool Equals(Shape? other) => other is not null && _dims.AsSpan().SequenceEqual(other._dims);
     public override bool Equals(object? obj) => Equals(obj as Shape);
     public override int GetHashCode()

@@ -56,13 +56,13 @@ public sealed class LayoutConversionTests
     }
 
     [Fact]
-    public void A_1d_CNN_reads_MNIST_shaped_images_and_its_SNN_survives_the_snn_file()
+    public void A_1d_CNN_evaluates_on_a_data_set_and_its_SNN_survives_the_snn_file()
     {
         ModelGraph graph = OnnxImporter.Load(OnnxImporterLayoutTests.Conv1dNetwork().ToBytes(), "conv1d.onnx");
         const int count = 6;
         float[] x = TestGraphs.Inputs(new Random(3), count, 784);
-        // Images [1, 28, 28] hold a sequence [28, 28] as they are: the rows are the channels.
-        AnnEvaluation ann = AnnEvaluator.Evaluate(new AnnExecutor(graph), new ArrayDataset(x, count, new Shape(1, 28, 28)));
+        // MNIST rows as a sequence: the 28 rows are the channels, the 28 columns the steps.
+        AnnEvaluation ann = AnnEvaluator.Evaluate(new AnnExecutor(graph), new ArrayDataset(x, count, new Shape(28, 28)));
         Assert.Equal(count, ann.Predictions.Length);
         var wrong = new ArrayDataset(x, count, new Shape(4, 196));
         var e = Assert.Throws<InvalidOptionException>(() => AnnEvaluator.Evaluate(new AnnExecutor(graph), wrong));

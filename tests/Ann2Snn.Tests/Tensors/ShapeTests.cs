@@ -15,17 +15,4 @@ public sealed class ShapeTests
         Assert.Equal(s.Size, s.Channels * s.Height * s.Width);
         Assert.Equal(dims.Length is 2 or 3, s.IsSpatial);
     }
-
-    [Theory]
-    [InlineData(new[] { 1, 28, 28 }, new[] { 28, 28 }, true)]
-    [InlineData(new[] { 28, 28, 1 }, new[] { 28, 28 }, true)]
-    [InlineData(new[] { 1, 28, 28 }, new[] { 1, 28, 28 }, true)]
-    [InlineData(new[] { 1, 28, 28 }, new[] { 784 }, false)]
-    [InlineData(new[] { 28, 28, 3 }, new[] { 3, 28, 28 }, false)] // NHWC data for an NCHW network
-    [InlineData(new[] { 4, 6 }, new[] { 6, 4 }, false)]
-    public void Layouts_agree_when_only_size_1_axes_differ(int[] data, int[] model, bool same)
-    {
-        Assert.Equal(same, new Shape(data).HasLayoutOf(new Shape(model)));
-        Assert.Equal(same, new Shape(model).HasLayoutOf(new Shape(data)));
-    }
 }

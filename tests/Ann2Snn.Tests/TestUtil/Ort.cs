@@ -6,23 +6,10 @@ namespace Ann2Snn.Tests.TestUtil;
 /// <summary>ONNX Runtime as the oracle: runs a single-input, single-output float model.</summary>
 public static class Ort
 {
-    /// <summary>
-    /// Runs <paramref name="model"/> on <paramref name="input"/> of full shape <paramref name="inputDims"/> (batch first).
-    /// </summary>
-    public static (float[] Data, int[] Dims) Run(byte[] model, float[] input, params int[] inputDims) =>
-        Run(model, input, inputDims, optimize: true);
-
-    /// <summary>
-    /// As <see cref="Run(byte[], float[], int[])"/>; without <paramref name="optimize"/> ONNX Runtime runs the graph as
-    /// written (its graph optimizations off: some fusions, such as a zero Pad into a MaxPool, change the result).
-    /// </summary>
-    public static (float[] Data, int[] Dims) Run(byte[] model, float[] input, int[] inputDims, bool optimize)
+    /// <summary>Runs <paramref name="model"/> on <paramref name="input"/> of full shape <paramref name="inputDims"/> (batch first).</summary>
+    public static (float[] Data, int[] Dims) Run(byte[] model, float[] input, params int[] inputDims)
     {
-        using var options = new SessionOptions
-        {
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-            GraphOptimizationLevel = optimize ? GraphOptimizationLevel.ORT_ENABLE_ALL : GraphOptimizationLevel.ORT_DISABLE_ALL,
-        };
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(model, options);
         string inputName = session.InputMetadata.Keys.Single();
         var tensor = new DenseTensor<float>(input, inputDims);
