@@ -202,9 +202,10 @@ internal sealed partial class GraphImporter
     {
         ReluNode => true,
         ClipNode c => c.Min >= 0,
-        Pool2dNode or GlobalAvgPoolNode or IdentityNode or ReshapeNode or TransposeNode => IsNonNegative(node.Inputs[0]),
-        PadNode p => (p.Mode != PadMode.Constant || p.Value >= 0) && IsNonNegative(node.Inputs[0]),
+        Pool2dNode or GlobalAvgPoolNode or IdentityNode or ReshapeNode => IsNonNegative(node.Inputs[0]),
         ConcatNode or AddNode => node.Inputs.All(IsNonNegative),
+        TransposeNode => IsNonNegative(node.Inputs[0]),
+        PadNode p => (p.Mode != PadMode.Constant || p.Value >= 0) && IsNonNegative(node.Inputs[0]),
         _ => false,
     };
 }

@@ -29,6 +29,9 @@ internal abstract class Layer
     public static Layer Create(Node node, int[] inputs) => node switch
     {
         Conv2dNode n => new ConvLayer(n, inputs),
+        ConvTranspose2dNode n => new ConvTransposeLayer(n, inputs),
+        TransposeNode n => new TransposeLayer(n, inputs),
+        PadNode n => new PadLayer(n, inputs),
         DenseNode n => new DenseLayer(n, inputs),
         BatchNormNode n => new BatchNormLayer(n, inputs),
         ReluNode n => new ReluLayer(n, inputs),
@@ -39,9 +42,6 @@ internal abstract class Layer
         AddNode n => new AddLayer(n, inputs),
         ConcatNode n => new ConcatLayer(n, inputs),
         SoftmaxNode n => new SoftmaxLayer(n, inputs),
-        TransposeNode n => new TransposeLayer(n, inputs),
-        PadNode n => new PadLayer(n, inputs),
-        ConvTranspose2dNode n => new ConvTransposeLayer(n, inputs),
         _ => throw new UnsupportedOperatorException($"node '{node.Name}' ({node.Op}): the ANN executor does not run this operator"),
     };
 }

@@ -6,10 +6,11 @@ namespace Ann2Snn.Conversion;
 /// <summary>
 /// Checks a graph against what rate-coded conversion can express: every hidden weighted layer must reach a ReLU
 /// (possibly through ops that commute with it or are affine and foldable), before any other weighted layer
-/// or average pooling consumes its signed output; Softmax only at the output; Clip only with a lower bound of 0;
-/// only constant padding; a Transpose only where the layout passes cancel it or fold it into a Dense layer; a
-/// ConvTranspose only where it equals a Conv (stride 1).
+/// or average pooling consumes its signed output; Softmax only at the output; Clip only with a lower bound of 0.
 /// </summary>
+/// <remarks>
+/// Padding, transposes and transposed convolutions: see <see cref="LayoutFindings"/>.
+/// </remarks>
 public static class Preflight
 {
     public static PreflightReport Check(ModelGraph graph)
