@@ -13,6 +13,7 @@ internal static class BundledFiles
                 if (File.Exists(candidate)) return candidate;
             }
         }
-        throw new InvalidOptionException($"option '--model': the bundled model models/{name} was not found above '{Directory.GetCurrentDirectory()}' or '{AppContext.BaseDirectory}'; pass --model PATH");
+        throw new InvalidOptionException($"option '--model': the bundled model models/{name} was not found above "
+            + $"'{Directory.GetCurrentDirectory()}' or '{AppContext.BaseDirectory}'; pass --model PATH");
     }
 }

@@ -31,7 +31,8 @@ public static class CliApp
             config.UseStrictParsing(); // an unknown or misspelt option is a usage error, not silently ignored
             if (console is not null) config.ConfigureConsole(console);
             config.AddCommand<DemoCommand>("demo")
-                .WithDescription("The main job on the bundled default: convert the bundled MNIST network, evaluate ANN and SNN on the 10,000 bundled test images.");
+                .WithDescription("The main job on the bundled default: convert the bundled MNIST network, evaluate ANN and SNN on the "
+                    + "10,000 bundled test images.");
             config.AddCommand<InspectCommand>("inspect")
                 .WithDescription("Show an ONNX model's layers, shapes, parameters and MACs, and whether it converts to an SNN.")
                 .WithExample("inspect", "models/mnist_lenet_bn.onnx");
@@ -42,10 +43,12 @@ public static class CliApp
                 .WithDescription("Convert an ONNX model to a spiking network and save it (.snn).")
                 .WithExample("convert", "models/mnist_lenet_bn.onnx", "--calib", "mnist", "-o", "lenet.snn");
             config.AddCommand<EvalCommand>("eval")
-                .WithDescription("Convert (if ONNX) and simulate: SNN accuracy against T next to the ANN's, spikes and synaptic events per layer.")
+                .WithDescription("Convert (if ONNX) and simulate: SNN accuracy against T next to the ANN's, spikes and synaptic events "
+                    + "per layer.")
                 .WithExample("eval", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "256");
             config.AddCommand<BenchCommand>("bench")
-                .WithDescription("Time the simulator backends on the same converted network and images: images/s, synaptic events/s, ns per event.")
+                .WithDescription("Time the simulator backends on the same converted network and images: images/s, synaptic events/s, "
+                    + "ns per event.")
                 .WithExample("bench", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "32");
         });
 

@@ -37,4 +37,20 @@ internal sealed class ConstTensor
     public ConstTensor WithDims(string name, int[] dims) => new(name, dims, _floats, _ints);
 
     public string DimsText => "[" + string.Join(", ", Dims) + "]";
+
+    /// <summary>
+    /// Stands for the batch size in integer data computed from a tensor's <c>Shape</c>: the batch is dynamic, so it is
+    /// carried as a symbol through the ops that move integers around (Gather, Slice, Concat, Unsqueeze, …) until it
+    /// reaches the first dim of a Reshape target, where it means "keep the batch".
+    /// </summary>
+    public const long BatchSize = long.MinValue + 1;
+
+    /// <summary>An integer computed from <see cref="BatchSize"/> by arithmetic: known only at run time.</summary>
+    public const long DependsOnBatchSize = long.MinValue + 2;
+
+    /// <summary>Whether the data holds <see cref="BatchSize"/> or a value computed from it.</summary>
+    public bool DependsOnBatch => _ints is { } ints && ints.AsSpan().ContainsAny(BatchSize, DependsOnBatchSize);
+
+    /// <summary>Whether <paramref name="value"/> is <see cref="BatchSize"/> or a value computed from it.</summary>
+    public static bool IsSymbolic(long value) => value is BatchSize or DependsOnBatchSize;
 }

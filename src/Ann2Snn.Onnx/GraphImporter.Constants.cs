@@ -12,11 +12,12 @@ internal sealed partial class GraphImporter
         if (p.OpType == "Transpose") return TryFoldTranspose(p);
         bool constant = p.OpType == "Constant";
         var inputs = p.Input.Where(i => i.Length > 0).ToList();
-        if (!constant && (inputs.Count == 0 || !inputs.All(i => _values.GetValueOrDefault(i) is ConstantValue))) return false;
-        if (!constant && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze"
-            or "Add" or "Sub" or "Mul" or "Div")) return false;
+        // Shape needs only its input's dims, which a runtime tensor has too once its producer is imported.
+        bool shapeOf = p.OpType == "Shape" && inputs.Count == 1 && _values.GetValueOrDefault(inputs[0]) is ConstantValue or TensorValue;
+        if (!constant && !shapeOf && (inputs.Count == 0 || !inputs.All(i => _values.GetValueOrDefault(i) is ConstantValue))) return false;
+        if (!constant && !shapeOf && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze"
+            or "Add" or "Sub" or "Mul" or "Div") && !ShapeArithmetic.Contains(p.OpType)) return false;
         OnnxNode n = Describe(p, unique: false);
-        CheckAttributes(n);
         switch (p.OpType)
         {
             case "Constant":
@@ -27,34 +28,38 @@ internal sealed partial class GraphImporter
                 SetOutput(n, n.Input(0));
                 return true;
             case "Reshape":
-                ConstTensor data = n.Constant(0, "data");
+                ConstTensor data = n.Constant(0, "data", batchAllowed: true);
                 SetConstant(n, data, ReshapeDims(n, data.Dims, n.Integers(1, "shape"), n.Int("allowzero", 0) != 0));
                 return true;
             case "Flatten":
-                ConstTensor x = n.Constant(0, "input");
+                ConstTensor x = n.Constant(0, "input", batchAllowed: true);
                 int axis = FlattenAxis(n, x.Rank);
                 int outer = x.Dims.Take(axis).Aggregate(1, (a, d) => a * d);
                 SetConstant(n, x, [outer, x.Length / Math.Max(outer, 1)]);
                 return true;
             case "Squeeze":
-                ConstTensor s = n.Constant(0, "data");
+                ConstTensor s = n.Constant(0, "data", batchAllowed: true);
                 SetConstant(n, s, SqueezeDims(n, s.Dims, SqueezeAxes(n, required: false)));
                 return true;
             case "Unsqueeze":
-                ConstTensor u = n.Constant(0, "data");
+                ConstTensor u = n.Constant(0, "data", batchAllowed: true);
                 SetConstant(n, u, UnsqueezeDims(n, u.Dims, SqueezeAxes(n, required: true)!));
                 return true;
             case "Add" or "Sub" or "Mul" or "Div":
                 return TryFoldArithmetic(n);
             default:
-                return false;
+                FoldShapeArithmetic(n);
+                return true;
         }
     }
 
     private void SetConstant(OnnxNode n, ConstTensor source, int[] dims) =>
         SetOutput(n, new ConstantValue(source.WithDims(n.Outputs[0], dims)));
 
-    /// <summary>The Constant operator: value (tensor), value_float(s) or value_int(s).</summary>
+    /// <summary>
+    /// The Constant operator: value (tensor), value_float(s) or value_int(s); the version table refuses sparse_value
+    /// and the string forms.
+    /// </summary>
     private void ConstantNode(OnnxNode n)
     {
         string name = n.Outputs[0];
@@ -62,7 +67,7 @@ internal sealed partial class GraphImporter
         int count = 0;
         if (n.TensorAttribute("value") is { } t)
         {
-            c = TensorDecoder.Decode(t, name, n.Where, _options.MaxTensorElements);
+            c = TensorDecoder.Decode(t, name, n.Where, _options.MaxTensorElements, _external);
             count++;
         }
         if (n.HasAttribute("value_float"))
@@ -85,10 +90,6 @@ internal sealed partial class GraphImporter
             c = ConstTensor.OfInts(name, [ints.Length], ints);
             count++;
         }
-        foreach (string other in new[] { "sparse_value", "value_string", "value_strings" })
-        {
-            if (n.HasAttribute(other)) n.Unsupported($"attribute {other} is not supported; use value, value_float(s) or value_int(s)");
-        }
         if (count != 1 || c is null) n.Fail($"must have exactly one value attribute, has {count}");
         SetOutput(n, new ConstantValue(c));
     }
@@ -97,7 +98,7 @@ internal sealed partial class GraphImporter
     private bool TryFoldArithmetic(OnnxNode n)
     {
         if (n.InputCount != 2) return false;
-        ConstTensor a = n.Constant(0, "A"), b = n.Constant(1, "B");
+        ConstTensor a = n.Constant(0, "A", batchAllowed: true), b = n.Constant(1, "B", batchAllowed: true);
         bool same = a.Dims.AsSpan().SequenceEqual(b.Dims);
         if (!same && !(b.Length == 1 && b.Rank <= a.Rank) && !(a.Length == 1 && a.Rank <= b.Rank)) return false;
         int[] dims = same || b.Length == 1 ? a.Dims : b.Dims;
@@ -109,7 +110,7 @@ internal sealed partial class GraphImporter
             for (int k = 0; k < length; k++)
             {
                 long x = ai[ai.Length == 1 ? 0 : k], y = bi[bi.Length == 1 ? 0 : k];
-                r[k] = n.OpType switch
+                r[k] = ConstTensor.IsSymbolic(x) || ConstTensor.IsSymbolic(y) ? ConstTensor.DependsOnBatchSize : n.OpType switch
                 {
                     "Add" => x + y,
                     "Sub" => x - y,
@@ -121,6 +122,7 @@ internal sealed partial class GraphImporter
         }
         else
         {
+            if (a.DependsOnBatch || b.DependsOnBatch) n.Unsupported("mixes a value computed from the dynamic batch size with floats");
             float[] af = a.Floats, bf = b.Floats;
             var r = new float[length];
             for (int k = 0; k < length; k++)

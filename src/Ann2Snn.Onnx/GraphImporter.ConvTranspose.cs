@@ -10,7 +10,8 @@ internal sealed partial class GraphImporter
     /// ConvTranspose with weight [C, M/group, kH, kW] (or [C, M/group, k]): strides, dilations, group, output_padding,
     /// and the pads that crop the full output, given explicitly, by auto_pad (SAME: output = input·stride), or by
     /// output_shape (total pads = stride·(in − 1) + output_padding + (k − 1)·dilation + 1 − out, split as ONNX says:
-    /// the odd one at the end for SAME_UPPER, at the beginning otherwise).
+    /// the odd one at the end for SAME_UPPER, at the beginning otherwise; an output_shape beyond the full output adds
+    /// the missing cells at the end, holding only the bias, as the ONNX node tests and ONNX Runtime do).
     /// </summary>
     private void ConvTranspose(OnnxNode n)
     {
@@ -41,6 +42,7 @@ internal sealed partial class GraphImporter
             n.Unsupported($"auto_pad={Text.Clean(autoPad)} is not supported; expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
         }
         if (autoPad != "NOTSET" && pads.Any(p => p != 0)) n.Fail($"auto_pad={Text.Clean(autoPad)} and explicit pads cannot both be given");
+        if (pads.Any(p => p < 0)) n.Fail($"pads [{string.Join(", ", pads)}] must not be negative");
         if (n.Ints("output_shape") is { } requested)
         {
             int[] target = OutputShapeTarget(n, requested, x.Shape, spatial);
@@ -48,12 +50,7 @@ internal sealed partial class GraphImporter
             {
                 long full = (long)strides[a] * (size[a] - 1) + outputPadding[a] + ((long)(k2[a] - 1) * dilations[a]) + 1;
                 long total = full - target[a];
-                if (total < 0)
-                {
-                    n.Unsupported($"output_shape [{string.Join(", ", requested)}] exceeds the full output "
-                        + $"({full} along axis {a + spatial})");
-                }
-                (pads[a], pads[a + 2]) = Split(total, autoPad == "SAME_UPPER");
+                (pads[a], pads[a + 2]) = total >= 0 ? Split(total, autoPad == "SAME_UPPER") : (0, (int)total);
             }
         }
         else if (autoPad is "SAME_UPPER" or "SAME_LOWER")
@@ -65,7 +62,6 @@ internal sealed partial class GraphImporter
                 (pads[a], pads[a + 2]) = Split(total, autoPad == "SAME_UPPER");
             }
         }
-        if (pads.Any(p => p < 0)) n.Fail($"pads [{string.Join(", ", pads)}] must not be negative");
         var window = new Window2d(k2[0], k2[1], strides[0], strides[1], pads[0], pads[1], pads[2], pads[3], dilations[0], dilations[1]);
         SetOutput(n, n.Make(() => new ConvTranspose2dNode(n.Name, x.Node, weight, bias, window, group,
             outputPadding[0], outputPadding[1])));

@@ -89,9 +89,7 @@ internal sealed partial class GraphImporter
 
     private void BatchNormalization(OnnxNode n)
     {
-        n.RequireInputs(5, 5);
-        if (n.Int("training_mode", 0) != 0) n.Unsupported("training_mode=1 is not supported; export the model in eval mode");
-        if (n.Int("spatial", 1) == 0) n.Unsupported("spatial=0 (per-element statistics) is not supported");
+        n.RequireInputs(5, 5); // training_mode=1 and spatial=0 are refused by the version table
         TensorValue x = n.Tensor(0);
         float[] scale = n.Weight(1, "scale").Floats, bias = n.Weight(2, "B").Floats;
         float[] mean = n.Weight(3, "mean").Floats, variance = n.Weight(4, "var").Floats;

@@ -3,7 +3,7 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Onnx;
 
-/// <summary>Ops that move data without computing: Flatten, Reshape, Squeeze, Unsqueeze, Concat, Identity, Dropout; and Softmax.</summary>
+/// <summary>Ops that move data without computing: Flatten, Reshape, Squeeze, Unsqueeze, Concat, Identity, Dropout.</summary>
 internal sealed partial class GraphImporter
 {
     private void Identity(OnnxNode n)
@@ -41,7 +41,15 @@ internal sealed partial class GraphImporter
     {
         n.RequireInputs(2, 2);
         TensorValue x = n.Tensor(0);
-        long[] target = n.Integers(1, "shape");
+        long[] target = (long[])n.Integers(1, "shape", batchAllowed: true).Clone();
+        // A first dim computed from Shape is the batch itself (the dynamo exporter writes Flatten this way).
+        bool symbolicBatch = target.Length > 0 && target[0] == ConstTensor.BatchSize;
+        if (symbolicBatch) target[0] = 0;
+        if (target.Any(ConstTensor.IsSymbolic))
+        {
+            n.Unsupported("the target shape is computed from the dynamic batch size beyond its first dim; "
+                + "only [batch, …] (the batch first, the rest constant) is supported");
+        }
         bool allowZero = n.Int("allowzero", 0) != 0;
         if (target.Length < 2)
         {
@@ -51,7 +59,7 @@ internal sealed partial class GraphImporter
         long batch = target[0];
         // The first dim is the batch: 0 copies it, -1 infers it (the rest must then keep the per-sample size),
         // and a literal is accepted only when it is the batch the input fixes.
-        if (!(batch == -1 || (batch == 0 && !allowZero) || (batch > 0 && batch == _fixedBatch)))
+        if (!(batch == -1 || (batch == 0 && (!allowZero || symbolicBatch)) || (batch > 0 && batch == _fixedBatch)))
         {
             n.Unsupported($"shape [{string.Join(", ", target)}] changes the batch dimension; its first value must be 0 or -1");
         }
@@ -95,25 +103,6 @@ internal sealed partial class GraphImporter
             n.Unsupported($"axis={n.Int("axis", 1)} is not supported; only axis 1 (channels) is");
         }
         SetOutput(n, n.Make(() => new ConcatNode(n.Name, inputs)));
-    }
-
-    private void Softmax(OnnxNode n, bool log)
-    {
-        n.RequireInputs(1, 1);
-        TensorValue x = n.Tensor(0);
-        int[] full = [1, .. x.Shape];
-        // Opset 13 made the axis default -1 and the reduction a single axis; before, the input was coerced to
-        // 2-D at the axis (default 1) and the reduction ran over everything from the axis on.
-        bool singleAxis = n.Opset >= 13;
-        int axis = NormalizeAxis(n, n.Int("axis", singleAxis ? -1 : 1), full.Length, "axis");
-        bool wholeSample = axis >= 1 && Enumerable.Range(1, full.Length - 1)
-            .All(d => full[d] == 1 || (singleAxis ? d == axis : d >= axis));
-        if (!wholeSample)
-        {
-            n.Unsupported($"axis={n.Int("axis", singleAxis ? -1 : 1)} on input [N, {string.Join(", ", x.Shape)}] is not supported; "
-                + "the reduction must cover the whole sample (a vector [N, F])");
-        }
-        SetOutput(n, n.Make(() => new SoftmaxNode(n.Name, x.Node, log)));
     }
 
     // ---- dims arithmetic shared by constants and tensors ----

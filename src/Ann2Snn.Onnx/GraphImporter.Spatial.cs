@@ -60,11 +60,7 @@ internal sealed partial class GraphImporter
                     : n.Unsupported<int[]>($"only 1-D and 2-D pooling are supported (kernel_shape has {k.Length} values)"))
             : n.Fail<int[]>("attribute kernel_shape is required");
         if (kernel.Any(k => k <= 0)) n.Fail($"kernel_shape [{string.Join(", ", kernel)}] must be positive");
-        bool ceil = n.Int("ceil_mode", 0) != 0;
-        if (kind == PoolKind.Max && n.Int("storage_order", 0) != 0)
-        {
-            n.Unsupported("storage_order=1 (column-major indices) is not supported");
-        }
+        bool ceil = n.Int("ceil_mode", 0) != 0; // MaxPool's storage_order=1 is refused by the version table
         Window2d window = ResolveWindow(n, kernel, x.OutputShape, pad, ceil);
         bool ownPads = window.PadTop != pad.Top || window.PadLeft != pad.Left
             || window.PadBottom != pad.Bottom || window.PadRight != pad.Right;
@@ -201,7 +197,7 @@ internal sealed partial class GraphImporter
     private static bool IsNonNegative(Node node) => node switch
     {
         ReluNode => true,
-        ClipNode c => c.Min >= 0,
+        ClipNode c => c.Min >= 0 && c.Max >= 0, // with min > max every output is max
         Pool2dNode or GlobalAvgPoolNode or IdentityNode or ReshapeNode => IsNonNegative(node.Inputs[0]),
         ConcatNode or AddNode => node.Inputs.All(IsNonNegative),
         TransposeNode => IsNonNegative(node.Inputs[0]),

@@ -13,42 +13,64 @@ namespace Ann2Snn.Onnx;
 /// </summary>
 internal sealed partial class GraphImporter
 {
-    /// <summary>Lowest and highest default-domain opset accepted.</summary>
-    public const int MinOpset = 9;
-    public const int MaxOpset = 21;
+    /// <summary>Lowest and highest default-domain opset accepted; each node is then checked against its op's version table.</summary>
+    public const int MinOpset = 7;
+    public const int MaxOpset = 23;
 
     private const string Window = "auto_pad,ceil_mode,dilations,kernel_shape,pads,strides";
+    private const string Reduction = "axes,keepdims,noop_with_empty_axes";
 
-    /// <summary>Each supported op: how it is imported, and the attributes it may carry in opsets 9–21.</summary>
+    /// <summary>
+    /// Each supported op: how it is imported, and the attributes it may carry in any of its versions (which of them a
+    /// given version defines, and which versions we implement, is the version table of GraphImporter.Versions.cs).
+    /// </summary>
     private static readonly FrozenDictionary<string, (Action<GraphImporter, OnnxNode> Import, string[] Attributes)> Ops =
         new Dictionary<string, (Action<GraphImporter, OnnxNode>, string)>
         {
             ["Add"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["ArgMax"] = (static (g, n) => g.ArgMax(n), "axis,keepdims,select_last_index"),
             ["AveragePool"] = (static (g, n) => g.Pool(n, PoolKind.Average), Window + ",count_include_pad"),
             ["BatchNormalization"] = (static (g, n) => g.BatchNormalization(n), "epsilon,momentum,spatial,training_mode"),
+            ["Cast"] = (static (g, n) => g.CastTensor(n), "saturate,to"),
             ["Clip"] = (static (g, n) => g.Clip(n), "min,max"),
             ["Concat"] = (static (g, n) => g.Concat(n), "axis"),
             ["Constant"] = (static (g, n) => g.ConstantNode(n),
                 "value,value_float,value_floats,value_int,value_ints,value_string,value_strings,sparse_value"),
+            ["ConstantOfShape"] = (static (_, n) => ShapeArithmeticOfTensor(n), "value"),
             ["Conv"] = (static (g, n) => g.Conv(n), "auto_pad,dilations,group,kernel_shape,pads,strides"),
             ["ConvTranspose"] = (static (g, n) => g.ConvTranspose(n),
                 "auto_pad,dilations,group,kernel_shape,output_padding,output_shape,pads,strides"),
             ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
+            ["Elu"] = (static (g, n) => g.Activation(n, ActivationKind.Elu), "alpha"),
+            ["Expand"] = (static (_, n) => ShapeArithmeticOfTensor(n), ""),
             ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
+            ["Gather"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axis"),
             ["Gemm"] = (static (g, n) => g.Gemm(n), "alpha,beta,transA,transB"),
             ["GlobalAveragePool"] = (static (g, n) => g.GlobalAveragePool(n), ""),
+            ["HardSigmoid"] = (static (g, n) => g.Activation(n, ActivationKind.HardSigmoid), "alpha,beta"),
+            ["HardSwish"] = (static (g, n) => g.Activation(n, ActivationKind.HardSwish), ""),
             ["Identity"] = (static (g, n) => g.Identity(n), ""),
+            ["LeakyRelu"] = (static (g, n) => g.Activation(n, ActivationKind.LeakyRelu), "alpha"),
             ["LogSoftmax"] = (static (g, n) => g.Softmax(n, log: true), "axis"),
             ["MatMul"] = (static (g, n) => g.MatMul(n), ""),
             ["MaxPool"] = (static (g, n) => g.Pool(n, PoolKind.Max), Window + ",storage_order"),
             ["Mul"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Pad"] = (static (g, n) => g.Pad(n), "mode,pads,value"),
+            ["PRelu"] = (static (g, n) => g.PRelu(n), ""),
+            ["ReduceMean"] = (static (g, n) => g.Reduce(n, ReduceKind.Mean), Reduction),
+            ["ReduceProd"] = (static (g, n) => g.Reduce(n, ReduceKind.Prod), Reduction),
+            ["ReduceSum"] = (static (g, n) => g.Reduce(n, ReduceKind.Sum), Reduction),
+            ["ReduceSumSquare"] = (static (g, n) => g.Reduce(n, ReduceKind.SumSquare), Reduction),
             ["Relu"] = (static (g, n) => g.Relu(n), ""),
             ["Reshape"] = (static (g, n) => g.Reshape(n), "allowzero"),
+            ["Shape"] = (static (_, n) => ShapeArithmeticOfTensor(n), "end,start"),
+            ["Sigmoid"] = (static (g, n) => g.Activation(n, ActivationKind.Sigmoid), ""),
+            ["Slice"] = (static (_, n) => ShapeArithmeticOfTensor(n), "axes,ends,starts"),
             ["Softmax"] = (static (g, n) => g.Softmax(n, log: false), "axis"),
             ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
             ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
+            ["Tanh"] = (static (g, n) => g.Activation(n, ActivationKind.Tanh), ""),
             ["Transpose"] = (static (g, n) => g.Transpose(n), "perm"),
             ["Unsqueeze"] = (static (g, n) => g.Unsqueeze(n), "axes"),
         }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)),
@@ -59,6 +81,7 @@ internal sealed partial class GraphImporter
 
     private readonly string _file;
     private readonly OnnxImportOptions _options;
+    private readonly ExternalData _external;
     private readonly Dictionary<string, Value> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
@@ -69,14 +92,16 @@ internal sealed partial class GraphImporter
     /// <summary>The graph input's batch dim when the file fixes it (0 when symbolic).</summary>
     private long _fixedBatch;
 
-    private GraphImporter(string file, OnnxImportOptions options)
+    private GraphImporter(string file, OnnxImportOptions options, ExternalData external)
     {
         _file = file;
         _options = options;
+        _external = external;
     }
 
-    public static ModelGraph Import(ModelProto model, string file, OnnxImportOptions options) =>
-        new GraphImporter(file, options).Run(model);
+    /// <summary>Imports <paramref name="model"/>; tensors kept in external files are read through <paramref name="external"/>.</summary>
+    public static ModelGraph Import(ModelProto model, string file, OnnxImportOptions options, ExternalData external) =>
+        new GraphImporter(file, options, external).Run(model);
 
     private ModelGraph Run(ModelProto model)
     {
@@ -84,17 +109,7 @@ internal sealed partial class GraphImporter
         if (graph.Node.Count == 0) ThrowHelper.InvalidModel($"{_file}: not an ONNX model (its graph has no nodes)");
         _opset = ReadOpset(model);
         if (graph.SparseInitializer.Count > 0) ThrowHelper.InvalidModel($"{_file}: sparse initializers are not supported");
-
-        foreach (TensorProto t in graph.Initializer)
-        {
-            string name = t.Name;
-            if (name.Length == 0) ThrowHelper.InvalidModel($"{_file}: an initializer has no name");
-            if (_values.ContainsKey(name)) ThrowHelper.InvalidModel($"{_file}: two initializers are named '{Text.Clean(name)}'");
-            _values[name] = new ConstantValue(TensorDecoder.Decode(t, name, _file, _options.MaxTensorElements));
-        }
-
-        InputNode input = ReadInput(graph, out string inputName);
-        _values[inputName] = new TensorValue(input);
+        HashSet<string> initializers = InitializerNames(graph);
 
         foreach (ValueInfoProto o in graph.Output) _graphOutputs.Add(o.Name);
         if (graph.Output.Count != 1)
@@ -103,7 +118,17 @@ internal sealed partial class GraphImporter
                 + "exactly one is supported");
         }
 
-        List<NodeProto> nodes = LiveNodes(TopologicalOrder(graph), graph.Output[0].Name);
+        // Every blocker the op table can see is reported before any weight is decoded or any shape inferred.
+        List<NodeProto> nodes = LiveNodes(TopologicalOrder(graph, initializers), graph.Output[0].Name);
+        ThrowIfBlocked(nodes);
+
+        foreach (TensorProto t in graph.Initializer)
+        {
+            _values[t.Name] = new ConstantValue(TensorDecoder.Decode(t, t.Name, _file, _options.MaxTensorElements, _external));
+        }
+        InputNode input = ReadInput(graph, out string inputName);
+        _values[inputName] = new TensorValue(input);
+
         foreach (NodeProto p in nodes)
         {
             foreach (string i in p.Input.Where(i => i.Length > 0))
@@ -120,7 +145,8 @@ internal sealed partial class GraphImporter
         }
         foreach (NodeProto p in nodes)
         {
-            if (!folded.Contains(p) && !_absorbed.Contains(p)) ImportNode(p);
+            // A fold that needed a runtime tensor's dims (Shape and what computes on it) happens now, in order.
+            if (!folded.Contains(p) && !_absorbed.Contains(p) && !TryFoldConstants(p)) ImportNode(p);
         }
 
         string outputName = graph.Output[0].Name;
@@ -141,6 +167,18 @@ internal sealed partial class GraphImporter
         {
             throw new InvalidModelException($"{_file}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The initializers' names, each present and used once.</summary>
+    private HashSet<string> InitializerNames(GraphProto graph)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (TensorProto t in graph.Initializer)
+        {
+            if (t.Name.Length == 0) ThrowHelper.InvalidModel($"{_file}: an initializer has no name");
+            if (!names.Add(t.Name)) ThrowHelper.InvalidModel($"{_file}: two initializers are named '{Text.Clean(t.Name)}'");
+        }
+        return names;
     }
 
     private int ReadOpset(ModelProto model)
@@ -174,10 +212,11 @@ internal sealed partial class GraphImporter
         if (info.Name.Length == 0) ThrowHelper.InvalidModel($"{_file}: the graph input has no name");
         TypeProto.Types.Tensor? tensor = info.Type?.TensorType;
         if (tensor is null) ThrowHelper.InvalidModel($"{what} is not a tensor");
-        if (tensor.ElemType != 1)
+        // A uint8 input is raw pixels that the model casts and scales itself: the graph computes on their values as floats.
+        if (tensor.ElemType is not (1 or 2))
         {
             ThrowHelper.InvalidModel($"{what} has element type {TensorDecoder.DataTypeName(tensor.ElemType)}; "
-                + "only FLOAT inputs are supported");
+                + "only FLOAT and UINT8 inputs are supported");
         }
         if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W], [N, C, L] or [N, F]");
         var dims = tensor.Shape.Dim;
@@ -221,7 +260,7 @@ internal sealed partial class GraphImporter
         }
         try
         {
-            var node = new InputNode(Text.Clean(info.Name), new Shape(shape));
+            var node = new InputNode(Text.Clean(info.Name), new Shape(shape)) { TakesBytes = tensor.ElemType == 2 };
             _names.Add(node.Name);
             return node;
         }
@@ -231,15 +270,20 @@ internal sealed partial class GraphImporter
         }
     }
 
-    /// <summary>Nodes ordered so each comes after the producers of its inputs (file order where that already holds).</summary>
-    private List<NodeProto> TopologicalOrder(GraphProto graph)
+    /// <summary>
+    /// Nodes ordered so each comes after the producers of its inputs (file order where that already holds); values not
+    /// produced by a node must be <paramref name="initializers"/> or graph inputs.
+    /// </summary>
+    private List<NodeProto> TopologicalOrder(GraphProto graph, HashSet<string> initializers)
     {
+        var given = new HashSet<string>(initializers, StringComparer.Ordinal);
+        given.UnionWith(graph.Input.Select(i => i.Name));
         var producer = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int k = 0; k < graph.Node.Count; k++)
         {
             foreach (string o in graph.Node[k].Output.Where(o => o.Length > 0))
             {
-                if (_values.ContainsKey(o) || !producer.TryAdd(o, k))
+                if (given.Contains(o) || !producer.TryAdd(o, k))
                 {
                     ThrowHelper.InvalidModel($"{_file}: value '{Text.Clean(o)}' is produced more than once");
                 }
@@ -256,7 +300,7 @@ internal sealed partial class GraphImporter
                     waiting[k]++;
                     (dependents[from] ??= []).Add(k);
                 }
-                else if (!_values.ContainsKey(i))
+                else if (!given.Contains(i))
                 {
                     ThrowHelper.InvalidModel($"{_file}: node '{DisplayName(graph.Node[k])}' ({Text.Clean(graph.Node[k].OpType)}) "
                         + $"reads '{Text.Clean(i)}', which no node, initializer or graph input provides");
@@ -301,20 +345,11 @@ internal sealed partial class GraphImporter
         return live;
     }
 
+    /// <summary>Maps one node onto the IR; <see cref="ThrowIfBlocked"/> has already vetted its op, version and attributes.</summary>
     private void ImportNode(NodeProto p)
     {
         OnnxNode n = Describe(p, unique: true);
-        if (p.Domain is not ("" or "ai.onnx"))
-        {
-            n.Unsupported($"operators of domain '{Text.Clean(p.Domain)}' are not supported; "
-                + $"supported ops (domain ai.onnx): {SupportedOps}");
-        }
-        if (!Ops.ContainsKey(p.OpType))
-        {
-            n.Unsupported($"operator {Text.Clean(p.OpType)} is not supported; supported ops: {SupportedOps}");
-        }
         if (p.Output.Count == 0 || p.Output[0].Length == 0) n.Fail("has no output");
-        CheckAttributes(n);
         Ops[p.OpType].Import(this, n);
         for (int k = 0; k < p.Output.Count; k++)
         {
@@ -322,19 +357,6 @@ internal sealed partial class GraphImporter
             if (o.Length > 0 && !_values.ContainsKey(o) && IsUsed(o))
             {
                 n.Unsupported($"output {k} ('{Text.Clean(o)}') is used, but only the node's main output is supported");
-            }
-        }
-    }
-
-    /// <summary>Refuses attributes the op does not define: ignoring one could silently change the meaning.</summary>
-    private static void CheckAttributes(OnnxNode n)
-    {
-        string[] known = Ops[n.OpType].Attributes;
-        foreach (string name in n.AttributeNames)
-        {
-            if (!known.Contains(name))
-            {
-                n.Fail($"unknown attribute '{Text.Clean(name)}' (known: {(known.Length == 0 ? "none" : string.Join(", ", known))})");
             }
         }
     }

@@ -112,12 +112,24 @@ internal sealed class OnnxNode
         _ => throw new InvalidOperationException("unknown value kind"),
     };
 
-    /// <summary>Input <paramref name="index"/> as a constant; a runtime tensor there is refused.</summary>
-    public ConstTensor Constant(int index, string role) => Input(index) switch
+    /// <summary>
+    /// Input <paramref name="index"/> as a constant; a runtime tensor there is refused, and so is integer data computed from
+    /// the dynamic batch size (<see cref="ConstTensor.BatchSize"/>) unless <paramref name="batchAllowed"/>.
+    /// </summary>
+    public ConstTensor Constant(int index, string role, bool batchAllowed = false)
     {
-        ConstantValue c => c.Tensor,
-        _ => Unsupported<ConstTensor>($"{role} ('{Text.Clean(InputName(index))}') must be a constant (initializer or Constant node)"),
-    };
+        ConstTensor c = Input(index) switch
+        {
+            ConstantValue v => v.Tensor,
+            _ => Unsupported<ConstTensor>($"{role} ('{Text.Clean(InputName(index))}') must be a constant (initializer or Constant node)"),
+        };
+        if (!batchAllowed && c.DependsOnBatch)
+        {
+            Unsupported($"{role} ('{Text.Clean(InputName(index))}') is computed from the dynamic batch size; "
+                + "only the first dim of a Reshape target may be");
+        }
+        return c;
+    }
 
     /// <summary>A constant input used as a weight: its values must be finite.</summary>
     public ConstTensor Weight(int index, string role)
@@ -137,9 +149,9 @@ internal sealed class OnnxNode
     }
 
     /// <summary>A constant integer (or boolean) input: shape, axes, pads, training_mode.</summary>
-    public long[] Integers(int index, string role)
+    public long[] Integers(int index, string role, bool batchAllowed = false)
     {
-        ConstTensor c = Constant(index, role);
+        ConstTensor c = Constant(index, role, batchAllowed);
         return c.Ints ?? Fail<long[]>($"{role} '{Text.Clean(c.Name)}' must hold integers");
     }
 

@@ -6,7 +6,8 @@ namespace Ann2Snn.Onnx;
 
 /// <summary>
 /// Decodes an untrusted <see cref="TensorProto"/> into a <see cref="ConstTensor"/>. Dims are checked against the
-/// element limit and against the bytes actually present before any buffer is allocated.
+/// element limit and against the bytes actually present (in the model, or in an external file) before any buffer is
+/// allocated.
 /// </summary>
 internal static class TensorDecoder
 {
@@ -21,56 +22,65 @@ internal static class TensorDecoder
     private const int Double = 11;
     private const int BFloat16 = 16;
 
-    /// <summary>Decodes <paramref name="t"/>; errors start with <paramref name="where"/> and name the tensor.</summary>
-    public static ConstTensor Decode(TensorProto t, string name, string where, long maxElements)
+    /// <summary>
+    /// Decodes <paramref name="t"/>, reading data kept in an external file through <paramref name="external"/>; errors
+    /// start with <paramref name="where"/> and name the tensor.
+    /// </summary>
+    public static ConstTensor Decode(TensorProto t, string name, string where, long maxElements, ExternalData external)
     {
         string what = $"{where}: tensor '{name}'";
-        if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
+        bool isExternal = t.DataLocation == TensorProto.Types.DataLocation.External;
+        if (!isExternal && t.ExternalData.Count > 0)
         {
-            ThrowHelper.InvalidModel($"{what} keeps its data in an external file; external data is not supported "
-                + "(save the model with all tensors embedded)");
+            ThrowHelper.InvalidModel($"{what} has external_data entries, but its data_location is not EXTERNAL");
+        }
+        if (isExternal && (!t.RawData.IsEmpty || HasTypedData(t)))
+        {
+            ThrowHelper.InvalidModel($"{what} keeps its data in an external file and also holds data of its own");
         }
         if (t.Segment is not null)
         {
             ThrowHelper.InvalidModel($"{what} is segmented; segmented tensors are not supported");
         }
         int[] dims = CheckedDims(t.Dims, what, maxElements, out int count);
+        var data = new RawSource(t, count, what, isExternal ? external : null);
+        bool typed = t.RawData.IsEmpty && !isExternal;
         switch (t.DataType)
         {
             case Float:
-                return ConstTensor.OfFloats(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfFloats(name, dims, typed
                     ? Typed(t.FloatData, count, what, "float_data", t)
-                    : Raw<float>(t, count, what));
+                    : data.Read<float>());
             case Double:
-                return ConstTensor.OfFloats(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfFloats(name, dims, typed
                     ? Array.ConvertAll(Typed(t.DoubleData, count, what, "double_data", t), v => (float)v)
-                    : Array.ConvertAll(Raw<double>(t, count, what), v => (float)v));
+                    : Array.ConvertAll(data.Read<double>(), v => (float)v));
             case Float16:
-                return ConstTensor.OfFloats(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfFloats(name, dims, typed
                     ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t),
                         v => (float)BitConverter.UInt16BitsToHalf((ushort)v))
-                    : Array.ConvertAll(Raw<ushort>(t, count, what), v => (float)BitConverter.UInt16BitsToHalf(v)));
+                    : Array.ConvertAll(data.Read<ushort>(), v => (float)BitConverter.UInt16BitsToHalf(v)));
             case BFloat16:
-                return ConstTensor.OfFloats(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfFloats(name, dims, typed
                     ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t),
                         v => BitConverter.Int32BitsToSingle((v & 0xFFFF) << 16))
-                    : Array.ConvertAll(Raw<ushort>(t, count, what), v => BitConverter.Int32BitsToSingle(v << 16)));
+                    : Array.ConvertAll(data.Read<ushort>(), v => BitConverter.Int32BitsToSingle(v << 16)));
             case Int64:
-                return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfInts(name, dims, typed
                     ? Typed(t.Int64Data, count, what, "int64_data", t)
-                    : Raw<long>(t, count, what));
+                    : data.Read<long>());
             case Int32:
-                return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfInts(name, dims, typed
                     ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => (long)v)
-                    : Array.ConvertAll(Raw<int>(t, count, what), v => (long)v));
+                    : Array.ConvertAll(data.Read<int>(), v => (long)v));
             case Int8:
-                return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfInts(name, dims, typed
                     ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => (long)(sbyte)v)
-                    : Array.ConvertAll(Raw<sbyte>(t, count, what), v => (long)v));
+                    : Array.ConvertAll(data.Read<sbyte>(), v => (long)v));
             case UInt8 or Bool:
-                return ConstTensor.OfInts(name, dims, t.RawData.IsEmpty
+                return ConstTensor.OfInts(name, dims, typed
                     ? Array.ConvertAll(Typed(t.Int32Data, count, what, "int32_data", t), v => (long)(byte)v)
-                    : Array.ConvertAll(Raw<byte>(t, count, what), v => (long)v));
+                    : Array.ConvertAll(data.Read<byte>(), v => (long)v));
             default:
                 return ThrowHelper.InvalidModel<ConstTensor>(
                     $"{what} has data type {DataTypeName(t.DataType)}; "
@@ -122,23 +132,28 @@ internal static class TensorDecoder
         _ => $"#{dataType}",
     };
 
-    private static T[] Raw<T>(TensorProto t, int count, string what)
-        where T : unmanaged
+    /// <summary>The elements of a tensor stored as little-endian bytes: its raw_data, or an external file.</summary>
+    private readonly record struct RawSource(TensorProto Tensor, int Count, string What, ExternalData? External)
     {
-        ReadOnlySpan<byte> bytes = t.RawData.Span;
-        int size = Unsafe.SizeOf<T>();
-        if (bytes.Length != (long)count * size)
+        public TValue[] Read<TValue>()
+            where TValue : unmanaged
         {
-            ThrowHelper.InvalidModel($"{what}: dims [{string.Join(", ", t.Dims)}] need {(long)count * size} bytes of raw_data, "
-                + $"{bytes.Length} are present");
+            if (External is not null) return External.Read<TValue>(Tensor, What, Count);
+            ReadOnlySpan<byte> bytes = Tensor.RawData.Span;
+            int size = Unsafe.SizeOf<TValue>();
+            if (bytes.Length != (long)Count * size)
+            {
+                ThrowHelper.InvalidModel($"{What}: dims [{string.Join(", ", Tensor.Dims)}] need {(long)Count * size} bytes of raw_data, "
+                    + $"{bytes.Length} are present");
+            }
+            if (HasTypedData(Tensor))
+            {
+                ThrowHelper.InvalidModel($"{What} holds both raw_data and typed data");
+            }
+            var data = MemoryMarshal.Cast<byte, TValue>(bytes).ToArray();
+            if (!BitConverter.IsLittleEndian) SwapBytes(MemoryMarshal.AsBytes(data.AsSpan()), size);
+            return data;
         }
-        if (HasTypedData(t))
-        {
-            ThrowHelper.InvalidModel($"{what} holds both raw_data and typed data");
-        }
-        var data = MemoryMarshal.Cast<byte, T>(bytes).ToArray();
-        if (!BitConverter.IsLittleEndian) SwapBytes(MemoryMarshal.AsBytes(data.AsSpan()), size);
-        return data;
     }
 
     private static T[] Typed<T>(IReadOnlyList<T> values, int count, string what, string field, TensorProto t)

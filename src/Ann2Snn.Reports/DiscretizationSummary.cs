@@ -7,4 +7,5 @@ namespace Ann2Snn.Reports;
 /// base current of <paramref name="Currents"/>; <paramref name="Slope"/> is the log-log slope of the averaged mean spike-time error
 /// against Δt (≈ 1: first order).
 /// </summary>
-public sealed record DiscretizationSummary(double TauMem, double RefractoryTime, double Horizon, IReadOnlyList<double> Currents, IReadOnlyList<DiscretizationRow> Points, double Slope);
+public sealed record DiscretizationSummary(double TauMem, double RefractoryTime, double Horizon, IReadOnlyList<double> Currents,
+    IReadOnlyList<DiscretizationRow> Points, double Slope);

@@ -1,4 +1,8 @@
 namespace Ann2Snn.Reports;
 
-/// <summary>One spiking layer's activity per image over the whole run; <paramref name="Lambda"/> is null where unknown (readouts, loaded networks).</summary>
-public sealed record LayerActivity(string Name, string Kind, int Neurons, float? Lambda, double SpikesPerImage, double Rate, double SynapticEventsPerImage);
+/// <summary>
+/// One spiking layer's activity per image over the whole run; <paramref name="Lambda"/> is null where unknown (readouts, loaded
+/// networks).
+/// </summary>
+public sealed record LayerActivity(string Name, string Kind, int Neurons, float? Lambda, double SpikesPerImage, double Rate,
+    double SynapticEventsPerImage);

@@ -41,7 +41,8 @@ public static class ReportBuilder
             Latency = new LatencySummary(latency.P50, latency.P90, latency.P99, latency.Mean, latency.Histogram),
             Energy = inputs.Ann is null
                 ? []
-                : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, inputs.Ann, p)).Select(e => new EnergyRow(e.Profile.Name, e.SnnJoules, e.AnnJoules, e.Ratio))],
+                : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, inputs.Ann, p))
+                    .Select(e => new EnergyRow(e.Profile.Name, e.SnnJoules, e.AnnJoules, e.Ratio))],
         };
         if (inputs.NeuronStudies)
         {
@@ -80,7 +81,13 @@ public static class ReportBuilder
                 Seeds = inputs.BiasVarianceSeeds,
                 Simulation = sim with { Probes = [] },
             }, inputs.ConversionOptions is { } options ? (conversion.FoldedGraph, options) : null);
-            data = data with { BiasVarianceImages = batch.Count, BiasVariance = bv.Points, VarianceSlope = bv.VarianceSlope, Saturation = bv.Saturation };
+            data = data with
+            {
+                BiasVarianceImages = batch.Count,
+                BiasVariance = bv.Points,
+                VarianceSlope = bv.VarianceSlope,
+                Saturation = bv.Saturation
+            };
         }
         return data;
     }
@@ -98,12 +105,15 @@ public static class ReportBuilder
         DiscretizationReport[] runs = [.. currents.Select(i0 => DiscretizationStudy.Run(neuron,
             [new InputSegment(13.37, i0), new InputSegment(7.77, 0.5 * i0), new InputSegment(60, 1.5 * i0)], horizon, dts))];
         DiscretizationRow[] rows = [.. dts.Select((dt, k) => new DiscretizationRow(dt,
-            runs.Average(r => r.Points[k].MeanSpikeTimeError), runs.Average(r => r.Points[k].FirstSpikeError), runs.Average(r => r.Points[k].RateError)))];
+            runs.Average(r => r.Points[k].MeanSpikeTimeError), runs.Average(r => r.Points[k].FirstSpikeError),
+            runs.Average(r => r.Points[k].RateError)))];
         double slope = Regression.LogLogSlope([.. rows.Select(r => r.Dt)], [.. rows.Select(r => r.MeanSpikeTimeError)]);
         return new DiscretizationSummary(tauMem, refractory, horizon, currents, rows, slope);
     }
 
-    /// <summary>The report's τs study: IF neurons on Poisson input (128 neurons, 1000 steps), delta synapse and τs ∈ {1, 2, 5, 10, 20}.</summary>
+    /// <summary>
+    /// The report's τs study: IF neurons on Poisson input (128 neurons, 1000 steps), delta synapse and τs ∈ {1, 2, 5, 10, 20}.
+    /// </summary>
     public static IReadOnlyList<SynapsePoint> Synapse() =>
         SynapseStudy.Run(new SynapseStudyOptions { Neurons = 128, Steps = 1000, TauSyns = [1f, 2f, 5f, 10f, 20f], Seed = 3 });
 
@@ -123,11 +133,15 @@ public static class ReportBuilder
     public static ReportVersions Versions()
     {
         static string Of(Assembly a) =>
-            a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "unknown";
-        return new ReportVersions(Of(typeof(ModelGraph).Assembly), RuntimeInformation.FrameworkDescription, Of(typeof(ScottPlot.Plot).Assembly));
+            a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString()
+                ?? "unknown";
+        return new ReportVersions(Of(typeof(ModelGraph).Assembly), RuntimeInformation.FrameworkDescription,
+            Of(typeof(ScottPlot.Plot).Assembly));
     }
 
-    /// <summary>The simple-valued public properties of an options record (numbers, flags, enums, strings and lists of them), by name.</summary>
+    /// <summary>
+    /// The simple-valued public properties of an options record (numbers, flags, enums, strings and lists of them), by name.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Describe(object options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -142,7 +156,8 @@ public static class ReportBuilder
                 string s => s,
                 Neurons.NeuronModel m => m.Name,
                 _ when Simple(value.GetType()) => Text(value),
-                IEnumerable e => e.Cast<object?>().All(v => v is not null && Simple(v.GetType())) ? string.Join(",", e.Cast<object>().Select(Text)) : null,
+                IEnumerable e => e.Cast<object?>().All(v => v is not null && Simple(v.GetType()))
+                    ? string.Join(",", e.Cast<object>().Select(Text)) : null,
                 _ => null,
             };
             if (text is not null) values[p.Name] = text;

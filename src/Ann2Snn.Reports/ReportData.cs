@@ -2,7 +2,10 @@ using Ann2Snn.Analysis;
 
 namespace Ann2Snn.Reports;
 
-/// <summary>Every number of one evaluation report (<see cref="ReportBuilder.Build"/> gathers them, <see cref="ReportWriter.Write"/> writes them).</summary>
+/// <summary>
+/// Every number of one evaluation report (<see cref="ReportBuilder.Build"/> gathers them, <see cref="ReportWriter.Write"/> writes
+/// them).
+/// </summary>
 public sealed record ReportData
 {
     public required string Model { get; init; }
@@ -48,7 +51,10 @@ public sealed record ReportData
     /// <summary>Slope of log variance against log T (≈ −1); null when not measured.</summary>
     public double? VarianceSlope { get; init; }
 
-    /// <summary>Share of the analog bias at the largest T due to saturation: the bias² minus that of a max-normalized conversion (which cannot saturate) of the same images.</summary>
+    /// <summary>
+    /// Share of the analog bias at the largest T due to saturation: the bias² minus that of a max-normalized conversion (which
+    /// cannot saturate) of the same images.
+    /// </summary>
     public SaturationShare? Saturation { get; init; }
 
     /// <summary>Neuron-level Δt study (network-independent); null when not run.</summary>

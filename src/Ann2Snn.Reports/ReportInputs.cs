@@ -29,7 +29,9 @@ public sealed record ReportInputs(
     /// <summary>Images (the first of the sample) for the per-layer agreement; 0 skips it (as does time-to-first-spike input).</summary>
     public int AgreementImages { get; init; } = 256;
 
-    /// <summary>Images (the first of the sample) for the bias/variance decomposition; 0 skips it (as does time-to-first-spike input).</summary>
+    /// <summary>
+    /// Images (the first of the sample) for the bias/variance decomposition; 0 skips it (as does time-to-first-spike input).
+    /// </summary>
     public int BiasVarianceImages { get; init; } = 16;
 
     public IReadOnlyList<int> BiasVarianceSteps { get; init; } = [8, 32, 128];

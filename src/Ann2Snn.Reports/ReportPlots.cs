@@ -60,7 +60,8 @@ internal static class ReportPlots
 
     public static string BiasVariance(ReportData d, string dir)
     {
-        Plot plot = New($"Output error vs. T ({d.BiasVarianceImages} images, {d.BiasVariance[0].Seeds} Poisson seeds)", "timesteps T (log₂ scale)", "mean squared error (log₁₀ scale)");
+        Plot plot = New($"Output error vs. T ({d.BiasVarianceImages} images, {d.BiasVariance[0].Seeds} Poisson seeds)",
+            "timesteps T (log₂ scale)", "mean squared error (log₁₀ scale)");
         double[] xs = [.. d.BiasVariance.Select(p => Math.Log2(p.Timesteps))];
         var all = new List<double>();
         void Series(string label, Func<Analysis.ErrorAtT, double> value, int color)
@@ -99,7 +100,8 @@ internal static class ReportPlots
 
     public static string Scatter(ReportData d, NeuronScatter s, int index, string dir)
     {
-        Plot plot = New($"{s.Population}: SNN vs. ANN", $"ANN activation (mean ReLU output over {d.AgreementImages} images)", "SNN estimate (mean rate · λ / s)");
+        Plot plot = New($"{s.Population}: SNN vs. ANN", $"ANN activation (mean ReLU output over {d.AgreementImages} images)",
+            "SNN estimate (mean rate · λ / s)");
         var points = plot.Add.ScatterPoints(s.Ann, s.Snn, Palette[0]);
         points.MarkerSize = 4;
         points.LegendText = $"neurons ({s.Ann.Length:N0} shown)";
@@ -117,7 +119,8 @@ internal static class ReportPlots
     public static string Energy(ReportData d, string dir)
     {
         double snnAcc = 100 * d.Accuracy[^1].Snn;
-        Plot plot = New($"Energy per image vs. accuracy (T = {d.Timesteps}): ● SNN, ■ ANN", "energy per image (µJ, log₁₀ scale)", "accuracy (%)");
+        Plot plot = New($"Energy per image vs. accuracy (T = {d.Timesteps}): ● SNN, ■ ANN", "energy per image (µJ, log₁₀ scale)",
+            "accuracy (%)");
         var xs = new List<double>();
         for (int i = 0; i < d.Energy.Count; i++)
         {
@@ -148,7 +151,8 @@ internal static class ReportPlots
     {
         DiscretizationSummary s = d.Discretization!;
         DiscretizationRow[] rows = [.. s.Points.Where(p => p.MeanSpikeTimeError > 0)];
-        Plot plot = New($"Spike-time error vs. Δt (LIF, τm = {s.TauMem:G4}, τ_ref = {s.RefractoryTime:G4})", "step Δt (time units, log₁₀ scale)", "mean |t_step − t_exact| (time units, log₁₀ scale)");
+        Plot plot = New($"Spike-time error vs. Δt (LIF, τm = {s.TauMem:G4}, τ_ref = {s.RefractoryTime:G4})",
+            "step Δt (time units, log₁₀ scale)", "mean |t_step − t_exact| (time units, log₁₀ scale)");
         double[] xs = [.. rows.Select(p => Math.Log10(p.Dt))], ys = [.. rows.Select(p => Math.Log10(p.MeanSpikeTimeError))];
         var points = plot.Add.Scatter(xs, ys, Palette[0]);
         points.LegendText = $"stepped vs. exact (first 10 spikes, mean of {s.Currents.Count} inputs)";
@@ -176,7 +180,8 @@ internal static class ReportPlots
     {
         Analysis.SynapsePoint delta = d.Synapse[0];
         Analysis.SynapsePoint[] exp = [.. d.Synapse.Skip(1)];
-        Plot plot = New("Membrane jitter and rate vs. synaptic time constant (Poisson input)", "τs (steps)", "jitter: std of per-step charge (threshold units)");
+        Plot plot = New("Membrane jitter and rate vs. synaptic time constant (Poisson input)", "τs (steps)",
+            "jitter: std of per-step charge (threshold units)");
         double[] xs = [.. exp.Select(p => (double)p.TauSyn)];
         var jitter = plot.Add.Scatter(xs, [.. exp.Select(p => p.Jitter)], Palette[0]);
         jitter.LegendText = "jitter, exponential synapse";

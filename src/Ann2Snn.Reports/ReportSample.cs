@@ -6,11 +6,15 @@ namespace Ann2Snn.Reports;
 
 /// <summary>
 /// The SHA-256 of the images and labels a run evaluates, independent of the batch size: SHA-256 of (SHA-256 of every
-/// image's float32 values, in data order) followed by (SHA-256 of the int32 labels), all little-endian and a copy of the first <see cref="Count"/> images for the studies that rerun a few of them.
+/// image's float32 values, in data order) followed by (SHA-256 of the int32 labels), all little-endian and a copy of the first
+/// <see cref="Count"/> images for the studies that rerun a few of them.
 /// </summary>
 public sealed record ReportSample(string Sha256, float[] Images, int[] Labels, int Count)
 {
-    /// <summary>Reads the images <paramref name="data"/> yields with <paramref name="limit"/>, hashing all and keeping the first <paramref name="keep"/>.</summary>
+    /// <summary>
+    /// Reads the images <paramref name="data"/> yields with <paramref name="limit"/>, hashing all and keeping the first
+    /// <paramref name="keep"/>.
+    /// </summary>
     public static ReportSample Read(IDataset data, int batchSize, int? limit, int keep = 256)
     {
         ArgumentNullException.ThrowIfNull(data);

@@ -21,10 +21,11 @@ public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        InputPreprocessing preprocessing = settings.Preprocessing();
         ModelGraph graph = OnnxImporter.Load(settings.Model);
-        IDataset data = settings.OpenData(DatasetSplit.Test);
-        AnnEvaluator.CheckCompatible(graph, data);
-        var executor = new AnnExecutor(PassPipeline.Inference.Run(graph), new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads });
+        PreprocessedDataset data = AnnEvaluator.Prepare(graph, settings.OpenData(DatasetSplit.Test), preprocessing);
+        var executor = new AnnExecutor(PassPipeline.Inference.Run(graph),
+            new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads });
         AnnEvaluation result = Progress.Run(console, settings.Json, $"ANN on {data.Description}", settings.Count(data),
             progress => AnnEvaluator.Evaluate(executor, data, settings.BatchSize, settings.Limit, progress, cancellationToken));
 
@@ -38,6 +39,8 @@ public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settin
                 correct = result.Correct,
                 ann_accuracy = result.Accuracy,
                 images_per_second = result.ImagesPerSecond,
+                input_adaptation = InputNotes.Adaptation(data),
+                warnings = InputNotes.Warnings(result.Accuracy),
             });
             return CliApp.ExitOk;
         }
@@ -54,6 +57,8 @@ public sealed class AnnCommand(IAnsiConsole console) : Command<AnnCommand.Settin
             $"[bold]{100 * result.Accuracy:F2} %[/] ({result.Correct:N0}/{result.Total:N0})",
             result.ImagesPerSecond.ToString("N0"));
         console.Write(table);
+        InputNotes.PrintAdaptation(console, data);
+        InputNotes.PrintWarnings(console, result.Accuracy);
         return CliApp.ExitOk;
     }
 }

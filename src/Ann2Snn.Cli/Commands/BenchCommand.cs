@@ -4,6 +4,7 @@ using System.Globalization;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
+using Ann2Snn.Evaluation;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
 using Ann2Snn.Simulation;
@@ -61,8 +62,8 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
         }
     }
 
-    private sealed record Measurement(string Backend, double Seconds, int Images, double Accuracy, double EventsPerImage, double SpikesPerImage,
-        double SamePredictions, double LayerSpikeDeviation)
+    private sealed record Measurement(string Backend, double Seconds, int Images, double Accuracy, double EventsPerImage,
+        double SpikesPerImage, double SamePredictions, double LayerSpikeDeviation)
     {
         public double ImagesPerSecond => Images / Seconds;
         public double EventsPerSecond => EventsPerImage * Images / Seconds;
@@ -77,27 +78,34 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
             if (!Simulators.RateCoded.Contains(b)) ConversionSettings.Bad<int>("--backends", b, string.Join(", ", Simulators.RateCoded));
         }
         if (backends.Length == 0) ConversionSettings.Bad<int>("--backends", settings.Backends, string.Join(", ", Simulators.RateCoded));
-        var simulation = new SimulationOptions { Timesteps = settings.Timesteps, Input = settings.InputEncodingOption() ?? InputEncoding.Analog, MaxDegreeOfParallelism = settings.Threads };
+        var simulation = new SimulationOptions
+        {
+            Timesteps = settings.Timesteps,
+            Input = settings.InputEncodingOption() ?? InputEncoding.Analog,
+            MaxDegreeOfParallelism = settings.Threads
+        };
         simulation.Validate();
-        IDataset data = settings.OpenData(DatasetSplit.Test);
-        int images = Math.Min(data.Count, Math.Min(settings.Images, settings.Limit ?? int.MaxValue));
+        InputPreprocessing preprocessing = settings.Preprocessing();
+        IDataset test = settings.OpenData(DatasetSplit.Test);
+        int images = Math.Min(test.Count, Math.Min(settings.Images, settings.Limit ?? int.MaxValue));
 
         SpikingNetwork network;
+        PreprocessedDataset data;
         if (settings.Model.EndsWith(SnnFile.Extension, StringComparison.OrdinalIgnoreCase))
         {
             network = SnnFile.Load(settings.Model);
+            data = PreprocessedDataset.For(test, preprocessing.Over(PreprocessingMetadata.Read(network)), network.InputShape,
+                $"network '{network.Name}'");
         }
         else
         {
             ModelGraph graph = OnnxImporter.Load(settings.Model);
             ConversionOptions conversion = settings.ToConversionOptions();
-            AnnEvaluator.CheckCompatible(graph, data);
-            IDataset? calib = settings.OpenCalibration(conversion);
-            network = ConversionPipeline.Run(graph, calib, conversion, null, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }).Network;
-        }
-        if (!network.InputShape.Equals(data.SampleShape))
-        {
-            ThrowHelper.InvalidOption("data", $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");
+            data = AnnEvaluator.Prepare(graph, test, preprocessing);
+            IDataset? calib = settings.OpenCalibration(conversion) is { } c ? AnnEvaluator.Prepare(graph, c, preprocessing, "calib") : null;
+            network = ConversionPipeline.Run(graph, calib, conversion, null,
+                new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }).Network;
+            network = PreprocessingMetadata.Write(network, preprocessing);
         }
         if (settings.Save is not null) SnnFile.Save(network, settings.Save);
 
@@ -124,19 +132,23 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
             // Agreement with the first backend (the reference when dense comes first): identical predictions, and the
             // largest relative difference in a layer's spike count.
             SimulationResult first = runs[0][0].Result;
-            double same = median.Predictions.Zip(first.Predictions).Count(p => p.First == p.Second) / (double)Math.Max(1, median.Predictions.Count);
-            double deviation = median.LayerSpikes.Zip(first.LayerSpikes).Max(p => p.Second == 0 ? (p.First == 0 ? 0 : 1) : Math.Abs(p.First - p.Second) / (double)p.Second);
-            results.Add(new Measurement(simulators[k].Name, seconds, median.Images, median.AccuracyAt(settings.Timesteps), median.TotalSynapticEventsPerImage, median.SpikesPerImage,
-                same, deviation));
+            double same = median.Predictions.Zip(first.Predictions).Count(p => p.First == p.Second)
+                / (double)Math.Max(1, median.Predictions.Count);
+            double deviation = median.LayerSpikes.Zip(first.LayerSpikes)
+                .Max(p => p.Second == 0 ? (p.First == 0 ? 0 : 1) : Math.Abs(p.First - p.Second) / (double)p.Second);
+            results.Add(new Measurement(simulators[k].Name, seconds, median.Images, median.AccuracyAt(settings.Timesteps),
+                median.TotalSynapticEventsPerImage, median.SpikesPerImage, same, deviation));
         }
         // The speed-up is the median over rounds of the ratio within a round: the two runs of a round share the machine's load.
         double? SpeedUp(string fast, string slow)
         {
             int f = Array.FindIndex(simulators, x => x.Name == fast), s = Array.FindIndex(simulators, x => x.Name == slow);
             return f < 0 || s < 0 ? null
-                : Enumerable.Range(0, settings.Repetitions).Select(r => runs[s][r].Seconds / runs[f][r].Seconds).Order().ElementAt(settings.Repetitions / 2);
+                : Enumerable.Range(0, settings.Repetitions).Select(r => runs[s][r].Seconds / runs[f][r].Seconds).Order()
+                    .ElementAt(settings.Repetitions / 2);
         }
-        double? speedup = SpeedUp("event", "dense"), overLayered = SpeedUp("event", "layered"), layeredOverDense = SpeedUp("layered", "dense");
+        double? speedup = SpeedUp("event", "dense"), overLayered = SpeedUp("event", "layered"),
+            layeredOverDense = SpeedUp("layered", "dense");
 
         if (settings.Json)
         {
@@ -149,6 +161,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                 batch = settings.BatchSize,
                 threads = settings.Threads == 0 ? Environment.ProcessorCount : settings.Threads,
                 repetitions = settings.Repetitions,
+                input_adaptation = InputNotes.Adaptation(data),
                 backends = results.Select(m => new
                 {
                     backend = m.Backend,
@@ -170,20 +183,26 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
         }
 
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"{Markup.Escape(Path.GetFileName(settings.Model))} on {Markup.Escape(data.Description)}: {images:N0} images, T={settings.Timesteps}, median of {settings.Repetitions} interleaved rounds");
+            .Title($"{Markup.Escape(Path.GetFileName(settings.Model))} on {Markup.Escape(data.Description)}: {images:N0} images, "
+                + $"T={settings.Timesteps}, median of {settings.Repetitions} interleaved rounds");
         table.AddColumn("backend");
-        foreach (string h in new[] { "images/s", "synaptic events/s", "ns/event", "events/image", "accuracy", $"same predictions as {results[0].Backend}", "max layer spike Δ" })
+        foreach (string h in new[] { "images/s", "synaptic events/s", "ns/event", "events/image", "accuracy",
+            $"same predictions as {results[0].Backend}", "max layer spike Δ" })
         {
             table.AddColumn(new TableColumn(h).RightAligned());
         }
         foreach (Measurement m in results)
         {
-            table.AddRow(m.Backend, m.ImagesPerSecond.ToString("N1", CultureInfo.InvariantCulture), m.EventsPerSecond.ToString("E3", CultureInfo.InvariantCulture),
-                double.IsNaN(m.NsPerEvent) ? "—" : m.NsPerEvent.ToString("F2", CultureInfo.InvariantCulture), m.EventsPerImage.ToString("N0", CultureInfo.InvariantCulture),
+            table.AddRow(m.Backend, m.ImagesPerSecond.ToString("N1", CultureInfo.InvariantCulture),
+                m.EventsPerSecond.ToString("E3", CultureInfo.InvariantCulture),
+                double.IsNaN(m.NsPerEvent) ? "—" : m.NsPerEvent.ToString("F2", CultureInfo.InvariantCulture),
+                m.EventsPerImage.ToString("N0", CultureInfo.InvariantCulture),
                 $"{100 * m.Accuracy:F2} %", $"{100 * m.SamePredictions:F2} %", $"{100 * m.LayerSpikeDeviation:F3} %");
         }
         console.Write(table);
-        foreach (var (label, ratio) in new[] { ("event/dense", speedup), ("event/layered", overLayered), ("layered/dense", layeredOverDense) })
+        InputNotes.PrintAdaptation(console, data);
+        foreach (var (label, ratio) in new[] { ("event/dense", speedup), ("event/layered", overLayered),
+            ("layered/dense", layeredOverDense) })
         {
             if (ratio is double r) console.MarkupLine($"{label}: [bold]{r:F2}×[/] (median over rounds of the ratio within a round)");
         }

@@ -19,7 +19,8 @@ public class ConversionSettings : DataSettings
     public int CalibImages { get; init; } = 1000;
 
     [CommandOption("--norm <NORM>")]
-    [Description("Normalization: p99.9 (a percentile, the default), max, channel (per-channel percentile, see --percentile), model (weights only).")]
+    [Description("Normalization: p99.9 (a percentile, the default), max, channel (per-channel percentile, see --percentile), "
+        + "model (weights only).")]
     public string Norm { get; init; } = "p99.9";
 
     [CommandOption("--percentile <P>")]
@@ -55,7 +56,8 @@ public class ConversionSettings : DataSettings
     public string MaxPool { get; init; } = "wta";
 
     [CommandOption("--input <ENCODING>")]
-    [Description("analog (constant current, default) | poisson (seeded spike trains) | ttfs (time-to-first-spike: one spike per neuron). convert stores it as the network's default.")]
+    [Description("analog (constant current, default) | poisson (seeded spike trains) | ttfs (time-to-first-spike: one spike per neuron). "
+        + "convert stores it as the network's default.")]
     public string? Input { get; init; }
 
     public Snn.InputEncoding? InputEncodingOption() => Input is null ? null : InputEncodingMetadata.Parse(Input, "--input");
@@ -65,7 +67,8 @@ public class ConversionSettings : DataSettings
     public string Readout { get; init; } = "membrane";
 
     [CommandOption("--signed <MODE>")]
-    [Description("Signed IF neurons (a spike fired too early is taken back by a −1 spike): auto (default: on for residual networks) | on | off.")]
+    [Description("Signed IF neurons (a spike fired too early is taken back by a −1 spike): auto (default: on for residual networks) "
+        + "| on | off.")]
     public string Signed { get; init; } = "auto";
 
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
@@ -81,25 +84,53 @@ public class ConversionSettings : DataSettings
         }
         var o = new ConversionOptions
         {
-            Scaling = Scaling switch { "weights" => ScalingMode.Weights, "thresholds" => ScalingMode.Thresholds, _ => Bad<ScalingMode>("--scaling", Scaling, "weights, thresholds") },
+            Scaling = Scaling switch
+            {
+                "weights" => ScalingMode.Weights,
+                "thresholds" => ScalingMode.Thresholds,
+                _ => Bad<ScalingMode>("--scaling", Scaling, "weights, thresholds")
+            },
             Neuron = NeuronModels.Find(Neuron) ?? Bad<NeuronModel>("--neuron", Neuron, NeuronModels.Names),
-            Reset = Reset switch { "subtract" => ResetMode.BySubtraction, "zero" => ResetMode.ToZero, _ => Bad<ResetMode>("--reset", Reset, "subtract, zero") },
-            MaxPool = MaxPool switch { "wta" => MaxPoolScheme.WinnerTakeAll, "gate" => MaxPoolScheme.Gate, _ => Bad<MaxPoolScheme>("--maxpool", MaxPool, "wta, gate") },
-            Readout = Readout switch { "membrane" => ReadoutKind.Membrane, "count" => ReadoutKind.SpikeCount, _ => Bad<ReadoutKind>("--readout", Readout, "membrane, count") },
+            Reset = Reset switch
+            {
+                "subtract" => ResetMode.BySubtraction,
+                "zero" => ResetMode.ToZero,
+                _ => Bad<ResetMode>("--reset", Reset, "subtract, zero")
+            },
+            MaxPool = MaxPool switch
+            {
+                "wta" => MaxPoolScheme.WinnerTakeAll,
+                "gate" => MaxPoolScheme.Gate,
+                _ => Bad<MaxPoolScheme>("--maxpool", MaxPool, "wta, gate")
+            },
+            Readout = Readout switch
+            {
+                "membrane" => ReadoutKind.Membrane,
+                "count" => ReadoutKind.SpikeCount,
+                _ => Bad<ReadoutKind>("--readout", Readout, "membrane, count")
+            },
             TauMem = TauMem,
             RefractorySteps = Refractory,
             InitialFraction = VInit,
             CalibrationImages = CalibImages,
             Percentile = Percentile,
-            SignedSpikes = Signed switch { "auto" => null, "on" => true, "off" => false, _ => Bad<bool?>("--signed", Signed, "auto, on, off") },
+            SignedSpikes = Signed switch
+            {
+                "auto" => null,
+                "on" => true,
+                "off" => false,
+                _ => Bad<bool?>("--signed", Signed, "auto, on, off")
+            },
         };
         o = Norm switch
         {
             "max" => o with { Normalization = NormalizationKind.Max },
             "model" => o with { Normalization = NormalizationKind.Model },
             "channel" => o with { Normalization = NormalizationKind.ChannelWise },
-            _ when Norm.StartsWith('p') && double.TryParse(Norm.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out double p) =>
-                p > 0 && p <= 100 ? o with { Normalization = NormalizationKind.Percentile, Percentile = p } : Bad<ConversionOptions>("--norm", Norm, "percentiles p in (0, 100]"),
+            _ when Norm.StartsWith('p')
+                && double.TryParse(Norm.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out double p) =>
+                p > 0 && p <= 100 ? o with { Normalization = NormalizationKind.Percentile, Percentile = p }
+                    : Bad<ConversionOptions>("--norm", Norm, "percentiles p in (0, 100]"),
             _ => Bad<ConversionOptions>("--norm", Norm, "pP (e.g. p99.99), max, channel, model"),
         };
         try

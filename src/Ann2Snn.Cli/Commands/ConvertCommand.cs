@@ -3,6 +3,7 @@ using System.Globalization;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
 using Ann2Snn.Data;
+using Ann2Snn.Evaluation;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
 using Ann2Snn.Snn;
@@ -25,18 +26,25 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
         public string Output { get; init; } = "";
 
         public override Spectre.Console.ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Output) ? Spectre.Console.ValidationResult.Error("option '--output': required (the .snn file to write)") : base.Validate();
+            string.IsNullOrWhiteSpace(Output)
+                ? Spectre.Console.ValidationResult.Error("option '--output': required (the .snn file to write)")
+                : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        InputPreprocessing preprocessing = settings.Preprocessing();
         ModelGraph graph = OnnxImporter.Load(settings.Model);
         ConversionOptions options = settings.ToConversionOptions();
-        IDataset? calib = settings.OpenCalibration(options);
-        ConversionResult result = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}", Math.Min(calib?.Count ?? 0, options.CalibrationImages),
+        PreprocessedDataset? calib = settings.OpenCalibration(options) is { } data
+            ? AnnEvaluator.Prepare(graph, data, preprocessing, "calib")
+            : null;
+        ConversionResult result = Progress.Run(console, settings.Json, $"calibrating on {calib?.Description ?? "weights"}",
+            Math.Min(calib?.Count ?? 0, options.CalibrationImages),
             p => ConversionPipeline.Run(graph, calib, options, p, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }));
         SpikingNetwork network = result.Network;
         if (settings.InputEncodingOption() is { } encoding) network = InputEncodingMetadata.Write(network, encoding);
+        network = PreprocessingMetadata.Write(network, AnnEvaluator.PreprocessingFor(graph, preprocessing));
         SnnFile.Save(network, settings.Output);
 
         if (settings.Json)
@@ -46,11 +54,21 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 model = settings.Model,
                 output = settings.Output,
                 passes = result.PassesApplied,
-                layers = result.Layers.Select(l => new { name = l.Name, kind = l.Kind, shape = l.Shape.ToArray(), scale = float.IsNaN(l.Scale) ? (float?)null : l.Scale, threshold = float.IsNaN(l.Threshold) ? (float?)null : l.Threshold }),
+                input_adaptation = calib is null ? null : InputNotes.Adaptation(calib),
+                preprocessing = InputNotes.Json(preprocessing),
+                layers = result.Layers.Select(l => new
+                {
+                    name = l.Name,
+                    kind = l.Kind,
+                    shape = l.Shape.ToArray(),
+                    scale = float.IsNaN(l.Scale) ? (float?)null : l.Scale,
+                    threshold = float.IsNaN(l.Threshold) ? (float?)null : l.Threshold
+                }),
             });
             return CliApp.ExitOk;
         }
-        var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(Path.GetFileName(settings.Model))} → {Markup.Escape(settings.Output)}");
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{Markup.Escape(Path.GetFileName(settings.Model))} → {Markup.Escape(settings.Output)}");
         table.AddColumn("layer");
         table.AddColumn("kind");
         table.AddColumn("shape");
@@ -63,7 +81,17 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 float.IsNaN(l.Threshold) ? "" : l.Threshold.ToString("G4", CultureInfo.InvariantCulture));
         }
         console.Write(table);
-        console.MarkupLine($"passes: {Markup.Escape(result.PassesApplied.Count == 0 ? "none needed" : string.Join(", ", result.PassesApplied.Distinct()))}; normalization {options.Normalization}{(options.Normalization is NormalizationKind.Percentile or NormalizationKind.ChannelWise ? $" p{options.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")}; wrote [bold]{Markup.Escape(settings.Output)}[/]");
+        if (calib is not null) InputNotes.PrintAdaptation(console, calib);
+        if (!preprocessing.IsDefault)
+        {
+            console.MarkupLine($"[dim]input preprocessing stored with the network: {Markup.Escape(preprocessing.ToString())}[/]");
+        }
+        console.MarkupLine("passes: "
+            + $"{Markup.Escape(result.PassesApplied.Count == 0 ? "none needed" : string.Join(", ", result.PassesApplied.Distinct()))}; "
+            + $"normalization {options.Normalization}"
+            + $"{(options.Normalization is NormalizationKind.Percentile or NormalizationKind.ChannelWise
+                ? $" p{options.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")}"
+            + $"; wrote [bold]{Markup.Escape(settings.Output)}[/]");
         return CliApp.ExitOk;
     }
 }

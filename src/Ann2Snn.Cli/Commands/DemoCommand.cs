@@ -24,8 +24,12 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string model = settings.Model ?? BundledFiles.Model("mnist_lenet_bn.onnx");
-        console.Write(new Rule("[bold]Ann2Snn demo[/]").LeftJustified());
-        console.MarkupLine($"model [bold]{Markup.Escape(model)}[/]: {OnnxImporter.Load(model).TotalMacs:N0} MACs per image");
+        if (!settings.Json)
+        {
+            // With --json, stdout is the one JSON object alone.
+            console.Write(new Rule("[bold]Ann2Snn demo[/]").LeftJustified());
+            console.MarkupLine($"model [bold]{Markup.Escape(model)}[/]: {OnnxImporter.Load(model).TotalMacs:N0} MACs per image");
+        }
         return EvalRunner.Run(console, model, settings, cancellationToken);
     }
 }

@@ -4,7 +4,9 @@ using Spectre.Console.Cli;
 
 namespace Ann2Snn.Cli.Commands;
 
-/// <summary><c>ann2snn eval MODEL --data mnist --timesteps 256</c>: ANN accuracy, SNN accuracy against T, spikes and synaptic operations.</summary>
+/// <summary>
+/// <c>ann2snn eval MODEL --data mnist --timesteps 256</c>: ANN accuracy, SNN accuracy against T, spikes and synaptic operations.
+/// </summary>
 public sealed class EvalCommand(IAnsiConsole console) : Command<EvalCommand.Settings>
 {
     public sealed class Settings : EvalSettings

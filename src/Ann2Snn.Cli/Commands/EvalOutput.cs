@@ -18,7 +18,10 @@ internal static class EvalOutput
         input = InputEncodingMetadata.Name(r.Simulation.Input),
         backend = r.Simulator.Name,
         pilot_rate = r.PilotRate,
+        input_adaptation = InputNotes.Adaptation(r.Input),
+        preprocessing = InputNotes.Json(r.Input.Preprocessing),
         ann_accuracy = r.AnnAccuracy,
+        warnings = InputNotes.Warnings(r.AnnAccuracy),
         report = reportPath,
         snn_accuracy = r.Accuracy.ToDictionary(a => a.Timesteps.ToString(CultureInfo.InvariantCulture), a => a.Snn),
         spikes_per_image = r.Snn.SpikesPerImage,
@@ -52,6 +55,11 @@ internal static class EvalOutput
         string pilot = r.PilotRate is double rate ? $" (auto: pilot rate {rate:F3} spikes/neuron/step)" : "";
         string input = InputEncodingMetadata.Name(r.Simulation.Input);
         console.MarkupLine($"accuracy on {Markup.Escape(r.Data)}, {r.Images:N0} images, {input} input, {r.Simulator.Name} backend{pilot}");
+        InputNotes.PrintAdaptation(console, r.Input);
+        if (!r.Input.Preprocessing.IsDefault)
+        {
+            console.MarkupLine($"[dim]input preprocessing: {Markup.Escape(r.Input.Preprocessing.ToString())}[/]");
+        }
         console.Write(AccuracyTable(r));
         console.Write(ActivityTable(r));
         console.MarkupLine($"latency to a stable answer: median {r.Latency.P50} steps, 90 % by {r.Latency.P90}, 99 % by {r.Latency.P99}");
@@ -62,6 +70,7 @@ internal static class EvalOutput
             console.MarkupLine("energy per image: E_SNN = E_s × synaptic events (+ the analog first layer's MACs), E_ANN = MACs × E_MAC");
             console.Write(EnergyTable(r.Energy));
         }
+        InputNotes.PrintWarnings(console, r.AnnAccuracy);
         if (reportPath is not null) console.MarkupLine($"report: [link]{Markup.Escape(reportPath)}[/]");
     }
 

@@ -21,7 +21,7 @@ internal static class EvalRunner
     private static string WriteReport(IAnsiConsole console, bool quiet, EvaluationResult result, string dir, CancellationToken ct)
     {
         EvaluationRequest request = result.Request;
-        ReportSample sample = ReportSample.Read(request.Data, request.BatchSize, request.Limit);
+        ReportSample sample = ReportSample.Read(result.Input, request.BatchSize, request.Limit);
         var inputs = new ReportInputs(
             result.Model, result.Data, sample, result.Network, result.Snn, result.Simulation, result.Simulator, result.Steps)
         {

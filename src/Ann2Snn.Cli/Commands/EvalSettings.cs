@@ -113,6 +113,7 @@ public class EvalSettings : ConversionSettings
     public EvaluationRequest ToRequest(string model)
     {
         int[]? steps = ReportSteps();
+        InputPreprocessing preprocessing = Preprocessing();
         SimulationOptions simulation = ToSimulationOptions();
         if (!Simulators.Names.Contains(Backend)) Bad<int>("--backend", Backend, string.Join(", ", Simulators.Names));
         var request = new EvaluationRequest
@@ -121,6 +122,7 @@ public class EvalSettings : ConversionSettings
             AnnPath = Ann,
             GraphLoader = path => OnnxImporter.Load(path),
             Data = OpenData(DatasetSplit.Test),
+            Preprocessing = preprocessing,
             Simulation = simulation,
             Input = InputEncodingOption(),
             Steps = steps,

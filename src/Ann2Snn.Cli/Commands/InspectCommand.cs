@@ -7,7 +7,10 @@ using Spectre.Console.Cli;
 
 namespace Ann2Snn.Cli.Commands;
 
-/// <summary><c>ann2snn inspect MODEL.onnx</c>: the layer table and the pre-flight verdict.</summary>
+/// <summary>
+/// <c>ann2snn inspect MODEL.onnx</c>: the layer table and the pre-flight verdict; for a model the importer refuses,
+/// every blocker, one line per op (or a JSON object of them), and exit code 2.
+/// </summary>
 public sealed class InspectCommand(IAnsiConsole console) : Command<InspectCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
@@ -19,7 +22,16 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        ModelGraph graph = OnnxImporter.Load(settings.Model);
+        ModelGraph graph;
+        try
+        {
+            graph = OnnxImporter.Load(settings.Model);
+        }
+        catch (UnsupportedOperatorException e) when (e.Blockers.Count > 0)
+        {
+            PrintBlockers(settings, e.Blockers);
+            throw; // the one-line error on stderr and exit code 2, as for any refused input
+        }
         PreflightReport preflight = Preflight.Check(graph);
         if (settings.Json)
         {
@@ -79,6 +91,26 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         return CliApp.ExitOk;
     }
 
+    /// <summary>The importer's blockers: a header and one line per op and reason, or the JSON object of them.</summary>
+    private void PrintBlockers(Settings settings, IReadOnlyList<ModelBlocker> blockers)
+    {
+        if (settings.Json)
+        {
+            CliJson.Write(console, new
+            {
+                model = settings.Model,
+                imported = false,
+                blockers = blockers.Select(b => new { op = b.Op, version = b.Version, count = b.Count, reason = b.Reason, nodes = b.Nodes })
+                    .ToArray(),
+            });
+            return;
+        }
+        int total = blockers.Sum(b => b.Count);
+        console.MarkupLine($"[red bold]{Markup.Escape(Path.GetFileName(settings.Model))}: not imported, "
+            + $"{total} {(total == 1 ? "blocker" : "blockers")}:[/]");
+        foreach (ModelBlocker b in blockers) console.MarkupLine($"  [red]•[/] {Markup.Escape(b.ToString())}");
+    }
+
     private static object ToJson(string path, ModelGraph graph, PreflightReport preflight) => new
     {
         model = path,
@@ -95,6 +127,12 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
             macs = n.Macs,
             attributes = n.Describe(),
         }).ToArray(),
-        findings = preflight.Findings.Select(f => new { node = f.Node, op = f.Op, severity = f.Severity.ToString().ToLowerInvariant(), message = f.Message }).ToArray(),
+        findings = preflight.Findings.Select(f => new
+        {
+            node = f.Node,
+            op = f.Op,
+            severity = f.Severity.ToString().ToLowerInvariant(),
+            message = f.Message
+        }).ToArray(),
     };
 }

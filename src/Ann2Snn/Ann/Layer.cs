@@ -42,6 +42,9 @@ internal abstract class Layer
         AddNode n => new AddLayer(n, inputs),
         ConcatNode n => new ConcatLayer(n, inputs),
         SoftmaxNode n => new SoftmaxLayer(n, inputs),
+        ActivationNode n => new ActivationLayer(n, inputs),
+        ArgMaxNode n => new ArgMaxLayer(n, inputs),
+        ReduceNode n => new ReduceLayer(n, inputs),
         _ => throw new UnsupportedOperatorException($"node '{node.Name}' ({node.Op}): the ANN executor does not run this operator"),
     };
 }

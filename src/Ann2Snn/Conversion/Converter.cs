@@ -30,7 +30,10 @@ public static class Converter
             PreflightFinding b = preflight.Blockers.First();
             throw new UnsupportedOperatorException($"model '{graph.Name}' cannot be converted: node '{b.Node}' ({b.Op}): {b.Message}");
         }
-        return PassPipeline.Standard.Run(graph, out applied);
+        ModelGraph prepared = PassPipeline.Standard.Run(graph, out applied);
+        ModelGraph folded = LinearReadout.Fold(prepared);
+        if (!ReferenceEquals(folded, prepared)) applied = [.. applied, "linear-readout"];
+        return folded;
     }
 
     /// <summary>Converts a prepared graph (see <see cref="Prepare"/>) using statistics collected on that same graph.</summary>

@@ -6,7 +6,9 @@ namespace Ann2Snn.Conversion;
 /// <summary>
 /// Checks a graph against what rate-coded conversion can express: every hidden weighted layer must reach a ReLU
 /// (possibly through ops that commute with it or are affine and foldable), before any other weighted layer
-/// or average pooling consumes its signed output; Softmax only at the output; Clip only with a lower bound of 0.
+/// or average pooling consumes its signed output; Clip only with a lower bound of 0. Softmax, strictly increasing
+/// activations and ArgMax only at the output, where the argmax readout makes them redundant
+/// (<see cref="ArgmaxReadoutPass"/>); other activations and general reductions have no spiking equivalent.
 /// </summary>
 /// <remarks>
 /// Padding, transposes and transposed convolutions: see <see cref="LayoutFindings"/>.
@@ -17,17 +19,33 @@ public static class Preflight
     {
         ArgumentNullException.ThrowIfNull(graph);
         var findings = new List<PreflightFinding>();
+        var argmax = new HashSet<Node>(ArgmaxReadoutPass.Readout(graph), ReferenceEqualityComparer.Instance);
+        IReadOnlyList<Node> tail = LinearReadout.Tail(graph);
+        var linear = new HashSet<Node>(LinearReadout.NeedsFold(tail) ? tail : [], ReferenceEqualityComparer.Instance);
+        var readout = new HashSet<Node>(argmax.Concat(linear), ReferenceEqualityComparer.Instance);
         foreach (Node n in graph.Nodes)
         {
+            if (argmax.Contains(n))
+            {
+                findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, ReadoutNote(n)));
+                continue;
+            }
+            if (linear.Contains(n))
+            {
+                if (n is Conv2dNode or DenseNode or GlobalAvgPoolNode or Pool2dNode)
+                {
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        $"part of the linear readout: everything after '{tail[^1].Inputs[0].Name}' folds into one dense projection"));
+                }
+                continue;
+            }
+            if (Blocker(graph, n) is { } reason)
+            {
+                findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, reason));
+                continue;
+            }
             switch (n)
             {
-                case SoftmaxNode when n != graph.Output:
-                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
-                        "softmax inside the network has no spiking equivalent; only a final softmax (read out as argmax) is supported"));
-                    break;
-                case SoftmaxNode:
-                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, "final softmax becomes an argmax readout"));
-                    break;
                 case ClipNode c when c.Min != 0f:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
                         $"clip with lower bound {c.Min:g4} ≠ 0: negative or offset activations cannot be firing rates"));
@@ -56,25 +74,26 @@ public static class Preflight
         foreach (Node n in graph.Nodes)
         {
             if (n is not (Conv2dNode or DenseNode)) continue;
-            string? problem = FirstSignedConsumer(graph, n);
+            string? problem = FirstSignedConsumer(graph, n, readout);
             if (problem is not null)
             {
                 findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, problem));
             }
         }
-        LayoutFindings(graph, findings);
+        LayoutFindings(graph, findings, readout);
         return new PreflightReport(findings);
     }
 
     /// <summary>
     /// Transposes (notes where the layout passes remove them, blockers where they stay), padding (constant padding
     /// converts, copying modes do not) and transposed convolutions (stride 1 becomes a Conv, others do not convert).
+    /// Nodes of the readout (folded into one dense projection) are left to it.
     /// </summary>
-    private static void LayoutFindings(ModelGraph graph, List<PreflightFinding> findings)
+    private static void LayoutFindings(ModelGraph graph, List<PreflightFinding> findings, HashSet<Node> readout)
     {
         if (!graph.Nodes.Any(n => n is TransposeNode or PadNode or ConvTranspose2dNode)) return;
         var remaining = PassPipeline.Layout.Run(graph).Nodes.OfType<TransposeNode>().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (Node n in graph.Nodes)
+        foreach (Node n in graph.Nodes.Where(n => !readout.Contains(n)))
         {
             switch (n)
             {
@@ -106,7 +125,7 @@ public static class Preflight
                         + "equals a Conv"));
                     break;
                 case ConvTranspose2dNode c:
-                    findings.Add(FirstSignedConsumer(graph, c) is { } signed
+                    findings.Add(FirstSignedConsumer(graph, c, readout) is { } signed
                         ? new(n.Name, n.Op, PreflightSeverity.Blocker, signed)
                         : new(n.Name, n.Op, PreflightSeverity.Note, "stride 1: becomes the equivalent Conv (flipped kernel)"));
                     break;
@@ -118,7 +137,7 @@ public static class Preflight
     /// Follows the signed output of a weighted layer through pass-through ops; returns why it reaches a consumer
     /// that needs a non-negative rate, or null if every path meets a ReLU or the output first.
     /// </summary>
-    private static string? FirstSignedConsumer(ModelGraph graph, Node layer)
+    private static string? FirstSignedConsumer(ModelGraph graph, Node layer, HashSet<Node> readout)
     {
         var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
         var queue = new Queue<Node>();
@@ -138,7 +157,7 @@ public static class Preflight
                         or TransposeNode or PadNode or Pool2dNode { Kind: PoolKind.Max }:
                         queue.Enqueue(c);
                         break;
-                    case SoftmaxNode when c == graph.Output:
+                    case var _ when readout.Contains(c):
                         break;
                     default:
                         return $"its signed output reaches '{c.Name}' ({c.Op}) without a ReLU; "
@@ -147,5 +166,44 @@ public static class Preflight
             }
         }
         return null;
+    }
+
+    private static string ReadoutNote(Node n) => n switch
+    {
+        ArgMaxNode => "part of the readout: the class is the argmax of the logits",
+        _ => $"part of the readout: {n.Op} keeps the order of the outputs, so the class is the argmax either way",
+    };
+
+    /// <summary>Why a node that is not part of the readout cannot convert; null for the nodes conversion handles.</summary>
+    private static string? Blocker(ModelGraph graph, Node n) => n switch
+    {
+        SoftmaxNode s when n == graph.Output => $"{n.Op} over part of the sample ({s.Describe()} of {s.OutputShape}) at the output: "
+            + "dropping it would change the argmax over the whole output, and it has no spiking equivalent",
+        SoftmaxNode => $"{n.Op} inside the network has no spiking equivalent; only a final softmax (read out as argmax) is supported",
+        ArgMaxNode m when n == graph.Output && !m.CoversSample =>
+            $"argmax over axis {m.Axis} of {m.Inputs[0].OutputShape} (part of the sample) at the output: "
+            + "the readout is one class per sample",
+        ArgMaxNode => "argmax inside the network has no spiking equivalent; only a final argmax (the readout) is supported",
+        ActivationNode when ReadsInput(n) => $"{n.Op} of the input itself (before any weights) is part of the input encoding, "
+            + "which the converter cannot apply yet; apply it to the data instead",
+        ActivationNode when n == graph.Output => $"{n.Op} at the output is not one strictly increasing function, so dropping it "
+            + "could change the argmax, and it has no spiking equivalent",
+        ActivationNode { Kind: ActivationKind.LeakyRelu or ActivationKind.PRelu } =>
+            $"{n.Op} inside the network needs signed neurons with a negative-branch gain (not yet)",
+        ActivationNode => $"{n.Op} inside the network: no spiking equivalent; IF neurons approximate ReLU",
+        ClipNode c when c.Min > c.Max => $"clip with min {c.Min:g4} > max {c.Max:g4} outputs the constant {c.Max:g4} everywhere",
+        ReduceNode { Kind: ReduceKind.Prod or ReduceKind.SumSquare } r =>
+            $"{n.Op} over axes [{string.Join(", ", r.Axes)}] is not linear in its input: no spiking equivalent",
+        ReduceNode r => $"{n.Op} over axes [{string.Join(", ", r.Axes)}] of {r.Inputs[0].OutputShape}: no spiking equivalent yet "
+            + "(a mean over the spatial axes of [C, H, W] is global average pooling, which converts)",
+        _ => null,
+    };
+
+    /// <summary>Whether the node reads the graph input itself, through reshapes and constant scaling only (no weights).</summary>
+    private static bool ReadsInput(Node n)
+    {
+        Node at = n.Inputs[0];
+        while (at is ReshapeNode or IdentityNode or ScaleShiftNode) at = at.Inputs[0];
+        return at is InputNode;
     }
 }

@@ -134,12 +134,15 @@ public static class DatasetResolver
             + "a folder, an .npz file, or 'images.npy,labels.npy'");
 
     /// <summary>A data set under another description.</summary>
-    private sealed class DescribedDataset(IDataset inner, string description) : IDataset
+    private sealed class DescribedDataset(IDataset inner, string description) : IDataset, IRescalable
     {
         public string Description => description;
         public Shape SampleShape => inner.SampleShape;
         public int Count => inner.Count;
         public int ClassCount => inner.ClassCount;
         public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null) => inner.Batches(batchSize, limit);
+
+        public IDataset? WithScale(float scale) =>
+            inner is IRescalable r && r.WithScale(scale) is { } scaled ? new DescribedDataset(scaled, description) : null;
     }
 }

@@ -19,7 +19,7 @@ internal readonly record struct ElementType(ElementKind Kind, bool BigEndian)
     public bool IsFloat => Kind is ElementKind.Float16 or ElementKind.Float32 or ElementKind.Float64;
 
     /// <summary>The factor that maps stored values to model inputs when the options leave it open.</summary>
-    public float DefaultScale => Kind == ElementKind.UInt8 ? 1f / 255f : 1f;
+    public float DefaultScale => InputPreprocessing.DefaultScale(unsignedBytes: Kind == ElementKind.UInt8);
 
     public override string ToString() => $"{Kind}{(BigEndian && Size > 1 ? " (big-endian)" : "")}";
 

@@ -9,7 +9,7 @@ namespace Ann2Snn.Data;
 /// and all images must have the same size. Files directly in the root are ignored. Headers are checked when
 /// opened (sizes against the limits and against the file's length); pixels are decoded batch by batch.
 /// </summary>
-public sealed class ImageFolderDataset : IDataset
+public sealed class ImageFolderDataset : IDataset, IRescalable
 {
     /// <summary>Largest image we decode (8192 × 8192 pixels).</summary>
     private const long MaxPixels = 1L << 26;
@@ -28,6 +28,8 @@ public sealed class ImageFolderDataset : IDataset
     private readonly string[] _files;
     private readonly int[] _labels;
     private readonly bool _grayscale;
+    private readonly int _width;
+    private readonly int _height;
     private readonly float _scale;
 
     private ImageFolderDataset(string root, IImageDecoder decoder, string[] classNames, string[] files, int[] labels,
@@ -39,6 +41,7 @@ public sealed class ImageFolderDataset : IDataset
         _files = files;
         _labels = labels;
         _grayscale = grayscale;
+        (_width, _height) = (width, height);
         _scale = scale;
         SampleShape = new Shape(grayscale ? 1 : 3, height, width);
     }
@@ -127,8 +130,11 @@ public sealed class ImageFolderDataset : IDataset
         };
         string[] names = classDirs.Select(Path.GetFileName).Select(n => n!).ToArray();
         return new ImageFolderDataset(root, decoder, names, [.. files], [.. labels],
-            width, height, grayscale, options.Scale ?? (1f / 255f));
+            width, height, grayscale, options.Scale ?? InputPreprocessing.DefaultScale(unsignedBytes: true));
     }
+
+    IDataset IRescalable.WithScale(float scale) =>
+        new ImageFolderDataset(Description, _decoder, [.. ClassNames], _files, _labels, _width, _height, _grayscale, scale);
 
     public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
     {

@@ -6,7 +6,7 @@ namespace Ann2Snn.Data;
 /// A data set whose samples are one stored array (IDX, NPY, NPZ member) streamed batch by batch, and whose
 /// labels were read and checked when it was opened.
 /// </summary>
-internal sealed class TensorDataset : IDataset
+internal sealed class TensorDataset : IDataset, IRescalable
 {
     private readonly TensorSource _images;
     private readonly int[] _labels;
@@ -26,6 +26,8 @@ internal sealed class TensorDataset : IDataset
     public Shape SampleShape { get; }
     public int Count => _labels.Length;
     public int ClassCount { get; }
+
+    public IDataset WithScale(float scale) => new TensorDataset(Description, _images, SampleShape, _labels, scale);
 
     public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
     {

@@ -38,6 +38,14 @@ public sealed record EvaluationRequest
     public required IDataset Data { get; init; }
 
     /// <summary>
+    /// How the images' stored values become the model's inputs (scale, mean, standard deviation), for both <see cref="Data"/>
+    /// and <see cref="Calibration"/>. Values left null take those a converted network stores (<see cref="PreprocessingMetadata"/>),
+    /// else the data's own scale and no normalization. When the images' shape differs from the model's input, an
+    /// <see cref="InputAdaptation"/> lays them out as it takes them.
+    /// </summary>
+    public InputPreprocessing Preprocessing { get; init; } = InputPreprocessing.Default;
+
+    /// <summary>
     /// Calibration images, for a conversion whose normalization needs them (<see cref="NormalizationKindExtensions.NeedsCalibration"/>).
     /// </summary>
     public IDataset? Calibration { get; init; }
@@ -104,6 +112,8 @@ public sealed record EvaluationRequest
             string file = (Converts ? ModelPath : AnnPath)!;
             ThrowHelper.InvalidOption("loader", $"no graph loader to read '{file}' (e.g. path => OnnxImporter.Load(path))");
         }
+        ArgumentNullException.ThrowIfNull(Preprocessing, nameof(Preprocessing));
+        Preprocessing.Validate();
         Simulation.Validate();
         Simulators.CheckName(Backend, "backend");
         if (BatchSize <= 0) ThrowHelper.InvalidOption("batch", $"{BatchSize} must be positive");

@@ -1,6 +1,7 @@
 using Ann2Snn.Analysis;
 using Ann2Snn.Ann;
 using Ann2Snn.Conversion;
+using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
@@ -10,7 +11,7 @@ namespace Ann2Snn.Evaluation;
 /// <summary>
 /// Everything <see cref="Evaluator.Run"/> found: the network simulated and how it was obtained, the ANN's accuracy,
 /// the SNN's accuracy against T, activity per layer, latency and energy; with the request, enough to print the
-/// run, serialize it, or build a report from it (the images are <see cref="EvaluationRequest.Data"/>).
+/// run, serialize it, or build a report from it (the images, as the model takes them, are <see cref="Input"/>).
 /// </summary>
 public sealed record EvaluationResult
 {
@@ -30,6 +31,15 @@ public sealed record EvaluationResult
 
     /// <summary>The ANN's accuracy on the test images, when there is an ANN.</summary>
     public AnnEvaluation? AnnEvaluation { get; init; }
+
+    /// <summary>
+    /// The test images as the ANN and the SNN took them: <see cref="EvaluationRequest.Data"/> with the preprocessing applied
+    /// (the request's over the network's stored one) and laid out for the model's input.
+    /// </summary>
+    public required PreprocessedDataset Input { get; init; }
+
+    /// <summary>The change of layout the images needed, or null when their shape is the model's.</summary>
+    public InputAdaptation? Adaptation => Input.Adaptation.Kind == InputAdaptationKind.Identity ? null : Input.Adaptation;
 
     /// <summary>The backend that ran the simulation.</summary>
     public required ISimulator Simulator { get; init; }

@@ -24,9 +24,8 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        IDataset data = request.Data;
-        int images = Math.Min(data.Count, request.Limit ?? int.MaxValue);
-        (SpikingNetwork network, ModelGraph? graph, ConversionResult? conversion) = Load(request, progress);
+        int images = Math.Min(request.Data.Count, request.Limit ?? int.MaxValue);
+        (SpikingNetwork network, ModelGraph? graph, ConversionResult? conversion, PreprocessedDataset data) = Load(request, progress);
         InputEncoding input = request.Input ?? InputEncodingMetadata.Read(network) ?? request.Simulation.Input;
         SimulationOptions simulation = request.Simulation with { Input = input };
 
@@ -54,6 +53,7 @@ public static class Evaluator
         return new EvaluationResult
         {
             Request = request,
+            Input = data,
             Model = request.ModelPath ?? network.Name,
             Network = network,
             Graph = graph,
@@ -71,30 +71,31 @@ public static class Evaluator
         };
     }
 
-    /// <summary>The network to simulate (loaded, given, or converted from the ANN) and the ANN, if any.</summary>
-    private static (SpikingNetwork Network, ModelGraph? Graph, ConversionResult? Conversion) Load(
+    /// <summary>
+    /// The network to simulate (loaded, given, or converted from the ANN), the ANN, if any, and the test images as they take
+    /// them: the request's preprocessing over the one a loaded network stores, calibration images alike.
+    /// </summary>
+    private static (SpikingNetwork Network, ModelGraph? Graph, ConversionResult? Conversion, PreprocessedDataset Data) Load(
         EvaluationRequest request, IProgress<EvaluationProgress>? progress)
     {
-        IDataset data = request.Data;
         if (request.Converts)
         {
             ModelGraph graph = request.Graph ?? request.GraphLoader!(request.ModelPath!);
-            AnnEvaluator.CheckCompatible(graph, data);
-            IDataset? calibration = request.Conversion.Normalization.NeedsCalibration() ? request.Calibration : null;
+            PreprocessedDataset data = AnnEvaluator.Prepare(graph, request.Data, request.Preprocessing);
+            IDataset? calibration = request.Conversion.Normalization.NeedsCalibration() && request.Calibration is { } calib
+                ? AnnEvaluator.Prepare(graph, calib, request.Preprocessing, "calib")
+                : null;
             int total = Math.Min(calibration?.Count ?? 0, request.Conversion.CalibrationImages);
             string calibrating = $"calibrating on {calibration?.Description ?? "weights"}";
             ConversionResult conversion = Stage(progress, EvaluationStage.Conversion, calibrating, total,
                 p => ConversionPipeline.Run(graph, calibration, request.Conversion, p, request.Executor));
-            return (conversion.Network, graph, conversion);
+            return (conversion.Network, graph, conversion, data);
         }
         SpikingNetwork network = request.Network ?? SnnFile.Load(request.ModelPath!);
-        if (!network.InputShape.Equals(data.SampleShape))
-        {
-            ThrowHelper.InvalidOption("data",
-                $"{data.Description} has samples of shape {data.SampleShape}, but network '{network.Name}' takes {network.InputShape}");
-        }
+        InputPreprocessing preprocessing = request.Preprocessing.Over(PreprocessingMetadata.Read(network));
+        PreprocessedDataset input = PreprocessedDataset.For(request.Data, preprocessing, network.InputShape, $"network '{network.Name}'");
         ModelGraph? ann = request.Graph ?? (request.AnnPath is { } path ? request.GraphLoader!(path) : null);
-        return (network, ann, null);
+        return (network, ann, null, input);
     }
 
     /// <summary>Runs one stage: reports its start, then forwards its image counts.</summary>

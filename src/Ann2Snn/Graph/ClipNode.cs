@@ -2,15 +2,17 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Graph;
 
-/// <summary>y = min(max(x, Min), Max) (ReLU6 is Clip(0, 6)).</summary>
+/// <summary>
+/// y = min(max(x, Min), Max) (ReLU6 is Clip(0, 6)). With Min &gt; Max that is Max everywhere, as ONNX defines it.
+/// </summary>
 public sealed class ClipNode : Node
 {
     public ClipNode(string name, Node input, float min, float max) : base(name, [input])
     {
         OutputShape = Single(name, "Clip", Inputs);
-        if (float.IsNaN(min) || float.IsNaN(max) || min > max)
+        if (float.IsNaN(min) || float.IsNaN(max))
         {
-            throw new InvalidModelException($"node '{name}' (Clip): min {min} must not exceed max {max}");
+            throw new InvalidModelException($"node '{name}' (Clip): bounds min {min} and max {max} must be numbers");
         }
         Min = min;
         Max = max;

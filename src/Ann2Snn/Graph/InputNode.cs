@@ -7,5 +7,11 @@ public sealed class InputNode : Node
 {
     public InputNode(string name, Shape shape) : base(name, []) => OutputShape = shape;
     public override Shape OutputShape { get; }
+
+    /// <summary>
+    /// The model takes raw unsigned bytes (an ONNX uint8 input, cast and scaled inside the model): data are fed as their
+    /// byte values 0…255, not scaled to [0, 1]. The graph itself computes in float.
+    /// </summary>
+    public bool TakesBytes { get; init; }
     public override string Op => "Input";
 }

@@ -9,8 +9,17 @@ public static class Elementwise
     /// <summary>y = max(x, 0).</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
-    /// <summary>y = min(max(x, min), max).</summary>
-    public static void Clip(ReadOnlySpan<float> x, float min, float max, Span<float> y) => TensorPrimitives.Clamp(x, min, max, y);
+    /// <summary>y = min(max(x, min), max): with min &gt; max that is max everywhere (as ONNX defines Clip).</summary>
+    public static void Clip(ReadOnlySpan<float> x, float min, float max, Span<float> y)
+    {
+        if (min <= max)
+        {
+            TensorPrimitives.Clamp(x, min, max, y);
+            return;
+        }
+        TensorPrimitives.Max(x, min, y);
+        TensorPrimitives.Min(y, max, y);
+    }
 
     /// <summary>y = a + b.</summary>
     public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => TensorPrimitives.Add(a, b, y);

@@ -10,11 +10,12 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
 
     /// <summary>
     /// The standard clean-up before conversion: drop pass-throughs, cancel and fold transposes, fold BatchNorm and input
-    /// scaling, turn stride-1 ConvTranspose into Conv, strip the final softmax.
+    /// scaling, turn stride-1 ConvTranspose into Conv, drop what the argmax readout makes redundant (a final softmax,
+    /// strictly increasing activation or argmax).
     /// </summary>
     public static PassPipeline Standard { get; } = new("standard",
         new DropIdentityPass(), new CancelTransposesPass(), new FoldTransposeIntoDensePass(), new FoldBatchNormPass(),
-        new FoldInputScalingPass(), new ConvTransposeToConvPass(), new SoftmaxToArgmaxPass());
+        new FoldInputScalingPass(), new ConvTransposeToConvPass(), new ArgmaxReadoutPass());
 
     /// <summary>
     /// Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.

@@ -40,7 +40,8 @@ public readonly record struct Window2d(
     /// <summary>
     /// Output size of the transposed convolution (ConvTranspose) with this window: along each axis
     /// (size − 1)·stride + dilation·(kernel − 1) + 1 + outputPadding − padBegin − padEnd, where the pads crop the
-    /// full output. Throws naming <paramref name="where"/> when an axis comes out empty.
+    /// full output (a negative pad adds cells that no input reaches, as an output_shape beyond the full output asks).
+    /// Throws naming <paramref name="where"/> when an axis comes out empty.
     /// </summary>
     public (int H, int W) TransposedOutputSize(int h, int w, int outputPaddingH, int outputPaddingW, string where)
     {
@@ -48,10 +49,9 @@ public readonly record struct Window2d(
         {
             throw new InvalidModelException($"{where}: kernel, stride and dilation must be positive and ceil mode unset (got {this})");
         }
-        if (PadTop < 0 || PadLeft < 0 || PadBottom < 0 || PadRight < 0 || outputPaddingH < 0 || outputPaddingW < 0)
+        if (outputPaddingH < 0 || outputPaddingW < 0)
         {
-            throw new InvalidModelException($"{where}: pads and output padding must be non-negative (got {this}, "
-                + $"output padding {outputPaddingH},{outputPaddingW})");
+            throw new InvalidModelException($"{where}: output padding must be non-negative (got {outputPaddingH},{outputPaddingW})");
         }
         long oh = ((long)h - 1) * StrideH + (long)DilationH * (KernelH - 1) + 1 + outputPaddingH - PadTop - PadBottom;
         long ow = ((long)w - 1) * StrideW + (long)DilationW * (KernelW - 1) + 1 + outputPaddingW - PadLeft - PadRight;

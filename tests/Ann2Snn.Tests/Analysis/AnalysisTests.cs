@@ -35,7 +35,8 @@ public class AnalysisTests
         SpikingNetwork net = conversion.Network;
         int layers = net.Layers.Count;
         var result = new SimulationResult(16, net.Layers.Select(l => l.Name).ToArray(), net.Layers.Select(l => l.Shape.Size).ToArray(),
-            Enumerable.Range(0, layers).Select(net.FanOut).ToArray(), net.FanOut(-1)) { Images = 4 };
+            Enumerable.Range(0, layers).Select(net.FanOut).ToArray(), net.FanOut(-1))
+        { Images = 4 };
         for (int l = 0; l < layers; l++) result.LayerSpikes[l] = 100 * (l + 1);
 
         // The analog first layer is conv1 (4×8×8 outputs × 1 channel × 3×3): its MACs are charged once per image.
@@ -73,7 +74,8 @@ public class AnalysisTests
     [Fact]
     public void BuiltInProfilesCarryTheirPublishedFigures()
     {
-        Assert.Equal(["cmos45-fp32", "cmos45-int8", "loihi", "spinnaker2", "truenorth", "cmos45-memory"], EnergyProfile.BuiltIn.Select(p => p.Name));
+        Assert.Equal(["cmos45-fp32", "cmos45-int8", "loihi", "spinnaker2", "truenorth", "cmos45-memory"],
+            EnergyProfile.BuiltIn.Select(p => p.Name));
         Assert.Equal(0.23e-12, EnergyProfile.Cmos45Int8.Mac, 1e-20);
         Assert.Equal(0.03e-12, EnergyProfile.Cmos45Int8.SynapticEvent, 1e-20);
         Assert.Equal(10e-12, EnergyProfile.Get("spinnaker2").SynapticEvent, 1e-20);
@@ -145,7 +147,8 @@ public class AnalysisTests
         float[] x = TestGraphs.Inputs(new Random(3), count, 64);
         SpikingNetwork net = Convert(TestGraphs.SmallCnn(), new ConversionOptions(), x, count).Network;
         // A run of t steps is the first t steps of a longer run: its predictions are the step-t predictions.
-        var at = Enumerable.Range(1, steps).Select(t => Simulate(sim, net, x, count, new SimulationOptions { Timesteps = t }).Predictions).ToArray();
+        var at = Enumerable.Range(1, steps)
+            .Select(t => Simulate(sim, net, x, count, new SimulationOptions { Timesteps = t }).Predictions).ToArray();
         SimulationResult full = Simulate(sim, net, x, count, new SimulationOptions { Timesteps = steps });
         Assert.Equal(count, full.StableFrom.Count);
         for (int i = 0; i < count; i++)
@@ -163,7 +166,8 @@ public class AnalysisTests
         const int count = 6;
         float[] x = TestGraphs.Inputs(new Random(3), count, 64);
         SpikingNetwork net = Convert(TestGraphs.SmallCnn(), new ConversionOptions(), x, count).Network;
-        SimulationResult r = Simulate(new TtfsSimulator(), net, x, count, new SimulationOptions { Input = InputEncoding.Ttfs, TtfsWindow = 8 });
+        SimulationResult r = Simulate(new TtfsSimulator(), net, x, count,
+            new SimulationOptions { Input = InputEncoding.Ttfs, TtfsWindow = 8 });
         Assert.Equal(count, r.StableFrom.Count);
         Assert.All(r.StableFrom, s => Assert.InRange(s, 1, r.Timesteps));
     }
@@ -177,7 +181,8 @@ public class AnalysisTests
         Assert.Equal(32, d.P99);
         Assert.Equal(1, d.Percentile(25));
         Assert.Equal(
-            [new LatencyBin(1, 1, 2), new LatencyBin(2, 3, 2), new LatencyBin(4, 7, 1), new LatencyBin(8, 15, 1), new LatencyBin(16, 31, 1), new LatencyBin(32, 32, 1)],
+            [new LatencyBin(1, 1, 2), new LatencyBin(2, 3, 2), new LatencyBin(4, 7, 1), new LatencyBin(8, 15, 1), new LatencyBin(16, 31, 1),
+                new LatencyBin(32, 32, 1)],
             d.Histogram);
         Assert.Equal([new LatencyBin(1, 1, 0), new LatencyBin(2, 3, 0), new LatencyBin(4, 5, 1)], AccuracyLatency.Of([5], 5).Histogram);
         Assert.Equal(0, AccuracyLatency.Of([], 4).P50);

@@ -19,7 +19,8 @@ public class DiscretizationStudyTests
             DiscretizationReport r = DiscretizationStudy.Run(n, input, 80, Dts, firstSpikes: 10);
             Assert.True(r.ExactSpikeTimes.Count >= 10, $"I={i0}: {r.ExactSpikeTimes.Count} spikes");
             Assert.All(r.Points, p => Assert.True(p.MeanSpikeTimeError < 5 * p.Dt, $"I={i0} Δt={p.Dt}: error {p.MeanSpikeTimeError}"));
-            Assert.All(r.Points, p => Assert.True(p.FirstSpikeError <= p.Dt + 1e-6, $"I={i0} Δt={p.Dt}: first-spike error {p.FirstSpikeError}"));
+            Assert.All(r.Points, p => Assert.True(p.FirstSpikeError <= p.Dt + 1e-6,
+                $"I={i0} Δt={p.Dt}: first-spike error {p.FirstSpikeError}"));
             slopes.Add(r.SpikeTimeErrorSlope);
         }
         double mean = slopes.Average();

@@ -26,7 +26,8 @@ public class ErrorDecompositionTests
 
         var options = new ErrorDecompositionOptions { Timesteps = [32, 128, 512], Seeds = 6 };
         ErrorDecompositionReport r = ErrorDecomposition.Run(converted.Network, ann, x, count, options, (converted.FoldedGraph, conversion));
-        string table = string.Join("; ", r.Points.Select(p => $"T={p.Timesteps} var={p.Variance:g3} bias²={p.PoissonBiasSquared:g3} analog={p.AnalogBiasSquared:g3}"));
+        string table = string.Join("; ",
+            r.Points.Select(p => $"T={p.Timesteps} var={p.Variance:g3} bias²={p.PoissonBiasSquared:g3} analog={p.AnalogBiasSquared:g3}"));
         Assert.InRange(r.VarianceSlope, -1.3, -0.7);
         for (int i = 1; i < r.Points.Count; i++) Assert.True(r.Points[i].Variance < r.Points[i - 1].Variance, table);
         Assert.True(r.Points[^1].AnalogBiasSquared < 1e-3 * scale * scale, $"{table}; scale {scale:g3}");

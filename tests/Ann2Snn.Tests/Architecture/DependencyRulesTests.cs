@@ -72,7 +72,8 @@ public class DependencyRulesTests
         string[] others = [.. BackendFolders.Where(b => b != backend).Select(b => $"{Root}.Simulation.{b}")];
         TestResult result = Types.InAssembly(Core).That().ResideInNamespace($"{Root}.Simulation.{backend}")
             .ShouldNot().HaveDependencyOnAny(others).GetResult();
-        Assert.True(result.IsSuccessful, $"the {backend} backend uses another backend: " + string.Join(", ", result.FailingTypeNames ?? []));
+        Assert.True(result.IsSuccessful,
+            $"the {backend} backend uses another backend: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
 
     [Fact]
@@ -102,7 +103,8 @@ public class DependencyRulesTests
                 .Where(ns => ns != Root && !MayUse.ContainsKey(FolderOf(ns)))
                 .Where(ns => !ns.StartsWith("System", StringComparison.Ordinal) && !ns.StartsWith("Microsoft", StringComparison.Ordinal)),
         ];
-        Assert.True(unknown.Length == 0, $"namespaces without a dependency rule (add them to {nameof(MayUse)}): {string.Join(", ", unknown)}");
+        Assert.True(unknown.Length == 0,
+            $"namespaces without a dependency rule (add them to {nameof(MayUse)}): {string.Join(", ", unknown)}");
     }
 
     /// <summary>The projects above the core: the importer, the reports and the CLI each keep to their own packages.</summary>
@@ -118,7 +120,8 @@ public class DependencyRulesTests
     public void ProjectKeepsToItsOwnPackages(string project, string[] forbidden)
     {
         TestResult result = Types.InAssembly(Assembly.Load(project)).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
-        Assert.True(result.IsSuccessful, $"{project} reaches {string.Join(" or ", forbidden)}: " + string.Join(", ", result.FailingTypeNames ?? []));
+        Assert.True(result.IsSuccessful,
+            $"{project} reaches {string.Join(" or ", forbidden)}: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
 
     /// <summary>The checker sees real arrows: a rule that forbids an arrow the code has does fail.</summary>
@@ -131,5 +134,6 @@ public class DependencyRulesTests
         Assert.Contains(result.FailingTypeNames, n => n.StartsWith($"{Root}.Conversion.", StringComparison.Ordinal));
     }
 
-    private static string FolderOf(string ns) => ns.StartsWith(Root + ".", StringComparison.Ordinal) ? ns[(Root.Length + 1)..].Split('.')[0] : ns;
+    private static string FolderOf(string ns)
+        => ns.StartsWith(Root + ".", StringComparison.Ordinal) ? ns[(Root.Length + 1)..].Split('.')[0] : ns;
 }

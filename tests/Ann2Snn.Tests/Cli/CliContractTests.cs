@@ -78,6 +78,23 @@ public sealed class CliContractTests : IDisposable
     }
 
     [Fact]
+    public void InspectSaysASigmoidHeadIsPartOfTheReadoutAndAHiddenTanhBlocks()
+    {
+        OnnxBuilder head = Mlp().Node("Sigmoid", ["y"], "p");
+        head.Graph.Output[0].Name = "p";
+        var r = Run("inspect", Write("head.onnx", head.ToBytes()));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("p: part of the readout: Sigmoid keeps the order of the outputs", r.Out);
+        Assert.Contains("convertible to an SNN", r.Out);
+
+        OnnxBuilder hidden = new OnnxBuilder(13).Input("x", 4).Node("Tanh", ["x"], "t").Node("Relu", ["t"], "y").Output("y");
+        r = Run("inspect", Write("hidden.onnx", hidden.ToBytes()));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("not convertible to an SNN", r.Out);
+        Assert.Contains("node 't' (Tanh): Tanh of the input itself (before any weights) is part of the input encoding", r.Out);
+    }
+
+    [Fact]
     public void TruncatedModel() =>
         AssertBadInput(Run("inspect", Write("cut.onnx", Mlp().ToBytes()[..40])), "cut.onnx");
 
@@ -91,13 +108,14 @@ public sealed class CliContractTests : IDisposable
 
     [Fact]
     public void ProtobufThatIsNotAModel() =>
-        AssertBadInput(Run("inspect", Write("tensor.onnx", OnnxBuilder.FloatTensor("t", [2], [1f, 2f]).ToByteArrayOfMessage())), "tensor.onnx");
+        AssertBadInput(Run("inspect", Write("tensor.onnx", OnnxBuilder.FloatTensor("t", [2], [1f, 2f]).ToByteArrayOfMessage())),
+            "tensor.onnx");
 
     [Fact]
     public void UnsupportedOperatorIsNamedWithItsNode()
     {
-        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Tanh", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
-        AssertBadInput(Run("inspect", Write("tanh.onnx", model.ToBytes())), "tanh.onnx", "weird_1", "Tanh", "supported ops");
+        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Selu", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
+        AssertBadInput(Run("inspect", Write("selu.onnx", model.ToBytes())), "selu.onnx", "weird_1", "Selu", "supported ops");
     }
 
     [Fact]
@@ -144,7 +162,8 @@ public sealed class CliContractTests : IDisposable
     [InlineData("-2")]
     [InlineData("NaN")]
     public void NonPositiveMembraneTimeConstantIsNamed(string tau) =>
-        AssertBadInput(Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "-T", "16", "--neuron", "lif", "--tau-mem", tau), "--tau-mem");
+        AssertBadInput(Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "-T", "16", "--neuron", "lif", "--tau-mem", tau),
+            "--tau-mem");
 
     [Fact]
     public void UnknownOrMisspeltOptionIsAUsageError()
@@ -198,8 +217,8 @@ public sealed class CliContractTests : IDisposable
     public void FailedConvertLeavesNoFileBehind()
     {
         string output = Path.Combine(_dir, "net.snn");
-        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Tanh", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
-        AssertBadInput(Run("convert", Write("tanh.onnx", model.ToBytes()), "-o", output), "weird_1");
+        var model = new OnnxBuilder(13).Input("x", 4).NamedNode("weird_1", "Selu", ["x"], ["y"]).Output("y", OnnxBuilder.BatchParam, 4);
+        AssertBadInput(Run("convert", Write("selu.onnx", model.ToBytes()), "-o", output), "weird_1");
         Assert.Empty(Directory.GetFiles(_dir, "*.snn*"));
     }
 
@@ -219,7 +238,8 @@ public sealed class CliContractTests : IDisposable
         Assert.Equal("ttfs", json.GetProperty("backend").GetString());
         double ann = json.GetProperty("ann_accuracy").GetDouble();
         int steps = json.GetProperty("timesteps").GetInt32();
-        double snn = json.GetProperty("snn_accuracy").GetProperty(steps.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetDouble();
+        double snn = json.GetProperty("snn_accuracy").GetProperty(steps.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .GetDouble();
         Assert.InRange(snn, ann - 0.03, 1.0); // 3 layers of one spike per neuron, W = 32: within 3 pp on 200 images
     }
 
@@ -232,7 +252,8 @@ public sealed class CliContractTests : IDisposable
         Assert.Equal(0, r.Code);
         string index = Path.Combine(report, "index.html");
         Assert.Contains(index, r.Out.Replace("\n", "", StringComparison.Ordinal));
-        foreach (string file in new[] { "report.json", "manifest.json", "accuracy.csv", "layers.csv", "energy.csv", "agreement.csv", "bias_variance.csv", "accuracy.png" })
+        foreach (string file in new[] { "report.json", "manifest.json", "accuracy.csv", "layers.csv", "energy.csv", "agreement.csv",
+            "bias_variance.csv", "accuracy.png" })
         {
             Assert.True(File.Exists(Path.Combine(report, file)), file);
         }
@@ -244,7 +265,8 @@ public sealed class CliContractTests : IDisposable
     {
         string net = Path.Combine(_dir, "bench.snn");
         string model = Path.Combine(Zoo.RepositoryRoot, "models", "mnist_mlp.onnx");
-        var r = Run("bench", model, "--data", "mnist", "-T", "4", "--images", "16", "--calib-images", "64", "--threads", "1", "--repetitions", "3", "--save", net, "--json");
+        var r = Run("bench", model, "--data", "mnist", "-T", "4", "--images", "16", "--calib-images", "64", "--threads", "1",
+            "--repetitions", "3", "--save", net, "--json");
         Assert.Equal(0, r.Code);
         Assert.True(File.Exists(net));
         var json = System.Text.Json.JsonDocument.Parse(r.Out).RootElement;
@@ -254,12 +276,14 @@ public sealed class CliContractTests : IDisposable
         Assert.All(backends, b => Assert.Equal(backends[0].GetProperty("accuracy").GetDouble(), b.GetProperty("accuracy").GetDouble()));
         Assert.True(backends.All(b => b.GetProperty("images_per_second").GetDouble() > 0));
         Assert.Equal(3, json.GetProperty("repetitions").GetInt32());
-        foreach (string ratio in new[] { "event_over_dense", "event_over_layered", "layered_over_dense" }) Assert.True(json.GetProperty(ratio).GetDouble() > 0, ratio);
+        foreach (string ratio in new[] { "event_over_dense", "event_over_layered", "layered_over_dense" }) Assert.True(
+            json.GetProperty(ratio).GetDouble() > 0, ratio);
     }
 
     [Fact]
     public void BenchNamesAnUnknownBackend() =>
-        AssertBadInput(Run("bench", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "--backends", "dense,ttfs"), "--backends", "ttfs");
+        AssertBadInput(Run("bench", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "--backends", "dense,ttfs"), "--backends",
+            "ttfs");
 
     [Fact]
     public void BenchRefusesZeroRepetitions()
@@ -272,5 +296,6 @@ public sealed class CliContractTests : IDisposable
 
 internal static class ProtobufExtensions
 {
-    public static byte[] ToByteArrayOfMessage(this Google.Protobuf.IMessage message) => Google.Protobuf.MessageExtensions.ToByteArray(message);
+    public static byte[] ToByteArrayOfMessage(this Google.Protobuf.IMessage message)
+        => Google.Protobuf.MessageExtensions.ToByteArray(message);
 }

@@ -12,7 +12,8 @@ namespace Ann2Snn.Tests.Conversion;
 
 public class ConversionTests
 {
-    private static (SpikingNetwork Net, ModelGraph Prepared) Convert(ModelGraph graph, ConversionOptions options, int calibration = 64, int seed = 11, float[]? calib = null)
+    private static (SpikingNetwork Net, ModelGraph Prepared) Convert(ModelGraph graph, ConversionOptions options, int calibration = 64,
+        int seed = 11, float[]? calib = null)
     {
         ModelGraph prepared = Converter.Prepare(graph, out var applied);
         calib ??= TestGraphs.Inputs(new Random(seed), calibration, graph.Input.OutputShape.Size);
@@ -74,7 +75,8 @@ public class ConversionTests
         // step boundary in rare neurons; the totals must agree to a few spikes in a hundred thousand.
         for (int l = 0; l < a.LayerSpikes.Length; l++)
         {
-            Assert.InRange(b.LayerSpikes[l], a.LayerSpikes[l] - 1 - a.LayerSpikes[l] / 10_000, a.LayerSpikes[l] + 1 + a.LayerSpikes[l] / 10_000);
+            Assert.InRange(b.LayerSpikes[l], a.LayerSpikes[l] - 1 - a.LayerSpikes[l] / 10_000,
+                a.LayerSpikes[l] + 1 + a.LayerSpikes[l] / 10_000);
         }
     }
 
@@ -116,8 +118,9 @@ public class ConversionTests
         var rng = new Random(1);
         var input = new InputNode("x", new Shape(4));
         var d1 = new DenseNode("d1", input, TestGraphs.Random(rng, 1, 4, 4), null);
-        var d2 = new DenseNode("d2", d1, TestGraphs.Random(rng, 1, 3, 4), null); // no ReLU between
-        var e = Assert.Throws<UnsupportedOperatorException>(() => Converter.Prepare(new ModelGraph(input, d2), out _));
+        var d2 = new DenseNode("d2", d1, TestGraphs.Random(rng, 1, 3, 4), null); // no ReLU between, and not in the readout
+        var d3 = new DenseNode("d3", new ReluNode("r", d2), TestGraphs.Random(rng, 1, 2, 3), null);
+        var e = Assert.Throws<UnsupportedOperatorException>(() => Converter.Prepare(new ModelGraph(input, d3), out _));
         Assert.Contains("'d1'", e.Message);
     }
 
@@ -131,7 +134,8 @@ public class ConversionTests
         int size = graph.Input.OutputShape.Size;
         float[] calib = TestGraphs.Inputs(new Random(5), 8, size);
         calib[(2 * size) + 4] = bad;
-        var e = Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [(calib[..(4 * size)], 4), (calib[(4 * size)..], 4)], 8));
+        var e = Assert.Throws<InvalidDatasetException>(
+            () => Calibration.Collect(graph, [(calib[..(4 * size)], 4), (calib[(4 * size)..], 4)], 8));
         Assert.Contains($"calibration data: sample 2 element 4 is {bad}", e.Message);
     }
 
@@ -141,10 +145,12 @@ public class ConversionTests
         ModelGraph graph = Converter.Prepare(TestGraphs.SmallCnn(), out _);
         int size = graph.Input.OutputShape.Size;
         Assert.Contains("no images", Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [], 8)).Message);
-        Assert.Contains("no images", Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [(new float[size], 0)], 8)).Message);
+        Assert.Contains("no images",
+            Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [(new float[size], 0)], 8)).Message);
         var e = Assert.Throws<InvalidDatasetException>(() => Calibration.Collect(graph, [(new float[(2 * size) - 1], 2)], 8));
         Assert.Contains("a batch of 2 images holds", e.Message);
-        Assert.Contains("calib-images", Assert.Throws<InvalidOptionException>(() => Calibration.Collect(graph, [(new float[size], 1)], 0)).Message);
+        Assert.Contains("calib-images",
+            Assert.Throws<InvalidOptionException>(() => Calibration.Collect(graph, [(new float[size], 1)], 0)).Message);
     }
 
     [Theory]

@@ -207,6 +207,35 @@ public sealed class LayoutConversionTests
         Assert.Contains("node 'up' (ConvTranspose2d)", e.Message);
     }
 
+    [Theory]
+    [InlineData("convtranspose")]
+    [InlineData("reflect")]
+    [InlineData("transpose")]
+    public void What_has_no_synapses_converts_in_the_linear_tail_folded_into_the_readout(string name)
+    {
+        var rng = new Random(13);
+        var input = new InputNode("x", new Shape(2, 5, 5));
+        var c1 = new Conv2dNode("c1", input, TestGraphs.Random(rng, 0.5f, 3, 2, 3, 3), TestGraphs.Vector(rng, 3, 0f, 0.1f),
+            Window2d.Square(3, 1, 1));
+        var r1 = new ReluNode("r1", c1);
+        Node tail = name switch
+        {
+            "convtranspose" => new ConvTranspose2dNode("tail", r1, TestGraphs.Random(rng, 0.4f, 3, 2, 2, 2), [0.1f, -0.1f],
+                new Window2d(2, 2, 2, 2, 0, 0, 0, 0)),
+            "reflect" => new PadNode("tail", r1, PadMode.Reflect, [0, 2, 1], [0, 1, 2]),
+            _ => new TransposeNode("tail", r1, [2, 1, 0]),
+        };
+        // An average pool keeps the Transpose from folding into the Dense weights on its own.
+        var pooled = new Pool2dNode("pool", tail, PoolKind.Average, Window2d.Square(2));
+        var flat = new ReshapeNode("flat", pooled, new Shape(pooled.OutputShape.Size), "Flatten");
+        var graph = new ModelGraph(input, new DenseNode("fc", flat, TestGraphs.Random(rng, 0.3f, 4, flat.OutputShape.Size), null));
+        PreflightReport report = Preflight.Check(graph);
+        Assert.True(report.Convertible, string.Join("; ", report.Blockers.Select(b => b.Message)));
+        Converter.Prepare(graph, out var applied);
+        Assert.Contains("linear-readout", applied);
+        AssertSnnConvergesToAnn(graph);
+    }
+
     [Fact]
     public void An_NHWC_network_is_refused_for_its_input_transpose_only()
     {

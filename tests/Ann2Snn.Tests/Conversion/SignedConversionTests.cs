@@ -20,7 +20,8 @@ public class SignedConversionTests
         ModelGraph prepared = Converter.Prepare(graph, out var applied);
         const int count = 48;
         float[] calib = TestGraphs.Inputs(new Random(11), 32, graph.Input.OutputShape.Size);
-        ConversionResult converted = Converter.Convert(prepared, Calibration.Collect(prepared, [(calib, 32)], 32), new ConversionOptions { SignedSpikes = signed }, applied);
+        ConversionResult converted = Converter.Convert(prepared, Calibration.Collect(prepared, [(calib, 32)], 32),
+            new ConversionOptions { SignedSpikes = signed }, applied);
         float[] x = TestGraphs.Inputs(new Random(21), count, graph.Input.OutputShape.Size);
         SimulationResult result = new DenseSimulator().Run(converted.Network, [new DataBatch(x, new int[count], count)],
             new SimulationOptions { Timesteps = timesteps, MaxDegreeOfParallelism = 1 });
@@ -51,8 +52,10 @@ public class SignedConversionTests
     {
         ModelGraph graph = name == "cnn" ? TestGraphs.SmallCnn() : TestGraphs.ResidualMlp();
         double[] plain = RateErrors(graph, signed: false, timesteps), signed = RateErrors(graph, signed: true, timesteps);
-        Assert.True(signed.Sum() < plain.Sum(), $"signed errors [{string.Join(", ", signed.Select(e => e.ToString("g3")))}] vs unsigned [{string.Join(", ", plain.Select(e => e.ToString("g3")))}]");
-        for (int l = 0; l < plain.Length; l++) Assert.True(signed[l] <= plain[l] * 1.05 + 1e-6, $"population {l}: signed error {signed[l]:g3}, unsigned {plain[l]:g3}");
+        Assert.True(signed.Sum() < plain.Sum(), $"signed errors [{string.Join(", ", signed.Select(e => e.ToString("g3")))}] "
+            + $"vs unsigned [{string.Join(", ", plain.Select(e => e.ToString("g3")))}]");
+        for (int l = 0; l < plain.Length; l++) Assert.True(signed[l] <= plain[l] * 1.05 + 1e-6,
+            $"population {l}: signed error {signed[l]:g3}, unsigned {plain[l]:g3}");
     }
 
     [Fact]

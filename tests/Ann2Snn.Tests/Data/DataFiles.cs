@@ -102,7 +102,8 @@ internal static class DataFiles
     public static byte[] Pattern(int length) => Enumerable.Range(0, length).Select(i => (byte)((i * 7) + 3)).ToArray();
 
     /// <summary>Writes an MNIST-like pair (count × rows × cols ubyte images, labels <c>i mod classes</c>).</summary>
-    public static (string Images, string Labels) WriteIdxPair(ITempFiles dir, int count, int rows, int cols, int classes = 10, bool gzip = false, string prefix = "t10k")
+    public static (string Images, string Labels) WriteIdxPair(ITempFiles dir, int count, int rows, int cols, int classes = 10,
+        bool gzip = false, string prefix = "t10k")
     {
         string gz = gzip ? ".gz" : "";
         string images = dir.File($"{prefix}-images-idx3-ubyte{gz}");
@@ -158,7 +159,9 @@ internal static class DataFiles
     /// <summary>The decoder the image-folder tests read with (the one the CLI uses).</summary>
     public static SkiaImageDecoder ImageDecoder { get; } = new();
 
-    /// <summary>Encodes an image: <paramref name="channels"/> 1 gives a grayscale image, 3 an opaque RGB one (pixels interleaved).</summary>
+    /// <summary>
+    /// Encodes an image: <paramref name="channels"/> 1 gives a grayscale image, 3 an opaque RGB one (pixels interleaved).
+    /// </summary>
     public static byte[] Image(int width, int height, int channels, byte[] pixels, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {
         var info = channels == 1
@@ -206,7 +209,10 @@ internal static class DataFiles
         return ([.. data], [.. labels], [.. counts]);
     }
 
-    /// <summary>Asserts an <see cref="InvalidDatasetException"/> with a one-line message naming <paramref name="file"/> and containing <paramref name="words"/>.</summary>
+    /// <summary>
+    /// Asserts an <see cref="InvalidDatasetException"/> with a one-line message naming <paramref name="file"/> and containing
+    /// <paramref name="words"/>.
+    /// </summary>
     public static InvalidDatasetException AssertInvalid(string file, string words, Action action)
     {
         var ex = Assert.Throws<InvalidDatasetException>(action);

@@ -102,9 +102,11 @@ public sealed class DatasetResolverTests : IDisposable
         IDataset train = DatasetResolver.OpenBundled("fashion-mnist", DatasetSplit.Train, null, Path.Combine(_dir.Path, "data"), []);
         Assert.Equal(5, train.Count);
 
-        var notFound = Assert.Throws<InvalidDatasetException>(() => DatasetResolver.OpenBundled("mnist", DatasetSplit.Test, null, null, [deep]));
+        var notFound = Assert.Throws<InvalidDatasetException>(
+            () => DatasetResolver.OpenBundled("mnist", DatasetSplit.Test, null, null, [deep]));
         Assert.Contains(DatasetResolver.DataEnvironmentVariable, notFound.Message, StringComparison.Ordinal);
-        var badOverride = Assert.Throws<InvalidOptionException>(() => DatasetResolver.OpenBundled("mnist", DatasetSplit.Test, null, deep, []));
+        var badOverride = Assert.Throws<InvalidOptionException>(
+            () => DatasetResolver.OpenBundled("mnist", DatasetSplit.Test, null, deep, []));
         Assert.Contains(DatasetResolver.DataEnvironmentVariable, badOverride.Message, StringComparison.Ordinal);
     }
 

@@ -235,7 +235,8 @@ public sealed class IdxDatasetTests : IDisposable
         Assert.Throws<InvalidOptionException>(() => ds.Batches(0));
         Assert.Throws<InvalidOptionException>(() => ds.Batches(2, limit: -1));
         Assert.Equal(2, ReadAll(ds, int.MaxValue).Labels.Length); // a batch larger than the data set is fine
-        var huge = Assert.Throws<InvalidOptionException>(() => TensorDataset.CheckBatchArguments(4096, null, 10_000, new Shape(3, 224, 224)));
+        var huge = Assert.Throws<InvalidOptionException>(
+            () => TensorDataset.CheckBatchArguments(4096, null, 10_000, new Shape(3, 224, 224)));
         Assert.Contains("smaller batch", huge.Message, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,8 @@ public sealed class ImageFolderDatasetTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string WriteImage(string className, string fileName, int width, int height, int channels, byte[] pixels, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
+    private string WriteImage(string className, string fileName, int width, int height, int channels, byte[] pixels,
+        SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {
         string path = _dir.File(className, fileName);
         File.WriteAllBytes(path, Image(width, height, channels, pixels, format));

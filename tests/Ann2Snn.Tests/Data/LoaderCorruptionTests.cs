@@ -85,7 +85,8 @@ public sealed class LoaderCorruptionTests : IDisposable
     {
         IEnumerable<int> lengths = bytes.Length <= max
             ? Enumerable.Range(0, bytes.Length)
-            : Enumerable.Range(0, 64).Concat(Enumerable.Range(0, max - 72).Select(_ => rng.Next(bytes.Length))).Concat(Enumerable.Range(bytes.Length - 8, 8));
+            : Enumerable.Range(0, 64).Concat(Enumerable.Range(0, max - 72).Select(_ => rng.Next(bytes.Length)))
+                .Concat(Enumerable.Range(bytes.Length - 8, 8));
         foreach (int n in lengths.Distinct())
         {
             yield return ($"truncated to {n}", bytes[..n]);
@@ -181,7 +182,8 @@ public sealed class LoaderCorruptionTests : IDisposable
 
     private static byte[] IdxImages() => Idx(IdxUByte, [6, 3, 4], Pattern(6 * 3 * 4));
 
-    private static byte[] IdxFloatImages() => Idx(IdxFloat, [6, 5], BigEndianFloats(Enumerable.Range(0, 30).Select(i => i * 0.5f).ToArray()));
+    private static byte[] IdxFloatImages()
+        => Idx(IdxFloat, [6, 5], BigEndianFloats(Enumerable.Range(0, 30).Select(i => i * 0.5f).ToArray()));
 
     private static byte[] IdxLabels() => Idx(IdxUByte, [6], [0, 1, 2, 3, 4, 5]);
 
@@ -207,7 +209,8 @@ public sealed class LoaderCorruptionTests : IDisposable
     }
 
     /// <summary>The mutations of an IDX pair: each file in turn is corrupted, the other kept valid.</summary>
-    private static IEnumerable<(string What, byte[] Images, byte[] Labels)> IdxCases(byte[] images, byte[] labels, Random rng, Func<byte[], byte[]> encode)
+    private static IEnumerable<(string What, byte[] Images, byte[] Labels)> IdxCases(byte[] images, byte[] labels, Random rng,
+        Func<byte[], byte[]> encode)
     {
         byte[] x = encode(images);
         byte[] y = encode(labels);
@@ -272,7 +275,8 @@ public sealed class LoaderCorruptionTests : IDisposable
         {
             yield return ($"images {what}", bytes, y);
         }
-        foreach (var (what, bytes) in Truncations(y, rng).Concat(BitFlips(y, rng, 120)).Concat(NpyLies("<i8", Bytes(3L, 1L, 4L, 1L, 0L), [5])))
+        foreach (var (what, bytes) in Truncations(y, rng).Concat(BitFlips(y, rng, 120))
+            .Concat(NpyLies("<i8", Bytes(3L, 1L, 4L, 1L, 0L), [5])))
         {
             yield return ($"labels {what}", x, bytes);
         }
@@ -374,7 +378,8 @@ public sealed class LoaderCorruptionTests : IDisposable
         Assert.NotEmpty(fields);
         foreach (var (name, offset, size) in fields)
         {
-            uint actual = size == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(archive.AsSpan(offset)) : BinaryPrimitives.ReadUInt16LittleEndian(archive.AsSpan(offset));
+            uint actual = size == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(archive.AsSpan(offset))
+                : BinaryPrimitives.ReadUInt16LittleEndian(archive.AsSpan(offset));
             foreach (uint lie in new uint[] { 0, 1, actual - 1, actual + 1, 0x7FFFFFFF, 0xFFFFFFFF, 0x10000000 })
             {
                 byte[] copy = (byte[])archive.Clone();
@@ -477,7 +482,8 @@ public sealed class LoaderCorruptionTests : IDisposable
         CheckImageFolder(tally, "valid", png, afterAValidImage ? png : null);
         Assert.Equal(1, tally.Loaded);
 
-        IEnumerable<(string What, byte[] Bytes)> pngCases = Truncations(png, rng).Concat(BitFlips(png, rng, 200)).Concat(PngSizeLies(png)).Concat(NotImages());
+        IEnumerable<(string What, byte[] Bytes)> pngCases = Truncations(png, rng).Concat(BitFlips(png, rng, 200)).Concat(PngSizeLies(png))
+            .Concat(NotImages());
         foreach (var (what, bytes) in pngCases)
         {
             CheckImageFolder(tally, $"png {what}", bytes, afterAValidImage ? png : null);
@@ -499,7 +505,8 @@ public sealed class LoaderCorruptionTests : IDisposable
         File.WriteAllBytes(_dir.File("images", "c", "0.png"), GrayPng());
         File.WriteAllText(_dir.File("images", "d", ".hidden"), "only hidden files");
 
-        var ex = AssertInvalid(Path.Combine(_dir.Path, "images", "b"), "no images", () => ImageFolderDataset.Open(Path.Combine(_dir.Path, "images"), ImageDecoder));
+        var ex = AssertInvalid(Path.Combine(_dir.Path, "images", "b"), "no images",
+            () => ImageFolderDataset.Open(Path.Combine(_dir.Path, "images"), ImageDecoder));
         Assert.Contains("'d'", ex.Message, StringComparison.Ordinal);
     }
 

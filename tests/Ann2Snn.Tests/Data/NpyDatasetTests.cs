@@ -167,7 +167,8 @@ public sealed class NpyDatasetTests : IDisposable
     [Fact]
     public void Structured_dtype_and_malformed_headers_are_refused()
     {
-        var (x, y) = WritePair(Npy("", [2], new byte[8], dict: "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }"), Npy("<i8", [2], Bytes(0L, 1L)));
+        var (x, y) = WritePair(Npy("", [2], new byte[8], dict: "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }"),
+            Npy("<i8", [2], Bytes(0L, 1L)));
         AssertInvalid(x, "structured dtypes", () => NpyDataset.Open(x, y));
         File.WriteAllBytes(x, Npy("", [2], new byte[8], dict: "{'descr': '<f4', 'shape': (2, 1), }"));
         AssertInvalid(x, "must have the keys", () => NpyDataset.Open(x, y));

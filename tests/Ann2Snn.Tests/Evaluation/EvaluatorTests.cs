@@ -12,6 +12,7 @@ using Ann2Snn.Snn;
 using Ann2Snn.Tests.Ann;
 using Ann2Snn.Tests.Cli;
 using Ann2Snn.Tests.Simulation;
+using Ann2Snn.Tests.TestUtil;
 
 namespace Ann2Snn.Tests.Evaluation;
 
@@ -106,6 +107,45 @@ public sealed class EvaluatorTests
         Assert.Null(analog.AnnEvaluation);
         Assert.Null(analog.Energy);
         Assert.All(analog.Accuracy, a => Assert.Null(a.Difference));
+    }
+
+    [Fact]
+    public void AModelThatTakesBytesGetsTheByteValues()
+    {
+        EvaluationResult plain = Evaluator.Run(Request());
+        ModelGraph bytes = OnnxImporter.Load(ZooVariants.BytesMlp(), "bytes");
+        Assert.True(bytes.Input.TakesBytes);
+        EvaluationResult result = Evaluator.Run(Request() with { ModelPath = null, Graph = bytes });
+        Assert.True(result.Input.Preprocessing.ModelTakesBytes);
+        Assert.Equal(255f, result.Input.Batches(48, 48).Single().Data.Max());
+        Assert.Equal(plain.AnnAccuracy, result.AnnAccuracy);
+        Assert.Equal(plain.Accuracy.Select(a => a.Snn), result.Accuracy.Select(a => a.Snn));
+    }
+
+    [Fact]
+    public void LaysTheImagesOutForTheModelAndAppliesThePreprocessingItStores()
+    {
+        // The bundled MLP with a flat [N, 784] input: the images are flattened for it, and nothing else changes.
+        EvaluationResult plain = Evaluator.Run(Request());
+        ModelGraph flatMlp = OnnxImporter.Load(ZooVariants.FlatMlp(), "flat");
+        EvaluationResult flat = Evaluator.Run(Request() with { ModelPath = null, Graph = flatMlp });
+        Assert.Null(plain.Adaptation);
+        Assert.Equal(InputAdaptationKind.Flatten, flat.Adaptation!.Kind);
+        Assert.Equal(new Ann2Snn.Tensors.Shape(784), flat.Input.SampleShape);
+        Assert.Equal(plain.AnnAccuracy, flat.AnnAccuracy);
+        Assert.Equal(plain.Accuracy.Select(a => a.Snn), flat.Accuracy.Select(a => a.Snn));
+        Assert.Equal(plain.Snn.LayerSpikes, flat.Snn.LayerSpikes);
+
+        // A network storing raw pixels (scale 1) runs on them; the request's scale overrides the stored one.
+        SpikingNetwork raw = PreprocessingMetadata.Write(plain.Network, new InputPreprocessing { PixelScale = 1f });
+        var loaded = new EvaluationRequest { Network = raw, Data = plain.Request.Data, Simulation = plain.Simulation, Limit = 48 };
+        EvaluationResult stored = Evaluator.Run(loaded);
+        Assert.Equal(1f, stored.Input.Preprocessing.PixelScale);
+        Assert.Equal(255f, stored.Input.Batches(48, 48).Single().Data.Max());
+        EvaluationResult overridden = Evaluator.Run(loaded with { Preprocessing = new InputPreprocessing { PixelScale = 1f / 255f } });
+        Assert.Equal(plain.Accuracy.Select(a => a.Snn), overridden.Accuracy.Select(a => a.Snn));
+        Assert.Equal(plain.Snn.LayerSpikes, overridden.Snn.LayerSpikes);
+        Assert.NotEqual(plain.Snn.LayerSpikes, stored.Snn.LayerSpikes);
     }
 
     [Fact]

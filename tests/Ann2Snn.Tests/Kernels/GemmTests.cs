@@ -25,7 +25,8 @@ public sealed class GemmTests
     }
 
     /// <summary>One product against the double-precision triple loop, with ld padding, transposes, bias and accumulate.</summary>
-    private static void Check(GemmKernel kernel, int m, int n, int k, bool ta, bool tb, GemmBias biasKind, bool accumulate, int pad, int seed)
+    private static void Check(GemmKernel kernel, int m, int n, int k, bool ta, bool tb, GemmBias biasKind, bool accumulate, int pad,
+        int seed)
     {
         var rng = new Random(seed);
         int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
@@ -46,7 +47,8 @@ public sealed class GemmTests
                     + (biasKind == GemmBias.PerRow ? bias[i] : biasKind == GemmBias.PerColumn ? bias[j] : 0);
                 double bound = 2.0 * (k + 2) * Math.Pow(2, -24) * (magnitude[i * n + j] + 2) + 1e-7;
                 float actual = c[i * ldc + j];
-                if (!(Math.Abs(actual - expected) <= bound)) Assert.Fail($"{context}: C[{i},{j}] = {actual}, expected {expected} ± {bound}");
+                if (!(Math.Abs(actual - expected) <= bound)) Assert.Fail($"{context}: C[{i},{j}] = {actual}, "
+                    + $"expected {expected} ± {bound}");
             }
             // Padding columns of C are never written.
             for (int j = n; j < ldc; j++) Assert.Equal(c0[i * ldc + j], c[i * ldc + j]);
@@ -55,15 +57,18 @@ public sealed class GemmTests
 
     [Theory]
     [MemberData(nameof(VariantsAndSizes))]
-    public void EachSizeAsM(int variant, int size) => Check((GemmKernel)variant, size, 17, 9, false, false, GemmBias.None, false, 0, 1000 + size);
+    public void EachSizeAsM(int variant, int size)
+        => Check((GemmKernel)variant, size, 17, 9, false, false, GemmBias.None, false, 0, 1000 + size);
 
     [Theory]
     [MemberData(nameof(VariantsAndSizes))]
-    public void EachSizeAsN(int variant, int size) => Check((GemmKernel)variant, 9, size, 15, false, true, GemmBias.PerColumn, false, 0, 2000 + size);
+    public void EachSizeAsN(int variant, int size)
+        => Check((GemmKernel)variant, 9, size, 15, false, true, GemmBias.PerColumn, false, 0, 2000 + size);
 
     [Theory]
     [MemberData(nameof(VariantsAndSizes))]
-    public void EachSizeAsK(int variant, int size) => Check((GemmKernel)variant, 13, 33, size, true, false, GemmBias.PerRow, true, 3, 3000 + size);
+    public void EachSizeAsK(int variant, int size)
+        => Check((GemmKernel)variant, 13, 33, size, true, false, GemmBias.PerRow, true, 3, 3000 + size);
 
     [Theory]
     [MemberData(nameof(Variants))]
@@ -74,7 +79,8 @@ public sealed class GemmTests
         {
             int m = Sizes[rng.Next(Sizes.Length)], n = Sizes[rng.Next(Sizes.Length)], k = Sizes[rng.Next(Sizes.Length)];
             if ((long)m * n * k > 2_000_000) k = Math.Min(k, 17);
-            Check((GemmKernel)variant, m, n, k, rng.Next(2) == 1, rng.Next(2) == 1, (GemmBias)rng.Next(3), rng.Next(2) == 1, rng.Next(3), t);
+            Check((GemmKernel)variant, m, n, k, rng.Next(2) == 1, rng.Next(2) == 1, (GemmBias)rng.Next(3), rng.Next(2) == 1,
+                rng.Next(3), t);
         }
     }
 
@@ -144,12 +150,16 @@ public sealed class GemmTests
     [Fact]
     public void RejectsOperandsThatDoNotFit()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Gemm.Multiply(4, 4, 4, new float[15], 4, false, new float[16], 4, false, new float[16], 4));
+        var ex = Assert.Throws<ArgumentException>(
+            () => Gemm.Multiply(4, 4, 4, new float[15], 4, false, new float[16], 4, false, new float[16], 4));
         Assert.Contains("operand A", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Gemm.Multiply(4, 4, 4, new float[16], 3, false, new float[16], 4, false, new float[16], 4));
+        ex = Assert.Throws<ArgumentException>(
+            () => Gemm.Multiply(4, 4, 4, new float[16], 3, false, new float[16], 4, false, new float[16], 4));
         Assert.Contains("leading dimension 3", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Gemm.Multiply(4, 4, 4, new float[16], 4, false, new float[16], 4, false, new float[16], 4, new float[3], GemmBias.PerColumn));
+        ex = Assert.Throws<ArgumentException>(() => Gemm.Multiply(4, 4, 4, new float[16], 4, false, new float[16], 4, false,
+            new float[16], 4, new float[3], GemmBias.PerColumn));
         Assert.Contains("bias", ex.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(-1, 4, 4, new float[16], 4, false, new float[16], 4, false, new float[16], 4));
+        Assert.Throws<ArgumentOutOfRangeException>(
+            () => Gemm.Multiply(-1, 4, 4, new float[16], 4, false, new float[16], 4, false, new float[16], 4));
     }
 }

@@ -152,6 +152,7 @@ public sealed class OnnxImporterLayoutTests
     public static TheoryData<string> ConvTransposeCases =>
     [
         "plain", "strides", "pads", "dilations", "output_padding", "groups", "depthwise", "bias", "output_shape",
+        "output_shape_beyond",
 "same_upper", "same_lower", "valid", "1d", "1d_same",
     ];
 
@@ -171,6 +172,9 @@ public sealed class OnnxImporterLayoutTests
             case "output_padding": attrs.Add(OnnxAttr.Ints("strides", 3, 2)); attrs.Add(OnnxAttr.Ints("output_padding", 2, 1)); break;
             case "groups" or "depthwise": attrs.Add(OnnxAttr.Ints("strides", 2, 1)); attrs.Add(OnnxAttr.Ints("pads", 1, 1, 1, 0)); break;
             case "output_shape": attrs.Add(OnnxAttr.Ints("strides", 2, 2)); attrs.Add(OnnxAttr.Ints("output_shape", 10, 9)); break;
+            case "output_shape_beyond": // the full output is 11×12: one more row and column, holding the bias only
+                attrs.AddRange([OnnxAttr.Ints("strides", 2, 2), OnnxAttr.Ints("output_shape", 12, 13)]);
+                break;
             case "same_upper": attrs.Add(OnnxAttr.Ints("strides", 2, 2)); attrs.Add(OnnxAttr.String("auto_pad", "SAME_UPPER")); break;
             case "same_lower": attrs.Add(OnnxAttr.Ints("strides", 2, 2)); attrs.Add(OnnxAttr.String("auto_pad", "SAME_LOWER")); break;
             case "valid": attrs.Add(OnnxAttr.String("auto_pad", "VALID")); break;
@@ -184,7 +188,7 @@ public sealed class OnnxImporterLayoutTests
         b = oneD ? b.Input("x", c, 7) : b.Input("x", c, 5, 6);
         b.Initializer("w", weightDims, TestData.Uniform(31, weightDims.Aggregate(1, (x, y) => x * y)));
         string[] inputs = ["x", "w"];
-        if (name is "bias" or "groups")
+        if (name is "bias" or "groups" or "output_shape_beyond")
         {
             b.Initializer("b", [m], TestData.Uniform(32, m));
             inputs = ["x", "w", "b"];
@@ -204,13 +208,15 @@ public sealed class OnnxImporterLayoutTests
     }
 
     [Fact]
-    public void ConvTranspose_with_an_output_shape_beyond_the_full_output_or_of_the_wrong_rank_is_refused()
+    public void ConvTranspose_with_an_output_shape_of_the_wrong_rank_or_negative_pads_is_refused()
     {
         OnnxBuilder Build(params long[] shape) => new OnnxBuilder().Input("x", 1, 3, 3)
             .Initializer("w", [1, 1, 2, 2], TestData.Uniform(1, 4))
             .Node("ConvTranspose", ["x", "w"], "y", OnnxAttr.Ints("output_shape", shape)).Output("y");
-        Assert.Contains("exceeds the full output", Assert.Throws<UnsupportedOperatorException>(() => Import(Build(9, 9))).Message);
         Assert.Contains("must hold 2 positive sizes", Assert.Throws<InvalidModelException>(() => Import(Build(1, 1, 3, 3))).Message);
+        var negative = new OnnxBuilder().Input("x", 1, 3, 3).Initializer("w", [1, 1, 2, 2], TestData.Uniform(1, 4))
+            .Node("ConvTranspose", ["x", "w"], "y", OnnxAttr.Ints("pads", -1, 0, 0, 0)).Output("y");
+        Assert.Contains("must not be negative", Assert.Throws<InvalidModelException>(() => Import(negative)).Message);
     }
 
     // ---- 1-D convolution and pooling on [N, C, L] ----

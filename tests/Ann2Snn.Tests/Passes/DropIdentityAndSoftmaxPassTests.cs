@@ -45,9 +45,9 @@ public class DropIdentityPassTests
     public void GraphWithoutIdentityIsLeftAlone() => PassAssert.LeftAlone(Pass, TestGraphs.SmallCnn());
 }
 
-public class SoftmaxToArgmaxPassTests
+public class ArgmaxReadoutPassTests
 {
-    private static readonly SoftmaxToArgmaxPass Pass = new();
+    private static readonly ArgmaxReadoutPass Pass = new();
 
     private static int[] Argmax(float[] values, int classes) =>
         Enumerable.Range(0, values.Length / classes)
@@ -76,13 +76,49 @@ public class SoftmaxToArgmaxPassTests
     }
 
     [Fact]
-    public void StackedSoftmaxesGoOnePerRun()
+    public void A_chain_of_readout_nodes_goes_in_one_run()
     {
         ModelGraph logits = TestGraphs.ResidualMlp();
-        var graph = new ModelGraph(logits.Input, new SoftmaxNode("log", new SoftmaxNode("soft", logits.Output, false), true));
-        ModelGraph once = Pass.Run(graph);
-        Assert.Equal("soft", once.Output.Name);
-        Assert.Same(logits.Output, Pass.Run(once).Output);
+        var sigmoid = new ActivationNode("sigmoid", logits.Output, ActivationKind.Sigmoid);
+        var tanh = new ActivationNode("tanh", sigmoid, ActivationKind.Tanh);
+        var soft = new SoftmaxNode("soft", tanh, false);
+        var argmax = new ArgMaxNode("argmax", new SoftmaxNode("log", soft, true), 0, keepDims: false);
+        var graph = new ModelGraph(logits.Input, argmax, logits.Name);
+        Assert.Equal(["argmax", "log", "soft", "tanh", "sigmoid"], ArgmaxReadoutPass.Readout(graph).Select(n => n.Name));
+        ModelGraph result = Pass.Run(graph);
+        Assert.Same(logits.Output, result.Output);
+        PassAssert.LeftAlone(Pass, result);
+
+        // The class the graph outputs is the argmax of what remains.
+        const int batch = 40;
+        float[] x = PassAssert.Inputs(graph, batch, seed: 8);
+        float[] classes = PassAssert.Run(graph, x, batch), scores = PassAssert.Run(result, x, batch);
+        Assert.Equal(classes.Select(c => (int)c), Argmax(scores, 5));
+        Assert.True(classes.Distinct().Count() > 1, "a constant prediction would prove nothing");
+    }
+
+    public static TheoryData<string> KeptAtTheOutput => ["hardsigmoid", "hardswish", "leaky-negative", "prelu-channels", "softmax-axis",
+        "argmax-axis"];
+
+    [Theory]
+    [MemberData(nameof(KeptAtTheOutput))]
+    public void Final_nodes_that_can_change_the_argmax_stay(string which)
+    {
+        // Each of these can reorder two outputs (flat parts, a dip, per-channel slopes, a negative slope) or works on
+        // part of the sample only: dropping it could change the class, so only the preflight may refuse the graph.
+        var input = new InputNode("x", new Shape(2, 3, 1));
+        Node output = which switch
+        {
+            "hardsigmoid" => new ActivationNode("f", input, ActivationKind.HardSigmoid, 0.2f, 0.5f),
+            "hardswish" => new ActivationNode("f", input, ActivationKind.HardSwish),
+            "leaky-negative" => new ActivationNode("f", input, ActivationKind.LeakyRelu, -0.5f),
+            "prelu-channels" => new ActivationNode("f", input, ActivationKind.PRelu, slope: [0.1f, 0.3f]),
+            "softmax-axis" => new SoftmaxNode("f", input, false, 1, 1),
+            _ => new ArgMaxNode("f", input, 0, keepDims: true),
+        };
+        var graph = new ModelGraph(input, output);
+        Assert.Empty(ArgmaxReadoutPass.Readout(graph));
+        PassAssert.LeftAlone(Pass, graph);
     }
 
     [Fact]

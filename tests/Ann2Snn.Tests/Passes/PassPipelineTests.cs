@@ -34,7 +34,7 @@ public class PassPipelineTests
         ModelGraph graph = Messy();
         ModelGraph result = PassPipeline.Standard.Run(graph, out var applied);
         Assert.Equal(["x", "conv", "relu", "pool", "flatten", "fc"], result.Nodes.Select(n => n.Name));
-        Assert.Equal(["drop-identity", "fold-batchnorm", "fold-input-scaling", "softmax-to-argmax", "fold-batchnorm"], applied);
+        Assert.Equal(["drop-identity", "fold-batchnorm", "fold-input-scaling", "argmax-readout", "fold-batchnorm"], applied);
         // Everything but the final softmax is exact: compare with the graph whose output is the logits.
         PassAssert.SameOutputs(new ModelGraph(graph.Input, graph.Output.Inputs[0]), result, batch: 8);
 

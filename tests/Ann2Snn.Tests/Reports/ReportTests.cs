@@ -37,7 +37,8 @@ public sealed class ReportTests : IDisposable
         var simulator = new DenseSimulator();
         SimulationResult snn = simulator.Run(conversion.Network, [new DataBatch(x, labels, count)], simulation);
         var sample = new ReportSample(Convert.ToHexStringLower(SHA256.HashData(new byte[] { 1, 2, 3 })), x, labels, count);
-        return ReportBuilder.Build(new ReportInputs("small.onnx", "random <test> & co", sample, conversion.Network, snn, simulation, simulator, [1, 2, 4, 8, 16, 32])
+        return ReportBuilder.Build(new ReportInputs("small.onnx", "random <test> & co", sample, conversion.Network, snn, simulation,
+            simulator, [1, 2, 4, 8, 16, 32])
         {
             Conversion = conversion,
             ConversionOptions = options,
@@ -101,7 +102,8 @@ public sealed class ReportTests : IDisposable
                 Assert.Equal(data.Accuracy[i].Snn, acc[i].GetProperty("snn").GetDouble());
             }
             JsonElement[] layers = [.. r.GetProperty("layers").EnumerateArray()];
-            for (int i = 0; i < layers.Length; i++) Assert.Equal(data.Layers[i].SpikesPerImage, layers[i].GetProperty("spikes_per_image").GetDouble());
+            for (int i = 0; i < layers.Length; i++) Assert.Equal(data.Layers[i].SpikesPerImage,
+                layers[i].GetProperty("spikes_per_image").GetDouble());
             JsonElement[] energy = [.. r.GetProperty("energy").EnumerateArray()];
             for (int i = 0; i < energy.Length; i++) Assert.Equal(data.Energy[i].SnnJoules, energy[i].GetProperty("snn_joules").GetDouble());
             JsonElement[] bv = [.. r.GetProperty("bias_variance").EnumerateArray()];
@@ -169,23 +171,5 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(x[..20], all.Images);
         Assert.Equal(all.Sha256, ReportSample.Read(data, 4, null, keep: 0).Sha256);
         Assert.NotEqual(all.Sha256, ReportSample.Read(data, 4, 9).Sha256);
-    }
-
-    private sealed class ArrayDataset(float[] x, int[] labels, int size) : IDataset
-    {
-        public string Description => "array";
-        public Shape SampleShape => new(size);
-        public int Count => labels.Length;
-        public int ClassCount => labels.Max() + 1;
-
-        public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
-        {
-            int n = Math.Min(limit ?? Count, Count);
-            for (int i = 0; i < n; i += batchSize)
-            {
-                int c = Math.Min(batchSize, n - i);
-                yield return new DataBatch(x[(i * size)..((i + c) * size)], labels[i..(i + c)], c);
-            }
-        }
     }
 }

@@ -17,28 +17,36 @@ internal static class ExactNetwork
 {
     public static readonly Shape InputShape = new(2, 8, 8);
 
-    public static SpikingNetwork Build(NeuronParameters neuron, MaxPoolScheme pool = MaxPoolScheme.WinnerTakeAll, bool spikingOutput = false, int seed = 17)
+    public static SpikingNetwork Build(NeuronParameters neuron, MaxPoolScheme pool = MaxPoolScheme.WinnerTakeAll,
+        bool spikingOutput = false, int seed = 17)
     {
         var rng = new Random(seed);
         Shape a = new(4, 8, 8), s = new(6, 4, 4), cat = new(10, 4, 4), pooled = new(6, 2, 2), avg = new(10, 2, 2);
         var layers = new List<SpikingLayer>
         {
-            new NeuronLayer("a", a, neuron, [new Projection(-1, [new ConvOp(InputShape, Weights(rng, 0.5f, 4, 2, 3, 3), Window2d.Square(3, 1, 1), 1, a)])], Bias(rng, a.Size)),
-            new NeuronLayer("s", s, neuron, [new Projection(0, [new ConvOp(a, Weights(rng, 0.5f, 6, 4, 3, 3), new Window2d(3, 3, 2, 2, 1, 1, 0, 0), 1, s)])], Bias(rng, s.Size)),
+            new NeuronLayer("a", a, neuron,
+                [new Projection(-1, [new ConvOp(InputShape, Weights(rng, 0.5f, 4, 2, 3, 3), Window2d.Square(3, 1, 1), 1, a)])],
+                Bias(rng, a.Size)),
+            new NeuronLayer("s", s, neuron,
+                [new Projection(0, [new ConvOp(a, Weights(rng, 0.5f, 6, 4, 3, 3), new Window2d(3, 3, 2, 2, 1, 1, 0, 0), 1, s)])],
+                Bias(rng, s.Size)),
             new NeuronLayer("dw", s, neuron,
             [
-                new Projection(1, [new ConvOp(s, Weights(rng, 0.5f, 6, 1, 3, 3), new Window2d(3, 3, 1, 1, 2, 2, 2, 2, DilationH: 2, DilationW: 2), 6, s)]),
+                new Projection(1, [new ConvOp(s, Weights(rng, 0.5f, 6, 1, 3, 3),
+                    new Window2d(3, 3, 1, 1, 2, 2, 2, 2, DilationH: 2, DilationW: 2), 6, s)]),
                 new Projection(1, [new ScaleOp(s, [0.5f, 1f, 0.25f, 0.5f, 1f, 0.75f])]),
             ], Bias(rng, s.Size)),
             new MaxPoolLayer("pool", 2, s, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), pool, pooled),
             new NeuronLayer("cat", cat, neuron,
             [
-                new Projection(2, [new ConvOp(s, Weights(rng, 0.5f, 4, 6, 1, 1), Window2d.Square(1), 1, new Shape(4, 4, 4)), new ConcatSliceOp(new Shape(4, 4, 4), 0, cat)]),
+                new Projection(2, [new ConvOp(s, Weights(rng, 0.5f, 4, 6, 1, 1), Window2d.Square(1), 1, new Shape(4, 4, 4)),
+                    new ConcatSliceOp(new Shape(4, 4, 4), 0, cat)]),
                 new Projection(1, [new ConcatSliceOp(s, 4, cat)]),
             ], Bias(rng, cat.Size)),
             new NeuronLayer("fc", new Shape(12), neuron,
             [
-                new Projection(4, [new AvgPoolOp(cat, Window2d.Square(2, 2), false, avg), new ReshapeOp(avg, new Shape(40)), new DenseOp(new Shape(40), Weights(rng, 0.25f, 12, 40))]),
+                new Projection(4, [new AvgPoolOp(cat, Window2d.Square(2, 2), false, avg), new ReshapeOp(avg, new Shape(40)),
+                    new DenseOp(new Shape(40), Weights(rng, 0.25f, 12, 40))]),
                 new Projection(3, [new ReshapeOp(pooled, new Shape(24)), new DenseOp(new Shape(24), Weights(rng, 0.25f, 12, 24))]),
                 new Projection(-1, [new ReshapeOp(InputShape, new Shape(128)), new DenseOp(new Shape(128), Weights(rng, 0.25f, 12, 128))]),
             ], Bias(rng, 12)),

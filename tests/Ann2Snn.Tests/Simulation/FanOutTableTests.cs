@@ -11,7 +11,8 @@ public sealed class FanOutTableTests
 {
     private static readonly Shape Map = new(3, 5, 5);
 
-    public static TheoryData<string> Chains => ["avgpool-flatten-dense", "avgpool2-flatten-dense", "gain-conv", "gain-concat-conv", "conv-gain", "concat", "dense"];
+    public static TheoryData<string> Chains =>
+        ["avgpool-flatten-dense", "avgpool2-flatten-dense", "gain-conv", "gain-concat-conv", "conv-gain", "concat", "dense"];
 
     private static SynapticOp[] Chain(string name)
     {
@@ -22,12 +23,14 @@ public sealed class FanOutTableTests
                 {
                     // Non-overlapping windows: the sources of one window share their row (and those outside every window share a zero row).
                     var pooled = new Shape(3, 2, 2);
-                    return [new AvgPoolOp(Map, Window2d.Square(2, 2), true, pooled), new ReshapeOp(pooled, new Shape(12)), new DenseOp(new Shape(12), TestGraphs.Random(rng, 1f, 8, 12))];
+                    return [new AvgPoolOp(Map, Window2d.Square(2, 2), true, pooled), new ReshapeOp(pooled, new Shape(12)),
+                        new DenseOp(new Shape(12), TestGraphs.Random(rng, 1f, 8, 12))];
                 }
             case "avgpool-flatten-dense":
                 {
                     var pooled = new Shape(3, 3, 3);
-                    return [new AvgPoolOp(Map, Window2d.Square(3, 2, 1), true, pooled), new ReshapeOp(pooled, new Shape(27)), new DenseOp(new Shape(27), TestGraphs.Random(rng, 1f, 8, 27))];
+                    return [new AvgPoolOp(Map, Window2d.Square(3, 2, 1), true, pooled), new ReshapeOp(pooled, new Shape(27)),
+                        new DenseOp(new Shape(27), TestGraphs.Random(rng, 1f, 8, 27))];
                 }
             case "gain-conv":
                 return [new ScaleOp(Map, TestGraphs.Vector(rng, Map.Size, 0.5f, 2f)), Conv(rng, Map, 4)];
@@ -63,14 +66,17 @@ public sealed class FanOutTableTests
         var rng = new Random(7);
         foreach (bool channelsLast in new[] { false, true })
         {
-            LayerLayout source = channelsLast ? LayerLayout.ChannelsLastWhereUseful(ops[0].InputShape) : LayerLayout.Canonical(ops[0].InputShape);
-            LayerLayout target = channelsLast ? LayerLayout.ChannelsLastWhereUseful(ops[^1].OutputShape) : LayerLayout.Canonical(ops[^1].OutputShape);
+            LayerLayout source = channelsLast ? LayerLayout.ChannelsLastWhereUseful(ops[0].InputShape)
+                : LayerLayout.Canonical(ops[0].InputShape);
+            LayerLayout target = channelsLast ? LayerLayout.ChannelsLastWhereUseful(ops[^1].OutputShape)
+                : LayerLayout.Canonical(ops[^1].OutputShape);
             const float gain = 1.5f;
             FanOutTable table = FanOutTable.TryCompose(ops, source, target, gain, 1 << 20)!;
             Assert.NotNull(table);
             if (name.EndsWith("dense", StringComparison.Ordinal)) Assert.NotNull(table.DenseRows);
             if (name == "concat") Assert.Null(table.DenseRows);
-            if (name == "avgpool2-flatten-dense") Assert.Equal((12 + 1) * 8, table.DenseRows!.Length); // one row per pooling window and a zero row, not one per source
+            // one row per pooling window and a zero row, not one per source
+            if (name == "avgpool2-flatten-dense") Assert.Equal((12 + 1) * 8, table.DenseRows!.Length);
             if (name == "dense") Assert.Null(table.RowOf);
 
             float[] spikes = Enumerable.Range(0, Map.Size).Select(_ => rng.Next(3) == 0 ? 1f : 0f).ToArray();

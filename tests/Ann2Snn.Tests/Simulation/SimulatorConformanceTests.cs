@@ -23,7 +23,8 @@ public abstract class SimulatorConformanceTests
 
     protected abstract ISimulator CreateSimulator();
 
-    private static SimulationResult Run(ISimulator simulator, SpikingNetwork net, float[] x, int count, SimulationOptions options, int batches = 1)
+    private static SimulationResult Run(ISimulator simulator, SpikingNetwork net, float[] x, int count, SimulationOptions options,
+        int batches = 1)
     {
         var labels = Enumerable.Range(0, count).Select(i => i % net.Output.Shape.Size).ToArray();
         int size = net.InputShape.Size, per = (count + batches - 1) / batches;
@@ -37,7 +38,11 @@ public abstract class SimulatorConformanceTests
 
     // ---- Bit-exact agreement on the exact network -------------------------------------------------------------
 
-    public static TheoryData<string> Variants => ["analog", "unprobed", "poisson", "bias-neuron", "exponential", "lif-refractory", "to-zero", "gate", "spike-count", "chunks", "signed", "signed-gate", "signed-count"];
+    public static TheoryData<string> Variants =>
+    [
+        "analog", "unprobed", "poisson", "bias-neuron", "exponential", "lif-refractory", "to-zero", "gate", "spike-count", "chunks",
+        "signed", "signed-gate", "signed-count"
+    ];
 
     private static (SpikingNetwork Net, SimulationOptions Options) ExactCase(string variant)
     {
@@ -56,12 +61,14 @@ public abstract class SimulatorConformanceTests
             case "poisson": options = options with { Input = InputEncoding.Poisson, PoissonMaxRate = 0.5f, Seed = 42 }; break;
             case "bias-neuron": options = options with { Bias = BiasMode.Neuron, BiasNeuronRate = 0.25f }; break;
             case "exponential": options = options with { Synapse = SynapseModel.Exponential, TauSyn = 3f }; break;
-            case "lif-refractory": neuron = NeuronParameters.LeakyIntegrateAndFire(8f, 1f, resistance: 4f) with { RefractorySteps = 2 }; break;
+            case "lif-refractory":
+                neuron = NeuronParameters.LeakyIntegrateAndFire(8f, 1f, resistance: 4f) with { RefractorySteps = 2 }; break;
             case "to-zero": neuron = NeuronParameters.IntegrateAndFire(1f, ResetMode.ToZero); break;
             case "gate": pool = MaxPoolScheme.Gate; break;
             case "spike-count": spiking = true; break;
             case "chunks": options = options with { ChunkSize = 3, MaxDegreeOfParallelism = 1 }; break;
-            case "unprobed": options = options with { Probes = [] }; break; // no membrane is observed: backends may skip neurons that cannot fire
+            // no membrane is observed: backends may skip neurons that cannot fire
+            case "unprobed": options = options with { Probes = [] }; break;
         }
         if (variant.StartsWith("signed", StringComparison.Ordinal))
         {
@@ -101,7 +108,8 @@ public abstract class SimulatorConformanceTests
         { "cnn", "analog" }, { "cnn", "poisson" }, { "cnn", "gate" }, { "cnn", "spike-count" },
         { "residual", "analog" }, { "residual", "bias-neuron" }, { "residual", "refractory" },
         { "zoo", "analog" }, { "zoo", "poisson" }, { "zoo", "gate" }, { "zoo", "exponential" },
-        { "cnn", "signed" }, { "cnn", "signed-gate" }, { "cnn", "signed-count" }, { "residual", "signed" }, { "zoo", "signed" }, { "zoo", "signed-gate" },
+        { "cnn", "signed" }, { "cnn", "signed-gate" }, { "cnn", "signed-count" }, { "residual", "signed" }, { "zoo", "signed" },
+        { "zoo", "signed-gate" },
     };
 
     private static ModelGraph Graph(string name) => name switch
@@ -167,7 +175,14 @@ public abstract class SimulatorConformanceTests
         SpikingNetwork net = Convert(TestGraphs.ConvZoo(), new ConversionOptions());
         const int count = 12;
         float[] x = TestGraphs.Inputs(new Random(3), count, net.InputShape.Size);
-        var options = new SimulationOptions { Timesteps = 24, Input = InputEncoding.Poisson, Seed = 9, ChunkSize = 4, MaxDegreeOfParallelism = 2 };
+        var options = new SimulationOptions
+        {
+            Timesteps = 24,
+            Input = InputEncoding.Poisson,
+            Seed = 9,
+            ChunkSize = 4,
+            MaxDegreeOfParallelism = 2
+        };
         ISimulator simulator = CreateSimulator();
         SimulationResult first = Run(simulator, net, x, count, options);
         SimulationResult second = Run(simulator, net, x, count, options);
@@ -187,7 +202,8 @@ public abstract class SimulatorConformanceTests
         var net = new SpikingNetwork("one", input,
         [
             new NeuronLayer("out", output, NeuronParameters.IntegrateAndFire(1f, initialFraction: 0.5f),
-                [new Projection(-1, [new ReshapeOp(input, new Shape(input.Size)), new DenseOp(new Shape(input.Size), new FloatTensor([5, input.Size], weight))])], bias),
+                [new Projection(-1, [new ReshapeOp(input, new Shape(input.Size)),
+                    new DenseOp(new Shape(input.Size), new FloatTensor([5, input.Size], weight))])], bias),
         ]);
         const int count = 12;
         float[] x = ExactNetwork.Inputs(count);
@@ -247,9 +263,11 @@ public abstract class SimulatorConformanceTests
     {
         SpikingNetwork net = ExactNetwork.Build(NeuronParameters.IntegrateAndFire());
         float[] x = ExactNetwork.Inputs(2);
-        var e = Assert.Throws<InvalidOptionException>(() => Run(CreateSimulator(), net, x, 2, new SimulationOptions { Timesteps = 2, Probes = [new NeuronProbe("a", 256)] }));
+        var e = Assert.Throws<InvalidOptionException>(() => Run(CreateSimulator(), net, x, 2,
+            new SimulationOptions { Timesteps = 2, Probes = [new NeuronProbe("a", 256)] }));
         Assert.Contains("probe", e.Message);
-        Assert.Throws<InvalidDatasetException>(() => CreateSimulator().Run(net, [new DataBatch(x[..100], [0, 0], 2)], new SimulationOptions { Timesteps = 2 }));
+        Assert.Throws<InvalidDatasetException>(() => CreateSimulator().Run(net, [new DataBatch(x[..100], [0, 0], 2)],
+            new SimulationOptions { Timesteps = 2 }));
     }
 
     [Theory]
@@ -274,14 +292,16 @@ public abstract class SimulatorConformanceTests
     {
         SpikingNetwork net = ExactNetwork.Build(NeuronParameters.IntegrateAndFire());
         float[] x = ExactNetwork.Inputs(2);
-        var e = Assert.Throws<InvalidOptionException>(() => Run(CreateSimulator(), net, x, 2, new SimulationOptions { Timesteps = timesteps }));
+        var e = Assert.Throws<InvalidOptionException>(
+            () => Run(CreateSimulator(), net, x, 2, new SimulationOptions { Timesteps = timesteps }));
         Assert.Contains("'timesteps'", e.Message);
     }
 
     /// <summary>A signed case tests the −1 path only if some layer emitted more events than its net spike count.</summary>
     private static void AssertSomeSpikesTakenBack(SpikingNetwork net, SimulationResult result)
     {
-        bool any = Enumerable.Range(0, net.Layers.Count).Any(l => net.Layers[l] is not ReadoutLayer && result.LayerSpikes[l] > result.NeuronSpikes[l].Sum());
+        bool any = Enumerable.Range(0, net.Layers.Count)
+            .Any(l => net.Layers[l] is not ReadoutLayer && result.LayerSpikes[l] > result.NeuronSpikes[l].Sum());
         Assert.True(any, "no layer emitted a −1 spike");
     }
 

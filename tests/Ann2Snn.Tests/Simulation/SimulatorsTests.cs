@@ -34,7 +34,8 @@ public sealed class SimulatorsTests
 
         // Only the analog input meets weights: nothing for events to save.
         var shape = new Shape(4);
-        var single = new SpikingNetwork("one", shape, [new ReadoutLayer("out", shape, [new Projection(-1, [new DenseOp(shape, new FloatTensor([4, 4], new float[16]))])], new float[4])]);
+        var single = new SpikingNetwork("one", shape, [new ReadoutLayer("out", shape,
+            [new Projection(-1, [new DenseOp(shape, new FloatTensor([4, 4], new float[16]))])], new float[4])]);
         Assert.IsType<DenseSimulator>(Simulators.Create("auto", single));
     }
 
@@ -101,7 +102,8 @@ public sealed class SimulatorsTests
         Assert.StartsWith("option 'backend': 'GPU'", e.Message);
         Simulators.CheckName(" Auto ");
         Assert.Throws<InvalidOptionException>(() => Simulators.Create("auto"));
-        Assert.Throws<InvalidOptionException>(() => Simulators.ChooseFor(ExactNetwork.Build(NeuronParameters.IntegrateAndFire()), double.NaN));
+        Assert.Throws<InvalidOptionException>(
+            () => Simulators.ChooseFor(ExactNetwork.Build(NeuronParameters.IntegrateAndFire()), double.NaN));
         Assert.Throws<InvalidOptionException>(() => new EventSimulator(-1));
     }
 }

@@ -92,7 +92,8 @@ internal static class TtfsReference
                         for (int kx = 0; kx < w.KernelW; kx++)
                         {
                             int iy = oy * w.StrideH - w.PadTop + ky * w.DilationH, ix = ox * w.StrideW - w.PadLeft + kx * w.DilationW;
-                            if (iy >= 0 && iy < i.Height && ix >= 0 && ix < i.Width) best = Math.Max(best, x[(c * i.Height + iy) * i.Width + ix]);
+                            if (iy >= 0 && iy < i.Height && ix >= 0 && ix < i.Width) best = Math.Max(best,
+                                x[(c * i.Height + iy) * i.Width + ix]);
                         }
                     }
                     y[(c * o.Height + oy) * o.Width + ox] = best;

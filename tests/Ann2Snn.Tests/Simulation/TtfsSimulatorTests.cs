@@ -17,7 +17,8 @@ public class TtfsSimulatorTests
 {
     private static NeuronParameters If(float threshold) => NeuronParameters.IntegrateAndFire(threshold, ResetMode.BySubtraction, 0f);
 
-    private static SimulationOptions Options(int w) => new() { TtfsWindow = w, Input = InputEncoding.Ttfs, KeepOutputs = true, ChunkSize = 3 };
+    private static SimulationOptions Options(int w)
+        => new() { TtfsWindow = w, Input = InputEncoding.Ttfs, KeepOutputs = true, ChunkSize = 3 };
 
     private static SimulationResult Run(SpikingNetwork net, float[] x, int count, SimulationOptions options, int[]? labels = null) =>
         new TtfsSimulator().Run(net, [new DataBatch(x, labels ?? new int[count], count)], options);
@@ -28,7 +29,8 @@ public class TtfsSimulatorTests
     private static float[] Dyadic(Random rng, int count, int range, float unit) =>
         Enumerable.Range(0, count).Select(_ => rng.Next(-range, range + 1) * unit).ToArray();
 
-    private static FloatTensor DyadicWeight(Random rng, params int[] shape) => new(shape, Dyadic(rng, shape.Aggregate(1, (a, b) => a * b), 4, 1 / 8f));
+    private static FloatTensor DyadicWeight(Random rng, params int[] shape)
+        => new(shape, Dyadic(rng, shape.Aggregate(1, (a, b) => a * b), 4, 1 / 8f));
 
     /// <summary>
     /// A network whose arithmetic is exact in float (weights k/8, biases k/16, gains and thresholds powers of 2, 2×2
@@ -40,7 +42,8 @@ public class TtfsSimulatorTests
         var rng = new Random(seed);
         Shape x = new(1, 6, 6), a = new(2, 6, 6), pooled = new(2, 3, 3), c = new(3, 3, 3), g = new(3, 1, 1), d = new(8), o = new(4);
         Window2d conv = Window2d.Square(3, 1, 1), pool = Window2d.Square(2, 2);
-        var l0 = new NeuronLayer("c1", a, If(1f), [new Projection(-1, [new ConvOp(x, DyadicWeight(rng, 2, 1, 3, 3), conv, 1, a)])], Dyadic(rng, a.Size, 4, 1 / 16f));
+        var l0 = new NeuronLayer("c1", a, If(1f), [new Projection(-1, [new ConvOp(x, DyadicWeight(rng, 2, 1, 3, 3), conv, 1, a)])],
+            Dyadic(rng, a.Size, 4, 1 / 16f));
         var l1 = new MaxPoolLayer("pool", 0, a, pool, MaxPoolScheme.WinnerTakeAll, pooled);
         var l2 = new NeuronLayer("c2", c, If(2f),
         [
@@ -49,8 +52,10 @@ public class TtfsSimulatorTests
         ], Dyadic(rng, c.Size, 4, 1 / 16f));
         var l3 = new NeuronLayer("fc", d, If(1f),
         [
-            new Projection(2, [new AvgPoolOp(c, pool, false, g), new ReshapeOp(g, new Shape(3)), new DenseOp(new Shape(3), DyadicWeight(rng, 8, 3))]),
-            new Projection(0, [new AvgPoolOp(a, pool, false, pooled), new ReshapeOp(pooled, new Shape(18)), new DenseOp(new Shape(18), DyadicWeight(rng, 8, 18))]),
+            new Projection(2, [new AvgPoolOp(c, pool, false, g), new ReshapeOp(g, new Shape(3)),
+                new DenseOp(new Shape(3), DyadicWeight(rng, 8, 3))]),
+            new Projection(0, [new AvgPoolOp(a, pool, false, pooled), new ReshapeOp(pooled, new Shape(18)),
+                new DenseOp(new Shape(18), DyadicWeight(rng, 8, 18))]),
             new Projection(-1, [new ReshapeOp(x, new Shape(36)), new DenseOp(new Shape(36), DyadicWeight(rng, 8, 36))]),
         ], Dyadic(rng, d.Size, 4, 1 / 16f));
         Projection[] outputs =
@@ -59,7 +64,8 @@ public class TtfsSimulatorTests
             new Projection(1, [new ReshapeOp(pooled, new Shape(18)), new DenseOp(new Shape(18), DyadicWeight(rng, 4, 18))]),
         ];
         float[] outBias = Dyadic(rng, o.Size, 4, 1 / 16f);
-        SpikingLayer l4 = spikingOutput ? new NeuronLayer("out", o, If(1f), outputs, outBias) : new ReadoutLayer("out", o, outputs, outBias);
+        SpikingLayer l4 = spikingOutput ? new NeuronLayer("out", o, If(1f), outputs, outBias)
+            : new ReadoutLayer("out", o, outputs, outBias);
         return new SpikingNetwork("dyadic", x, [l0, l1, l2, l3, l4], new Dictionary<string, string> { ["input_scale"] = "2" });
     }
 
@@ -70,7 +76,8 @@ public class TtfsSimulatorTests
     {
         int w = times.Window;
         var all = new List<int[]> { times.Input.Select(t => TtfsReference.LevelOf(t, 0, w)).ToArray() };
-        for (int l = 0; l < times.Layers.Count; l++) all.Add(times.Layers[l].Select(t => TtfsReference.LevelOf(t, times.WindowStart(l), w)).ToArray());
+        for (int l = 0; l < times.Layers.Count; l++) all.Add(times.Layers[l]
+            .Select(t => TtfsReference.LevelOf(t, times.WindowStart(l), w)).ToArray());
         return [.. all];
     }
 
@@ -148,9 +155,11 @@ public class TtfsSimulatorTests
         const int W = 16;
         for (int trial = 0; trial < 300; trial++)
         {
-            float weight = rng.Next(-8, 25) / 8f, bias = rng.Next(-4, 9) / 16f, theta = rng.Next(2) == 0 ? 1f : 0.5f, x = (float)rng.NextDouble();
+            float weight = rng.Next(-8, 25) / 8f, bias = rng.Next(-4, 9) / 16f, theta = rng.Next(2) == 0 ? 1f : 0.5f,
+                x = (float)rng.NextDouble();
             var neuron = new NeuronLayer("n", one, If(theta), [new Projection(-1, [new ScaleOp(one, [weight])])], [bias]);
-            var net = new SpikingNetwork("one", one, [neuron, new ReadoutLayer("out", one, [new Projection(0, [new ScaleOp(one, [1f])])], [0f])]);
+            var net = new SpikingNetwork("one", one,
+                [neuron, new ReadoutLayer("out", one, [new Projection(0, [new ScaleOp(one, [1f])])], [0f])]);
             int mIn = TtfsCode.Level(x, W);
             double vs = weight * mIn + W * bias;
             double k = Math.Max(0, Math.Ceiling(W - 0.5 - vs / theta));
@@ -207,7 +216,8 @@ public class TtfsSimulatorTests
             {
                 // First spike (largest level) wins; ties and silence go to the larger potential.
                 int[] m = expected.Layers[^1][(b * 4)..(b * 4 + 4)];
-                int winner = Enumerable.Range(0, 4).OrderByDescending(k => m[k]).ThenByDescending(k => expected.Output[b][k]).ThenBy(k => k).First();
+                int winner = Enumerable.Range(0, 4).OrderByDescending(k => m[k]).ThenByDescending(k => expected.Output[b][k])
+                    .ThenBy(k => k).First();
                 Assert.Equal(winner, r.Predictions[b]);
                 Assert.Equal(m.Select(v => v / (float)w), r.Outputs[b]);
             }
@@ -243,7 +253,8 @@ public class TtfsSimulatorTests
         }
     }
 
-    private static (SpikingNetwork Net, float[] Ann, float[] X) Converted(string name, int count, ReadoutKind readout = ReadoutKind.Membrane)
+    private static (SpikingNetwork Net, float[] Ann, float[] X) Converted(string name, int count,
+        ReadoutKind readout = ReadoutKind.Membrane)
     {
         ModelGraph graph = name == "cnn" ? TestGraphs.SmallCnn() : TestGraphs.ResidualMlp();
         ModelGraph prepared = Converter.Prepare(graph, out var applied);
@@ -256,7 +267,8 @@ public class TtfsSimulatorTests
     private static int[] ArgMax(float[] values, int count)
     {
         int size = values.Length / count;
-        return Enumerable.Range(0, count).Select(b => Array.IndexOf(values, values.Skip(b * size).Take(size).Max(), b * size) - b * size).ToArray();
+        return Enumerable.Range(0, count)
+            .Select(b => Array.IndexOf(values, values.Skip(b * size).Take(size).Max(), b * size) - b * size).ToArray();
     }
 
     [Theory]
@@ -315,7 +327,8 @@ public class TtfsSimulatorTests
             accuracy.Add(r.AccuracyAt(r.Timesteps));
         }
         Assert.True(previous < 0.05 * scale, $"max |TTFS − ANN| = {previous:g3} at W=128, output scale {scale:g3}");
-        Assert.True(accuracy[2] >= accuracy[0] && accuracy[2] >= 0.9, $"agreement with the ANN at W = 8, 32, 128: {string.Join(", ", accuracy)}");
+        Assert.True(accuracy[2] >= accuracy[0] && accuracy[2] >= 0.9,
+            $"agreement with the ANN at W = 8, 32, 128: {string.Join(", ", accuracy)}");
     }
 
     [Theory]
@@ -333,7 +346,8 @@ public class TtfsSimulatorTests
             Assert.Equal(times.Layers[l].Count(t => t >= 0), r.LayerSpikes[l]);
             Assert.Equal(r.NeuronSpikes[l].Sum(), r.LayerSpikes[l]);
             int start = times.WindowStart(l);
-            Assert.All(times.Layers[l], t => Assert.True(t == -1 || (t >= start && t < start + 16), $"spike at {t} outside [{start}, {start + 16})"));
+            Assert.All(times.Layers[l], t => Assert.True(t == -1 || (t >= start && t < start + 16),
+                $"spike at {t} outside [{start}, {start + 16})"));
         }
         Assert.Equal(r.SpikesPerImage * count, r.LayerSpikes.Sum(), 6);
     }
@@ -384,10 +398,14 @@ public class TtfsSimulatorTests
         var e = Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(0)));
         Assert.Contains("ttfs-window", e.Message);
         Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(SimulationOptions.MaxTtfsWindow + 1)));
-        Assert.Contains("input", Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(8) with { Input = InputEncoding.Poisson })).Message);
-        Assert.Contains("synapse", Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(8) with { Synapse = SynapseModel.Exponential })).Message);
-        Assert.Contains("bias", Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(8) with { Bias = BiasMode.Neuron })).Message);
-        var dense = Assert.Throws<InvalidOptionException>(() => new DenseSimulator().Run(net, [new DataBatch(x, [0], 1)], new SimulationOptions { Input = InputEncoding.Ttfs }));
+        Assert.Contains("input",
+            Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(8) with { Input = InputEncoding.Poisson })).Message);
+        Assert.Contains("synapse",
+            Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(8) with { Synapse = SynapseModel.Exponential })).Message);
+        Assert.Contains("bias",
+            Assert.Throws<InvalidOptionException>(() => Run(net, x, 1, Options(8) with { Bias = BiasMode.Neuron })).Message);
+        var dense = Assert.Throws<InvalidOptionException>(() => new DenseSimulator().Run(net, [new DataBatch(x, [0], 1)],
+            new SimulationOptions { Input = InputEncoding.Ttfs }));
         Assert.Equal("option 'input': ttfs needs the ttfs backend", dense.Message);
     }
 }

@@ -78,15 +78,18 @@ public class NeuronKernelTests
             Assert.Equal(wantFired, fired[..count]);
             Assert.Equal(want, v);
         }
-        Assert.Throws<ArgumentException>(() => NeuronKernels.FireListedThenCharge(p with { Dt = 0.5f }, new float[2], new float[2], new int[2]));
+        Assert.Throws<ArgumentException>(
+            () => NeuronKernels.FireListedThenCharge(p with { Dt = 0.5f }, new float[2], new float[2], new int[2]));
     }
 
     [Fact]
     public void ListedStepRefusesNeuronsItCannotList()
     {
         var v = new float[4];
-        Assert.Throws<ArgumentException>(() => NeuronKernels.StepListed(NeuronParameters.IntegrateAndFire(1f, ResetMode.ToZero), v, new float[4], new int[4]));
-        Assert.Throws<ArgumentException>(() => NeuronKernels.StepListed(NeuronParameters.IntegrateAndFire(1f), v, new float[4], new int[3]));
+        Assert.Throws<ArgumentException>(
+            () => NeuronKernels.StepListed(NeuronParameters.IntegrateAndFire(1f, ResetMode.ToZero), v, new float[4], new int[4]));
+        Assert.Throws<ArgumentException>(
+            () => NeuronKernels.StepListed(NeuronParameters.IntegrateAndFire(1f), v, new float[4], new int[3]));
     }
 
     [Fact]

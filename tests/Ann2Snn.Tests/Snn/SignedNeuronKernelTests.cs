@@ -5,7 +5,8 @@ namespace Ann2Snn.Tests.Snn;
 
 public class SignedNeuronKernelTests
 {
-    private static readonly NeuronParameters Signed = NeuronParameters.IntegrateAndFire(0.8f, initialFraction: 0.5f) with { SignedSpikes = true };
+    private static readonly NeuronParameters Signed =
+        NeuronParameters.IntegrateAndFire(0.8f, initialFraction: 0.5f) with { SignedSpikes = true };
 
     [Fact]
     public void NetCountFollowsTheRoundedChargeAndTheMembraneStaysInRange()
@@ -124,7 +125,8 @@ public class SignedNeuronKernelTests
     {
         var v = new float[4];
         Assert.Throws<ArgumentException>(() => NeuronKernels.Step(Signed, v, [], new float[4], new float[4]));
-        Assert.Throws<ArgumentException>(() => NeuronKernels.StepSigned(Signed with { SignedSpikes = false }, v, new int[4], new float[4], new float[4]));
+        Assert.Throws<ArgumentException>(
+            () => NeuronKernels.StepSigned(Signed with { SignedSpikes = false }, v, new int[4], new float[4], new float[4]));
         Assert.Throws<ArgumentException>(() => NeuronKernels.StepSigned(Signed, v, new int[3], new float[4], new float[4]));
     }
 }

@@ -29,7 +29,11 @@ public sealed class SnnFileTests : IDisposable
         return Converter.Convert(prepared, stats, options, applied).Network;
     }
 
-    public static TheoryData<string> Conversions => ["cnn", "residual", "cnn-gate-lif-spikecount", "residual-lif-refractory", "cnn-channelwise-thresholds", "cnn-signed", "cnn-signed-gate-spikecount", "residual-signed"];
+    public static TheoryData<string> Conversions =>
+    [
+        "cnn", "residual", "cnn-gate-lif-spikecount", "residual-lif-refractory", "cnn-channelwise-thresholds", "cnn-signed",
+        "cnn-signed-gate-spikecount", "residual-signed"
+    ];
 
     private static SpikingNetwork Converted(string name) => name switch
     {
@@ -46,9 +50,11 @@ public sealed class SnnFileTests : IDisposable
         }),
         "residual-lif-refractory" => Convert(TestGraphs.ResidualMlp(),
             new ConversionOptions { Neuron = NeuronModels.Lif, TauMem = 200f, RefractorySteps = 2, InitialFraction = 0.25f }),
-        "cnn-channelwise-thresholds" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { Normalization = NormalizationKind.ChannelWise, Readout = ReadoutKind.SpikeCount }),
+        "cnn-channelwise-thresholds" => Convert(TestGraphs.SmallCnn(),
+            new ConversionOptions { Normalization = NormalizationKind.ChannelWise, Readout = ReadoutKind.SpikeCount }),
         "cnn-signed" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { SignedSpikes = true }),
-        "cnn-signed-gate-spikecount" => Convert(TestGraphs.SmallCnn(), new ConversionOptions { SignedSpikes = true, MaxPool = MaxPoolScheme.Gate, Readout = ReadoutKind.SpikeCount }),
+        "cnn-signed-gate-spikecount" => Convert(TestGraphs.SmallCnn(),
+            new ConversionOptions { SignedSpikes = true, MaxPool = MaxPoolScheme.Gate, Readout = ReadoutKind.SpikeCount }),
         "residual-signed" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions { SignedSpikes = true }),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
@@ -98,7 +104,8 @@ public sealed class SnnFileTests : IDisposable
         Assert.Same(((NeuronLayer)loaded.Layers[0]).Bias, ((NeuronLayer)loaded.Layers[4]).Bias);
         stream.Position = 0;
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-        Assert.Equal(1, zip.Entries.Count(e => e.FullName.StartsWith("blobs/", StringComparison.Ordinal) && ReadAll(e).Length == 4 * 4 * 6 * 6));
+        Assert.Equal(1, zip.Entries.Count(e => e.FullName.StartsWith("blobs/", StringComparison.Ordinal)
+            && ReadAll(e).Length == 4 * 4 * 6 * 6));
     }
 
     [Fact]
@@ -344,8 +351,10 @@ public sealed class SnnFileTests : IDisposable
     [InlineData("source", "5", "reads layer 5")]
     [InlineData("source", "-2", "reads layer -2")]
     [InlineData("scheme", "\"soft\"", "$.layers[1].scheme")]
-    [InlineData("window", "{\"kernel\": [2], \"stride\": [2, 2], \"pads\": [0, 0, 0, 0], \"dilation\": [1, 1], \"ceil_mode\": false}", "pads 4")]
-    [InlineData("window", "{\"kernel\": [3, 3], \"stride\": [2, 2], \"pads\": [0, 0, 0, 0], \"dilation\": [1, 1], \"ceil_mode\": false}", "gives 3×3 planes")]
+    [InlineData("window", "{\"kernel\": [2], \"stride\": [2, 2], \"pads\": [0, 0, 0, 0], \"dilation\": [1, 1], \"ceil_mode\": false}",
+        "pads 4")]
+    [InlineData("window", "{\"kernel\": [3, 3], \"stride\": [2, 2], \"pads\": [0, 0, 0, 0], \"dilation\": [1, 1], \"ceil_mode\": false}",
+        "gives 3×3 planes")]
     [InlineData("input_shape", "[4, 8, 9]", "expects [4×8×9]")]
     public void InconsistentMaxPoolIsRefused(string field, string json, string expected)
     {
@@ -363,7 +372,8 @@ public sealed class SnnFileTests : IDisposable
     public void HugeDeclaredShapeIsRefusedWithoutAllocating(int[] shape)
     {
         string path = SaveToFile(Converted("residual"));
-        EditManifest(path, m => m["layers"]![0]!["projections"]![0]!["ops"]![0]!["weight"]!["shape"] = new JsonArray(shape.Select(d => (JsonNode)d).ToArray()));
+        EditManifest(path, m => m["layers"]![0]!["projections"]![0]!["ops"]![0]!["weight"]!["shape"]
+            = new JsonArray(shape.Select(d => (JsonNode)d).ToArray()));
         long before = GC.GetAllocatedBytesForCurrentThread();
         string message = LoadFails(path).Message;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -423,7 +433,10 @@ public sealed class SnnFileTests : IDisposable
 
     // ---- helpers ----
 
-    /// <summary>A network using every op kind and unusual attributes: grouped, dilated and asymmetrically padded convolution, ceil-mode and pad-counting pools, concatenation offsets, gains of every length, a shared array.</summary>
+    /// <summary>
+    /// A network using every op kind and unusual attributes: grouped, dilated and asymmetrically padded convolution, ceil-mode and
+    /// pad-counting pools, concatenation offsets, gains of every length, a shared array.
+    /// </summary>
     private static SpikingNetwork AllKinds()
     {
         var rng = new Random(2);
@@ -439,19 +452,27 @@ public sealed class SnnFileTests : IDisposable
         var pooled = new Shape(4, 3, 3);
         var pool = new MaxPoolLayer("pool", 0, a, new Window2d(3, 3, 2, 2, 0, 0, 0, 0, CeilMode: true), MaxPoolScheme.Gate, pooled);
         var b = new Shape(6, 2, 2);
-        var lif = NeuronParameters.LeakyIntegrateAndFire(20f, 1.25f, ResetMode.BySubtraction, vRest: -0.25f, resistance: 2f, dt: 0.5f) with { RefractorySteps = 3, InitialFraction = 0.1f };
+        var lif = NeuronParameters.LeakyIntegrateAndFire(20f, 1.25f, ResetMode.BySubtraction, vRest: -0.25f, resistance: 2f, dt: 0.5f) with
+        {
+            RefractorySteps = 3,
+            InitialFraction = 0.1f
+        };
         var layerB = new NeuronLayer("b", b, lif,
         [
-            new Projection(1, [new ConvOp(pooled, TestGraphs.Random(rng, 0.5f, 6, 4, 2, 2), new Window2d(2, 2, 1, 1, 0, 0, 1, 1, 2, 2), 1, b), new ScaleOp(b, [3f])]),
-            new Projection(0, [new AvgPoolOp(a, new Window2d(4, 4, 3, 3, 1, 1, 1, 1), true, new Shape(4, 2, 2)), new ConcatSliceOp(new Shape(4, 2, 2), 1, b)]),
+            new Projection(1, [new ConvOp(pooled, TestGraphs.Random(rng, 0.5f, 6, 4, 2, 2),
+                new Window2d(2, 2, 1, 1, 0, 0, 1, 1, 2, 2), 1, b), new ScaleOp(b, [3f])]),
+            new Projection(0, [new AvgPoolOp(a, new Window2d(4, 4, 3, 3, 1, 1, 1, 1), true, new Shape(4, 2, 2)),
+                new ConcatSliceOp(new Shape(4, 2, 2), 1, b)]),
         ], TestGraphs.Vector(rng, b.Size, -0.1f, 0.1f));
         var outShape = new Shape(5);
         var readout = new ReadoutLayer("out", outShape,
         [
-            new Projection(2, [new ReshapeOp(b, new Shape(24)), new ScaleOp(new Shape(24), TestGraphs.Vector(rng, 24, 0.5f, 1.5f)), new DenseOp(new Shape(24), TestGraphs.Random(rng, 0.5f, 5, 24))]),
+            new Projection(2, [new ReshapeOp(b, new Shape(24)), new ScaleOp(new Shape(24), TestGraphs.Vector(rng, 24, 0.5f, 1.5f)),
+                new DenseOp(new Shape(24), TestGraphs.Random(rng, 0.5f, 5, 24))]),
             new Projection(0, [new ReshapeOp(a, new Shape(144)), new DenseOp(new Shape(144), TestGraphs.Random(rng, 0.5f, 5, 144))]),
         ], [0.1f, -0.2f, 0.3f, 0f, -0f]);
-        var alsoShared = new NeuronLayer("a2", a, NeuronParameters.IntegrateAndFire(), [new Projection(0, [new ReshapeOp(a, a)])], sharedBias);
+        var alsoShared = new NeuronLayer("a2", a, NeuronParameters.IntegrateAndFire(), [new Projection(0, [new ReshapeOp(a, a)])],
+            sharedBias);
         return new SpikingNetwork("all-kinds", input, [layerA, pool, layerB, readout, alsoShared],
             new Dictionary<string, string> { ["note"] = "ünïcode \"quoted\"\nline", ["empty"] = "" });
     }

@@ -24,9 +24,11 @@ public class SynapticOpValidationTests
         { "does not fit", () => new ConcatSliceOp(new Shape(3, 4, 4), -1, new Shape(4, 4, 4)) },
         { "does not fit", () => new ConcatSliceOp(new Shape(3, 4, 4), 0, new Shape(4, 4, 5)) },
         { "at least one op", () => new Projection(0, []) },
-        { "op 1 (dense) takes [5]", () => new Projection(0, [new ReshapeOp(new Shape(2, 2, 1), new Shape(4)), new DenseOp(new Shape(5), Zeros(1, 5))]) },
+        { "op 1 (dense) takes [5]",
+            () => new Projection(0, [new ReshapeOp(new Shape(2, 2, 1), new Shape(4)), new DenseOp(new Shape(5), Zeros(1, 5))]) },
         { "a source is a layer index", () => new Projection(-2, [new ReshapeOp(new Shape(4), new Shape(4))]) },
-        { "max pool 'mp'", () => new MaxPoolLayer("mp", 0, new Shape(3, 4, 4), Window2d.Square(2, 2), MaxPoolScheme.Gate, new Shape(3, 4, 4)) },
+        { "max pool 'mp'",
+            () => new MaxPoolLayer("mp", 0, new Shape(3, 4, 4), Window2d.Square(2, 2), MaxPoolScheme.Gate, new Shape(3, 4, 4)) },
     };
 
     [Theory]

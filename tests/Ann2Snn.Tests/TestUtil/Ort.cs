@@ -6,7 +6,9 @@ namespace Ann2Snn.Tests.TestUtil;
 /// <summary>ONNX Runtime as the oracle: runs a single-input, single-output float model.</summary>
 public static class Ort
 {
-    /// <summary>Runs <paramref name="model"/> on <paramref name="input"/> of full shape <paramref name="inputDims"/> (batch first).</summary>
+    /// <summary>
+    /// Runs <paramref name="model"/> on <paramref name="input"/> of full shape <paramref name="inputDims"/> (batch first).
+    /// </summary>
     public static (float[] Data, int[] Dims) Run(byte[] model, float[] input, params int[] inputDims)
     {
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };

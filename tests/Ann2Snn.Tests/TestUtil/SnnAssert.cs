@@ -10,7 +10,8 @@ internal static class SnnAssert
     {
         Assert.Equal(expected.Name, actual.Name);
         Assert.Equal(expected.InputShape, actual.InputShape);
-        Assert.Equal(expected.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal), actual.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal),
+            actual.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal));
         Assert.Equal(expected.Layers.Count, actual.Layers.Count);
         for (int i = 0; i < expected.Layers.Count; i++)
         {

@@ -30,7 +30,8 @@ internal static class TestGraphs
         var rng = new Random(seed);
         var input = new InputNode("input", new Shape(1, 8, 8));
         var c1 = new Conv2dNode("conv1", input, Random(rng, 0.6f, 4, 1, 3, 3), Vector(rng, 4, -0.1f, 0.1f), Window2d.Square(3, 1, 1));
-        var bn = new BatchNormNode("bn1", c1, Vector(rng, 4, 0.5f, 1.5f), Vector(rng, 4, -0.2f, 0.2f), Vector(rng, 4, -0.1f, 0.1f), Vector(rng, 4, 0.5f, 2f), 1e-5f);
+        var bn = new BatchNormNode("bn1", c1, Vector(rng, 4, 0.5f, 1.5f), Vector(rng, 4, -0.2f, 0.2f), Vector(rng, 4, -0.1f, 0.1f),
+            Vector(rng, 4, 0.5f, 2f), 1e-5f);
         var r1 = new ReluNode("relu1", bn);
         var p1 = new Pool2dNode("pool1", r1, PoolKind.Max, Window2d.Square(2, 2));
         var c2 = new Conv2dNode("conv2", p1, Random(rng, 0.4f, 8, 4, 3, 3), Vector(rng, 8, -0.1f, 0.1f), Window2d.Square(3, 1, 1));
@@ -64,9 +65,11 @@ internal static class TestGraphs
     {
         var rng = new Random(seed);
         var input = new InputNode("input", new Shape(2, 9, 9));
-        var c1 = new Conv2dNode("conv1", input, Random(rng, 0.5f, 6, 2, 3, 3), Vector(rng, 6, -0.05f, 0.1f), new Window2d(3, 3, 2, 2, 1, 1, 1, 1));
+        var c1 = new Conv2dNode("conv1", input, Random(rng, 0.5f, 6, 2, 3, 3), Vector(rng, 6, -0.05f, 0.1f),
+            new Window2d(3, 3, 2, 2, 1, 1, 1, 1));
         var r1 = new ReluNode("relu1", c1);
-        var dw = new Conv2dNode("dw", r1, Random(rng, 0.8f, 6, 1, 3, 3), Vector(rng, 6, -0.05f, 0.1f), new Window2d(3, 3, 1, 1, 2, 2, 2, 2, DilationH: 2, DilationW: 2), groups: 6);
+        var dw = new Conv2dNode("dw", r1, Random(rng, 0.8f, 6, 1, 3, 3), Vector(rng, 6, -0.05f, 0.1f),
+            new Window2d(3, 3, 1, 1, 2, 2, 2, 2, DilationH: 2, DilationW: 2), groups: 6);
         var r2 = new ReluNode("relu2", dw);
         var mp = new Pool2dNode("pool", r2, PoolKind.Max, Window2d.Square(3, 1, 1));
         var ca = new Conv2dNode("branch_a", mp, Random(rng, 0.6f, 4, 6, 1, 1), Vector(rng, 4, -0.05f, 0.1f), Window2d.Square(1));
