@@ -9,7 +9,8 @@ namespace Ann2Snn.Bench;
 
 /// <summary>
 /// <c>--quick</c>: times repetitions with a stopwatch (no BenchmarkDotNet) and prints medians: GEMM GFLOP/s, the
-/// LeNet forward pass in images/s for Ann2Snn and ONNX Runtime side by side, and per-layer kernel times.
+/// LeNet forward pass in images/s for Ann2Snn and ONNX Runtime side by side, and per-layer kernel times; with
+/// <c>--layout</c>, the data-movement kernels instead of the network (see <see cref="QuickLayout"/>).
 /// </summary>
 internal static class Quick
 {
@@ -23,6 +24,11 @@ internal static class Quick
             + $"Vector256 {(Vector256.IsHardwareAccelerated ? "on" : "off")}; GEMM kernel {Gemm.Best}");
         if (!args.Contains("--no-gemm")) GemmRates(reps);
         if (args.Contains("--layers")) Layers(reps, chunk == 0 ? 16 : chunk);
+        if (args.Contains("--layout"))
+        {
+            QuickLayout.Run(reps, Median);
+            return 0;
+        }
         int at = Array.IndexOf(args, "--model");
         Network(reps, batch, threads, chunk, at >= 0 && at + 1 < args.Length ? args[at + 1] : null);
         return 0;

@@ -9,6 +9,7 @@ internal sealed partial class GraphImporter
     private bool TryFoldConstants(NodeProto p)
     {
         if (p.Domain is not ("" or "ai.onnx") || p.Output.Count == 0 || p.Output[0].Length == 0) return false;
+        if (p.OpType == "Transpose") return TryFoldTranspose(p);
         bool constant = p.OpType == "Constant";
         var inputs = p.Input.Where(i => i.Length > 0).ToList();
         // Shape needs only its input's dims, which a runtime tensor has too once its producer is imported.

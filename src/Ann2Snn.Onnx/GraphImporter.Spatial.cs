@@ -4,35 +4,60 @@ using Onnx;
 
 namespace Ann2Snn.Onnx;
 
-/// <summary>Windowed ops over [N, C, H, W]: Conv, MaxPool, AveragePool, GlobalAveragePool, and the Pad that folds into them.</summary>
+/// <summary>
+/// Windowed ops over [N, C, H, W] and, one row high, over [N, C, L]: Conv, MaxPool, AveragePool, GlobalAveragePool.
+/// </summary>
 internal sealed partial class GraphImporter
 {
     private void Conv(OnnxNode n)
     {
         n.RequireInputs(2, 3);
         var (x, pad) = SpatialInput(n);
-        ConstTensor w = n.Weight(1, "weight");
-        if (w.Rank != 4) n.Unsupported($"only 2-D convolution is supported (weight '{Text.Clean(w.Name)}' is {w.DimsText}, "
-            + "expected [M, C/group, kH, kW])");
-        int[] kernel = n.SmallInts("kernel_shape", 2, [w.Dims[2], w.Dims[3]]);
-        if (kernel[0] != w.Dims[2] || kernel[1] != w.Dims[3])
-        {
-            n.Fail($"kernel_shape [{kernel[0]}, {kernel[1]}] does not match weight {w.DimsText}");
-        }
+        var (weight, kernel) = WindowWeight(n, x.OutputShape, "convolution", "[M, C/group, kH, kW] or [M, C/group, k]");
         int group = n.SmallInt("group", 1);
         float[]? bias = n.HasInput(2) ? n.Weight(2, "bias").Floats : null;
         Window2d window = ResolveWindow(n, kernel, x.OutputShape, pad, ceilMode: null);
-        SetOutput(n, n.Make(() => new Conv2dNode(n.Name, x, new FloatTensor(w.Dims, w.Floats), bias, window, group)));
+        SetOutput(n, n.Make(() => new Conv2dNode(n.Name, x, weight, bias, window, group)));
+    }
+
+    /// <summary>
+    /// The weight (input 1) of a Conv or ConvTranspose over <paramref name="input"/>, with the kernel size from its
+    /// trailing dims (which kernel_shape, when given, must repeat); a 1-D weight [A, B, k] becomes [A, B, 1, k].
+    /// </summary>
+    private static (FloatTensor Weight, int[] Kernel) WindowWeight(OnnxNode n, Shape input, string what, string layout)
+    {
+        int spatial = input.Rank - 1;
+        ConstTensor w = n.Weight(1, "weight");
+        if (w.Rank is not (3 or 4))
+        {
+            n.Unsupported($"only 1-D and 2-D {what} are supported (weight '{Text.Clean(w.Name)}' is {w.DimsText}, expected {layout})");
+        }
+        if (w.Rank != spatial + 2)
+        {
+            n.Fail($"weight '{Text.Clean(w.Name)}' {w.DimsText} does not match the input [N, {string.Join(", ", input)}]");
+        }
+        int[] weightKernel = w.Dims[2..];
+        int[] kernel = n.SmallInts("kernel_shape", spatial, weightKernel);
+        if (!kernel.AsSpan().SequenceEqual(weightKernel))
+        {
+            n.Fail($"kernel_shape [{string.Join(", ", kernel)}] does not match weight {w.DimsText}");
+        }
+        int[] dims = spatial == 1 ? [w.Dims[0], w.Dims[1], 1, w.Dims[2]] : w.Dims;
+        return (new FloatTensor(dims, w.Floats), kernel);
     }
 
     private void Pool(OnnxNode n, PoolKind kind)
     {
         n.RequireInputs(1, 1);
         var (x, pad) = SpatialInput(n);
+        int spatial = x.OutputShape.Rank - 1;
         int[] kernel = n.Ints("kernel_shape") is { } k
-            ? (k.Length == 2
-                ? n.SmallInts("kernel_shape", 2, [])
-                : n.Unsupported<int[]>($"only 2-D pooling is supported (kernel_shape has {k.Length} values)"))
+            ? (k.Length == spatial
+                ? n.SmallInts("kernel_shape", spatial, [])
+                : k.Length is 1 or 2
+                    ? n.Fail<int[]>($"kernel_shape has {k.Length} values, but the input [N, {string.Join(", ", x.OutputShape)}] "
+                        + $"has {spatial} spatial axes")
+                    : n.Unsupported<int[]>($"only 1-D and 2-D pooling are supported (kernel_shape has {k.Length} values)"))
             : n.Fail<int[]>("attribute kernel_shape is required");
         if (kernel.Any(k => k <= 0)) n.Fail($"kernel_shape [{string.Join(", ", kernel)}] must be positive");
         bool ceil = n.Int("ceil_mode", 0) != 0; // MaxPool's storage_order=1 is refused by the version table
@@ -86,67 +111,11 @@ internal sealed partial class GraphImporter
     {
         n.RequireInputs(1, 1);
         TensorValue x = n.Tensor(0);
-        if (x.Shape.Rank != 3) n.Unsupported($"only [N, C, H, W] inputs are supported (got [N, {string.Join(", ", x.Shape)}])");
+        if (!x.Shape.IsSpatial)
+        {
+            n.Unsupported($"only [N, C, H, W] and [N, C, L] inputs are supported (got [N, {string.Join(", ", x.Shape)}])");
+        }
         SetOutput(n, n.Make(() => new GlobalAvgPoolNode(n.Name, x.Node)));
-    }
-
-    /// <summary>
-    /// A zero, spatial-only Pad becomes part of the window of the single Conv or pooling node it feeds (PyTorch exports
-    /// AvgPool2d with padding as Pad + AveragePool). Any other Pad is refused.
-    /// </summary>
-    private void Pad(OnnxNode n)
-    {
-        n.RequireInputs(1, 4);
-        TensorValue x = n.Tensor(0);
-        string mode = n.String("mode", "constant");
-        if (mode != "constant") n.Unsupported($"mode={Text.Clean(mode)} is not supported; only constant (zero) padding is");
-        long[] pads;
-        float value;
-        int[] axes = [0, 1, 2, 3];
-        if (n.Opset < 11)
-        {
-            pads = n.Ints("pads") ?? n.Fail<long[]>("attribute pads is required");
-            value = n.Float("value", 0);
-        }
-        else
-        {
-            pads = n.Integers(1, "pads");
-            value = n.HasInput(2) ? n.Scalar(2, "constant_value") : 0;
-            if (n.HasInput(3)) axes = NormalizeAxes(n, n.Integers(3, "axes"), 4);
-        }
-        if (x.Shape.Rank != 3) n.Unsupported($"only padding of [N, C, H, W] tensors is supported (got [N, {string.Join(", ", x.Shape)}])");
-        if (pads.Length != 2 * axes.Length) n.Fail($"pads has {pads.Length} values, expected {2 * axes.Length}");
-        var begin = new long[4];
-        var end = new long[4];
-        for (int i = 0; i < axes.Length; i++)
-        {
-            begin[axes[i]] = pads[i];
-            end[axes[i]] = pads[i + axes.Length];
-        }
-        string text = $"pads=[{string.Join(", ", pads)}]";
-        if (value != 0) n.Unsupported($"constant_value={value} is not supported; only zero padding is");
-        if (begin.Concat(end).Any(p => p < 0)) n.Unsupported($"{text} crops (negative pads); not supported");
-        if (begin[0] != 0 || end[0] != 0 || begin[1] != 0 || end[1] != 0) n.Unsupported($"{text} pads the batch or channel axis; "
-            + "only H and W may be padded");
-        if (begin.Concat(end).Any(p => p > 1 << 16)) n.Fail($"{text} is implausibly large");
-        if (begin[2] == 0 && begin[3] == 0 && end[2] == 0 && end[3] == 0)
-        {
-            SetOutput(n, x);
-            return;
-        }
-        NodeProto? consumer = SoleConsumer(n.Outputs[0]);
-        if (consumer is null || consumer.Domain is not ("" or "ai.onnx") || consumer.OpType is not ("Conv" or "AveragePool" or "MaxPool")
-            || consumer.Input[0] != n.Outputs[0])
-        {
-            n.Unsupported("Pad is supported only where it feeds a single Conv, AveragePool or MaxPool, which takes over its pads");
-        }
-        if (consumer.OpType == "MaxPool" && !IsNonNegative(x.Node))
-        {
-            // Zero padding equals MaxPool's own (-inf) padding only when no input value is below zero.
-            n.Unsupported("zero Pad before MaxPool folds only when its input is non-negative (after Relu); "
-                + "here it could change the maxima");
-        }
-        SetOutput(n, new PaddedValue(x.Node, (int)begin[2], (int)begin[3], (int)end[2], (int)end[3], n.Name));
     }
 
     /// <summary>Input 0 of a windowed op with the pads of a folded Pad (zero when there is none).</summary>
@@ -157,28 +126,29 @@ internal sealed partial class GraphImporter
             PaddedValue p => (p.Source, (p.Top, p.Left, p.Bottom, p.Right)),
             _ => (n.Tensor(0).Node, default((int, int, int, int))),
         };
-        if (node.OutputShape.Rank != 3)
+        if (!node.OutputShape.IsSpatial)
         {
-            n.Unsupported($"only 2-D inputs [N, C, H, W] are supported (got [N, {string.Join(", ", node.OutputShape)}])");
+            n.Unsupported($"only 2-D inputs [N, C, H, W] and 1-D inputs [N, C, L] are supported "
+                + $"(got [N, {string.Join(", ", node.OutputShape)}])");
         }
         return (node, pad);
     }
 
     /// <summary>
     /// The window of a Conv or pooling node from strides, dilations, pads or auto_pad (resolved against the input
-    /// size), plus the pads of a folded Pad. <paramref name="ceilMode"/> is null for Conv, set for pooling.
+    /// size), plus the pads of a folded Pad. <paramref name="ceilMode"/> is null for Conv, set for pooling. A 1-D
+    /// window (one kernel value, over [N, C, L]) becomes a 2-D one a single row high.
     /// </summary>
     private static Window2d ResolveWindow(OnnxNode n, int[] kernel, Shape input, (int Top, int Left, int Bottom, int Right) extra,
         bool? ceilMode)
     {
-        int[] strides = n.SmallInts("strides", 2, [1, 1]);
-        int[] dilations = n.SmallInts("dilations", 2, [1, 1]);
+        var (strides, dilations, pads) = WindowAttributes(n, kernel.Length);
+        if (kernel.Length == 1) kernel = [1, kernel[0]];
         if (strides.Any(s => s <= 0) || dilations.Any(d => d <= 0))
         {
             n.Fail($"strides [{string.Join(", ", strides)}] and dilations [{string.Join(", ", dilations)}] must be positive");
         }
         string autoPad = n.String("auto_pad", "NOTSET");
-        int[] pads = n.SmallInts("pads", 4, [0, 0, 0, 0]);
         if (autoPad != "NOTSET" && pads.Any(p => p != 0)) n.Fail($"auto_pad={Text.Clean(autoPad)} and explicit pads cannot both be given");
         if (autoPad is "SAME_UPPER" or "SAME_LOWER")
         {
@@ -202,6 +172,18 @@ internal sealed partial class GraphImporter
             dilations[0], dilations[1], ceilMode ?? false);
     }
 
+    /// <summary>
+    /// Strides, dilations and pads [top, left, bottom, right] of a window with <paramref name="spatial"/> axes, as
+    /// for 2-D: a 1-D window's values go to the W axis (stride and dilation 1, no pads along H).
+    /// </summary>
+    private static (int[] Strides, int[] Dilations, int[] Pads) WindowAttributes(OnnxNode n, int spatial)
+    {
+        int[] strides = n.SmallInts("strides", spatial, [.. Enumerable.Repeat(1, spatial)]);
+        int[] dilations = n.SmallInts("dilations", spatial, [.. Enumerable.Repeat(1, spatial)]);
+        int[] pads = n.SmallInts("pads", 2 * spatial, new int[2 * spatial]);
+        return spatial == 1 ? ([1, strides[0]], [1, dilations[0]], [0, pads[0], 0, pads[1]]) : (strides, dilations, pads);
+    }
+
     /// <summary>SAME padding: the output is ceil(size / stride); an odd total goes to the end (upper) or the beginning (lower).</summary>
     private static (int Begin, int End) SamePads(int size, int kernel, int stride, int dilation, bool upper)
     {
@@ -218,6 +200,8 @@ internal sealed partial class GraphImporter
         ClipNode c => c.Min >= 0 && c.Max >= 0, // with min > max every output is max
         Pool2dNode or GlobalAvgPoolNode or IdentityNode or ReshapeNode => IsNonNegative(node.Inputs[0]),
         ConcatNode or AddNode => node.Inputs.All(IsNonNegative),
+        TransposeNode => IsNonNegative(node.Inputs[0]),
+        PadNode p => (p.Mode != PadMode.Constant || p.Value >= 0) && IsNonNegative(node.Inputs[0]),
         _ => false,
     };
 }

@@ -64,6 +64,7 @@ internal sealed partial class GraphImporter
             V(1, "value"), V(9, "value"), V(11, "sparse_value,value"), V(12), V(13), V(19), V(21), V(23)),
         ["ConstantOfShape"] = History([], V(9), V(20), V(21), V(23)),
         ["Conv"] = History([AutoPad], V(1), V(11), V(22)),
+        ["ConvTranspose"] = History([AutoPad], V(1), V(11), V(22)),
         ["Div"] = ArithmeticVersions,
         ["Dropout"] = History([],
             Refuse(1, TrainingSwitch), Refuse(6, TrainingSwitch),
@@ -110,6 +111,7 @@ internal sealed partial class GraphImporter
         ["Squeeze"] = SqueezeVersions,
         ["Sub"] = ArithmeticVersions,
         ["Tanh"] = ActivationVersions(V(6), V(13)),
+        ["Transpose"] = History([], V(1), V(13), V(21), V(23)),
         ["Unsqueeze"] = SqueezeVersions,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Ann2Snn.Graph;
+using Ann2Snn.Passes;
 using Ann2Snn.Tensors;
 using Onnx;
 
@@ -37,6 +38,8 @@ internal sealed partial class GraphImporter
                 "value,value_float,value_floats,value_int,value_ints,value_string,value_strings,sparse_value"),
             ["ConstantOfShape"] = (static (_, n) => ShapeArithmeticOfTensor(n), "value"),
             ["Conv"] = (static (g, n) => g.Conv(n), "auto_pad,dilations,group,kernel_shape,pads,strides"),
+            ["ConvTranspose"] = (static (g, n) => g.ConvTranspose(n),
+                "auto_pad,dilations,group,kernel_shape,output_padding,output_shape,pads,strides"),
             ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
             ["Elu"] = (static (g, n) => g.Activation(n, ActivationKind.Elu), "alpha"),
@@ -68,6 +71,7 @@ internal sealed partial class GraphImporter
             ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
             ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Tanh"] = (static (g, n) => g.Activation(n, ActivationKind.Tanh), ""),
+            ["Transpose"] = (static (g, n) => g.Transpose(n), "perm"),
             ["Unsqueeze"] = (static (g, n) => g.Unsqueeze(n), "axes"),
         }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)),
             StringComparer.Ordinal);
@@ -156,7 +160,8 @@ internal sealed partial class GraphImporter
         string graphName = graph.Name.Length > 0 ? Text.Clean(graph.Name) : Path.GetFileNameWithoutExtension(_file);
         try
         {
-            return new ModelGraph(input, output, graphName.Length > 0 ? graphName : "model");
+            // Transposes that cancel or fold into Dense layers (NHWC exports) go at once.
+            return PassPipeline.Layout.Run(new ModelGraph(input, output, graphName.Length > 0 ? graphName : "model"));
         }
         catch (InvalidModelException ex)
         {
@@ -213,11 +218,11 @@ internal sealed partial class GraphImporter
             ThrowHelper.InvalidModel($"{what} has element type {TensorDecoder.DataTypeName(tensor.ElemType)}; "
                 + "only FLOAT and UINT8 inputs are supported");
         }
-        if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W] or [N, F]");
+        if (tensor.Shape is null) ThrowHelper.InvalidModel($"{what} has no shape; expected [N, C, H, W], [N, C, L] or [N, F]");
         var dims = tensor.Shape.Dim;
-        if (dims.Count is not (2 or 4))
+        if (dims.Count is not (2 or 3 or 4))
         {
-            ThrowHelper.InvalidModel($"{what} has rank {dims.Count} ({DimsText(dims)}); expected [N, C, H, W] or [N, F]");
+            ThrowHelper.InvalidModel($"{what} has rank {dims.Count} ({DimsText(dims)}); expected [N, C, H, W], [N, C, L] or [N, F]");
         }
         _fixedBatch = dims[0].HasDimValue ? dims[0].DimValue : 0;
         if (dims[0].HasDimValue && dims[0].DimValue <= 0) ThrowHelper.InvalidModel($"{what} has batch dimension {dims[0].DimValue}");

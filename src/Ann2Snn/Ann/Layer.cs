@@ -29,6 +29,9 @@ internal abstract class Layer
     public static Layer Create(Node node, int[] inputs) => node switch
     {
         Conv2dNode n => new ConvLayer(n, inputs),
+        ConvTranspose2dNode n => new ConvTransposeLayer(n, inputs),
+        TransposeNode n => new TransposeLayer(n, inputs),
+        PadNode n => new PadLayer(n, inputs),
         DenseNode n => new DenseLayer(n, inputs),
         BatchNormNode n => new BatchNormLayer(n, inputs),
         ReluNode n => new ReluLayer(n, inputs),

@@ -131,6 +131,8 @@ public static class Converter
                     }
                 case ReshapeNode r:
                     return Linear(In(0), new ReshapeOp(r.Inputs[0].OutputShape, r.OutputShape), null, null);
+                case PadNode pad:
+                    return Pad(In(0), pad);
                 case ScaleShiftNode s:
                     return Affine(In(0), s.Scale, s.Shift);
                 case BatchNormNode b:
@@ -197,6 +199,15 @@ public static class Converter
             }
             float bound = boundGain is { } g ? g * Math.Max(1f, x.Bound) : x.Bound;
             return new Signal(op.OutputShape, x.Terms.Select(t => t.Then(op)).ToArray(), bias, bound);
+        }
+
+        /// <summary>Constant padding: the synapses of zero padding, and a non-zero fill value as a bias on the padded cells.</summary>
+        private static Signal Pad(Signal x, PadNode pad)
+        {
+            foreach (SynapticOp op in PadSynapses.Ops(pad)) x = Linear(x, op, null, null);
+            if (PadSynapses.Fill(pad) is not { } fill) return x;
+            float[] bias = x.Bias is null ? fill : x.Bias.Zip(fill, (a, b) => a + b).ToArray();
+            return x with { Bias = bias, Bound = Math.Max(x.Bound, Math.Abs(pad.Value)) };
         }
 
         private static Signal Affine(Signal x, float[] scale, float[] shift)

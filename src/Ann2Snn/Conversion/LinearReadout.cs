@@ -7,7 +7,8 @@ namespace Ann2Snn.Conversion;
 
 /// <summary>
 /// The linear tail of a network belongs to its readout: every affine node after the last nonlinearity on the way to the
-/// output (a 1×1 convolution, average or global pooling, reshapes, constant scales, batch norm, dense layers) composes
+/// output (a 1×1 convolution, average or global pooling, reshapes, constant scales, batch norm, dense layers, and
+/// transposes, padding and transposed convolutions, which convert nowhere else when strided or copying) composes
 /// into one affine map y = W·x + b from the last spiking population to the readout neurons, which the converter then
 /// realizes as a single dense projection. W and b are measured by running the tail on the basis vectors:
 /// b = tail(0) and W·e_j = tail(e_j) − b, exact up to float rounding for any affine tail.
@@ -45,8 +46,21 @@ public static class LinearReadout
     {
         ArgumentNullException.ThrowIfNull(tail);
         return Enumerable.Range(1, Math.Max(0, tail.Count - 1)).Any(k => tail[k] is Conv2dNode or DenseNode
-            && tail.Take(k).Any(n => n is Conv2dNode or DenseNode or GlobalAvgPoolNode or Pool2dNode));
+            && tail.Take(k).Any(n => n is Conv2dNode or DenseNode or GlobalAvgPoolNode or Pool2dNode))
+            || tail.Any(ConvertsOnlyFolded);
     }
+
+    /// <summary>
+    /// A linear node with no synaptic form of its own, which converts only folded into the readout: a Transpose, a
+    /// copying Pad (reflect, edge, wrap, channel crops), a strided ConvTranspose.
+    /// </summary>
+    private static bool ConvertsOnlyFolded(Node n) => n switch
+    {
+        TransposeNode => true,
+        PadNode p => PadSynapses.Problem(p) is not null,
+        ConvTranspose2dNode c => ConvTransposeToConvPass.EquivalentWindow(c) is null,
+        _ => false,
+    };
 
     /// <summary>
     /// <paramref name="graph"/> with its linear tail replaced by one dense node (and the reshapes around it that keep the
@@ -77,7 +91,8 @@ public static class LinearReadout
 
     /// <summary>Whether <paramref name="node"/> is an affine map of its single input.</summary>
     public static bool IsAffine(Node node) => node is Conv2dNode or DenseNode or BatchNormNode or ScaleShiftNode or ReshapeNode
-        or IdentityNode or GlobalAvgPoolNode or Pool2dNode { Kind: PoolKind.Average };
+        or IdentityNode or GlobalAvgPoolNode or Pool2dNode { Kind: PoolKind.Average } or TransposeNode or PadNode
+        or ConvTranspose2dNode;
 
     /// <summary>W ([outputs × inputs], row-major) and b of the tail, by running it on the basis vectors in chunks.</summary>
     private static (float[] Weight, float[] Bias) Measure(IReadOnlyList<Node> tail, Shape inputShape)

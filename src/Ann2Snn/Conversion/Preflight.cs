@@ -10,6 +10,9 @@ namespace Ann2Snn.Conversion;
 /// activations and ArgMax only at the output, where the argmax readout makes them redundant
 /// (<see cref="ArgmaxReadoutPass"/>); other activations and general reductions have no spiking equivalent.
 /// </summary>
+/// <remarks>
+/// Padding, transposes and transposed convolutions: see <see cref="LayoutFindings"/>.
+/// </remarks>
 public static class Preflight
 {
     public static PreflightReport Check(ModelGraph graph)
@@ -77,7 +80,57 @@ public static class Preflight
                 findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, problem));
             }
         }
+        LayoutFindings(graph, findings, readout);
         return new PreflightReport(findings);
+    }
+
+    /// <summary>
+    /// Transposes (notes where the layout passes remove them, blockers where they stay), padding (constant padding
+    /// converts, copying modes do not) and transposed convolutions (stride 1 becomes a Conv, others do not convert).
+    /// Nodes of the readout (folded into one dense projection) are left to it.
+    /// </summary>
+    private static void LayoutFindings(ModelGraph graph, List<PreflightFinding> findings, HashSet<Node> readout)
+    {
+        if (!graph.Nodes.Any(n => n is TransposeNode or PadNode or ConvTranspose2dNode)) return;
+        var remaining = PassPipeline.Layout.Run(graph).Nodes.OfType<TransposeNode>().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (Node n in graph.Nodes.Where(n => !readout.Contains(n)))
+        {
+            switch (n)
+            {
+                case TransposeNode when !remaining.Contains(n.Name):
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        "cancels against another Transpose or folds into a Dense layer"));
+                    break;
+                case TransposeNode t when t.Inputs[0] is InputNode:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        $"the input is transposed ({t.Describe()}, e.g. NHWC → NCHW) and this does not fold away; the spiking "
+                        + "network reads its input as given, so adapt the data layout (feed the data transposed) and drop it"));
+                    break;
+                case TransposeNode:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        "a Transpose inside the network has no synaptic equivalent yet; only transposes that cancel in pairs "
+                        + "or fold into a following Flatten → Dense convert"));
+                    break;
+                case PadNode p when PadSynapses.Problem(p) is { } problem:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, problem));
+                    break;
+                case PadNode p:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, p.Value == 0f
+                        ? "zero padding becomes synapses that leave the padded cells without input"
+                        : $"constant padding becomes synapses plus a bias of {p.Value:g4} on the padded cells"));
+                    break;
+                case ConvTranspose2dNode c when ConvTransposeToConvPass.EquivalentWindow(c) is null:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
+                        $"ConvTranspose: not yet convertible ({c.Window}); only stride 1 with pads within the kernel "
+                        + "equals a Conv"));
+                    break;
+                case ConvTranspose2dNode c:
+                    findings.Add(FirstSignedConsumer(graph, c, readout) is { } signed
+                        ? new(n.Name, n.Op, PreflightSeverity.Blocker, signed)
+                        : new(n.Name, n.Op, PreflightSeverity.Note, "stride 1: becomes the equivalent Conv (flipped kernel)"));
+                    break;
+            }
+        }
     }
 
     /// <summary>
@@ -101,7 +154,7 @@ public static class Preflight
                     case ReluNode or ClipNode:
                         break;
                     case BatchNormNode or ScaleShiftNode or IdentityNode or AddNode or ReshapeNode or ConcatNode
-                        or Pool2dNode { Kind: PoolKind.Max }:
+                        or TransposeNode or PadNode or Pool2dNode { Kind: PoolKind.Max }:
                         queue.Enqueue(c);
                         break;
                     case var _ when readout.Contains(c):

@@ -13,7 +13,7 @@ public sealed class ConcatNode : Node
         foreach (Node n in inputs)
         {
             Shape s = n.OutputShape;
-            if (s.Rank != first.Rank || (s.Rank == 3 && (s.Height != first.Height || s.Width != first.Width)))
+            if (s.Rank != first.Rank || !s.Skip(1).SequenceEqual(first.Skip(1)))
             {
                 throw new InvalidModelException($"node '{name}' (Concat): input shapes {first} and {s} differ outside the channel axis");
             }

@@ -2,14 +2,17 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Graph;
 
-/// <summary>2-D convolution over NCHW. Weight shape [O, C/groups, kH, kW]; optional bias [O].</summary>
+/// <summary>
+/// 2-D convolution over NCHW. Weight shape [O, C/groups, kH, kW]; optional bias [O]. A sequence input [C, L] is read
+/// as [C, 1, L] (1-D convolution, kH = 1) and gives a sequence [O, L′].
+/// </summary>
 public sealed class Conv2dNode : Node
 {
     public Conv2dNode(string name, Node input, FloatTensor weight, float[]? bias, Window2d window, int groups = 1)
         : base(name, [input])
     {
         Shape x = Single(name, "Conv2d", Inputs);
-        RequireRank(name, "Conv2d", x, 3);
+        RequireSpatial(name, "Conv2d", x);
         if (weight.Rank != 4) throw new InvalidModelException($"node '{name}' (Conv2d): weight has rank {weight.Rank}, "
             + "expected 4 [O, C/g, kH, kW]");
         int o = weight.Shape[0];
@@ -33,12 +36,11 @@ public sealed class Conv2dNode : Node
             throw new InvalidModelException($"node '{name}' (Conv2d): bias has {bias.Length} elements, expected {o}");
         }
         if (window.CeilMode) throw new InvalidModelException($"node '{name}' (Conv2d): ceil mode applies to pooling only");
-        var (oh, ow) = window.OutputSize(x.Height, x.Width, $"node '{name}' (Conv2d)");
         Weight = weight;
         Bias = bias;
         Window = window;
         Groups = groups;
-        OutputShape = new Shape(o, oh, ow);
+        OutputShape = WindowOutput(name, "Conv2d", x, o, window);
     }
 
     public FloatTensor Weight { get; }

@@ -50,5 +50,31 @@ public abstract class Node
         }
     }
 
+    /// <summary>Throws unless <paramref name="shape"/> is a feature map [C, H, W] or a sequence [C, L] (read as [C, 1, L]).</summary>
+    private protected static void RequireSpatial(string name, string op, Shape shape)
+    {
+        if (!shape.IsSpatial)
+        {
+            throw new InvalidModelException($"node '{name}' ({op}): input shape {shape} has rank {shape.Rank}, "
+                + "expected [C, H, W] or [C, L]");
+        }
+    }
+
+    /// <summary>
+    /// The output of a windowed op over <paramref name="input"/> with <paramref name="channels"/> channels: [C, H, W],
+    /// or [C, L] for a sequence input, whose window must then stay one row high.
+    /// </summary>
+    private protected static Shape WindowOutput(string name, string op, Shape input, int channels, Window2d window)
+    {
+        var (oh, ow) = window.OutputSize(input.Height, input.Width, $"node '{name}' ({op})");
+        if (input.Rank == 3) return new Shape(channels, oh, ow);
+        if (oh != 1)
+        {
+            throw new InvalidModelException($"node '{name}' ({op}): the window ({window}) over the sequence {input} "
+                + $"gives {oh} rows; a 1-D window must have height 1 and no top or bottom padding");
+        }
+        return new Shape(channels, ow);
+    }
+
     public override string ToString() => $"{Name} ({Op}) → {OutputShape}";
 }

@@ -10,15 +10,7 @@ public sealed class Conv2dGeometry
 {
     public Conv2dGeometry(int inChannels, int height, int width, int outChannels, Window2d window, int groups = 1)
     {
-        if (inChannels <= 0 || height <= 0 || width <= 0 || outChannels <= 0)
-        {
-            throw new ArgumentException($"convolution: sizes must be positive (C={inChannels}, H={height}, W={width}, O={outChannels})");
-        }
-        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
-        {
-            throw new ArgumentException($"convolution: groups={groups} must divide input channels {inChannels} "
-                + $"and output channels {outChannels}");
-        }
+        CheckSizes("convolution", inChannels, height, width, outChannels, groups);
         (OutHeight, OutWidth) = window.OutputSize(height, width, "convolution");
         InChannels = inChannels;
         Height = height;
@@ -26,6 +18,20 @@ public sealed class Conv2dGeometry
         OutChannels = outChannels;
         Window = window;
         Groups = groups;
+    }
+
+    /// <summary>Throws unless the sizes are positive and <paramref name="groups"/> divides both channel counts.</summary>
+    internal static void CheckSizes(string what, int inChannels, int height, int width, int outChannels, int groups)
+    {
+        if (inChannels <= 0 || height <= 0 || width <= 0 || outChannels <= 0)
+        {
+            throw new ArgumentException($"{what}: sizes must be positive (C={inChannels}, H={height}, W={width}, O={outChannels})");
+        }
+        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
+        {
+            throw new ArgumentException($"{what}: groups={groups} must divide input channels {inChannels} "
+                + $"and output channels {outChannels}");
+        }
     }
 
     public int InChannels { get; }

@@ -52,6 +52,10 @@ public static class GraphRewriter
             ArgMaxNode m => new ArgMaxNode(m.Name, inputs[0], m.Axis, m.KeepDims, m.SelectLastIndex),
             ReduceNode r => new ReduceNode(r.Name, inputs[0], r.Kind, r.Axes, r.KeepDims),
             IdentityNode i => new IdentityNode(i.Name, inputs[0], i.Op),
+            TransposeNode t => new TransposeNode(t.Name, inputs[0], [.. t.Permutation]),
+            PadNode p => new PadNode(p.Name, inputs[0], p.Mode, [.. p.Begin], [.. p.End], p.Value),
+            ConvTranspose2dNode c => new ConvTranspose2dNode(c.Name, inputs[0], c.Weight, c.Bias, c.Window, c.Groups,
+                c.OutputPaddingH, c.OutputPaddingW),
             _ => throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no rewrite rule for this node type"),
         };
     }

@@ -9,17 +9,26 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
     public IReadOnlyList<IGraphPass> Passes { get; } = passes;
 
     /// <summary>
-    /// The standard clean-up before conversion: drop pass-throughs, fold BatchNorm and input scaling, drop what the argmax
-    /// readout makes redundant (a final softmax, strictly increasing activation or argmax).
+    /// The standard clean-up before conversion: drop pass-throughs, cancel and fold transposes, fold BatchNorm and input
+    /// scaling, turn stride-1 ConvTranspose into Conv, drop what the argmax readout makes redundant (a final softmax,
+    /// strictly increasing activation or argmax).
     /// </summary>
     public static PassPipeline Standard { get; } = new("standard",
-        new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass(), new ArgmaxReadoutPass());
+        new DropIdentityPass(), new CancelTransposesPass(), new FoldTransposeIntoDensePass(), new FoldBatchNormPass(),
+        new FoldInputScalingPass(), new ConvTransposeToConvPass(), new ArgmaxReadoutPass());
 
     /// <summary>
     /// Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.
     /// </summary>
     public static PassPipeline Inference { get; } = new("inference",
-        new DropIdentityPass(), new FoldBatchNormPass(), new FoldInputScalingPass());
+        new DropIdentityPass(), new CancelTransposesPass(), new FoldTransposeIntoDensePass(), new FoldBatchNormPass(),
+        new FoldInputScalingPass());
+
+    /// <summary>
+    /// The data-layout clean-up the ONNX importer applies: transposes that cancel (an NHWC model's pairs around
+    /// element-wise ops) disappear, and one flattened into Dense layers folds into their weights.
+    /// </summary>
+    public static PassPipeline Layout { get; } = new("layout", new CancelTransposesPass(), new FoldTransposeIntoDensePass());
 
     /// <summary>Runs the pipeline and drops the log.</summary>
     public ModelGraph Run(ModelGraph graph) => Run(graph, out _);

@@ -2,14 +2,16 @@ using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Snn;
 
-/// <summary>Convolutional synapses (shared kernel), weight [O, C/g, kH, kW].</summary>
+/// <summary>Convolutional synapses (shared kernel), weight [O, C/g, kH, kW]; a sequence [C, L] is read as [C, 1, L].</summary>
 public sealed class ConvOp : SynapticOp
 {
     public ConvOp(Shape input, FloatTensor weight, Window2d window, int groups, Shape output) : base(input, output)
     {
         const string where = "conv synapses";
-        if (input.Rank != 3 || output.Rank != 3) throw new InvalidModelException($"{where}: input {input} and output {output} "
-            + "must both be [C, H, W]");
+        if (!input.IsSpatial || output.Rank != input.Rank)
+        {
+            throw new InvalidModelException($"{where}: input {input} and output {output} must both be [C, H, W] or both [C, L]");
+        }
         if (weight.Rank != 4) throw new InvalidModelException($"{where}: weight {weight} has rank {weight.Rank}, "
             + "expected 4 [O, C/g, kH, kW]");
         if (groups <= 0 || input.Channels % groups != 0 || output.Channels % groups != 0

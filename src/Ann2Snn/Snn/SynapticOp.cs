@@ -37,9 +37,10 @@ public abstract class SynapticOp
     /// <summary>Pooling keeps channels and slides a window over each plane.</summary>
     internal static void RequirePooling(string where, Shape input, Window2d window, Shape output)
     {
-        if (input.Rank != 3 || output.Rank != 3 || input.Channels != output.Channels)
+        if (!input.IsSpatial || output.Rank != input.Rank || input.Channels != output.Channels)
         {
-            throw new InvalidModelException($"{where}: input {input} and output {output} must both be [C, H, W] with the same channels");
+            throw new InvalidModelException($"{where}: input {input} and output {output} must both be [C, H, W] (or both [C, L]) "
+                + "with the same channels");
         }
         RequireWindowOutput(where, input, window, output);
     }

@@ -4,8 +4,14 @@ namespace Ann2Snn.Tensors;
 
 /// <summary>
 /// The per-sample shape of a tensor (the batch dimension is implicit and dynamic):
-/// <c>[C, H, W]</c> for feature maps, <c>[F]</c> for vectors. Immutable, compared by value.
+/// <c>[C, H, W]</c> for feature maps, <c>[C, L]</c> for sequences, <c>[F]</c> for vectors. Immutable, compared by value.
 /// </summary>
+/// <remarks>
+/// A sequence <c>[C, L]</c> (an ONNX <c>[N, C, L]</c> tensor: audio, time series) is a feature map one row high:
+/// <see cref="Channels"/> = C, <see cref="Height"/> = 1, <see cref="Width"/> = L, so that Channels·Height·Width =
+/// <see cref="Size"/> for every rank up to 3 and the 2-D windowed ops run it as <c>[C, 1, L]</c> (1-D convolution
+/// and pooling are 2-D ones with a window one row high). A vector <c>[F]</c> is F channels of one element.
+/// </remarks>
 public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
 {
     private readonly int[] _dims;
@@ -39,10 +45,17 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
     public int Count => _dims.Length;
     public int this[int index] => _dims[index];
 
-    /// <summary>Channels of a [C, H, W] shape (or features of a [F] shape).</summary>
+    /// <summary>Channels of a [C, H, W] or [C, L] shape (or features of a [F] shape).</summary>
     public int Channels => _dims[0];
+
+    /// <summary>H of [C, H, W]; 1 for [C, L] and [F].</summary>
     public int Height => Rank == 3 ? _dims[1] : 1;
-    public int Width => Rank == 3 ? _dims[2] : 1;
+
+    /// <summary>W of [C, H, W], L of [C, L]; 1 for [F].</summary>
+    public int Width => Rank switch { 3 => _dims[2], 2 => _dims[1], _ => 1 };
+
+    /// <summary>Whether this is a feature map the windowed ops accept: [C, H, W], or [C, L] read as [C, 1, L].</summary>
+    public bool IsSpatial => Rank is 2 or 3;
 
     public int[] ToArray() => (int[])_dims.Clone();
 

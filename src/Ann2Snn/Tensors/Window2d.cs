@@ -37,6 +37,32 @@ public readonly record struct Window2d(
         return (oh, ow);
     }
 
+    /// <summary>
+    /// Output size of the transposed convolution (ConvTranspose) with this window: along each axis
+    /// (size − 1)·stride + dilation·(kernel − 1) + 1 + outputPadding − padBegin − padEnd, where the pads crop the
+    /// full output (a negative pad adds cells that no input reaches, as an output_shape beyond the full output asks).
+    /// Throws naming <paramref name="where"/> when an axis comes out empty.
+    /// </summary>
+    public (int H, int W) TransposedOutputSize(int h, int w, int outputPaddingH, int outputPaddingW, string where)
+    {
+        if (KernelH <= 0 || KernelW <= 0 || StrideH <= 0 || StrideW <= 0 || DilationH <= 0 || DilationW <= 0 || CeilMode)
+        {
+            throw new InvalidModelException($"{where}: kernel, stride and dilation must be positive and ceil mode unset (got {this})");
+        }
+        if (outputPaddingH < 0 || outputPaddingW < 0)
+        {
+            throw new InvalidModelException($"{where}: output padding must be non-negative (got {outputPaddingH},{outputPaddingW})");
+        }
+        long oh = ((long)h - 1) * StrideH + (long)DilationH * (KernelH - 1) + 1 + outputPaddingH - PadTop - PadBottom;
+        long ow = ((long)w - 1) * StrideW + (long)DilationW * (KernelW - 1) + 1 + outputPaddingW - PadLeft - PadRight;
+        if (oh <= 0 || ow <= 0 || oh > int.MaxValue || ow > int.MaxValue)
+        {
+            throw new InvalidModelException($"{where}: a transposed {KernelH}×{KernelW} window ({this}) over a {h}×{w} input "
+                + $"gives a {oh}×{ow} output");
+        }
+        return ((int)oh, (int)ow);
+    }
+
     private int Axis(int size, int kernel, int stride, int padBegin, int padEnd, int dilation)
     {
         long span = (long)dilation * (kernel - 1) + 1;

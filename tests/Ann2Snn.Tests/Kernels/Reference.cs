@@ -119,6 +119,74 @@ internal static class Reference
         return y;
     }
 
+    /// <summary>
+    /// Transposed convolution from its definition, in double: every input cell scatters x·W into
+    /// y[o, iy·sH − pT + ky·dH, ix·sW − pL + kx·dW] (weight [C, O/g, kH, kW]); cells outside the output are dropped.
+    /// </summary>
+    public static double[] ConvTranspose2d(float[] x, int c, int h, int w, float[] weight, float[]? bias, int o, Window2d win,
+        int groups, int outputPaddingH, int outputPaddingW)
+    {
+        int oh = (h - 1) * win.StrideH + win.DilationH * (win.KernelH - 1) + 1 + outputPaddingH - win.PadTop - win.PadBottom;
+        int ow = (w - 1) * win.StrideW + win.DilationW * (win.KernelW - 1) + 1 + outputPaddingW - win.PadLeft - win.PadRight;
+        int cg = c / groups, og = o / groups;
+        var y = new double[o * oh * ow];
+        for (int oc = 0; oc < o; oc++)
+        {
+            for (int i = 0; i < oh * ow; i++) y[oc * oh * ow + i] = bias?[oc] ?? 0;
+        }
+        for (int ic = 0; ic < c; ic++)
+        {
+            int g = ic / cg;
+            for (int iy = 0; iy < h; iy++)
+            {
+                for (int ix = 0; ix < w; ix++)
+                {
+                    double v = x[(ic * h + iy) * w + ix];
+                    for (int oo = 0; oo < og; oo++)
+                    {
+                        for (int ky = 0; ky < win.KernelH; ky++)
+                        {
+                            for (int kx = 0; kx < win.KernelW; kx++)
+                            {
+                                int oy = iy * win.StrideH - win.PadTop + ky * win.DilationH;
+                                int ox = ix * win.StrideW - win.PadLeft + kx * win.DilationW;
+                                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
+                                double tap = weight[((ic * og + oo) * win.KernelH + ky) * win.KernelW + kx];
+                                y[((g * og + oo) * oh + oy) * ow + ox] += v * tap;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// A random permutation of <paramref name="rank"/> axes applied to a row-major tensor, from the definition: every
+    /// input element x[k] goes to y[j] with j[i] = k[perm[i]]. Returns the permutation, the output dims and y.
+    /// </summary>
+    public static (int[] Perm, int[] OutDims, float[] Y) Transposed(Random rng, float[] x, int[] dims)
+    {
+        int rank = dims.Length;
+        int[] perm = [.. Enumerable.Range(0, rank).OrderBy(_ => rng.Next())];
+        int[] outDims = [.. perm.Select(a => dims[a])];
+        var y = new float[x.Length];
+        var k = new int[rank];
+        for (int flat = 0; flat < x.Length; flat++)
+        {
+            for (int a = rank - 1, rest = flat; a >= 0; a--)
+            {
+                k[a] = rest % dims[a];
+                rest /= dims[a];
+            }
+            int j = 0;
+            for (int i = 0; i < rank; i++) j = j * outDims[i] + k[perm[i]];
+            y[j] = x[flat];
+        }
+        return (perm, outDims, y);
+    }
+
     public static void AssertClose(double[] expected, float[] actual, double tolerance, string context)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -27,6 +27,17 @@ internal static class OnnxTestSupport
     }
 
     /// <summary>
+    /// Imports the model and runs it with the ANN executor and with ONNX Runtime on a random batch: the outputs must agree
+    /// (see <see cref="Ann.OnnxRuntimeAgreementTests"/>).
+    /// </summary>
+    public static void AssertExecutorMatchesOrt(OnnxBuilder builder, int batch = 3, int seed = 1)
+    {
+        int[] inputShape = [.. Import(builder).Input.OutputShape];
+        string? disagreement = Ann.OnnxRuntimeAgreementTests.Disagreement(builder.ToBytes(), inputShape, batch, seed, ModelFile);
+        Assert.True(disagreement is null, disagreement);
+    }
+
+    /// <summary>
     /// For graphs of Dense, ScaleShift and pass-through nodes only: evaluates the imported graph by hand and asserts it
     /// agrees with ONNX Runtime. (The real executor lives in Ann/; this checks the importer's folding of weights.)
     /// </summary>

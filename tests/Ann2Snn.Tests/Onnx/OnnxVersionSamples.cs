@@ -50,6 +50,15 @@ internal static class OnnxVersionSamples
                 return b.Input("x", 2, 5, 5).Initializer("w", [3, 2, 3, 3], TestData.Uniform(opset, 54))
                     .Initializer("bias", [3], [0.1f, -0.2f, 0.3f])
                     .Node(op, ["x", "w", "bias"], "y", OnnxAttr.Ints("pads", 1, 0, 1, 2), OnnxAttr.Ints("strides", 1, 2)).Output("y");
+            case "ConvTranspose":
+                // Output padding, strides and pads; from ConvTranspose-11 the output_shape form (pads derived).
+                b.Input("x", 2, 3, 4).Initializer("w", [2, 3, 3, 2], TestData.Uniform(opset, 36))
+                    .Initializer("bias", [3], [0.1f, -0.2f, 0.3f]);
+                return (opset < 11
+                    ? b.Node(op, ["x", "w", "bias"], "y", OnnxAttr.Ints("strides", 2, 2), OnnxAttr.Ints("pads", 1, 0, 0, 1),
+                        OnnxAttr.Ints("output_padding", 1, 0))
+                    : b.Node(op, ["x", "w", "bias"], "y", OnnxAttr.Ints("strides", 2, 3), OnnxAttr.Ints("output_shape", 6, 10)))
+                    .Output("y");
             case "Dropout":
                 b.Input("x", 3);
                 if (opset < 12) return b.Node(op, ["x"], "y", OnnxAttr.Float("ratio", 0.3f)).Output("y");
@@ -91,6 +100,8 @@ internal static class OnnxVersionSamples
                 if (opset < 11) return b.Node(op, ["x"], "y", OnnxAttr.Ints("axes", 2, 3)).Output("y");
                 if (opset < 13) return b.Node(op, ["x"], "y", OnnxAttr.Ints("axes", 2, -1)).Output("y");
                 return b.Initializer("axes", [2, -1]).Node(op, ["x", "axes"], "y").Output("y");
+            case "Transpose":
+                return b.Input("x", 2, 3, 4).Node(op, ["x"], "y", OnnxAttr.Ints("perm", 0, 2, 3, 1)).Output("y");
             case "Unsqueeze":
                 b.Input("x", 4);
                 if (opset < 13) return b.Node(op, ["x"], "y", OnnxAttr.Ints("axes", 2, 3)).Output("y");
