@@ -1,4 +1,5 @@
 using Ann2Snn.Graph;
+using Ann2Snn.Passes;
 
 namespace Ann2Snn.Conversion;
 
@@ -17,10 +18,30 @@ public static class ConversionPipeline
         if (calibration is not null && options.Normalization.NeedsCalibration())
         {
             Ann.AnnEvaluator.CheckCompatible(graph, calibration, "calib");
-            stats = Calibration.Collect(prepared, calibration.Batches(64, options.CalibrationImages).Select(b => (b.Data, b.Count)),
+            Func<float[], int, float[]> layout = InputLayout(graph, prepared);
+            stats = Calibration.Collect(prepared,
+                calibration.Batches(64, options.CalibrationImages).Select(b => (layout(b.Data, b.Count), b.Count)),
                 options.CalibrationImages, executorOptions, progress);
         }
         return Converter.Convert(prepared, stats, options, applied);
+    }
+
+    /// <summary>
+    /// Maps a batch laid out for <paramref name="graph"/>'s input to <paramref name="prepared"/>'s: the identity, or the
+    /// input Transpose that preparation took as the input layout (<see cref="AbsorbInputTransposePass"/>).
+    /// </summary>
+    public static Func<float[], int, float[]> InputLayout(ModelGraph graph, ModelGraph prepared)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (prepared.Input.OutputShape.Equals(graph.Input.OutputShape)) return (x, _) => x;
+        TransposeNode transpose = AbsorbInputTransposePass.Absorbable(PassPipeline.Layout.Run(graph))
+            is { } t && t.OutputShape.Equals(prepared.Input.OutputShape)
+            ? t
+            : throw new UnsupportedOperatorException($"model '{graph.Name}': its input layout changed in preparation "
+                + $"({graph.Input.OutputShape} → {prepared.Input.OutputShape}) in a way calibration data cannot follow");
+        var executor = new Ann.AnnExecutor(new ModelGraph(transpose.Inputs[0] as InputNode ?? graph.Input, transpose, "input-layout"));
+        return (x, count) => executor.Forward(x.AsSpan(0, count * graph.Input.OutputShape.Size), count);
     }
 
     /// <summary>

@@ -101,6 +101,10 @@ public static class Preflight
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
                         "cancels against another Transpose or folds into a Dense layer"));
                     break;
+                case TransposeNode t when ReferenceEquals(AbsorbInputTransposePass.Absorbable(graph), t):
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        $"becomes the input layout: the spiking network takes its input as [{string.Join(", ", t.OutputShape)}]"));
+                    break;
                 case TransposeNode t when t.Inputs[0] is InputNode:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
                         $"the input is transposed ({t.Describe()}, e.g. NHWC → NCHW) and this does not fold away; the spiking "

@@ -26,6 +26,10 @@ public static class Evaluator
         request.Validate();
         int images = Math.Min(request.Data.Count, request.Limit ?? int.MaxValue);
         (SpikingNetwork network, ModelGraph? graph, ConversionResult? conversion, PreprocessedDataset data) = Load(request, progress);
+        // The spiking network may take its input in another layout than the ANN (an input Transpose taken as the layout).
+        PreprocessedDataset spikes = graph is null || network.InputShape.Equals(graph.Input.OutputShape)
+            ? data
+            : PreprocessedDataset.For(request.Data, data.Preprocessing, network.InputShape, $"network '{network.Name}'");
         InputEncoding input = request.Input ?? InputEncodingMetadata.Read(network) ?? request.Simulation.Input;
         SimulationOptions simulation = request.Simulation with { Input = input };
 
@@ -35,7 +39,7 @@ public static class Evaluator
 
         cancellationToken.ThrowIfCancellationRequested();
         (ISimulator simulator, double? pilotRate) = Simulators.Choose(request.Backend, network, simulation,
-            () => data.Batches(Simulators.PilotImages, Math.Min(Simulators.PilotImages, images)).First());
+            () => spikes.Batches(Simulators.PilotImages, Math.Min(Simulators.PilotImages, images)).First());
         IReadOnlyList<int> steps = request.Steps is { } given
             ? [.. given.Distinct().Order()]
             : EvaluationRequest.DefaultSteps(simulation.Timesteps);
@@ -48,7 +52,7 @@ public static class Evaluator
         }
         string run = $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}";
         SimulationResult snn = Stage(progress, EvaluationStage.Snn, run, images,
-            p => simulator.Run(network, data.Batches(request.BatchSize, request.Limit), simulation, p, cancellationToken));
+            p => simulator.Run(network, spikes.Batches(request.BatchSize, request.Limit), simulation, p, cancellationToken));
 
         return new EvaluationResult
         {

@@ -11,11 +11,11 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
     /// <summary>
     /// The standard clean-up before conversion: drop pass-throughs, cancel and fold transposes, fold BatchNorm and input
     /// scaling, turn stride-1 ConvTranspose into Conv, drop what the argmax readout makes redundant (a final softmax,
-    /// strictly increasing activation or argmax).
+    /// strictly increasing activation or argmax), take a transpose of the input as the input layout.
     /// </summary>
     public static PassPipeline Standard { get; } = new("standard",
         new DropIdentityPass(), new CancelTransposesPass(), new FoldTransposeIntoDensePass(), new FoldBatchNormPass(),
-        new FoldInputScalingPass(), new ConvTransposeToConvPass(), new ArgmaxReadoutPass());
+        new FoldInputScalingPass(), new ConvTransposeToConvPass(), new ArgmaxReadoutPass(), new AbsorbInputTransposePass());
 
     /// <summary>
     /// Rewrites that keep every output value (up to float rounding): for fast ANN inference, like ONNX Runtime's graph optimizations.
