@@ -26,7 +26,7 @@ internal sealed partial class GraphImporter
 
     private static readonly OpHistory SqueezeVersions = History([],
         V(1, note: "axes as an attribute"), V(11, note: "axes as an attribute"),
-        V(13, "", "axes as an input"), V(21, ""), V(23, ""));
+        V(13, "", "axes as an input"), V(21, ""), V(23, ""), V(24, ""), V(25, ""));
 
     /// <summary>An element-wise activation: version 1 had the consumed_inputs attribute; then the given versions.</summary>
     private static OpHistory ActivationVersions(params OpVersion[] versions) =>
@@ -53,7 +53,7 @@ internal sealed partial class GraphImporter
             Refuse(1, TrainingSwitch), Refuse(6, TrainingSwitch),
             V(7, "epsilon,momentum,spatial"), V(9, "epsilon,momentum"), V(14, "epsilon,momentum,training_mode"),
             V(15, "epsilon,momentum,training_mode")),
-        ["Cast"] = History([], Refuse(1, "to as a string attribute"), V(6, "to"), V(9, "to"), V(13, "to"), V(19), V(21), V(23)),
+        ["Cast"] = History([], Refuse(1, "to as a string attribute"), V(6, "to"), V(9, "to"), V(13, "to"), V(19), V(21), V(23), V(24), V(25)),
         ["Clip"] = History([],
             Refuse(1, "consumed_inputs attribute"), V(6, "min,max", "min and max as attributes"),
             V(11, "", "min and max as optional inputs"), V(12, ""), V(13, "")),
@@ -61,8 +61,8 @@ internal sealed partial class GraphImporter
         ["Constant"] = History(
             [AttributeRule.Absent("sparse_value", "sparse tensors"), AttributeRule.Absent("value_string", "strings"),
                 AttributeRule.Absent("value_strings", "strings")],
-            V(1, "value"), V(9, "value"), V(11, "sparse_value,value"), V(12), V(13), V(19), V(21), V(23)),
-        ["ConstantOfShape"] = History([], V(9), V(20), V(21), V(23)),
+            V(1, "value"), V(9, "value"), V(11, "sparse_value,value"), V(12), V(13), V(19), V(21), V(23), V(24), V(25)),
+        ["ConstantOfShape"] = History([], V(9), V(20), V(21), V(23), V(24), V(25)),
         ["Conv"] = History([AutoPad], V(1), V(11), V(22)),
         ["ConvTranspose"] = History([AutoPad], V(1), V(11), V(22)),
         ["Div"] = ArithmeticVersions,
@@ -72,7 +72,7 @@ internal sealed partial class GraphImporter
             V(22, "seed")),
         ["Elu"] = ActivationVersions(V(6), V(22)),
         ["Expand"] = History([], V(8), V(13)),
-        ["Flatten"] = History([], V(1), V(9), V(11), V(13), V(21), V(23)),
+        ["Flatten"] = History([], V(1), V(9), V(11), V(13), V(21), V(23), V(24), V(25)),
         ["Gather"] = History([], V(1), V(11), V(13)),
         ["Gemm"] = History([AttributeRule.Int("transA", 0, "the input must be [N, K]")],
             Refuse(1, "broadcast attribute (C broadcast only on request before opset 7)"),
@@ -81,7 +81,7 @@ internal sealed partial class GraphImporter
         ["GlobalAveragePool"] = History([], V(1), V(22)),
         ["HardSigmoid"] = ActivationVersions(V(6), V(22)),
         ["HardSwish"] = History([], V(14), V(22)),
-        ["Identity"] = History([], V(1), V(13), V(14), V(16), V(19), V(21), V(23)),
+        ["Identity"] = History([], V(1), V(13), V(14), V(16), V(19), V(21), V(23), V(24), V(25)),
         ["LeakyRelu"] = ActivationVersions(V(6), V(16)),
         ["LogSoftmax"] = SoftmaxVersions,
         ["MatMul"] = History([], V(1), V(9), V(13)),
@@ -93,7 +93,7 @@ internal sealed partial class GraphImporter
         ["Pad"] = History([],
             Refuse(1, "paddings attribute (named pads from Pad-2 on)"), V(2, "mode,pads,value", "pads and value as attributes"),
             V(11, "mode", "pads and constant_value as inputs"), V(13, "mode"), V(18, "mode", "an optional axes input"),
-            V(19, "mode"), V(21, "mode"), V(23, "mode")),
+            V(19, "mode"), V(21, "mode"), V(23, "mode"), V(24, "mode"), V(25, "mode")),
         ["ReduceMean"] = ReduceVersions(18),
         ["ReduceProd"] = ReduceVersions(18),
         ["ReduceSum"] = ReduceVersions(13),
@@ -101,8 +101,8 @@ internal sealed partial class GraphImporter
         ["Relu"] = History([], Refuse(1, "consumed_inputs attribute"), V(6), V(13), V(14)),
         ["Reshape"] = History([],
             Refuse(1, "shape and consumed_inputs attributes (the shape is an input from Reshape-5 on)"),
-            V(5, ""), V(13, ""), V(14), V(19), V(21), V(23)),
-        ["Shape"] = History([], V(1, ""), V(13, ""), V(15), V(19), V(21), V(23)),
+            V(5, ""), V(13, ""), V(14), V(19), V(21), V(23), V(24), V(25)),
+        ["Shape"] = History([], V(1, ""), V(13, ""), V(15), V(19), V(21), V(23), V(24), V(25)),
         ["Sigmoid"] = ActivationVersions(V(6), V(13)),
         ["Slice"] = History([],
             V(1, "axes,ends,starts", "starts, ends and axes as attributes"), V(10, "", "starts, ends, axes and steps as inputs"),
@@ -111,7 +111,7 @@ internal sealed partial class GraphImporter
         ["Squeeze"] = SqueezeVersions,
         ["Sub"] = ArithmeticVersions,
         ["Tanh"] = ActivationVersions(V(6), V(13)),
-        ["Transpose"] = History([], V(1), V(13), V(21), V(23)),
+        ["Transpose"] = History([], V(1), V(13), V(21), V(23), V(24), V(25)),
         ["Unsqueeze"] = SqueezeVersions,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -15,7 +15,7 @@ internal sealed partial class GraphImporter
 {
     /// <summary>Lowest and highest default-domain opset accepted; each node is then checked against its op's version table.</summary>
     public const int MinOpset = 7;
-    public const int MaxOpset = 23;
+    public const int MaxOpset = 25;
 
     private const string Window = "auto_pad,ceil_mode,dilations,kernel_shape,pads,strides";
     private const string Reduction = "axes,keepdims,noop_with_empty_axes";

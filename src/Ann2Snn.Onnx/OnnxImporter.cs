@@ -5,7 +5,7 @@ using Onnx;
 namespace Ann2Snn.Onnx;
 
 /// <summary>
-/// Reads an ONNX model (opsets 7–23, each node checked against the version of its op in effect) into a
+/// Reads an ONNX model (opsets 7–25, each node checked against the version of its op in effect) into a
 /// <see cref="ModelGraph"/>. The file is untrusted: every failure is an <see cref="InvalidModelException"/> (malformed,
 /// inconsistent or refused content) or an <see cref="UnsupportedOperatorException"/> (operators, versions or attribute
 /// values we do not map: all of a model's at once, in <see cref="UnsupportedOperatorException.Blockers"/>), with a
