@@ -118,6 +118,19 @@ internal sealed partial class GraphImporter
         SetOutput(n, n.Make(() => new GlobalAvgPoolNode(n.Name, x.Node)));
     }
 
+    /// <summary>GlobalMaxPool: a max pooling whose window is the whole plane (or sequence).</summary>
+    private void GlobalMaxPool(OnnxNode n)
+    {
+        n.RequireInputs(1, 1);
+        TensorValue x = n.Tensor(0);
+        if (!x.Shape.IsSpatial)
+        {
+            n.Unsupported($"only [N, C, H, W] and [N, C, L] inputs are supported (got [N, {string.Join(", ", x.Shape)}])");
+        }
+        var window = new Window2d(x.Shape.Height, x.Shape.Width, 1, 1, 0, 0, 0, 0);
+        SetOutput(n, n.Make(() => new Pool2dNode(n.Name, x.Node, PoolKind.Max, window)));
+    }
+
     /// <summary>Input 0 of a windowed op with the pads of a folded Pad (zero when there is none).</summary>
     private static (Node Node, (int Top, int Left, int Bottom, int Right) Pad) SpatialInput(OnnxNode n)
     {

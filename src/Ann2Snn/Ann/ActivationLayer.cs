@@ -45,6 +45,9 @@ internal sealed class ActivationLayer(ActivationNode node, int[] inputs) : Layer
             case ActivationKind.HardSwish:
                 ActivationKernels.HardSwish(x, y);
                 break;
+            case ActivationKind.Floor:
+                System.Numerics.Tensors.TensorPrimitives.Floor(x, y);
+                break;
             default:
                 throw new InvalidOperationException($"unknown activation kind {_kind}");
         }

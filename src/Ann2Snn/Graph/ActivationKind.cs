@@ -26,4 +26,7 @@ public enum ActivationKind
 
     /// <summary>y = x · max(0, min(1, x/6 + 1/2)).</summary>
     HardSwish,
+
+    /// <summary>y = ⌊x⌋, the largest integer not above x.</summary>
+    Floor,
 }

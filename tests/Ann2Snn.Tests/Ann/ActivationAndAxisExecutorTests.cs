@@ -27,6 +27,7 @@ public sealed class ActivationAndAxisExecutorTests
         "elu-steep" => new ActivationNode(name, x, ActivationKind.Elu, 2f),
         "hardsigmoid" => new ActivationNode(name, x, ActivationKind.HardSigmoid, 0.2f, 0.5f),
         "hardswish" => new ActivationNode(name, x, ActivationKind.HardSwish),
+        "floor" => new ActivationNode(name, x, ActivationKind.Floor),
         "softmax-0" => new SoftmaxNode(name, x, false, 0, 0),
         "softmax-1" => new SoftmaxNode(name, x, false, 1, 1),
         "logsoftmax-2" => new SoftmaxNode(name, x, true, 2, 2),
@@ -39,8 +40,8 @@ public sealed class ActivationAndAxisExecutorTests
     };
 
     public static TheoryData<string> Elementwise => ["sigmoid", "tanh", "leaky", "leaky-steep", "prelu-one", "prelu-channels",
-        "prelu-elements", "elu", "elu-steep", "hardsigmoid", "hardswish", "softmax-0", "softmax-1", "logsoftmax-2", "softmax-1..2",
-        "logsoftmax-all", "argmax-0", "argmax-1-last", "argmax-2"];
+        "prelu-elements", "elu", "elu-steep", "hardsigmoid", "hardswish", "floor", "softmax-0", "softmax-1", "logsoftmax-2",
+        "softmax-1..2", "logsoftmax-all", "argmax-0", "argmax-1-last", "argmax-2"];
 
     [Theory]
     [MemberData(nameof(Elementwise))]

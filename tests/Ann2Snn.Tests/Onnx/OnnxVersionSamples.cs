@@ -69,7 +69,7 @@ internal static class OnnxVersionSamples
                 return b.Input("x", 4).Initializer("w", [3, 4], TestData.Uniform(opset, 12)).Initializer("bias", [3], [0.1f, 0.2f, 0.3f])
                     .Node(op, ["x", "w", "bias"], "y", OnnxAttr.Int("transB", 1), OnnxAttr.Float("alpha", 0.5f), OnnxAttr.Float("beta", 2f))
                     .Output("y");
-            case "GlobalAveragePool":
+            case "GlobalAveragePool" or "GlobalMaxPool":
                 return b.Input("x", 2, 3, 3).Node(op, ["x"], "y").Output("y");
             case "Identity" or "Relu":
                 return b.Input("x", 3).Node(op, ["x"], "y").Output("y");
@@ -145,7 +145,7 @@ internal static class OnnxVersionSamples
                 return b.Input("x", 4).Node(op, ["x"], "y", OnnxAttr.Float("alpha", 0.3f)).Output("y");
             case "HardSigmoid":
                 return b.Input("x", 4).Node(op, ["x"], "y", OnnxAttr.Float("alpha", 0.25f), OnnxAttr.Float("beta", 0.4f)).Output("y");
-            case "HardSwish" or "Sigmoid" or "Tanh":
+            case "HardSwish" or "Sigmoid" or "Tanh" or "Floor":
                 return b.Input("x", 4).Node(op, ["x"], "y").Output("y");
             case "PRelu":
                 return b.Input("x", 2, 3, 3).Initializer("slope", [2, 1, 1], [0.1f, -0.3f]).Node(op, ["x", "slope"], "y").Output("y");

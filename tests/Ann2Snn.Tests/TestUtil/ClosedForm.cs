@@ -17,6 +17,7 @@ internal static class ClosedForm
         ActivationKind.Elu => x > 0 ? x : alpha * (Math.Exp(x) - 1),
         ActivationKind.HardSigmoid => Math.Max(0, Math.Min(1, alpha * x + beta)),
         ActivationKind.HardSwish => x * Math.Max(0, Math.Min(1, x / 6 + 0.5)),
+        ActivationKind.Floor => Math.Floor(x),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
