@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Ann2Snn.Graph;
+using Ann2Snn.Tensors;
 using Onnx;
 
 namespace Ann2Snn.Onnx;
@@ -48,7 +49,7 @@ internal sealed partial class GraphImporter
         SetOutput(n, n.Make(() => new IdentityNode(n.Name, x.Node, "Cast")));
     }
 
-    /// <summary>Import of a shape-arithmetic op whose data is a runtime tensor: refused with the reason.</summary>
+    /// <summary>Import of a shape-arithmetic op whose data is a runtime tensor (Shape folds; these do not): refused.</summary>
     private static void ShapeArithmeticOfTensor(OnnxNode n) =>
         n.Unsupported($"{n.OpType} of a runtime tensor is not supported; only of constants and shapes (folded at import)");
 
@@ -86,10 +87,49 @@ internal sealed partial class GraphImporter
         return Select(n, data, [.. Enumerable.Range(0, data.Rank).Select(a => a == axis ? picked : Everything(data.Dims[a]))], dims);
     }
 
-    /// <summary>Slice: starts/ends/axes/steps as inputs from opset 10, as attributes (no steps) before.</summary>
+    /// <summary>Slice of a constant.</summary>
     private static ConstTensor Slice(OnnxNode n)
     {
         ConstTensor data = n.Constant(0, "data", batchAllowed: true);
+        (long[] starts, long[] ends, long[] axes, long[] steps) = SliceArguments(n);
+        int[] normalized = NormalizeAxes(n, axes, data.Rank);
+        int[][] picks = [.. Enumerable.Range(0, data.Rank).Select(a => Everything(data.Dims[a]))];
+        for (int k = 0; k < normalized.Length; k++)
+        {
+            int a = normalized[k];
+            picks[a] = SliceIndices(n, data.Dims[a], starts[k], ends[k], steps[k]);
+        }
+        return Select(n, data, picks, [.. picks.Select(p => p.Length)]);
+    }
+
+    /// <summary>
+    /// Slice of a runtime tensor, per sample: ONNX axis 0 (the batch) may only be taken whole (start 0, step 1, an end
+    /// past the batch), as exporters write for "all samples".
+    /// </summary>
+    private void SliceTensor(OnnxNode n)
+    {
+        TensorValue x = n.Tensor(0);
+        (long[] starts, long[] ends, long[] axes, long[] steps) = SliceArguments(n);
+        int[] dims = x.Shape.ToArray();
+        int[] normalized = NormalizeAxes(n, axes, dims.Length + 1);
+        int[][] picks = [.. dims.Select(Everything)];
+        for (int k = 0; k < normalized.Length; k++)
+        {
+            int a = normalized[k];
+            if (a == 0)
+            {
+                bool whole = starts[k] == 0 && steps[k] == 1 && (ends[k] >= int.MaxValue || (_fixedBatch > 0 && ends[k] >= _fixedBatch));
+                if (!whole) n.Unsupported($"slices axis 0, the batch ([{starts[k]}, {ends[k]}) step {steps[k]})");
+                continue;
+            }
+            picks[a - 1] = SliceIndices(n, dims[a - 1], starts[k], ends[k], steps[k]);
+        }
+        SetGather(n, x, picks, [.. picks.Select(p => p.Length)]);
+    }
+
+    /// <summary>Slice's starts, ends, axes and steps: inputs from opset 10, attributes (no steps) before.</summary>
+    private static (long[] Starts, long[] Ends, long[] Axes, long[] Steps) SliceArguments(OnnxNode n)
+    {
         long[] starts, ends, axes, steps;
         if (n.Opset >= 10)
         {
@@ -111,14 +151,63 @@ internal sealed partial class GraphImporter
         {
             n.Fail($"starts, ends, axes and steps must have equal lengths ({starts.Length}, {ends.Length}, {axes.Length}, {steps.Length})");
         }
-        int[] normalized = NormalizeAxes(n, axes, data.Rank);
-        int[][] picks = [.. Enumerable.Range(0, data.Rank).Select(a => Everything(data.Dims[a]))];
-        for (int k = 0; k < normalized.Length; k++)
+        return (starts, ends, axes, steps);
+    }
+
+    /// <summary>Gather of a runtime tensor along a per-sample axis, with constant indices.</summary>
+    private void GatherTensor(OnnxNode n)
+    {
+        n.RequireInputs(2, 2);
+        TensorValue x = n.Tensor(0);
+        long[] indices = n.Integers(1, "indices");
+        int[] indexDims = n.Constant(1, "indices").Dims;
+        int[] dims = x.Shape.ToArray();
+        int axis = NormalizeAxis(n, n.Int("axis", 0), dims.Length + 1, "axis");
+        if (axis == 0) n.Unsupported("gathers along axis 0, the batch");
+        int size = dims[axis - 1];
+        int[] picked = Array.ConvertAll(indices, i => i >= -size && i < size
+            ? (int)(i < 0 ? i + size : i)
+            : n.Fail<int>($"index {i} is out of range for axis {axis} of size {size}"));
+        int[][] picks = [.. dims.Select(Everything)];
+        picks[axis - 1] = picked;
+        int[] shape = [.. dims[..(axis - 1)], .. indexDims, .. dims[axis..]];
+        SetGather(n, x, picks, shape.Length == 0 ? [1] : shape);
+    }
+
+    /// <summary>Expand of a runtime tensor: each sample broadcast to the shape's per-sample dims (its first dim is the batch).</summary>
+    private void ExpandTensor(OnnxNode n)
+    {
+        n.RequireInputs(2, 2);
+        TensorValue x = n.Tensor(0);
+        long[] shape = n.Integers(1, "shape", batchAllowed: true);
+        int rank = x.Shape.Rank + 1;
+        if (shape.Length > rank) n.Unsupported($"shape [{string.Join(", ", shape)}] adds axes before the batch");
+        long[] full = [.. Enumerable.Repeat(1L, rank - shape.Length), .. shape];
+        if (!(full[0] is 1 or ConstTensor.BatchSize || (_fixedBatch > 0 && full[0] == _fixedBatch)))
         {
-            int a = normalized[k];
-            picks[a] = SliceIndices(n, data.Dims[a], starts[k], ends[k], steps[k]);
+            n.Unsupported($"shape [{string.Join(", ", shape)}] changes the batch dimension");
         }
-        return Select(n, data, picks, [.. picks.Select(p => p.Length)]);
+        if (full.Skip(1).Any(ConstTensor.IsSymbolic)) n.Unsupported("the per-sample shape is computed from the batch size");
+        int[] dims = x.Shape.ToArray();
+        var target = new int[dims.Length];
+        for (int a = 0; a < dims.Length; a++)
+        {
+            long s = full[a + 1];
+            target[a] = dims[a] == 1 ? (int)s : s == 1 || s == dims[a] ? dims[a]
+                : n.Fail<int>($"cannot expand [N, {string.Join(", ", dims)}] to [{string.Join(", ", shape)}]");
+            if (target[a] <= 0) n.Fail($"shape [{string.Join(", ", shape)}] has a dim below 1");
+        }
+        int[][] picks = [.. dims.Select((d, a) => d == 1 ? new int[target[a]] : Everything(d))];
+        SetGather(n, x, picks, target);
+    }
+
+    private void SetGather(OnnxNode n, TensorValue x, int[][] picks, int[] shape)
+    {
+        if (picks.Any(p => p.Length == 0)) n.Unsupported("the result is empty");
+        long size = picks.Aggregate(1L, (a, p) => a * p.Length);
+        if (size > Shape.MaxElements) n.Fail($"the result has {size} elements per sample, more than the limit of {Shape.MaxElements}");
+        int[] map = Offsets(x.Shape.ToArray(), picks);
+        SetOutput(n, n.Make(() => new GatherNode(n.Name, x.Node, map, new Shape(shape), n.OpType)));
     }
 
     /// <summary>The indices one axis of Slice keeps: start and end clamped as the ONNX spec says, then stepped.</summary>
@@ -289,25 +378,35 @@ internal sealed partial class GraphImporter
     {
         long count = picks.Aggregate(1L, (a, p) => a * p.Length);
         if (count > int.MaxValue) n.Fail("the result is too large");
-        var strides = new int[source.Rank];
-        for (int a = source.Rank - 1, s = 1; a >= 0; s *= source.Dims[a], a--) strides[a] = s;
-        var offsets = new int[count];
-        var index = new int[source.Rank];
-        for (int k = 0; k < count; k++)
+        int[] offsets = Offsets(source.Dims, picks);
+        string name = n.Outputs[0];
+        if (source.Ints is { } ints) return ConstTensor.OfInts(name, dims, Array.ConvertAll(offsets, o => ints[o]));
+        float[] floats = source.Floats;
+        return ConstTensor.OfFloats(name, dims, Array.ConvertAll(offsets, o => floats[o]));
+    }
+
+    /// <summary>
+    /// The flat indices into a row-major tensor of <paramref name="dims"/> of the cross product of <paramref name="picks"/>
+    /// (one index list per axis), in row-major order of the result.
+    /// </summary>
+    private static int[] Offsets(int[] dims, int[][] picks)
+    {
+        var strides = new int[dims.Length];
+        for (int a = dims.Length - 1, s = 1; a >= 0; s *= dims[a], a--) strides[a] = s;
+        var offsets = new int[picks.Aggregate(1, (a, p) => a * p.Length)];
+        var index = new int[dims.Length];
+        for (int k = 0; k < offsets.Length; k++)
         {
             int offset = 0;
-            for (int a = 0; a < source.Rank; a++) offset += picks[a][index[a]] * strides[a];
+            for (int a = 0; a < dims.Length; a++) offset += picks[a][index[a]] * strides[a];
             offsets[k] = offset;
-            for (int a = source.Rank - 1; a >= 0; a--)
+            for (int a = dims.Length - 1; a >= 0; a--)
             {
                 if (++index[a] < picks[a].Length) break;
                 index[a] = 0;
             }
         }
-        string name = n.Outputs[0];
-        if (source.Ints is { } ints) return ConstTensor.OfInts(name, dims, Array.ConvertAll(offsets, o => ints[o]));
-        float[] floats = source.Floats;
-        return ConstTensor.OfFloats(name, dims, Array.ConvertAll(offsets, o => floats[o]));
+        return offsets;
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ internal abstract class Layer
         Conv2dNode n => new ConvLayer(n, inputs),
         ConvTranspose2dNode n => new ConvTransposeLayer(n, inputs),
         TransposeNode n => new TransposeLayer(n, inputs),
+        GatherNode n => new GatherLayer(n, inputs),
         PadNode n => new PadLayer(n, inputs),
         DenseNode n => new DenseLayer(n, inputs),
         BatchNormNode n => new BatchNormLayer(n, inputs),

@@ -198,6 +198,7 @@ public static class Preflight
         ClipNode c when c.Min > c.Max => $"clip with min {c.Min:g4} > max {c.Max:g4} outputs the constant {c.Max:g4} everywhere",
         ReduceNode { Kind: ReduceKind.Prod or ReduceKind.SumSquare } r =>
             $"{n.Op} over axes [{string.Join(", ", r.Axes)}] is not linear in its input: no spiking equivalent",
+        GatherNode => $"{n.Op} of an activation (a fixed selection of its elements): no synapses for it yet",
         ReduceNode r => $"{n.Op} over axes [{string.Join(", ", r.Axes)}] of {r.Inputs[0].OutputShape}: no spiking equivalent yet "
             + "(a mean over the spatial axes of [C, H, W] is global average pooling, which converts)",
         _ => null,

@@ -53,6 +53,7 @@ public static class GraphRewriter
             ReduceNode r => new ReduceNode(r.Name, inputs[0], r.Kind, r.Axes, r.KeepDims),
             IdentityNode i => new IdentityNode(i.Name, inputs[0], i.Op),
             TransposeNode t => new TransposeNode(t.Name, inputs[0], [.. t.Permutation]),
+            GatherNode g => new GatherNode(g.Name, inputs[0], g.Map.ToArray(), g.OutputShape, g.Op),
             PadNode p => new PadNode(p.Name, inputs[0], p.Mode, [.. p.Begin], [.. p.End], p.Value),
             ConvTranspose2dNode c => new ConvTranspose2dNode(c.Name, inputs[0], c.Weight, c.Bias, c.Window, c.Groups,
                 c.OutputPaddingH, c.OutputPaddingW),

@@ -139,12 +139,55 @@ public sealed class OnnxImporterShapeArithmeticTests
         Assert.Contains("out of range", ex.Message);
     }
 
-    [Fact]
-    public void Gather_of_a_runtime_tensor_is_refused_with_the_reason()
+    public static TheoryData<string> TensorSelections => ["gather", "gather-2d", "slice", "slice-negative-step", "expand"];
+
+    /// <summary>Gather, Slice and Expand of a runtime tensor (constant indices) copy elements per sample as ONNX Runtime does.</summary>
+    [Theory]
+    [MemberData(nameof(TensorSelections))]
+    public void Selections_of_a_runtime_tensor_agree_with_onnx_runtime(string kind)
     {
-        var b = new OnnxBuilder(opset: 13).Input("x", 4).Initializer(OnnxBuilder.Int64Tensor("i", [1], [1]))
-            .Node("Gather", ["x", "i"], "y", OnnxAttr.Int("axis", 1)).Output("y");
-        Assert.Contains("runtime tensor", Assert.Throws<UnsupportedOperatorException>(() => Import(b)).Message);
+        var b = new OnnxBuilder(opset: 13).Input("x", 3, 1, 4);
+        switch (kind)
+        {
+            case "gather":
+                b.Initializer(OnnxBuilder.Int64Tensor("i", [2], [2, -1])).Node("Gather", ["x", "i"], "y", OnnxAttr.Int("axis", 3));
+                break;
+            case "gather-2d":
+                b.Initializer(OnnxBuilder.Int64Tensor("i", [2, 2], [0, 2, 1, 1])).Node("Gather", ["x", "i"], "y", OnnxAttr.Int("axis", 1));
+                break;
+            case "slice":
+                b.Constant("s", [0L, 1L]).Constant("e", [long.MaxValue, 4L]).Constant("a", [0L, 3L])
+                    .Node("Slice", ["x", "s", "e", "a"], "y");
+                break;
+            case "slice-negative-step":
+                b.Constant("s", [-1L]).Constant("e", [long.MinValue]).Constant("a", [1L]).Constant("st", [-2L])
+                    .Node("Slice", ["x", "s", "e", "a", "st"], "y");
+                break;
+            default:
+                b.Constant("shape", [1L, 3L, 2L, 4L]).Node("Expand", ["x", "shape"], "y");
+                break;
+        }
+        b.Node("Relu", ["y"], "z").Output("z");
+        Assert.Contains(Import(b).Nodes, n => n is GatherNode);
+        AssertAgreesWithOrt(b, [3, 1, 4], kind);
+    }
+
+    [Fact]
+    public void A_selection_along_the_batch_is_refused_and_conversion_names_the_reason()
+    {
+        var batch = new OnnxBuilder(opset: 13).Input("x", 4).Constant("s", [1L]).Constant("e", [2L]).Constant("a", [0L])
+            .Node("Slice", ["x", "s", "e", "a"], "y").Output("y");
+        Assert.Contains("batch", Assert.Throws<UnsupportedOperatorException>(() => Import(batch)).Message);
+        var gather = new OnnxBuilder(opset: 13).Input("x", 4).Initializer(OnnxBuilder.Int64Tensor("i", [1], [1]))
+            .Node("Gather", ["x", "i"], "y", OnnxAttr.Int("axis", 0)).Output("y");
+        Assert.Contains("batch", Assert.Throws<UnsupportedOperatorException>(() => Import(gather)).Message);
+
+        var inside = new OnnxBuilder(opset: 13).Input("x", 4).Node("Relu", ["x"], "r")
+            .Initializer(OnnxBuilder.Int64Tensor("i", [2], [3, 0])).NamedNode("pick", "Gather", ["r", "i"], ["g"], OnnxAttr.Int("axis", 1))
+            .Initializer("w", [2, 2], [1f, 2f, 3f, 4f]).Node("MatMul", ["g", "w"], "y").Output("y");
+        var blocker = Assert.Single(Ann2Snn.Conversion.Preflight.Check(Import(inside)).Blockers);
+        Assert.Equal("pick", blocker.Node);
+        Assert.Contains("no synapses", blocker.Message);
     }
 
     [Fact]
