@@ -193,6 +193,10 @@ internal sealed partial class GraphImporter
         for (int a = 0; a < dims.Length; a++)
         {
             long s = full[a + 1];
+            if (s is < 1 or > Shape.MaxElements)
+            {
+                n.Fail($"shape [{string.Join(", ", shape)}] has dim {s}; dims must lie in 1…{Shape.MaxElements} (the size limit)");
+            }
             target[a] = dims[a] == 1 ? (int)s : s == 1 || s == dims[a] ? dims[a]
                 : n.Fail<int>($"cannot expand [N, {string.Join(", ", dims)}] to [{string.Join(", ", shape)}]");
             if (target[a] <= 0) n.Fail($"shape [{string.Join(", ", shape)}] has a dim below 1");
@@ -307,6 +311,7 @@ internal sealed partial class GraphImporter
         foreach (long d in shape)
         {
             if (d < 0) n.Fail($"shape [{string.Join(", ", shape)}] has a negative dim");
+            if (d > _options.MaxTensorElements) n.Fail($"shape [{string.Join(", ", shape)}] exceeds the tensor size limit");
             count *= d;
             if (count > _options.MaxTensorElements) n.Fail($"shape [{string.Join(", ", shape)}] exceeds the tensor size limit");
         }
@@ -362,9 +367,12 @@ internal sealed partial class GraphImporter
         for (int a = 0; a < rank; a++)
         {
             long s = a - (rank - shape.Length) is var k && k >= 0 ? shape[k] : 1;
+            if (s is < 0 or > Shape.MaxElements)
+            {
+                n.Fail($"shape [{string.Join(", ", shape)}] has dim {s}; dims must lie in 0…{Shape.MaxElements} (the size limit)");
+            }
             dims[a] = from[a] == 1 ? (int)s : s == 1 || s == from[a] ? from[a] : n.Fail<int>(
                 $"cannot expand {x.DimsText} to [{string.Join(", ", shape)}]");
-            if (dims[a] < 0) n.Fail($"shape [{string.Join(", ", shape)}] has a negative dim");
         }
         int[][] picks = [.. Enumerable.Range(0, rank).Select(a => from[a] == 1 ? new int[dims[a]] : Everything(dims[a]))];
         return Select(n, x.WithDims(x.Name, from), picks, dims);
@@ -377,7 +385,7 @@ internal sealed partial class GraphImporter
     private static ConstTensor Select(OnnxNode n, ConstTensor source, int[][] picks, int[] dims)
     {
         long count = picks.Aggregate(1L, (a, p) => a * p.Length);
-        if (count > int.MaxValue) n.Fail("the result is too large");
+        if (count > Shape.MaxElements) n.Fail($"the result has {count} elements, more than the limit of {Shape.MaxElements}");
         int[] offsets = Offsets(source.Dims, picks);
         string name = n.Outputs[0];
         if (source.Ints is { } ints) return ConstTensor.OfInts(name, dims, Array.ConvertAll(offsets, o => ints[o]));

@@ -16,7 +16,7 @@ internal sealed partial class GraphImporter
     private const string LegacyBroadcast = "broadcast and axis attributes (one-way broadcasting before opset 7)";
     private const string TrainingSwitch = "is_test attribute (the training switch before opset 7)";
     private const string PoolWindow = "auto_pad,kernel_shape,pads,strides";
-    private const string Coerced2d = "coerced to 2-D at axis (default 1), imported where that spans the sample";
+    private const string Coerced2d = "coerced to 2-D at axis (default 1): over the axes from there on, within a sample";
 
     private static readonly OpHistory ArithmeticVersions =
         History([], Refuse(1, LegacyBroadcast), Refuse(6, LegacyBroadcast), V(7), V(13), V(14));

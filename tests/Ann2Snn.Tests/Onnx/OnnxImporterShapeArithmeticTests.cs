@@ -128,6 +128,22 @@ public sealed class OnnxImporterShapeArithmeticTests
     }
 
     [Fact]
+    public void A_lying_shape_is_refused_before_anything_is_allocated()
+    {
+        var expand = new OnnxBuilder(opset: 13).Input("x", 4).Initializer("c", [1], [0.5f]).Constant("shape", [1L << 40])
+            .NamedNode("huge", "Expand", ["c", "shape"], ["e"]).Node("Add", ["x", "e"], "y").Output("y");
+        var ex = Assert.Throws<InvalidModelException>(() => Import(expand));
+        Assert.Contains("'huge'", ex.Message);
+        Assert.Contains("limit", ex.Message);
+        var fill = new OnnxBuilder(opset: 13).Input("x", 4).Constant("shape", [2L, 1L << 62])
+            .NamedNode("fill", "ConstantOfShape", ["shape"], ["c"]).Node("Add", ["x", "c"], "y").Output("y");
+        Assert.Contains("limit", Assert.Throws<InvalidModelException>(() => Import(fill)).Message);
+        var tensor = new OnnxBuilder(opset: 13).Input("x", 1, 1).Constant("shape", [1L, 1L << 30, 1L << 30])
+            .NamedNode("wide", "Expand", ["x", "shape"], ["y"]).Output("y");
+        Assert.Contains("limit", Assert.Throws<InvalidModelException>(() => Import(tensor)).Message);
+    }
+
+    [Fact]
     public void Gather_index_out_of_range_names_the_node()
     {
         var b = new OnnxBuilder(opset: 13).Input("x", 2).Node("Shape", ["x"], "s")
