@@ -60,7 +60,7 @@ internal sealed partial class GraphImporter
                     : n.Unsupported<int[]>($"only 1-D and 2-D pooling are supported (kernel_shape has {k.Length} values)"))
             : n.Fail<int[]>("attribute kernel_shape is required");
         if (kernel.Any(k => k <= 0)) n.Fail($"kernel_shape [{string.Join(", ", kernel)}] must be positive");
-        bool ceil = n.Int("ceil_mode", 0) != 0; // MaxPool's storage_order=1 is refused by the version table
+        bool ceil = n.Int("ceil_mode", 0) != 0; // MaxPool's storage_order orders only its Indices output, refused when used
         Window2d window = ResolveWindow(n, kernel, x.OutputShape, pad, ceil);
         bool ownPads = window.PadTop != pad.Top || window.PadLeft != pad.Left
             || window.PadBottom != pad.Bottom || window.PadRight != pad.Right;

@@ -88,7 +88,8 @@ internal sealed partial class GraphImporter
         ["LeakyRelu"] = ActivationVersions(V(6), V(16)),
         ["LogSoftmax"] = SoftmaxVersions,
         ["MatMul"] = History([], V(1), V(9), V(13)),
-        ["MaxPool"] = History([AutoPad, AttributeRule.Int("storage_order", 0, "column-major indices")],
+        // storage_order orders only the Indices output, which the importer refuses whenever it is used.
+        ["MaxPool"] = History([AutoPad],
             V(1, PoolWindow), V(8, PoolWindow + ",storage_order"), V(10), V(11), V(12), V(22)),
         ["Mul"] = ArithmeticVersions,
         ["PRelu"] = ActivationVersions(Refuse(6, "a slope broadcast without ONNX's unidirectional rules (before opset 7)"),

@@ -159,7 +159,6 @@ public sealed class OnnxVersionTests
 
     [Theory]
     [InlineData(13, "Gemm", "transA", 1L, "transA=1 (the input must be [N, K])")]
-    [InlineData(8, "MaxPool", "storage_order", 1L, "storage_order=1 (column-major indices)")]
     [InlineData(15, "BatchNormalization", "training_mode", 1L, "training_mode=1 (batch statistics; export the model in eval mode)")]
     [InlineData(11, "Conv", "auto_pad", "SAME", "auto_pad=SAME (not an ONNX padding mode)")]
     [InlineData(19, "AveragePool", "auto_pad", "same_upper", "auto_pad=same_upper (not an ONNX padding mode)")]
