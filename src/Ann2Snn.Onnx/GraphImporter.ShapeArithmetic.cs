@@ -79,13 +79,16 @@ internal sealed partial class GraphImporter
         int[] indexDims = n.Constant(1, "indices").Dims;
         if (data.Rank == 0) n.Fail("data must have rank ≥ 1");
         int axis = NormalizeAxis(n, n.Int("axis", 0), data.Rank, "axis");
-        int size = data.Dims[axis];
-        int[] picked = Array.ConvertAll(indices, i => i >= -size && i < size
-            ? (int)(i < 0 ? i + size : i)
-            : n.Fail<int>($"index {i} is out of range for axis {axis} of size {size}"));
+        int[] picked = GatherIndices(n, indices, axis, data.Dims[axis]);
         int[] dims = [.. data.Dims[..axis], .. indexDims, .. data.Dims[(axis + 1)..]];
         return Select(n, data, [.. Enumerable.Range(0, data.Rank).Select(a => a == axis ? picked : Everything(data.Dims[a]))], dims);
     }
+
+    /// <summary>Gather's indices along an axis of <paramref name="size"/>: negative ones count from the end; others are refused.</summary>
+    private static int[] GatherIndices(OnnxNode n, long[] indices, int axis, int size) =>
+        Array.ConvertAll(indices, i => i >= -size && i < size
+            ? (int)(i < 0 ? i + size : i)
+            : n.Fail<int>($"index {i} is out of range for axis {axis} of size {size}"));
 
     /// <summary>Slice of a constant.</summary>
     private static ConstTensor Slice(OnnxNode n)
@@ -164,10 +167,7 @@ internal sealed partial class GraphImporter
         int[] dims = x.Shape.ToArray();
         int axis = NormalizeAxis(n, n.Int("axis", 0), dims.Length + 1, "axis");
         if (axis == 0) n.Unsupported("gathers along axis 0, the batch");
-        int size = dims[axis - 1];
-        int[] picked = Array.ConvertAll(indices, i => i >= -size && i < size
-            ? (int)(i < 0 ? i + size : i)
-            : n.Fail<int>($"index {i} is out of range for axis {axis} of size {size}"));
+        int[] picked = GatherIndices(n, indices, axis, dims[axis - 1]);
         int[][] picks = [.. dims.Select(Everything)];
         picks[axis - 1] = picked;
         int[] shape = [.. dims[..(axis - 1)], .. indexDims, .. dims[axis..]];

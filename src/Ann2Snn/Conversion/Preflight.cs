@@ -93,6 +93,7 @@ public static class Preflight
     {
         if (!graph.Nodes.Any(n => n is TransposeNode or PadNode or ConvTranspose2dNode)) return;
         var remaining = PassPipeline.Layout.Run(graph).Nodes.OfType<TransposeNode>().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        TransposeNode? inputLayout = AbsorbInputTransposePass.Absorbable(graph);
         foreach (Node n in graph.Nodes.Where(n => !readout.Contains(n)))
         {
             switch (n)
@@ -101,7 +102,7 @@ public static class Preflight
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
                         "cancels against another Transpose or folds into a Dense layer"));
                     break;
-                case TransposeNode t when ReferenceEquals(AbsorbInputTransposePass.Absorbable(graph), t):
+                case TransposeNode t when ReferenceEquals(inputLayout, t):
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
                         $"becomes the input layout: the spiking network takes its input as [{string.Join(", ", t.OutputShape)}]"));
                     break;
