@@ -71,6 +71,14 @@ public class ConversionSettings : DataSettings
         + "| on | off.")]
     public string Signed { get; init; } = "auto";
 
+    [CommandOption("--optimize-for <T>")]
+    [Description("Tune the conversion for an observation window of T steps (fitted thresholds, layer-wise calibration).")]
+    public int? OptimizeFor { get; init; }
+
+    [CommandOption("--calibrate <LEVEL>")]
+    [Description("Layer-wise calibration at the --optimize-for window: none | light (biases) | advanced (thresholds and biases).")]
+    public string? Calibrate { get; init; }
+
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
     public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
         options.Normalization.NeedsCalibration() ? Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train) : null;
@@ -113,6 +121,14 @@ public class ConversionSettings : DataSettings
             RefractorySteps = Refractory,
             InitialFraction = VInit,
             CalibrationImages = CalibImages,
+            Window = OptimizeFor,
+            Calibrate = Calibrate switch
+            {
+                null or "none" => LayerCalibration.None,
+                "light" => LayerCalibration.Light,
+                "advanced" => LayerCalibration.Advanced,
+                _ => Bad<LayerCalibration>("--calibrate", Calibrate, "none, light, advanced")
+            },
             Percentile = Percentile,
             SignedSpikes = Signed switch
             {
@@ -127,11 +143,13 @@ public class ConversionSettings : DataSettings
             "max" => o with { Normalization = NormalizationKind.Max },
             "model" => o with { Normalization = NormalizationKind.Model },
             "channel" => o with { Normalization = NormalizationKind.ChannelWise },
+            "fit" => o with { Normalization = NormalizationKind.Fit },
+            "channel-fit" => o with { Normalization = NormalizationKind.ChannelFit },
             _ when Norm.StartsWith('p')
                 && double.TryParse(Norm.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out double p) =>
                 p > 0 && p <= 100 ? o with { Normalization = NormalizationKind.Percentile, Percentile = p }
                     : Bad<ConversionOptions>("--norm", Norm, "percentiles p in (0, 100]"),
-            _ => Bad<ConversionOptions>("--norm", Norm, "pP (e.g. p99.99), max, channel, model"),
+            _ => Bad<ConversionOptions>("--norm", Norm, "pP (e.g. p99.99), max, channel, fit, channel-fit, model"),
         };
         try
         {

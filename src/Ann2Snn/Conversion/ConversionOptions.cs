@@ -55,6 +55,18 @@ public sealed record ConversionOptions
 
     public ReadoutKind Readout { get; init; } = ReadoutKind.Membrane;
 
+    /// <summary>
+    /// The observation window T (steps) the conversion is tuned for, or null for none (a network for any T). The fitted
+    /// normalizations (<see cref="NormalizationKind.Fit"/>, <see cref="NormalizationKind.ChannelFit"/>) need it.
+    /// </summary>
+    public int? Window { get; init; }
+
+    /// <summary>Layer-wise calibration at the <see cref="Window"/> on the calibration images (needs a window).</summary>
+    public LayerCalibration Calibrate { get; init; }
+
+    /// <summary>Largest <see cref="Window"/> accepted (the simulators' limit on T).</summary>
+    public const int MaxWindow = 1_000_000;
+
     /// <summary>Number of calibration images.</summary>
     public int CalibrationImages { get; init; } = 1000;
 
@@ -72,6 +84,16 @@ public sealed record ConversionOptions
         if (SignedSpikes == true && !NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps))
         {
             ThrowHelper.InvalidOption("signed", "signed spikes need IF neurons with reset by subtraction and no refractory period");
+        }
+        if (Window is { } w && (w <= 0 || w > MaxWindow)) ThrowHelper.InvalidOption("optimize-for",
+            $"T = {w} is outside 1..{MaxWindow:N0}");
+        if (Normalization is NormalizationKind.Fit or NormalizationKind.ChannelFit && Window is null)
+        {
+            ThrowHelper.InvalidOption("norm", $"{Normalization} normalization fits λ to a window: give the window (--optimize-for T)");
+        }
+        if (Calibrate != LayerCalibration.None && Window is null)
+        {
+            ThrowHelper.InvalidOption("calibrate", "layer-wise calibration tunes the network for a window: give it (--optimize-for T)");
         }
         if (CalibrationImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{CalibrationImages} must be positive");
     }

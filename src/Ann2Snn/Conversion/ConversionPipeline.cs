@@ -19,9 +19,23 @@ public static class ConversionPipeline
         {
             Ann.AnnEvaluator.CheckCompatible(graph, calibration, "calib");
             Func<float[], int, float[]> layout = InputLayout(graph, prepared);
+            var images = new List<float>();
             stats = Calibration.Collect(prepared,
-                calibration.Batches(64, options.CalibrationImages).Select(b => (layout(b.Data, b.Count), b.Count)),
+                calibration.Batches(64, options.CalibrationImages).Select(b =>
+                {
+                    float[] x = layout(b.Data, b.Count);
+                    if (options.Calibrate != LayerCalibration.None) images.AddRange(x.AsSpan(0, b.Count * prepared.Input.OutputShape.Size));
+                    return (x, b.Count);
+                }),
                 options.CalibrationImages, executorOptions, progress);
+            if (options.Calibrate != LayerCalibration.None)
+            {
+                return LayerwiseCalibration.Run(prepared, stats, options, applied, [.. images], stats.Images, executorOptions);
+            }
+        }
+        else if (options.Calibrate != LayerCalibration.None)
+        {
+            ThrowHelper.InvalidOption("calibrate", "layer-wise calibration needs calibration images (--calib)");
         }
         return Converter.Convert(prepared, stats, options, applied);
     }

@@ -37,8 +37,13 @@ public static class Converter
     }
 
     /// <summary>Converts a prepared graph (see <see cref="Prepare"/>) using statistics collected on that same graph.</summary>
+    /// <param name="prepared">The prepared graph.</param>
+    /// <param name="stats">Its calibration statistics (null for model-based normalization).</param>
+    /// <param name="options">The options.</param>
+    /// <param name="passesApplied">The passes preparation applied, for the log.</param>
+    /// <param name="adjustments">Layer-wise corrections (λ factors, output shifts) from <see cref="LayerwiseCalibration"/>.</param>
     public static ConversionResult Convert(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options,
-        IReadOnlyList<string>? passesApplied = null)
+        IReadOnlyList<string>? passesApplied = null, LayerAdjustments? adjustments = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(options);
@@ -48,11 +53,11 @@ public static class Converter
             ThrowHelper.InvalidOption("norm",
                 $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
         }
-        if (options.Normalization == NormalizationKind.ChannelWise && options.Scaling == ScalingMode.Thresholds)
+        if (options.Normalization is NormalizationKind.ChannelWise or NormalizationKind.ChannelFit && options.Scaling == ScalingMode.Thresholds)
         {
             ThrowHelper.InvalidOption("scaling", "channel-wise normalization needs weight scaling (a population has one threshold)");
         }
-        var builder = new Builder(prepared, stats, options);
+        var builder = new Builder(prepared, stats, options, adjustments ?? LayerAdjustments.None);
         return builder.Run(passesApplied ?? []);
     }
 
@@ -69,12 +74,15 @@ public static class Converter
             && Terms[0].Ops.All(o => o is ScaleOp s && s.Scale.All(v => v > 0));
     }
 
-    private sealed class Builder(ModelGraph graph, CalibrationStatistics? stats, ConversionOptions options)
+    private sealed class Builder(ModelGraph graph, CalibrationStatistics? stats, ConversionOptions options, LayerAdjustments adjust)
     {
         private readonly List<SpikingLayer> _layers = [];
         private readonly List<ConvertedLayer> _log = [];
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
         private readonly float _rateScale = options.EffectiveRateFraction / (options.RefractorySteps + 1f);
+
+        /// <summary>Spike slots of one neuron in the window: the quantization levels a fitted λ is chosen for.</summary>
+        private int Levels => options.Window ?? 1;
 
         public ConversionResult Run(IReadOnlyList<string> passes)
         {
@@ -261,6 +269,8 @@ public static class Converter
                 {
                     NormalizationKind.Max => [s.Layer.Max],
                     NormalizationKind.Percentile => [s.Layer.Percentile(options.Percentile)],
+                    NormalizationKind.Fit => [s.Layer.QuantizationOptimum(Levels, options.InitialFraction)],
+                    NormalizationKind.ChannelFit => s.Channels.Select(h => h.QuantizationOptimum(Levels, options.InitialFraction)).ToArray(),
                     _ => s.Channels.Select(h => h.Percentile(options.Percentile)).ToArray(),
                 };
             }
@@ -270,7 +280,7 @@ public static class Converter
                 if (!(lambda[c] > 0) || !float.IsFinite(lambda[c])) lambda[c] = lambda.Length > 1
                     ? lambda.Where(v => v > 0 && float.IsFinite(v)).DefaultIfEmpty(1f).Max()
                     : 1f;
-                lambda[c] = MathF.Min(lambda[c], clipMax);
+                lambda[c] = MathF.Min(lambda[c] * adjust.LambdaFactor(n.Name), clipMax);
             }
             return lambda.Length == 1 || lambda.Length == channels ? lambda : [lambda.Max()];
         }
@@ -286,6 +296,13 @@ public static class Converter
             float[] bias = x.Bias is null
                 ? new float[x.Shape.Size]
                 : thresholds ? (float[])x.Bias.Clone() : SynapticOpReference.Apply(toRate, x.Bias);
+            // One spike stands for u = λ/s in ANN units; a shift Δa of the encoded value is a current Δa·θ/u.
+            float[] spikeValue = lambda.Select(l => l / _rateScale).ToArray();
+            if (adjust.OutputShifts.TryGetValue(at.Name, out float[]? shift))
+            {
+                int plane = x.Shape.Size / x.Shape.Channels;
+                for (int i = 0; i < bias.Length; i++) bias[i] += shift[i] * theta / spikeValue[spikeValue.Length == 1 ? 0 : i / plane];
+            }
             // Δt = 1 and a per-step input gain of 1, whatever the model (a LIF differs from the IF only by its leak).
             NeuronParameters neuron = options.Neuron.ForConversion(theta, options.TauMem) with
             {
@@ -296,10 +313,10 @@ public static class Converter
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));
-            _log.Add(new ConvertedLayer(at.Name, "neurons", at.Name, x.Shape, lambda.Max(), theta));
+            _log.Add(new ConvertedLayer(at.Name, "neurons", at.Name, x.Shape, lambda.Max(), theta) { SpikeValue = spikeValue });
             int index = _layers.Count - 1;
             // Downstream, one spike per step stands for λ/s in ANN units.
-            var fromRate = new ScaleOp(x.Shape, lambda.Select(l => l / _rateScale).ToArray());
+            var fromRate = new ScaleOp(x.Shape, spikeValue);
             float bound = thresholds ? lambda[0] : lambda.Max();
             return new Signal(x.Shape, [new Term(index, [fromRate])], null, bound);
         }
@@ -312,7 +329,12 @@ public static class Converter
                 return;
             }
             var projections = x.Terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
-            _layers.Add(new ReadoutLayer(output.Name + ".readout", x.Shape, projections, x.Bias ?? new float[x.Shape.Size]));
+            float[] bias = x.Bias is null ? new float[x.Shape.Size] : (float[])x.Bias.Clone();
+            if (adjust.OutputShifts.TryGetValue(output.Name + ".readout", out float[]? shift))
+            {
+                for (int i = 0; i < bias.Length; i++) bias[i] += shift[i];
+            }
+            _layers.Add(new ReadoutLayer(output.Name + ".readout", x.Shape, projections, bias));
             _log.Add(new ConvertedLayer(output.Name + ".readout", "readout", output.Name, x.Shape, 1f, float.NaN));
         }
     }

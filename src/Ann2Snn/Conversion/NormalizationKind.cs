@@ -14,4 +14,13 @@ public enum NormalizationKind
 
     /// <summary>Weights only (Diehl-style): λ bounds the activation given the sources' bounds, without data.</summary>
     Model,
+
+    /// <summary>
+    /// λ fitted to the window: the scale that minimizes the expected squared quantization and clipping error of a rate code of
+    /// <see cref="ConversionOptions.Window"/> steps (<see cref="StreamingHistogram.QuantizationOptimum"/>), one per layer.
+    /// </summary>
+    Fit,
+
+    /// <summary><see cref="Fit"/> per channel: each output channel gets the λ that minimizes its own error for the window.</summary>
+    ChannelFit,
 }

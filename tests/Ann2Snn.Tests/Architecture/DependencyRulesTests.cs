@@ -27,7 +27,7 @@ public class DependencyRulesTests
         ["Passes"] = ["Tensors", "Kernels", "Graph"],
         ["Ann"] = ["Tensors", "Kernels", "Data", "Graph", "Passes"],
         ["Snn"] = ["Tensors", "Neurons", "Kernels"],
-        ["Conversion"] = ["Tensors", "Neurons", "Kernels", "Data", "Graph", "Passes", "Ann", "Snn"],
+        ["Conversion"] = ["Tensors", "Neurons", "Kernels", "Data", "Graph", "Passes", "Ann", "Snn", "Simulation"],
         ["Simulation"] = ["Tensors", "Neurons", "Kernels", "Data", "Snn"],
         ["Training"] = ["Tensors", "Neurons", "Kernels", "Data", "Snn", "Simulation"],
         ["Export"] = ["Tensors", "Neurons", "Kernels", "Snn"],

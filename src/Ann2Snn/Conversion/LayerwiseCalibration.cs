@@ -1,0 +1,185 @@
+using Ann2Snn.Ann;
+using Ann2Snn.Data;
+using Ann2Snn.Graph;
+using Ann2Snn.Simulation;
+using Ann2Snn.Snn;
+
+namespace Ann2Snn.Conversion;
+
+/// <summary>
+/// Layer-wise calibration of a converted network against the ANN on calibration images, at the window T it is tuned for
+/// (after Li et al., "A free lunch from ANN: towards efficient, accurate spiking neural networks calibration", ICML 2021).
+/// At short windows the spike counts of a population differ from its ANN activations in a systematic way — quantization to
+/// T levels, clipping at λ, the uneven arrival of input spikes — and the error of one layer feeds the next. Going through
+/// the populations in order, each is corrected with the layers before it already corrected:
+/// <list type="bullet">
+/// <item><b>Light</b>: simulate the network on the images for T steps; for each neuron, Δa = E[ANN activation] − E[value its
+/// spikes encode]; add the current Δa·θ/u (u the value of one spike), so that its mean output matches the ANN's. The
+/// readout gets the mean logit error as a bias.</item>
+/// <item><b>Advanced</b>: first scale the population's λ by the factor from a small grid that minimizes the squared error of
+/// the network's outputs against the ANN's logits (the later layers as they are), then correct it as above.</item>
+/// </list>
+/// The images are labelled by the ANN's own class, so a simulation's accuracy is its agreement with the ANN.
+/// </summary>
+public static class LayerwiseCalibration
+{
+    /// <summary>Factors on λ that <see cref="LayerCalibration.Advanced"/> tries per population.</summary>
+    public static IReadOnlyList<float> LambdaGrid { get; } = [0.7f, 0.8f, 0.9f, 1f, 1.1f, 1.25f, 1.4f];
+
+    /// <summary>
+    /// Converts <paramref name="prepared"/> and calibrates it layer by layer on <paramref name="count"/> images
+    /// (<paramref name="images"/>, in the prepared graph's input layout), at the window of <paramref name="options"/>.
+    /// </summary>
+    public static ConversionResult Run(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options,
+        IReadOnlyList<string> passes, float[] images, int count, AnnExecutorOptions? executorOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(images);
+        if (options.Window is not { } window) throw new InvalidOptionException("option 'calibrate': layer-wise calibration tunes "
+            + "the network for a window: give the window (--optimize-for T)");
+        int inSize = prepared.Input.OutputShape.Size;
+        if (count <= 0 || images.Length < (long)count * inSize) ThrowHelper.InvalidOption("calib-images",
+            $"{images.Length} values do not hold {count} calibration images of {prepared.Input.OutputShape}");
+        var targets = new AnnTargets(prepared, images, count, executorOptions);
+        var run = new Runner(prepared, stats, options, passes, images, count, window, targets);
+        LayerAdjustments adjust = LayerAdjustments.None;
+        ConversionResult current = run.Convert(adjust);
+        for (int l = 0; l < current.Network.Layers.Count; l++)
+        {
+            SpikingLayer layer = current.Network.Layers[l];
+            if (layer is MaxPoolLayer) continue;
+            ConvertedLayer log = current.Layers[l];
+            if (options.Calibrate == LayerCalibration.Advanced && layer is NeuronLayer)
+            {
+                float best = 1f;
+                double bestError = double.PositiveInfinity;
+                foreach (float factor in LambdaGrid)
+                {
+                    double error = run.OutputError(run.Simulate(run.Convert(adjust.WithLambdaFactor(log.FromNode, factor))));
+                    if (error < bestError) (best, bestError) = (factor, error);
+                }
+                adjust = adjust.WithLambdaFactor(log.FromNode, best);
+                current = run.Convert(adjust);
+                log = current.Layers[l];
+            }
+            SimulationResult sim = run.Simulate(current);
+            float[] shift = layer is ReadoutLayer
+                ? targets.MeanLogits.Zip(MeanOutputs(sim, layer.Shape.Size), (a, s) => a - s).ToArray()
+                : NeuronShift(sim, l, log, targets.MeanActivation(log.FromNode), count, window);
+            adjust = adjust.AddOutputShift(layer is ReadoutLayer ? log.Name : log.FromNode, shift);
+            current = run.Convert(adjust);
+        }
+        return current;
+    }
+
+    /// <summary>Per neuron: the ANN's mean activation minus the mean value the population's spikes encoded over the window.</summary>
+    private static float[] NeuronShift(SimulationResult sim, int l, ConvertedLayer log, double[] target, int count, int window)
+    {
+        long[] spikes = sim.NeuronSpikes[l];
+        int plane = log.Shape.Size / log.Shape.Channels;
+        var shift = new float[spikes.Length];
+        for (int j = 0; j < spikes.Length; j++)
+        {
+            float u = log.SpikeValue[log.SpikeValue.Count == 1 ? 0 : j / plane];
+            shift[j] = (float)(target[j] - (double)spikes[j] / count / window * u);
+        }
+        return shift;
+    }
+
+    private static float[] MeanOutputs(SimulationResult sim, int size)
+    {
+        var mean = new double[size];
+        foreach (float[] y in sim.Outputs)
+        {
+            for (int k = 0; k < size; k++) mean[k] += y[k];
+        }
+        return mean.Select(m => (float)(m / sim.Outputs.Count)).ToArray();
+    }
+
+    /// <summary>The ANN on the calibration images: mean activation per neuron of every population's node, and the logits.</summary>
+    private sealed class AnnTargets
+    {
+        private readonly Dictionary<string, double[]> _means = [];
+
+        public AnnTargets(ModelGraph graph, float[] images, int count, AnnExecutorOptions? executorOptions)
+        {
+            var executor = new AnnExecutor(graph, executorOptions);
+            Node[] watched = graph.Nodes.Where(n => Calibration.NeedsStatistics(graph, n) && n is not InputNode).ToArray();
+            foreach (Node n in watched) _means[n.Name] = new double[n.OutputShape.Size];
+            int inSize = graph.Input.OutputShape.Size, outSize = graph.Output.OutputShape.Size;
+            Logits = new float[count * outSize];
+            const int Batch = 64;
+            for (int start = 0; start < count; start += Batch)
+            {
+                int n = Math.Min(Batch, count - start);
+                AnnActivations acts = executor.ForwardAll(images.AsSpan(start * inSize, n * inSize), n);
+                foreach (Node node in watched)
+                {
+                    float[] a = acts.Of(node);
+                    double[] sum = _means[node.Name];
+                    for (int b = 0; b < n; b++)
+                    {
+                        for (int j = 0; j < sum.Length; j++) sum[j] += Math.Max(0f, a[b * sum.Length + j]);
+                    }
+                }
+                acts.Output.AsSpan(0, n * outSize).CopyTo(Logits.AsSpan(start * outSize));
+            }
+            foreach (double[] sum in _means.Values)
+            {
+                for (int j = 0; j < sum.Length; j++) sum[j] /= count;
+            }
+            Labels = new int[count];
+            MeanLogits = new float[outSize];
+            for (int b = 0; b < count; b++)
+            {
+                ReadOnlySpan<float> y = Logits.AsSpan(b * outSize, outSize);
+                Labels[b] = y.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(y));
+                for (int k = 0; k < outSize; k++) MeanLogits[k] += y[k] / count;
+            }
+        }
+
+        /// <summary>count × outputs logits.</summary>
+        public float[] Logits { get; }
+
+        public float[] MeanLogits { get; }
+
+        /// <summary>The ANN's class of each image.</summary>
+        public int[] Labels { get; }
+
+        public double[] MeanActivation(string node) => _means.TryGetValue(node, out double[]? m)
+            ? m
+            : throw new InvalidModelException($"node '{node}': no ANN activations were collected for it");
+    }
+
+    private sealed class Runner(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options,
+        IReadOnlyList<string> passes, float[] images, int count, int window, AnnTargets targets)
+    {
+        public ConversionResult Convert(LayerAdjustments adjust) => Converter.Convert(prepared, stats, options, passes, adjust);
+
+        public SimulationResult Simulate(ConversionResult conversion)
+        {
+            SpikingNetwork network = conversion.Network;
+            var batch = new DataBatch(images, targets.Labels, count);
+            var simulation = new SimulationOptions { Timesteps = window, KeepOutputs = true, ChunkSize = 16 };
+            return Simulators.ChooseFor(network).Run(network, [batch], simulation);
+        }
+
+        /// <summary>Mean squared error of the outputs against the ANN's logits.</summary>
+        public double OutputError(SimulationResult sim)
+        {
+            int size = targets.MeanLogits.Length;
+            double sum = 0;
+            for (int b = 0; b < count; b++)
+            {
+                float[] y = sim.Outputs[b];
+                for (int k = 0; k < size; k++)
+                {
+                    double d = y[k] - targets.Logits[b * size + k];
+                    sum += d * d;
+                }
+            }
+            return sum / count;
+        }
+    }
+}
