@@ -20,8 +20,9 @@ public class ConversionSettings : DataSettings
 
     [CommandOption("--norm <NORM>")]
     [Description("Normalization: p99.9 (a percentile, the default), max, channel (per-channel percentile, see --percentile), "
+        + "fit | channel-fit (λ fitted to the --optimize-for window, per layer | per channel: the default with a window), "
         + "model (weights only).")]
-    public string Norm { get; init; } = "p99.9";
+    public string? Norm { get; init; }
 
     [CommandOption("--percentile <P>")]
     [Description("Percentile for --norm channel (default 99.9).")]
@@ -72,8 +73,21 @@ public class ConversionSettings : DataSettings
     public string Signed { get; init; } = "auto";
 
     [CommandOption("--optimize-for <T>")]
-    [Description("Tune the conversion for an observation window of T steps (fitted thresholds, layer-wise calibration).")]
-    public int? OptimizeFor { get; init; }
+    [Description("Tune the conversion for an observation window of T steps: λ fitted per channel to T spike slots, signed neurons "
+        + "if they measure better, advanced layer-wise calibration (each overridable). eval does it for --timesteps ≤ 32 unless "
+        + "given 'none'.")]
+    public string? OptimizeFor { get; init; }
+
+    /// <summary>The window --optimize-for names: null for none given, 0 for 'none'; anything else exits 2 naming the option.</summary>
+    public int? Window()
+    {
+        if (OptimizeFor is null) return null;
+        if (OptimizeFor == "none") return 0;
+        return int.TryParse(OptimizeFor, NumberStyles.None, CultureInfo.InvariantCulture, out int t) && t >= 1
+            && t <= ConversionOptions.MaxWindow
+            ? t
+            : Bad<int>("--optimize-for", OptimizeFor, $"a whole number of steps in 1..{ConversionOptions.MaxWindow:N0}, or none");
+    }
 
     [CommandOption("--calibrate <LEVEL>")]
     [Description("Layer-wise calibration at the --optimize-for window: none | light (biases) | advanced (thresholds and biases).")]
@@ -83,8 +97,15 @@ public class ConversionSettings : DataSettings
     public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
         options.Normalization.NeedsCalibration() ? Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train) : null;
 
-    public ConversionOptions ToConversionOptions()
+    /// <param name="defaultWindow">The window to tune for when --optimize-for is not given (eval's short --timesteps).</param>
+    public ConversionOptions ToConversionOptions(int? defaultWindow = null)
     {
+        int? window = Window() switch
+        {
+            0 => null,
+            { } t => t,
+            null => defaultWindow,
+        };
         if (!(Percentile > 0 && Percentile <= 100))
         {
             // Checked here too: with --norm pP the norm's percentile wins, and a bad --percentile would pass unnoticed.
@@ -121,10 +142,11 @@ public class ConversionSettings : DataSettings
             RefractorySteps = Refractory,
             InitialFraction = VInit,
             CalibrationImages = CalibImages,
-            Window = OptimizeFor,
+            Window = window,
             Calibrate = Calibrate switch
             {
-                null or "none" => LayerCalibration.None,
+                null => window is null ? LayerCalibration.None : LayerCalibration.Advanced,
+                "none" => LayerCalibration.None,
                 "light" => LayerCalibration.Light,
                 "advanced" => LayerCalibration.Advanced,
                 _ => Bad<LayerCalibration>("--calibrate", Calibrate, "none, light, advanced")
@@ -138,18 +160,19 @@ public class ConversionSettings : DataSettings
                 _ => Bad<bool?>("--signed", Signed, "auto, on, off")
             },
         };
-        o = Norm switch
+        string norm = Norm ?? (window is null ? "p99.9" : "channel-fit");
+        o = norm switch
         {
             "max" => o with { Normalization = NormalizationKind.Max },
             "model" => o with { Normalization = NormalizationKind.Model },
             "channel" => o with { Normalization = NormalizationKind.ChannelWise },
             "fit" => o with { Normalization = NormalizationKind.Fit },
             "channel-fit" => o with { Normalization = NormalizationKind.ChannelFit },
-            _ when Norm.StartsWith('p')
-                && double.TryParse(Norm.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out double p) =>
+            _ when norm.StartsWith('p')
+                && double.TryParse(norm.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out double p) =>
                 p > 0 && p <= 100 ? o with { Normalization = NormalizationKind.Percentile, Percentile = p }
-                    : Bad<ConversionOptions>("--norm", Norm, "percentiles p in (0, 100]"),
-            _ => Bad<ConversionOptions>("--norm", Norm, "pP (e.g. p99.99), max, channel, fit, channel-fit, model"),
+                    : Bad<ConversionOptions>("--norm", norm, "percentiles p in (0, 100]"),
+            _ => Bad<ConversionOptions>("--norm", norm, "pP (e.g. p99.99), max, channel, fit, channel-fit, model"),
         };
         try
         {

@@ -54,6 +54,8 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 model = settings.Model,
                 output = settings.Output,
                 passes = result.PassesApplied,
+                optimized_for = options.Window,
+                tuning = result.Choices,
                 input_adaptation = calib is null ? null : InputNotes.Adaptation(calib),
                 preprocessing = InputNotes.Json(preprocessing),
                 layers = result.Layers.Select(l => new
@@ -81,6 +83,7 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 float.IsNaN(l.Threshold) ? "" : l.Threshold.ToString("G4", CultureInfo.InvariantCulture));
         }
         console.Write(table);
+        foreach (string choice in result.Choices) console.MarkupLine($"[dim]tuned: {Markup.Escape(choice)}[/]");
         if (calib is not null) InputNotes.PrintAdaptation(console, calib);
         if (!preprocessing.IsDefault)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ann2Snn.Analysis;
+using Ann2Snn.Conversion;
 using Ann2Snn.Evaluation;
 using Ann2Snn.Snn;
 using Spectre.Console;
@@ -18,6 +19,10 @@ internal static class EvalOutput
         input = InputEncodingMetadata.Name(r.Simulation.Input),
         backend = r.Simulator.Name,
         pilot_rate = r.PilotRate,
+        optimized_for = r.Network.Metadata.TryGetValue(WindowTuning.WindowKey, out string? window)
+            ? int.Parse(window, CultureInfo.InvariantCulture)
+            : (int?)null,
+        tuning = r.Conversion?.Choices,
         input_adaptation = InputNotes.Adaptation(r.Input),
         preprocessing = InputNotes.Json(r.Input.Preprocessing),
         ann_accuracy = r.AnnAccuracy,
@@ -52,6 +57,7 @@ internal static class EvalOutput
         console.MarkupLine(r.Conversion is not { } converted
             ? $"[bold]{name}[/]: {layerCount} spiking layers"
             : $"[bold]{name}[/] → {layerCount} spiking layers; passes: {Markup.Escape(Passes(converted.PassesApplied))}");
+        foreach (string choice in r.Conversion?.Choices ?? []) console.MarkupLine($"[dim]tuned: {Markup.Escape(choice)}[/]");
         string pilot = r.PilotRate is double rate ? $" (auto: pilot rate {rate:F3} spikes/neuron/step)" : "";
         string input = InputEncodingMetadata.Name(r.Simulation.Input);
         console.MarkupLine($"accuracy on {Markup.Escape(r.Data)}, {r.Images:N0} images, {input} input, {r.Simulator.Name} backend{pilot}");

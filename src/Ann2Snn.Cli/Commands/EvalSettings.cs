@@ -110,6 +110,9 @@ public class EvalSettings : ConversionSettings
     /// The evaluation of <paramref name="model"/> these options ask for, with conversion options and calibration data
     /// only when the model is converted.
     /// </summary>
+    /// <summary>Longest --timesteps for which eval converts an ONNX model tuned for that window by default.</summary>
+    public const int AutoWindowLimit = 32;
+
     public EvaluationRequest ToRequest(string model)
     {
         int[]? steps = ReportSteps();
@@ -132,7 +135,9 @@ public class EvalSettings : ConversionSettings
             Executor = new AnnExecutorOptions { MaxDegreeOfParallelism = Threads },
         };
         if (!request.Converts) return request;
-        ConversionOptions conversion = ToConversionOptions();
+        // A short window is what the network is converted for (--optimize-for none opts out); TTFS sets its own length.
+        bool shortWindow = Timesteps <= AutoWindowLimit && InputEncodingOption() != InputEncoding.Ttfs;
+        ConversionOptions conversion = ToConversionOptions(shortWindow ? Timesteps : null);
         return request with { Conversion = conversion, Calibration = OpenCalibration(conversion) };
     }
 }

@@ -61,6 +61,18 @@ public sealed record ConversionOptions
     /// </summary>
     public int? Window { get; init; }
 
+    /// <summary>
+    /// The options that tune a conversion for a window of <paramref name="timesteps"/> steps (<c>--optimize-for T</c>): λ fitted
+    /// per channel to T spike slots, advanced layer-wise calibration, and signed neurons left to measurement
+    /// (<see cref="WindowTuning"/>). Chosen by measurement on the zoo (docs/conversion.md, "Short windows").
+    /// </summary>
+    public static ConversionOptions ForWindow(int timesteps) => new()
+    {
+        Window = timesteps,
+        Normalization = NormalizationKind.ChannelFit,
+        Calibrate = LayerCalibration.Advanced,
+    };
+
     /// <summary>Layer-wise calibration at the <see cref="Window"/> on the calibration images (needs a window).</summary>
     public LayerCalibration Calibrate { get; init; }
 

@@ -24,13 +24,13 @@ public static class ConversionPipeline
                 calibration.Batches(64, options.CalibrationImages).Select(b =>
                 {
                     float[] x = layout(b.Data, b.Count);
-                    if (options.Calibrate != LayerCalibration.None) images.AddRange(x.AsSpan(0, b.Count * prepared.Input.OutputShape.Size));
+                    if (options.Window is not null) images.AddRange(x.AsSpan(0, b.Count * prepared.Input.OutputShape.Size));
                     return (x, b.Count);
                 }),
                 options.CalibrationImages, executorOptions, progress);
-            if (options.Calibrate != LayerCalibration.None)
+            if (options.Window is not null)
             {
-                return LayerwiseCalibration.Run(prepared, stats, options, applied, [.. images], stats.Images, executorOptions);
+                return WindowTuning.Run(prepared, stats, options, applied, [.. images], stats.Images, executorOptions);
             }
         }
         else if (options.Calibrate != LayerCalibration.None)

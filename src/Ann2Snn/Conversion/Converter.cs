@@ -53,7 +53,8 @@ public static class Converter
             ThrowHelper.InvalidOption("norm",
                 $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
         }
-        if (options.Normalization is NormalizationKind.ChannelWise or NormalizationKind.ChannelFit && options.Scaling == ScalingMode.Thresholds)
+        bool perChannel = options.Normalization is NormalizationKind.ChannelWise or NormalizationKind.ChannelFit;
+        if (perChannel && options.Scaling == ScalingMode.Thresholds)
         {
             ThrowHelper.InvalidOption("scaling", "channel-wise normalization needs weight scaling (a population has one threshold)");
         }
@@ -270,7 +271,8 @@ public static class Converter
                     NormalizationKind.Max => [s.Layer.Max],
                     NormalizationKind.Percentile => [s.Layer.Percentile(options.Percentile)],
                     NormalizationKind.Fit => [s.Layer.QuantizationOptimum(Levels, options.InitialFraction)],
-                    NormalizationKind.ChannelFit => s.Channels.Select(h => h.QuantizationOptimum(Levels, options.InitialFraction)).ToArray(),
+                    NormalizationKind.ChannelFit =>
+                        s.Channels.Select(h => h.QuantizationOptimum(Levels, options.InitialFraction)).ToArray(),
                     _ => s.Channels.Select(h => h.Percentile(options.Percentile)).ToArray(),
                 };
             }

@@ -27,7 +27,9 @@ public sealed record LayerAdjustments
     public LayerAdjustments AddOutputShift(string layer, float[] shift)
     {
         ArgumentNullException.ThrowIfNull(shift);
-        float[] total = OutputShifts.TryGetValue(layer, out float[]? old) ? old.Zip(shift, (a, b) => a + b).ToArray() : (float[])shift.Clone();
+        float[] total = OutputShifts.TryGetValue(layer, out float[]? old)
+            ? old.Zip(shift, (a, b) => a + b).ToArray()
+            : (float[])shift.Clone();
         return this with { OutputShifts = new Dictionary<string, float[]>(OutputShifts) { [layer] = total } };
     }
 }

@@ -21,30 +21,59 @@ namespace Ann2Snn.Conversion;
 /// </list>
 /// The images are labelled by the ANN's own class, so a simulation's accuracy is its agreement with the ANN.
 /// </summary>
-public static class LayerwiseCalibration
+public sealed class LayerwiseCalibration
 {
+    private readonly ModelGraph _prepared;
+    private readonly CalibrationStatistics? _stats;
+    private readonly IReadOnlyList<string> _passes;
+    private readonly float[] _images;
+    private readonly AnnTargets _targets;
+
     /// <summary>Factors on λ that <see cref="LayerCalibration.Advanced"/> tries per population.</summary>
-    public static IReadOnlyList<float> LambdaGrid { get; } = [0.7f, 0.8f, 0.9f, 1f, 1.1f, 1.25f, 1.4f];
+    public static IReadOnlyList<float> LambdaGrid { get; } = [0.8f, 0.9f, 1f, 1.1f, 1.25f];
+
+    /// <summary>Images the λ search of <see cref="LayerCalibration.Advanced"/> simulates per candidate (the first of the set).</summary>
+    public const int SearchImages = 256;
 
     /// <summary>
-    /// Converts <paramref name="prepared"/> and calibrates it layer by layer on <paramref name="count"/> images
-    /// (<paramref name="images"/>, in the prepared graph's input layout), at the window of <paramref name="options"/>.
+    /// Prepares calibration of conversions of <paramref name="prepared"/> at <paramref name="window"/> steps on
+    /// <paramref name="count"/> images (<paramref name="images"/>, in the prepared graph's input layout): runs the ANN on them.
     /// </summary>
-    public static ConversionResult Run(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options,
-        IReadOnlyList<string> passes, float[] images, int count, AnnExecutorOptions? executorOptions = null)
+    public LayerwiseCalibration(ModelGraph prepared, CalibrationStatistics? stats, IReadOnlyList<string> passes, float[] images,
+        int count, int window, AnnExecutorOptions? executorOptions = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(passes);
         ArgumentNullException.ThrowIfNull(images);
-        if (options.Window is not { } window) throw new InvalidOptionException("option 'calibrate': layer-wise calibration tunes "
-            + "the network for a window: give the window (--optimize-for T)");
+        if (window <= 0) ThrowHelper.InvalidOption("optimize-for", $"T = {window} must be positive");
         int inSize = prepared.Input.OutputShape.Size;
         if (count <= 0 || images.Length < (long)count * inSize) ThrowHelper.InvalidOption("calib-images",
             $"{images.Length} values do not hold {count} calibration images of {prepared.Input.OutputShape}");
-        var targets = new AnnTargets(prepared, images, count, executorOptions);
-        var run = new Runner(prepared, stats, options, passes, images, count, window, targets);
+        _prepared = prepared;
+        _stats = stats;
+        _passes = passes;
+        _images = images;
+        Count = count;
+        Window = window;
+        _targets = new AnnTargets(prepared, images, count, executorOptions);
+    }
+
+    /// <summary>Calibration images.</summary>
+    public int Count { get; }
+
+    /// <summary>The window T the networks are calibrated and measured at.</summary>
+    public int Window { get; }
+
+    /// <summary>
+    /// Converts with <paramref name="options"/> and calibrates layer by layer as <see cref="ConversionOptions.Calibrate"/> says
+    /// (<see cref="LayerCalibration.None"/>: the plain conversion).
+    /// </summary>
+    public ConversionResult Calibrate(ConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         LayerAdjustments adjust = LayerAdjustments.None;
-        ConversionResult current = run.Convert(adjust);
+        ConversionResult current = Convert(options, adjust);
+        if (options.Calibrate == LayerCalibration.None) return current;
         for (int l = 0; l < current.Network.Layers.Count; l++)
         {
             SpikingLayer layer = current.Network.Layers[l];
@@ -56,21 +85,56 @@ public static class LayerwiseCalibration
                 double bestError = double.PositiveInfinity;
                 foreach (float factor in LambdaGrid)
                 {
-                    double error = run.OutputError(run.Simulate(run.Convert(adjust.WithLambdaFactor(log.FromNode, factor))));
+                    ConversionResult candidate = Convert(options, adjust.WithLambdaFactor(log.FromNode, factor));
+                    double error = Measure(candidate, SearchImages).OutputError;
                     if (error < bestError) (best, bestError) = (factor, error);
                 }
                 adjust = adjust.WithLambdaFactor(log.FromNode, best);
-                current = run.Convert(adjust);
+                current = Convert(options, adjust);
                 log = current.Layers[l];
             }
-            SimulationResult sim = run.Simulate(current);
+            SimulationResult sim = Simulate(current.Network, Count);
             float[] shift = layer is ReadoutLayer
-                ? targets.MeanLogits.Zip(MeanOutputs(sim, layer.Shape.Size), (a, s) => a - s).ToArray()
-                : NeuronShift(sim, l, log, targets.MeanActivation(log.FromNode), count, window);
+                ? _targets.MeanLogits.Zip(MeanOutputs(sim, layer.Shape.Size), (a, s) => a - s).ToArray()
+                : NeuronShift(sim, l, log, _targets.MeanActivation(log.FromNode), Count, Window);
             adjust = adjust.AddOutputShift(layer is ReadoutLayer ? log.Name : log.FromNode, shift);
-            current = run.Convert(adjust);
+            current = Convert(options, adjust);
         }
-        return current;
+        return current with { Adjustments = adjust };
+    }
+
+    /// <summary>
+    /// How close <paramref name="conversion"/> comes to the ANN at the window on the first <paramref name="images"/> calibration
+    /// images (all when null).
+    /// </summary>
+    public WindowAgreement Measure(ConversionResult conversion, int? images = null)
+    {
+        ArgumentNullException.ThrowIfNull(conversion);
+        int n = Math.Min(images ?? Count, Count);
+        SimulationResult sim = Simulate(conversion.Network, n);
+        int size = _targets.MeanLogits.Length;
+        double sum = 0;
+        for (int b = 0; b < n; b++)
+        {
+            float[] y = sim.Outputs[b];
+            for (int k = 0; k < size; k++)
+            {
+                double d = y[k] - _targets.Logits[b * size + k];
+                sum += d * d;
+            }
+        }
+        return new WindowAgreement(sum / n, sim.AccuracyAt(Window), sim.TotalSynapticEventsPerImage, n);
+    }
+
+    private ConversionResult Convert(ConversionOptions options, LayerAdjustments adjust) =>
+        Converter.Convert(_prepared, _stats, options, _passes, adjust);
+
+    /// <summary>The network on the first n images for the window, analog input, labelled by the ANN's class.</summary>
+    private SimulationResult Simulate(SpikingNetwork network, int n)
+    {
+        var batch = new DataBatch(_images, _targets.Labels, n);
+        var simulation = new SimulationOptions { Timesteps = Window, KeepOutputs = true, ChunkSize = 16 };
+        return Simulators.ChooseFor(network).Run(network, [batch], simulation);
     }
 
     /// <summary>Per neuron: the ANN's mean activation minus the mean value the population's spikes encoded over the window.</summary>
@@ -150,36 +214,5 @@ public static class LayerwiseCalibration
         public double[] MeanActivation(string node) => _means.TryGetValue(node, out double[]? m)
             ? m
             : throw new InvalidModelException($"node '{node}': no ANN activations were collected for it");
-    }
-
-    private sealed class Runner(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options,
-        IReadOnlyList<string> passes, float[] images, int count, int window, AnnTargets targets)
-    {
-        public ConversionResult Convert(LayerAdjustments adjust) => Converter.Convert(prepared, stats, options, passes, adjust);
-
-        public SimulationResult Simulate(ConversionResult conversion)
-        {
-            SpikingNetwork network = conversion.Network;
-            var batch = new DataBatch(images, targets.Labels, count);
-            var simulation = new SimulationOptions { Timesteps = window, KeepOutputs = true, ChunkSize = 16 };
-            return Simulators.ChooseFor(network).Run(network, [batch], simulation);
-        }
-
-        /// <summary>Mean squared error of the outputs against the ANN's logits.</summary>
-        public double OutputError(SimulationResult sim)
-        {
-            int size = targets.MeanLogits.Length;
-            double sum = 0;
-            for (int b = 0; b < count; b++)
-            {
-                float[] y = sim.Outputs[b];
-                for (int k = 0; k < size; k++)
-                {
-                    double d = y[k] - targets.Logits[b * size + k];
-                    sum += d * d;
-                }
-            }
-            return sum / count;
-        }
     }
 }

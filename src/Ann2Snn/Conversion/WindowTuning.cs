@@ -1,0 +1,104 @@
+using System.Globalization;
+using Ann2Snn.Ann;
+using Ann2Snn.Graph;
+using Ann2Snn.Neurons;
+
+namespace Ann2Snn.Conversion;
+
+/// <summary>
+/// Tunes a conversion for an observation window of T steps (<see cref="ConversionOptions.Window"/>, <c>--optimize-for T</c>)
+/// on the calibration images, and says what it chose and why (<see cref="ConversionResult.Choices"/>):
+/// <list type="number">
+/// <item>λ as the options say — for the recipe (<see cref="ConversionOptions.ForWindow"/>) fitted per channel to T spike slots;</item>
+/// <item>signed neurons, when the options leave them to the converter and the network has no residual connection (where
+/// they are on anyway): the network is calibrated with and without them and simulated on the images; they are kept when they
+/// cut the output error against the ANN's logits by at least <see cref="SignedGain"/> (they cost synaptic events);</item>
+/// <item>layer-wise calibration (<see cref="LayerwiseCalibration"/>) at T, as the options say.</item>
+/// </list>
+/// </summary>
+public static class WindowTuning
+{
+    /// <summary>
+    /// Relative cut of the output error signed neurons must bring to be chosen: they take back early spikes with −1 spikes
+    /// and cost extra synaptic events, so a marginal gain does not pay for them.
+    /// </summary>
+    public const double SignedGain = 0.1;
+
+    /// <summary>Metadata key of a tuned network: the window it was tuned for.</summary>
+    public const string WindowKey = "optimized_for";
+
+    /// <summary>Metadata key of a tuned network: its layer-wise calibration.</summary>
+    public const string CalibrationKey = "layer_calibration";
+
+    public static ConversionResult Run(ModelGraph prepared, CalibrationStatistics? stats, ConversionOptions options,
+        IReadOnlyList<string> passes, float[] images, int count, AnnExecutorOptions? executorOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Window is not { } window) throw new InvalidOptionException("option 'optimize-for': no window to tune for");
+        var calibration = new LayerwiseCalibration(prepared, stats, passes, images, count, window, executorOptions);
+        var choices = new List<string>
+        {
+            $"window: T = {window}; tuned on {count:N0} calibration images (agreement = their share where the SNN's class is the ANN's)",
+            $"λ: {Describe(options)}",
+        };
+        ConversionOptions chosen = options;
+        bool residual = options.UseSignedSpikes(prepared);
+        if (options.SignedSpikes is null && !residual
+            && NeuronParameters.AllowsSignedSpikes(options.Neuron, options.Reset, options.RefractorySteps))
+        {
+            ConversionOptions probe = options with
+            {
+                Calibrate = options.Calibrate == LayerCalibration.None ? LayerCalibration.None : LayerCalibration.Light,
+            };
+            WindowAgreement off = calibration.Measure(calibration.Calibrate(probe with { SignedSpikes = false }));
+            WindowAgreement on = calibration.Measure(calibration.Calibrate(probe with { SignedSpikes = true }));
+            bool signed = on.OutputError < (1 - SignedGain) * off.OutputError;
+            chosen = options with { SignedSpikes = signed };
+            choices.Add($"signed neurons: {(signed ? "on" : "off")} — with {probe.Calibrate.ToString().ToLowerInvariant()} calibration, "
+                + $"output error {on.OutputError:G3} with them, {off.OutputError:G3} without; agreement {on.Agreement:P2} / "
+                + $"{off.Agreement:P2}; synaptic events per image {on.SynapticEvents:N0} / {off.SynapticEvents:N0}"
+                + (signed ? "" : $" (kept only for a cut of ≥ {SignedGain:P0} in the error)"));
+        }
+        else
+        {
+            string why = options.SignedSpikes is not null ? "as asked"
+                : residual ? "the network has residual connections"
+                : "the neuron model does not allow them";
+            choices.Add($"signed neurons: {(chosen.UseSignedSpikes(prepared) ? "on" : "off")} ({why})");
+        }
+        WindowAgreement before = calibration.Measure(calibration.Calibrate(chosen with { Calibrate = LayerCalibration.None }));
+        ConversionResult result = calibration.Calibrate(chosen);
+        if (chosen.Calibrate != LayerCalibration.None)
+        {
+            WindowAgreement after = calibration.Measure(result);
+            string factors = result.Adjustments.LambdaFactors.Count == 0
+                ? ""
+                : "; λ factors " + string.Join(", ", result.Adjustments.LambdaFactors.Select(kv =>
+                    $"{kv.Key} ×{kv.Value.ToString("0.##", CultureInfo.InvariantCulture)}"));
+            choices.Add($"layer-wise calibration: {chosen.Calibrate.ToString().ToLowerInvariant()} — "
+                + $"output error {before.OutputError:G3} → "
+                + $"{after.OutputError:G3}, agreement {before.Agreement:P2} → {after.Agreement:P2}{factors}");
+        }
+        else
+        {
+            choices.Add($"layer-wise calibration: none — output error {before.OutputError:G3}, agreement {before.Agreement:P2}");
+        }
+        var metadata = new Dictionary<string, string>(result.Network.Metadata)
+        {
+            [WindowKey] = window.ToString(CultureInfo.InvariantCulture),
+            [CalibrationKey] = chosen.Calibrate.ToString().ToLowerInvariant(),
+        };
+        var network = new Snn.SpikingNetwork(result.Network.Name, result.Network.InputShape, result.Network.Layers, metadata);
+        return result with { Network = network, Choices = choices };
+    }
+
+    private static string Describe(ConversionOptions o) => o.Normalization switch
+    {
+        NormalizationKind.ChannelFit => $"per channel, fitted to {o.Window} spike slots (least quantization and clipping error)",
+        NormalizationKind.Fit => $"per layer, fitted to {o.Window} spike slots (least quantization and clipping error)",
+        NormalizationKind.Percentile => $"per layer, percentile {o.Percentile.ToString(CultureInfo.InvariantCulture)}",
+        NormalizationKind.ChannelWise => $"per channel, percentile {o.Percentile.ToString(CultureInfo.InvariantCulture)}",
+        _ => o.Normalization.ToString().ToLowerInvariant(),
+    };
+}
