@@ -71,6 +71,11 @@ public class ConversionSettings : DataSettings
         + "| on | off.")]
     public string Signed { get; init; } = "auto";
 
+    [CommandOption("--burst <B>")]
+    [Description("Burst spikes: a neuron may emit up to B spikes in one step, and λ maps to B spikes per step, so T steps resolve "
+        + "T·B levels (default 1; needs --reset subtract, no --refractory, unsigned neurons; not for the ttfs backend).")]
+    public int Burst { get; init; } = 1;
+
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
     public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
         options.Normalization.NeedsCalibration() ? Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train) : null;
@@ -114,6 +119,7 @@ public class ConversionSettings : DataSettings
             InitialFraction = VInit,
             CalibrationImages = CalibImages,
             Percentile = Percentile,
+            Burst = Burst,
             SignedSpikes = Signed switch
             {
                 "auto" => null,

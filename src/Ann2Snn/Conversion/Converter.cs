@@ -74,7 +74,7 @@ public static class Converter
         private readonly List<SpikingLayer> _layers = [];
         private readonly List<ConvertedLayer> _log = [];
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
-        private readonly float _rateScale = options.EffectiveRateFraction / (options.RefractorySteps + 1f);
+        private readonly float _rateScale = options.EffectiveRateFraction * options.Burst / (options.RefractorySteps + 1f);
 
         public ConversionResult Run(IReadOnlyList<string> passes)
         {
@@ -293,6 +293,7 @@ public static class Converter
                 RefractorySteps = options.RefractorySteps,
                 InitialFraction = options.InitialFraction,
                 SignedSpikes = options.UseSignedSpikes(graph),
+                BurstLimit = options.Burst,
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));

@@ -159,10 +159,11 @@ public sealed class SnnFileTests : IDisposable
         string path = SaveToFile(Converted("residual"));
         EditManifest(path, m =>
         {
-            m["format_version"] = 2;
+            m["format_version"] = SnnFile.FormatVersion + 1;
             m["layers"] = "a layout this build cannot know";
         });
-        Assert.Contains("written by a newer version (format 2); this build reads up to 1", LoadFails(path).Message);
+        Assert.Contains($"written by a newer version (format {SnnFile.FormatVersion + 1}); this build reads up to {SnnFile.FormatVersion}",
+            LoadFails(path).Message);
     }
 
     [Theory]
