@@ -74,7 +74,13 @@ public class ConversionSettings : DataSettings
     [CommandOption("--burst <B>")]
     [Description("Burst spikes: a neuron may emit up to B spikes in one step, and λ maps to B spikes per step, so T steps resolve "
         + "T·B levels (default 1; needs --reset subtract, no --refractory, unsigned neurons; not for the ttfs backend).")]
-    public int Burst { get; init; } = 1;
+    public string Burst { get; init; } = "1";
+
+    /// <summary>--burst as a whole number (parsed here, so that a fraction is named like any other bad value).</summary>
+    private int BurstLimit() =>
+        int.TryParse(Burst, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int b)
+            ? b
+            : throw new InvalidOptionException($"option '--burst': '{Burst}' is not a whole number (1..{NeuronParameters.MaxBurstLimit})");
 
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
     public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
@@ -119,7 +125,7 @@ public class ConversionSettings : DataSettings
             InitialFraction = VInit,
             CalibrationImages = CalibImages,
             Percentile = Percentile,
-            Burst = Burst,
+            Burst = BurstLimit(),
             SignedSpikes = Signed switch
             {
                 "auto" => null,
