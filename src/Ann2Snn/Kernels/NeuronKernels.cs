@@ -31,7 +31,7 @@ public static class NeuronKernels
         if (p.RefractorySteps == 0 && p.Model is IntegrateAndFire && p.Reset == ResetMode.BySubtraction)
         {
             return p.BurstLimit == 1
-                ? StepIfSubtract<Single>(v, current, p.InputGain, p.VThreshold, 1, spikes)
+                ? StepIfSubtract<OneSpike>(v, current, p.InputGain, p.VThreshold, 1, spikes)
                 : StepIfSubtract<Bursts>(v, current, p.InputGain, p.VThreshold, p.BurstLimit, spikes);
         }
         if (p.RefractorySteps > 0 && refractory.Length != v.Length)
@@ -90,7 +90,7 @@ public static class NeuronKernels
     }
 
     /// <summary>One spike at most: s = v ≥ θ; v −= s·θ.</summary>
-    private readonly struct Single : IFire
+    private readonly struct OneSpike : IFire
     {
         public static Vector256<float> Fire(ref Vector256<float> v, Vector256<float> theta, int burst)
         {

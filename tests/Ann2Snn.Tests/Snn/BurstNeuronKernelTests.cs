@@ -3,7 +3,10 @@ using Ann2Snn.Neurons;
 
 namespace Ann2Snn.Tests.Snn;
 
-/// <summary>Burst spikes (<see cref="NeuronParameters.BurstLimit"/>): the closed form of the count, the vector path against the model's scalar step, validation.</summary>
+/// <summary>
+/// Burst spikes (<see cref="NeuronParameters.BurstLimit"/>): the closed form of the count, the vector path against the
+/// model's scalar step, validation.
+/// </summary>
 public class BurstNeuronKernelTests
 {
     [Theory]
@@ -105,7 +108,12 @@ public class BurstNeuronKernelTests
     [InlineData(4, ResetMode.BySubtraction, 0, true, "unsigned spikes")]
     public void BadBurstParametersAreRefusedNamingBurst(int burst, ResetMode reset, int refractory, bool signed, string expected)
     {
-        var p = NeuronParameters.IntegrateAndFire(1f, reset) with { BurstLimit = burst, RefractorySteps = refractory, SignedSpikes = signed };
+        var p = NeuronParameters.IntegrateAndFire(1f, reset) with
+        {
+            BurstLimit = burst,
+            RefractorySteps = refractory,
+            SignedSpikes = signed,
+        };
         var e = Assert.Throws<InvalidOptionException>(p.Validate);
         Assert.Contains("'burst'", e.Message);
         Assert.Contains(expected, e.Message);

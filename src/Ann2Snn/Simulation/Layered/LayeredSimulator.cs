@@ -63,7 +63,10 @@ public sealed class LayeredSimulator : ISimulator
         {
             PackPlane(spikes, _positive.AsSpan(t * _stepWords, _stepWords), negative: false);
             if (_negative is not null) PackPlane(spikes, _negative.AsSpan(t * _stepWords, _stepWords), negative: true);
-            for (int r = 0; r < _bursts.Length; r++) PackPlane(spikes, _bursts[r].AsSpan(t * _stepWords, _stepWords), negative: false, r + 1);
+            for (int r = 0; r < _bursts.Length; r++)
+            {
+                PackPlane(spikes, _bursts[r].AsSpan(t * _stepWords, _stepWords), negative: false, above: r + 1);
+            }
         }
 
         /// <summary>

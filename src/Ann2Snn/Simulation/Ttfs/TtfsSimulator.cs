@@ -116,7 +116,8 @@ public sealed class TtfsSimulator : ISimulator
             {
                 n.Neuron.Validate();
                 if (n.Neuron.BurstLimit > 1) ThrowHelper.InvalidOption("burst", $"population '{n.Name}' has burst spikes (B = "
-                    + $"{n.Neuron.BurstLimit}): its values reach B·V_th, and the ttfs code clips at one spike's V_th; convert with burst 1");
+                    + $"{n.Neuron.BurstLimit}): its values reach B·V_th, and the ttfs code clips at one spike's V_th; "
+                    + "convert with burst 1");
             }
             Depth = Depths(network);
             long total = TotalSteps(network, W);
