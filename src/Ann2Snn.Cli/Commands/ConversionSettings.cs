@@ -93,6 +93,17 @@ public class ConversionSettings : DataSettings
     [Description("Layer-wise calibration at the --optimize-for window: none | light (biases) | advanced (thresholds and biases).")]
     public string? Calibrate { get; init; }
 
+    [CommandOption("--burst <B>")]
+    [Description("Burst spikes: a neuron may emit up to B spikes in one step, and λ maps to B spikes per step, so T steps resolve "
+        + "T·B levels (default 1; needs --reset subtract, no --refractory, unsigned neurons; not for the ttfs backend).")]
+    public string Burst { get; init; } = "1";
+
+    /// <summary>--burst as a whole number (parsed here, so that a fraction is named like any other bad value).</summary>
+    private int BurstLimit() =>
+        int.TryParse(Burst, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int b)
+            ? b
+            : throw new InvalidOptionException($"option '--burst': '{Burst}' is not a whole number (1..{NeuronParameters.MaxBurstLimit})");
+
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
     public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
         options.Normalization.NeedsCalibration() ? Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train) : null;
@@ -152,6 +163,7 @@ public class ConversionSettings : DataSettings
                 _ => Bad<LayerCalibration>("--calibrate", Calibrate, "none, light, advanced")
             },
             Percentile = Percentile,
+            Burst = BurstLimit(),
             SignedSpikes = Signed switch
             {
                 "auto" => null,

@@ -54,6 +54,10 @@ public readonly record struct ContinuousNeuron
             ThrowHelper.InvalidOption("refractory", $"τ_ref = {RefractoryTime} must be finite and not negative");
         }
         if (Parameters.SignedSpikes) ThrowHelper.InvalidOption("signed", "the exact solver has no signed spikes");
+        if (Parameters.BurstLimit != 1)
+        {
+            ThrowHelper.InvalidOption("burst", "the exact solver has no burst spikes (continuous time has no steps)");
+        }
         (Parameters with { Dt = 1f, RefractorySteps = 0, InitialFraction = 0f }).Validate(); // what the continuous neuron reads
         if (!double.IsFinite(V0) || V0 >= Parameters.VThreshold)
         {

@@ -51,7 +51,16 @@ public sealed record ConversionOptions
     /// nodes and the neuron allows it.
     /// </summary>
     public bool UseSignedSpikes(Graph.ModelGraph graph) =>
-        SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode) && NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps));
+        SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode) && NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps)
+            && Burst == 1);
+
+    /// <summary>
+    /// Burst limit B of every population (<see cref="NeuronParameters.BurstLimit"/>; 1 = one spike per step, the default).
+    /// With B &gt; 1 the threshold stands for λ/(s·B): λ maps to B spikes per step, so a window of T steps resolves T·B levels
+    /// of an activation (Li &amp; Zeng 2022) at the cost of k synaptic events per burst of k. Needs reset by subtraction, no
+    /// refractory period and unsigned spikes (signed spikes are then off by default).
+    /// </summary>
+    public int Burst { get; init; } = 1;
 
     public ReadoutKind Readout { get; init; } = ReadoutKind.Membrane;
 
@@ -106,6 +115,12 @@ public sealed record ConversionOptions
         if (Calibrate != LayerCalibration.None && Window is null)
         {
             ThrowHelper.InvalidOption("calibrate", "layer-wise calibration tunes the network for a window: give it (--optimize-for T)");
+        }
+        if (Burst is < 1 or > NeuronParameters.MaxBurstLimit) ThrowHelper.InvalidOption("burst",
+            $"{Burst} is outside 1..{NeuronParameters.MaxBurstLimit}");
+        if (Burst > 1 && (Reset != ResetMode.BySubtraction || RefractorySteps > 0 || SignedSpikes == true))
+        {
+            ThrowHelper.InvalidOption("burst", "burst spikes need reset by subtraction, no refractory period and unsigned spikes");
         }
         if (CalibrationImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{CalibrationImages} must be positive");
     }

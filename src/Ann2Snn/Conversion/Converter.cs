@@ -80,10 +80,10 @@ public static class Converter
         private readonly List<SpikingLayer> _layers = [];
         private readonly List<ConvertedLayer> _log = [];
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
-        private readonly float _rateScale = options.EffectiveRateFraction / (options.RefractorySteps + 1f);
+        private readonly float _rateScale = options.EffectiveRateFraction * options.Burst / (options.RefractorySteps + 1f);
 
-        /// <summary>Spike slots of one neuron in the window: the quantization levels a fitted λ is chosen for.</summary>
-        private int Levels => options.Window ?? 1;
+        /// <summary>Spike slots of one neuron in the window (B per step with bursts): the levels a fitted λ is chosen for.</summary>
+        private int Levels => (options.Window ?? 1) * options.Burst;
 
         public ConversionResult Run(IReadOnlyList<string> passes)
         {
@@ -312,6 +312,7 @@ public static class Converter
                 RefractorySteps = options.RefractorySteps,
                 InitialFraction = options.InitialFraction,
                 SignedSpikes = options.UseSignedSpikes(graph),
+                BurstLimit = options.Burst,
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));

@@ -44,7 +44,7 @@ public static class WindowTuning
         };
         ConversionOptions chosen = options;
         bool residual = options.UseSignedSpikes(prepared);
-        if (options.SignedSpikes is null && !residual
+        if (options.SignedSpikes is null && !residual && options.Burst == 1
             && NeuronParameters.AllowsSignedSpikes(options.Neuron, options.Reset, options.RefractorySteps))
         {
             ConversionOptions probe = options with
@@ -64,6 +64,7 @@ public static class WindowTuning
         {
             string why = options.SignedSpikes is not null ? "as asked"
                 : residual ? "the network has residual connections"
+                : options.Burst > 1 ? "burst spikes are unsigned"
                 : "the neuron model does not allow them";
             choices.Add($"signed neurons: {(chosen.UseSignedSpikes(prepared) ? "on" : "off")} ({why})");
         }

@@ -8,7 +8,8 @@ namespace Ann2Snn.Kernels;
 
 /// <summary>
 /// One time step of a population over spans: charge, fire, reset, in that order (the equations are the model's: see
-/// <see cref="NeuronModel"/>). Spikes are written as 0 or 1 (by <see cref="StepSigned"/>: −1, 0 or +1). Each call looks at the
+/// <see cref="NeuronModel"/>). Spikes are written as 0 or 1, as 0..B under a burst limit B
+/// (<see cref="NeuronParameters.BurstLimit"/>), or by <see cref="StepSigned"/> as −1, 0 or +1. Each call looks at the
 /// model once: the hot case (IF, reset by subtraction, no refractory period) has vector paths here, and any other neuron
 /// is stepped by its model's scalar <see cref="NeuronModel.Step"/>; no loop calls a virtual method per neuron.
 /// </summary>
@@ -16,7 +17,8 @@ namespace Ann2Snn.Kernels;
 public static class NeuronKernels
 {
     /// <summary>
-    /// Advances every neuron one step under input current <paramref name="current"/>; returns the number of spikes.
+    /// Advances every neuron one step under input current <paramref name="current"/>; returns the number of spikes (Σk over
+    /// the neurons' bursts of k spikes).
     /// <paramref name="refractory"/> holds the remaining refractory steps per neuron (used only when τ_ref &gt; 0).
     /// </summary>
     public static int Step(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes)
@@ -28,7 +30,9 @@ public static class NeuronKernels
         if (p.SignedSpikes) throw new ArgumentException("signed neurons keep a net spike count: step them with StepSigned");
         if (p.RefractorySteps == 0 && p.Model is IntegrateAndFire && p.Reset == ResetMode.BySubtraction)
         {
-            return StepIfSubtract(v, current, p.InputGain, p.VThreshold, spikes);
+            return p.BurstLimit == 1
+                ? StepIfSubtract<OneSpike>(v, current, p.InputGain, p.VThreshold, 1, spikes)
+                : StepIfSubtract<Bursts>(v, current, p.InputGain, p.VThreshold, p.BurstLimit, spikes);
         }
         if (p.RefractorySteps > 0 && refractory.Length != v.Length)
         {
@@ -39,10 +43,14 @@ public static class NeuronKernels
 
     /// <summary>
     /// The conversion's hot case, IF with reset by subtraction and no refractory period:
-    /// v += g·I; s = v ≥ θ; v −= s·θ. Vector path over <see cref="Vector256{T}"/> lanes (8 floats), then a scalar tail;
-    /// both round alike (no fused multiply-add).
+    /// v += g·I; s = v ≥ θ; v −= s·θ, and with a burst limit B &gt; 1 (<typeparamref name="TFire"/> = <see cref="Bursts"/>)
+    /// the fire and reset B times, k = min(B, ⌊v/θ⌋) spikes with each subtraction rounded as a single spike's (the scalar
+    /// model's loop, bit for bit). Vector path over <see cref="Vector256{T}"/> lanes (8 floats), then a scalar tail; both
+    /// round alike (no fused multiply-add).
     /// </summary>
-    private static int StepIfSubtract(Span<float> v, ReadOnlySpan<float> current, float gain, float theta, Span<float> spikes)
+    private static int StepIfSubtract<TFire>(Span<float> v, ReadOnlySpan<float> current, float gain, float theta, int burst,
+        Span<float> spikes)
+        where TFire : struct, IFire
     {
         int n = v.Length, i = 0, count = 0;
         if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
@@ -52,34 +60,75 @@ public static class NeuronKernels
             ref float sr = ref spikes[0];
             var th = Vector256.Create(theta);
             var g = Vector256.Create(gain);
-            var one = Vector256<float>.One;
             var total = Vector256<int>.Zero;
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 var vv = Vector256.LoadUnsafe(ref vr, (nuint)i) + g * Vector256.LoadUnsafe(ref cr, (nuint)i);
-                var fired = Vector256.GreaterThanOrEqual(vv, th);      // all-ones lanes where v ≥ θ
-                (vv - (fired & th)).StoreUnsafe(ref vr, (nuint)i);
-                (fired & one).StoreUnsafe(ref sr, (nuint)i);
-                total -= fired.AsInt32();                               // all-ones = −1 per spiking lane
+                var k = TFire.Fire(ref vv, th, burst);
+                vv.StoreUnsafe(ref vr, (nuint)i);
+                k.StoreUnsafe(ref sr, (nuint)i);
+                total += Vector256.ConvertToInt32(k);
             }
             count = Vector256.Sum(total);
         }
         for (; i < n; i++)
         {
             float vv = v[i] + gain * current[i];
-            if (vv >= theta)
-            {
-                vv -= theta;
-                spikes[i] = 1f;
-                count++;
-            }
-            else
-            {
-                spikes[i] = 0f;
-            }
+            int k = TFire.Fire(ref vv, theta, burst);
+            spikes[i] = k;
+            count += k;
             v[i] = vv;
         }
         return count;
+    }
+
+    /// <summary>Fire and reset by subtraction of charged membranes: the spikes (0..B as floats), the membranes reset in place.</summary>
+    private interface IFire
+    {
+        static abstract Vector256<float> Fire(ref Vector256<float> v, Vector256<float> theta, int burst);
+        static abstract int Fire(ref float v, float theta, int burst);
+    }
+
+    /// <summary>One spike at most: s = v ≥ θ; v −= s·θ.</summary>
+    private readonly struct OneSpike : IFire
+    {
+        public static Vector256<float> Fire(ref Vector256<float> v, Vector256<float> theta, int burst)
+        {
+            var fired = Vector256.GreaterThanOrEqual(v, theta);        // all-ones lanes where v ≥ θ
+            v -= fired & theta;
+            return fired & Vector256<float>.One;
+        }
+
+        public static int Fire(ref float v, float theta, int burst)
+        {
+            if (v < theta) return 0;
+            v -= theta;
+            return 1;
+        }
+    }
+
+    /// <summary>Up to B spikes: B rounds of s += v ≥ θ; v −= (v ≥ θ)·θ, left early once no lane is at threshold.</summary>
+    private readonly struct Bursts : IFire
+    {
+        public static Vector256<float> Fire(ref Vector256<float> v, Vector256<float> theta, int burst)
+        {
+            var k = Vector256<float>.Zero;
+            for (int r = 0; r < burst; r++)
+            {
+                var fired = Vector256.GreaterThanOrEqual(v, theta);
+                if (fired == Vector256<float>.Zero) break;
+                v -= fired & theta;
+                k += fired & Vector256<float>.One;
+            }
+            return k;
+        }
+
+        public static int Fire(ref float v, float theta, int burst)
+        {
+            int k = 0;
+            for (; k < burst && v >= theta; k++) v -= theta;
+            return k;
+        }
     }
 
     /// <summary>
@@ -113,7 +162,7 @@ public static class NeuronKernels
             throw new ArgumentException($"spans differ in length: v {v.Length}, input {input.Length}, fired {fired.Length}");
         }
         if (!IsListable(p)) throw new ArgumentException($"{kernel} takes IF neurons with reset by subtraction, "
-            + "no refractory period and unsigned spikes");
+            + "no refractory period, unsigned spikes and no bursts");
     }
 
     /// <summary>The listed step: <typeparamref name="TMode"/> says whether the input is added before firing or after the reset.</summary>
@@ -199,7 +248,8 @@ public static class NeuronKernels
 
     /// <summary>Whether <see cref="StepListed"/> takes neurons with parameters <paramref name="p"/>.</summary>
     public static bool IsListable(in NeuronParameters p) =>
-        p.Model is IntegrateAndFire && p.Reset == ResetMode.BySubtraction && p.RefractorySteps == 0 && !p.SignedSpikes;
+        p.Model is IntegrateAndFire && p.Reset == ResetMode.BySubtraction && p.RefractorySteps == 0 && !p.SignedSpikes
+        && p.BurstLimit == 1;
 
     /// <summary>
     /// Advances every signed neuron (<see cref="NeuronParameters.SignedSpikes"/>) one step; <paramref name="counts"/> holds each

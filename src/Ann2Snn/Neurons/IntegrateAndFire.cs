@@ -38,7 +38,8 @@ public sealed class IntegrateAndFire : NeuronModel
     public override float ResetPotential(in NeuronParameters p) => 0f;
 
     public override int Step(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes) =>
-        Step(new Rule(p.InputGain, p.VThreshold, p.Reset == ResetMode.BySubtraction), p.RefractorySteps, v, refractory, current, spikes);
+        Step(new Rule(p.InputGain, p.VThreshold, p.Reset == ResetMode.BySubtraction), p.RefractorySteps, p.BurstLimit, v, refractory,
+            current, spikes);
 
     /// <summary>(V_th − V)/I for I &gt; 0.</summary>
     public override double TimeToThreshold(in NeuronParameters p, double v, double current)

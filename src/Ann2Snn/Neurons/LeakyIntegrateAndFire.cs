@@ -55,7 +55,7 @@ public sealed class LeakyIntegrateAndFire : NeuronModel
     public override int Step(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes)
     {
         var rule = new Rule(Decay(p), p.InputGain, p.VThreshold, p.VRest, p.Reset == ResetMode.BySubtraction);
-        return Step(rule, p.RefractorySteps, v, refractory, current, spikes);
+        return Step(rule, p.RefractorySteps, p.BurstLimit, v, refractory, current, spikes);
     }
 
     /// <summary>τm·ln((V∞ − V)/(V∞ − V_th)) for V∞ = V_rest + R·I &gt; V_th.</summary>

@@ -47,7 +47,8 @@ public abstract class NeuronModel
 
     /// <summary>
     /// The scalar reference step: charge, fire and reset every neuron once under input current <paramref name="current"/>;
-    /// writes 0 or 1 to <paramref name="spikes"/> and returns the number of spikes. <paramref name="refractory"/> holds the
+    /// writes the spikes of each neuron (0 or 1; 0..B with a burst limit B, <see cref="NeuronParameters.BurstLimit"/>) to
+    /// <paramref name="spikes"/> and returns the number of spikes. <paramref name="refractory"/> holds the
     /// remaining refractory steps per neuron and is read only when τ_ref &gt; 0. All spans have the same length.
     /// </summary>
     public abstract int Step(in NeuronParameters p, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes);
@@ -99,10 +100,10 @@ public abstract class NeuronModel
     /// <summary>
     /// The loop of every model's <see cref="Step(in NeuronParameters, Span{float}, Span{int}, ReadOnlySpan{float}, Span{float})"/>:
     /// a refractory neuron counts down and is held; any other is charged, and fires and is reset (and made refractory) when
-    /// <see cref="IStepRule.Fire"/> says so.
+    /// <see cref="IStepRule.Fire"/> says so, again while it says so up to <paramref name="burst"/> times in the step.
     /// </summary>
-    private protected static int Step<TRule>(
-        TRule rule, int refractorySteps, Span<float> v, Span<int> refractory, ReadOnlySpan<float> current, Span<float> spikes)
+    private protected static int Step<TRule>(TRule rule, int refractorySteps, int burst, Span<float> v, Span<int> refractory,
+        ReadOnlySpan<float> current, Span<float> spikes)
         where TRule : struct, IStepRule
     {
         int count = 0;
@@ -118,8 +119,10 @@ public abstract class NeuronModel
             if (rule.Fire(vv))
             {
                 vv = rule.Reset(vv);
-                spikes[i] = 1f;
-                count++;
+                int k = 1;
+                for (; k < burst && rule.Fire(vv); k++) vv = rule.Reset(vv);
+                spikes[i] = k;
+                count += k;
                 if (refractorySteps > 0) refractory[i] = refractorySteps;
             }
             else

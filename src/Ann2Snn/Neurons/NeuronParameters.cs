@@ -60,6 +60,23 @@ public readonly record struct NeuronParameters
     /// </summary>
     public bool SignedSpikes { get; init; }
 
+    /// <summary>
+    /// Burst limit B ≥ 1, the most spikes a neuron emits in one step (burst spikes, Li &amp; Zeng, "Efficient and accurate
+    /// conversion of spiking neural network with burst spikes", IJCAI 2022). After charging, the neuron fires and resets by
+    /// subtraction while V ≥ V_th, at most B times: k = min(B, ⌊V/V_th⌋) spikes when V ≥ V_th (0 otherwise) and
+    /// V ← V − k·V_th, each subtraction rounded as the single spike's is. The step writes k (0..B) into the spike vector,
+    /// so a synapse carries k·w, and counts k spikes (k synaptic events per target). Under constant input I from V(0) the
+    /// count after T steps is min(B·T, ⌊(V(0) + g·I·T)/V_th⌋): the rate saturates at B per step instead of 1, so a
+    /// converted population can map λ to B spikes per step and resolve T·B levels in T steps. B = 1 (the default) is the
+    /// usual neuron, bit for bit. B &gt; 1 needs reset by subtraction (a reset to zero discards the charge a burst would
+    /// carry), no refractory period (a burst is the opposite of a dead time) and unsigned spikes (a −1 spike takes back
+    /// one spike per step: bursts would need a ±k rule in every circuit; refused).
+    /// </summary>
+    public int BurstLimit { get; init; } = 1;
+
+    /// <summary>The largest <see cref="BurstLimit"/> accepted (a backend keeps up to B bit planes of spikes per population).</summary>
+    public const int MaxBurstLimit = 64;
+
     public static NeuronParameters IntegrateAndFire(float threshold = 1f, ResetMode reset = ResetMode.BySubtraction,
         float initialFraction = 0f) =>
         new() { VThreshold = threshold, Reset = reset, InitialFraction = initialFraction };
@@ -87,6 +104,13 @@ public readonly record struct NeuronParameters
             $"V_th = {VThreshold} must be positive and finite");
         if (!(Dt > 0) || !float.IsFinite(Dt)) ThrowHelper.InvalidOption("dt", $"Δt = {Dt} must be positive and finite");
         if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"τ_ref = {RefractorySteps} steps must not be negative");
+        if (BurstLimit is < 1 or > MaxBurstLimit) ThrowHelper.InvalidOption("burst",
+            $"burst limit B = {BurstLimit} must be in 1..{MaxBurstLimit}");
+        if (BurstLimit > 1 && (Reset != ResetMode.BySubtraction || RefractorySteps > 0 || SignedSpikes))
+        {
+            ThrowHelper.InvalidOption("burst", $"burst spikes (B = {BurstLimit}) need reset by subtraction, no refractory period and "
+                + $"unsigned spikes (got {Reset}, τ_ref = {RefractorySteps}, signed = {SignedSpikes})");
+        }
         Model.Validate(this);
         if (SignedSpikes && !AllowsSignedSpikes(Model, Reset, RefractorySteps))
         {

@@ -6,18 +6,23 @@ namespace Ann2Snn.Simulation;
 /// The event-driven step of one max-pool circuit: the same results as <see cref="MaxPoolCircuit.Step"/>, visiting
 /// only the windows that hold an input spike of this step (no other window can fire). WTA keeps output count = max
 /// of the window's input counts at every step, so a window fires exactly when one of its spiking inputs had reached
-/// that max; a gate evaluates each touched window once. Built once per run (tap maps and index decoding).
+/// that max; a gate evaluates each touched window once. Over burst inputs (<paramref name="burst"/> &gt; 1: a spiking input
+/// adds its value k to its count) a WTA window grows to the largest count after the step, which only its spiking inputs
+/// can reach, so it may emit a burst of its own. Built once per run (tap maps and index decoding).
 /// </summary>
-internal sealed class EventMaxPool(MaxPoolWindows windows)
+/// <param name="windows">The layer's decoded windows.</param>
+/// <param name="burst">The source's burst limit: above 1 the source's spike vector holds each listed spike's value k.</param>
+internal sealed class EventMaxPool(MaxPoolWindows windows, int burst)
 {
     private readonly MaxPoolLayer _mp = windows.Layer;
+    private readonly bool _bursts = burst > 1;
 
     /// <summary>
     /// One step for n images. Per image b, <paramref name="active"/> lists the input spikes (at b·inSize,
     /// <paramref name="activeCounts"/>[b] of them); <paramref name="fired"/> holds last step's output spikes on entry
     /// (they are cleared from <paramref name="dst"/>) and this step's on return, in the order found.
     /// <paramref name="visited"/> marks the windows a gate evaluated in step <paramref name="stamp"/> (a value not
-    /// used before with this array). Returns the spikes emitted.
+    /// used before with this array). Returns the spikes emitted (a burst of k counts k; the lists hold each neuron once).
     /// </summary>
     public int Step(int n, ReadOnlySpan<float> src, ReadOnlySpan<int> active, ReadOnlySpan<int> activeCounts, int[] cin, int[] cout,
         int[] visited, int stamp, Span<float> dst, Span<int> fired, Span<int> firedCounts, long[] neuronSpikes)
@@ -36,31 +41,41 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
                 seen = visited.AsSpan(b * outSize, outSize);
             foreach (int j in inList)
             {
-                int before = ci[j];
+                int after = ci[j] + (_bursts ? (int)x[j] : 1);
                 foreach (int at in windows.WindowsOf(j))
                 {
+                    int fire;
                     if (wta)
                     {
-                        // The window's count is the max of its inputs' counts: it grows when an input at the max fires
-                        // (after which no other input of this step equals it, so a window fires at most once).
-                        if (before != co[at]) continue;
+                        // The window's count is the max of its inputs' counts: it grows to the largest count after this
+                        // step (without bursts, when an input at the max fires; then no other input of this step reaches it).
+                        if (after <= co[at]) continue;
+                        fire = after - co[at];
                     }
                     else
                     {
                         if (seen[at] == stamp) continue;
                         seen[at] = stamp;
-                        if (x[windows.Scan(at, ci, x, out _)] == 0f) continue;
+                        fire = (int)x[windows.Scan(at, ci, x, out _)];
+                        if (fire == 0) continue;
                     }
-                    y[at] = 1f;
-                    co[at]++;
-                    outList[count++] = at;
-                    neuronSpikes[at]++;
+                    if (y[at] == 0f) outList[count++] = at;
+                    y[at] += fire;
+                    co[at] += fire;
+                    neuronSpikes[at] += fire;
+                    total += fire;
                 }
             }
             // Count this step's input spikes after all windows have looked (windows may overlap).
-            foreach (int j in inList) ci[j]++;
+            if (_bursts)
+            {
+                foreach (int j in inList) ci[j] += (int)x[j];
+            }
+            else
+            {
+                foreach (int j in inList) ci[j]++;
+            }
             firedCounts[b] = count;
-            total += count;
         }
         return total;
     }
@@ -97,7 +112,7 @@ internal sealed class EventMaxPool(MaxPoolWindows windows)
                         if (seen[at] == stamp) continue;
                         seen[at] = stamp;
                         int best = windows.Scan(at, ci, x, out int maxAfter);
-                        int fire = wta ? Math.Sign(maxAfter - co[at]) : MaxPoolCircuit.Sign(x[best]);
+                        int fire = wta ? maxAfter - co[at] : (int)x[best];
                         if (fire == 0) continue;
                         y[at] = fire;
                         co[at] += fire;

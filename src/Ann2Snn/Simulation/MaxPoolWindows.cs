@@ -60,7 +60,8 @@ internal sealed class MaxPoolWindows
     /// <summary>
     /// Scans the window of output neuron <paramref name="at"/> of one image in (ky, kx) order: returns the input with the
     /// largest count before this step (the first on ties; −1 when no tap is inside the image) and, in
-    /// <paramref name="maxAfter"/>, the largest count after this step's spikes (0 for an empty window).
+    /// <paramref name="maxAfter"/>, the largest count after this step's spikes (each adds its value: ±1, or k of a burst;
+    /// 0 for an empty window).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Scan(int at, ReadOnlySpan<int> counts, ReadOnlySpan<float> spikes, out int maxAfter)
@@ -75,7 +76,7 @@ internal sealed class MaxPoolWindows
                 bestCount = before;
                 best = j;
             }
-            maxAfter = Math.Max(maxAfter, before + MaxPoolCircuit.Sign(spikes[j]));
+            maxAfter = Math.Max(maxAfter, before + (int)spikes[j]);
         }
         return best;
     }

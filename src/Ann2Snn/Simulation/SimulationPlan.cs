@@ -22,13 +22,14 @@ internal sealed class SimulationPlan
         ReadoutIndex = Layers.Length - 1;
         Probes = ResolveProbes(Layers, options.Probes);
         IsSigned = new bool[Layers.Length];
+        Burst = new int[Layers.Length];
         for (int i = 0; i < Layers.Length; i++)
         {
-            IsSigned[i] = Layers[i] switch
+            (IsSigned[i], Burst[i]) = Layers[i] switch
             {
-                NeuronLayer n => n.Neuron.SignedSpikes,
-                MaxPoolLayer mp => IsSigned[mp.Source],
-                _ => false,
+                NeuronLayer n => (n.Neuron.SignedSpikes, n.Neuron.BurstLimit),
+                MaxPoolLayer mp => (IsSigned[mp.Source], Burst[mp.Source]),
+                _ => (false, 1),
             };
         }
         IsStatic = Projections.Select(ps => ps.All(IsConstant)).ToArray();
@@ -60,6 +61,12 @@ internal sealed class SimulationPlan
 
     /// <summary>Per layer: its spikes may be −1 as well as +1 (signed neurons, and max-pool circuits over signed sources).</summary>
     public bool[] IsSigned { get; }
+
+    /// <summary>
+    /// Per layer: the most spikes one of its neurons emits in a step (the burst limit of a population; a max-pool circuit
+    /// passes its source's bursts on). A spike vector then holds k ∈ 0..B per neuron, and k spikes are counted.
+    /// </summary>
+    public int[] Burst { get; }
 
     /// <summary>How each layer's state is laid out in the workers' arrays.</summary>
     public LayerLayout[] Layouts { get; }

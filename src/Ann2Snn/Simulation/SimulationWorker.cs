@@ -64,7 +64,8 @@ internal abstract class SimulationWorker : IChunkWorker
     public ResultAccumulator Results => _results;
 
     /// <summary>
-    /// Each layer's spikes of this step (0 or 1 per neuron, or −1, 0, +1 for a signed layer; n images, in the layer's layout).
+    /// Each layer's spikes of this step (0 or 1 per neuron, 0..B for a burst layer, or −1, 0, +1 for a signed layer; n images,
+    /// in the layer's layout).
     /// </summary>
     protected float[][] Spikes => _spikes;
 
@@ -103,7 +104,7 @@ internal abstract class SimulationWorker : IChunkWorker
 
     /// <summary>
     /// Called after population <paramref name="l"/> emitted <paramref name="spikes"/> events; counts them per neuron (and per
-    /// output neuron), net of sign: a −1 spike takes one back.
+    /// output neuron), net of sign: a −1 spike takes one back, a burst of k counts k.
     /// </summary>
     protected virtual void NeuronsFired(int l, int n, int spikes)
     {
@@ -117,9 +118,9 @@ internal abstract class SimulationWorker : IChunkWorker
             ReadOnlySpan<float> s = _spikes[l].AsSpan(b * size, size);
             foreach (int j in fired[..SpikeScatter.CollectActive(s, fired)])
             {
-                int sign = s[j] > 0f ? 1 : -1;
-                perNeuron[j] += sign;
-                if (readout) _readoutCounts[b * size + j] += sign;
+                int k = (int)s[j];
+                perNeuron[j] += k;
+                if (readout) _readoutCounts[b * size + j] += k;
             }
         }
     }

@@ -18,6 +18,9 @@ internal sealed class NeuronEntry
     /// <summary>Written only when set; absent (older files) means unsigned.</summary>
     public bool? SignedSpikes { get; init; }
 
+    /// <summary>Written only when above 1; absent (older files) means 1, one spike per step at most.</summary>
+    public int? BurstLimit { get; init; }
+
     public static NeuronEntry From(NeuronParameters p) => new()
     {
         Kind = p.Model.Name,
@@ -30,6 +33,7 @@ internal sealed class NeuronEntry
         InitialFraction = p.InitialFraction,
         Dt = p.Dt,
         SignedSpikes = p.SignedSpikes ? true : null,
+        BurstLimit = p.BurstLimit != 1 ? p.BurstLimit : null,
     };
 
     public NeuronParameters ToParameters(NeuronModel model) => new()
@@ -44,5 +48,6 @@ internal sealed class NeuronEntry
         InitialFraction = InitialFraction,
         Dt = Dt,
         SignedSpikes = SignedSpikes ?? false,
+        BurstLimit = BurstLimit ?? 1,
     };
 }

@@ -29,8 +29,12 @@ public static class SnnFile
     /// <summary>The manifest's <c>format</c> field.</summary>
     public const string FormatName = "ann2snn-snn";
 
-    /// <summary>The format version this build writes, and the newest it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The newest format version this build reads and writes. A file is written with the oldest version that holds it
+    /// (<see cref="VersionOf"/>): 1, or 2 when a population has burst spikes (<c>neuron.burst_limit</c>, which a version 1
+    /// reader would skip and simulate one spike per step).
+    /// </summary>
+    public const int FormatVersion = 2;
 
     public const string Extension = ".snn";
 
@@ -142,6 +146,13 @@ public static class SnnFile
         }
     }
 
+    /// <summary>The oldest format version that holds <paramref name="network"/>: 2 with burst populations, else 1.</summary>
+    public static int VersionOf(SpikingNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Layers.OfType<NeuronLayer>().Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
+    }
+
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     /// <summary>
@@ -201,7 +212,7 @@ public static class SnnFile
             _manifest = new SnnManifest
             {
                 Format = FormatName,
-                FormatVersion = FormatVersion,
+                FormatVersion = VersionOf(network),
                 LibraryVersion = LibraryVersion,
                 Name = network.Name,
                 InputShape = network.InputShape.ToArray(),
@@ -364,6 +375,7 @@ public static class SnnFile
     {
         private readonly Dictionary<string, float[]> _blobs = new(StringComparer.Ordinal);
         private long _totalElements;
+        private int _version;
         private ZipArchive _zip = null!;
 
         /// <summary>The entry, layer or op being read: where an error is reported.</summary>
@@ -395,6 +407,7 @@ public static class SnnFile
             {
                 throw new FormatError($"written by a newer version (format {version}); this build reads up to {FormatVersion}");
             }
+            _version = version;
             SnnManifest manifest = root.Deserialize<SnnManifest>(SnnManifest.Json) ?? throw new FormatError("manifest is null");
             return Build(manifest);
         }
@@ -429,6 +442,8 @@ public static class SnnFile
                         // Case-insensitive, as the enum these names replaced was read.
                         NeuronModel model = NeuronModels.Find(entry.Kind, StringComparison.OrdinalIgnoreCase) ?? throw new FormatError(
                             $"neuron kind '{Quote(entry.Kind)}' is unknown; this build reads {NeuronModels.Names}");
+                        if (entry.BurstLimit is { } b && _version < 2) throw new FormatError(
+                            $"neuron: burst_limit = {b} needs format 2, the file says format {_version}");
                         NeuronParameters neuron = entry.ToParameters(model);
                         if (NeuronProblem(neuron) is { } problem) throw new FormatError($"neuron: {problem}");
                         IReadOnlyList<Projection> projections = Projections(e.Projections, where);

@@ -154,6 +154,10 @@ public sealed class CliContractTests : IDisposable
     [InlineData("--calib-images", "0", "--calib-images")]
     [InlineData("--v-init", "1", "--v-init")]
     [InlineData("--refractory", "-1", "--refractory")]
+    [InlineData("--burst", "0", "--burst")]
+    [InlineData("--burst", "-1", "--burst")]
+    [InlineData("--burst", "1.5", "--burst")]
+    [InlineData("--burst", "65", "--burst")]
     public void BadOptionsAreNamed(string option, string value, string mention) =>
         AssertBadInput(Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "-T", "16", option, value), mention);
 

@@ -13,15 +13,16 @@ namespace Ann2Snn.Tests.Conversion;
 public class SignedConversionTests
 {
     /// <summary>
-    /// Per population: mean over neurons of |net rate·λ − ANN activation (clipped to λ)|, averaged over images, at T steps.
+    /// Per population: mean over neurons of |net rate·λ/B − ANN activation (clipped to λ)|, averaged over images, at T steps
+    /// (B the burst limit: a spike stands for λ/B).
     /// </summary>
-    private static double[] RateErrors(ModelGraph graph, bool signed, int timesteps)
+    internal static double[] RateErrors(ModelGraph graph, ConversionOptions options, int timesteps)
     {
         ModelGraph prepared = Converter.Prepare(graph, out var applied);
         const int count = 48;
         float[] calib = TestGraphs.Inputs(new Random(11), 32, graph.Input.OutputShape.Size);
         ConversionResult converted = Converter.Convert(prepared, Calibration.Collect(prepared, [(calib, 32)], 32),
-            new ConversionOptions { SignedSpikes = signed }, applied);
+            options, applied);
         float[] x = TestGraphs.Inputs(new Random(21), count, graph.Input.OutputShape.Size);
         SimulationResult result = new DenseSimulator().Run(converted.Network, [new DataBatch(x, new int[count], count)],
             new SimulationOptions { Timesteps = timesteps, MaxDegreeOfParallelism = 1 });
@@ -38,7 +39,7 @@ public class SignedConversionTests
             {
                 double mean = 0;
                 for (int b = 0; b < count; b++) mean += Math.Min(a[b * size + k], lambda);
-                error += Math.Abs(result.NeuronSpikes[l][k] / (double)(count * timesteps) * lambda - mean / count);
+                error += Math.Abs(result.NeuronSpikes[l][k] / (double)(count * timesteps) * lambda / options.Burst - mean / count);
             }
             errors.Add(error / size);
         }
@@ -51,7 +52,8 @@ public class SignedConversionTests
     public void SignedNeuronsTrackTheAnnActivationsCloserAtSmallT(string name, int timesteps)
     {
         ModelGraph graph = name == "cnn" ? TestGraphs.SmallCnn() : TestGraphs.ResidualMlp();
-        double[] plain = RateErrors(graph, signed: false, timesteps), signed = RateErrors(graph, signed: true, timesteps);
+        double[] plain = RateErrors(graph, new ConversionOptions { SignedSpikes = false }, timesteps),
+            signed = RateErrors(graph, new ConversionOptions { SignedSpikes = true }, timesteps);
         Assert.True(signed.Sum() < plain.Sum(), $"signed errors [{string.Join(", ", signed.Select(e => e.ToString("g3")))}] "
             + $"vs unsigned [{string.Join(", ", plain.Select(e => e.ToString("g3")))}]");
         for (int l = 0; l < plain.Length; l++) Assert.True(signed[l] <= plain[l] * 1.05 + 1e-6,

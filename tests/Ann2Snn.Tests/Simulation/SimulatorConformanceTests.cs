@@ -41,7 +41,8 @@ public abstract class SimulatorConformanceTests
     public static TheoryData<string> Variants =>
     [
         "analog", "unprobed", "poisson", "bias-neuron", "exponential", "lif-refractory", "to-zero", "gate", "spike-count", "chunks",
-        "signed", "signed-gate", "signed-count"
+        "signed", "signed-gate", "signed-count", "burst2", "burst4", "burst2-gate", "burst4-count", "burst3-poisson", "burst2-unprobed",
+        "burst4-bias-neuron", "burst2-exponential"
     ];
 
     private static (SpikingNetwork Net, SimulationOptions Options) ExactCase(string variant)
@@ -76,6 +77,22 @@ public abstract class SimulatorConformanceTests
             pool = variant == "signed-gate" ? MaxPoolScheme.Gate : pool;
             spiking = variant == "signed-count";
         }
+        if (variant.StartsWith("burst", StringComparison.Ordinal))
+        {
+            // θ = 1/4 (sums stay exact): currents reach several thresholds, so neurons burst.
+            neuron = NeuronParameters.IntegrateAndFire(0.25f, initialFraction: 0.5f) with { BurstLimit = variant[5] - '0' };
+            string rest = variant[6..];
+            pool = rest == "-gate" ? MaxPoolScheme.Gate : pool;
+            spiking = rest == "-count";
+            options = rest switch
+            {
+                "-poisson" => options with { Input = InputEncoding.Poisson, PoissonMaxRate = 0.5f, Seed = 42 },
+                "-unprobed" => options with { Probes = [] },
+                "-bias-neuron" => options with { Bias = BiasMode.Neuron, BiasNeuronRate = 0.25f },
+                "-exponential" => options with { Synapse = SynapseModel.Exponential, TauSyn = 3f },
+                _ => options,
+            };
+        }
         return (ExactNetwork.Build(neuron, pool, spiking), options);
     }
 
@@ -96,6 +113,7 @@ public abstract class SimulatorConformanceTests
         }
         if (options.Input == InputEncoding.Poisson) Assert.True(expected.InputSpikes > 0);
         if (variant.StartsWith("signed", StringComparison.Ordinal)) AssertSomeSpikesTakenBack(net, expected);
+        if (variant.StartsWith("burst", StringComparison.Ordinal)) AssertSomeBursts(net, expected, options.Timesteps);
         AssertIdentical(expected, actual);
         Assert.Equal(count, actual.StableFrom.Count);
         Assert.All(actual.StableFrom, s => Assert.InRange(s, 1, options.Timesteps));
@@ -109,7 +127,8 @@ public abstract class SimulatorConformanceTests
         { "residual", "analog" }, { "residual", "bias-neuron" }, { "residual", "refractory" },
         { "zoo", "analog" }, { "zoo", "poisson" }, { "zoo", "gate" }, { "zoo", "exponential" },
         { "cnn", "signed" }, { "cnn", "signed-gate" }, { "cnn", "signed-count" }, { "residual", "signed" }, { "zoo", "signed" },
-        { "zoo", "signed-gate" },
+        { "zoo", "signed-gate" }, { "cnn", "burst" }, { "cnn", "burst-gate" }, { "cnn", "burst-count" }, { "residual", "burst" },
+        { "zoo", "burst" }, { "zoo", "burst-poisson" },
     };
 
     private static ModelGraph Graph(string name) => name switch
@@ -145,6 +164,13 @@ public abstract class SimulatorConformanceTests
             case "signed": conversion = conversion with { SignedSpikes = true }; break;
             case "signed-gate": conversion = conversion with { SignedSpikes = true, MaxPool = MaxPoolScheme.Gate }; break;
             case "signed-count": conversion = conversion with { SignedSpikes = true, Readout = ReadoutKind.SpikeCount }; break;
+            case "burst": conversion = conversion with { Burst = 4 }; break;
+            case "burst-gate": conversion = conversion with { Burst = 3, MaxPool = MaxPoolScheme.Gate }; break;
+            case "burst-count": conversion = conversion with { Burst = 2, Readout = ReadoutKind.SpikeCount }; break;
+            case "burst-poisson":
+                conversion = conversion with { Burst = 2 };
+                options = options with { Input = InputEncoding.Poisson, Seed = 5 };
+                break;
         }
         SpikingNetwork net = Convert(graph, conversion);
         const int count = 40;
@@ -152,6 +178,7 @@ public abstract class SimulatorConformanceTests
         SimulationResult expected = Run(Reference, net, x, count, options);
         SimulationResult actual = Run(CreateSimulator(), net, x, count, options);
         if (variant.StartsWith("signed", StringComparison.Ordinal)) AssertSomeSpikesTakenBack(net, expected);
+        if (variant.StartsWith("burst", StringComparison.Ordinal)) AssertSomeBursts(net, expected, options.Timesteps);
 
         // Float sums are taken in another order, which can move a spike across a step boundary in a rare neuron.
         Assert.Equal(expected.InputSpikes, actual.InputSpikes);
@@ -303,6 +330,17 @@ public abstract class SimulatorConformanceTests
         bool any = Enumerable.Range(0, net.Layers.Count)
             .Any(l => net.Layers[l] is not ReadoutLayer && result.LayerSpikes[l] > result.NeuronSpikes[l].Sum());
         Assert.True(any, "no layer emitted a −1 spike");
+    }
+
+    /// <summary>
+    /// A burst case tests the k &gt; 1 paths only if some population's neuron spiked more often than there were steps; every
+    /// burst layer's spikes (the synaptic events' factor) are the sum of its neurons' counts, a burst of k counting k.
+    /// </summary>
+    private static void AssertSomeBursts(SpikingNetwork net, SimulationResult result, int steps)
+    {
+        int[] populations = Enumerable.Range(0, net.Layers.Count).Where(l => net.Layers[l] is NeuronLayer).ToArray();
+        Assert.Contains(populations, l => result.NeuronSpikes[l].Max() > (long)steps * result.Images);
+        foreach (int l in populations) Assert.Equal(result.LayerSpikes[l], result.NeuronSpikes[l].Sum());
     }
 
     private static void AssertIdentical(SimulationResult expected, SimulationResult actual)

@@ -32,7 +32,7 @@ public sealed class SnnFileTests : IDisposable
     public static TheoryData<string> Conversions =>
     [
         "cnn", "residual", "cnn-gate-lif-spikecount", "residual-lif-refractory", "cnn-channelwise-thresholds", "cnn-signed",
-        "cnn-signed-gate-spikecount", "residual-signed"
+        "cnn-signed-gate-spikecount", "residual-signed", "cnn-burst4-gate-spikecount", "residual-burst2"
     ];
 
     private static SpikingNetwork Converted(string name) => name switch
@@ -56,6 +56,9 @@ public sealed class SnnFileTests : IDisposable
         "cnn-signed-gate-spikecount" => Convert(TestGraphs.SmallCnn(),
             new ConversionOptions { SignedSpikes = true, MaxPool = MaxPoolScheme.Gate, Readout = ReadoutKind.SpikeCount }),
         "residual-signed" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions { SignedSpikes = true }),
+        "cnn-burst4-gate-spikecount" => Convert(TestGraphs.SmallCnn(),
+            new ConversionOptions { Burst = 4, MaxPool = MaxPoolScheme.Gate, Readout = ReadoutKind.SpikeCount }),
+        "residual-burst2" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions { Burst = 2 }),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -136,6 +139,50 @@ public sealed class SnnFileTests : IDisposable
     }
 
     [Fact]
+    public void BurstLimitIsWrittenOnlyAboveOneInFormatTwoAndAbsentMeansOne()
+    {
+        JsonNode burst = ReadManifest(SaveToFile(Converted("residual-burst2"), "burst.snn"));
+        Assert.Equal(2, (int?)burst["layers"]![0]!["neuron"]!["burst_limit"]);
+        Assert.Equal(2, (int?)burst["format_version"]);
+        JsonNode plain = ReadManifest(SaveToFile(Converted("residual")));
+        Assert.Null(plain["layers"]![0]!["neuron"]!["burst_limit"]); // files without bursts are as before: format 1
+        Assert.Equal(1, (int?)plain["format_version"]);
+        SpikingNetwork loaded = SnnFile.Load(SaveToFile(Converted("residual"), "again.snn"));
+        Assert.All(loaded.Layers.OfType<NeuronLayer>(), l => Assert.Equal(1, l.Neuron.BurstLimit));
+        SpikingNetwork loadedBurst = SnnFile.Load(SaveToFile(Converted("residual-burst2"), "burst2.snn"));
+        Assert.All(loadedBurst.Layers.OfType<NeuronLayer>(), l => Assert.Equal(2, l.Neuron.BurstLimit));
+    }
+
+    [Theory]
+    [InlineData(2, "0", "burst limit B = 0 must be in 1..64")]
+    [InlineData(2, "-3", "burst limit B = -3")]
+    [InlineData(2, "65", "burst limit B = 65")]
+    [InlineData(2, "2147483647", "burst limit B = 2147483647")]
+    [InlineData(2, "1.5", "burst_limit")]
+    [InlineData(2, "\"2\"", "burst_limit")]
+    [InlineData(1, "2", "burst_limit = 2 needs format 2, the file says format 1")]
+    public void BadBurstLimitIsRefusedInOneLine(int version, string json, string expected)
+    {
+        string path = SaveToFile(Converted("residual-burst2"), "bad-burst.snn");
+        EditManifest(path, m =>
+        {
+            m["format_version"] = version;
+            m["layers"]![0]!["neuron"]!["burst_limit"] = JsonNode.Parse(json);
+        });
+        string message = LoadFails(path).Message;
+        Assert.Contains(expected, message);
+        if (int.TryParse(json, out _)) Assert.Contains("layer 0", message); // a wrong JSON type is named by its path
+    }
+
+    [Fact]
+    public void BurstWithResetToZeroInAFileIsRefused()
+    {
+        string path = SaveToFile(Converted("residual-burst2"), "burst-zero.snn");
+        EditManifest(path, m => m["layers"]![0]!["neuron"]!["reset"] = "to_zero");
+        Assert.Contains("burst spikes (B = 2) need reset by subtraction", LoadFails(path).Message);
+    }
+
+    [Fact]
     public void SavingTwiceGivesTheSameBytes()
     {
         SpikingNetwork net = Converted("residual");
@@ -159,10 +206,11 @@ public sealed class SnnFileTests : IDisposable
         string path = SaveToFile(Converted("residual"));
         EditManifest(path, m =>
         {
-            m["format_version"] = 2;
+            m["format_version"] = SnnFile.FormatVersion + 1;
             m["layers"] = "a layout this build cannot know";
         });
-        Assert.Contains("written by a newer version (format 2); this build reads up to 1", LoadFails(path).Message);
+        Assert.Contains($"written by a newer version (format {SnnFile.FormatVersion + 1}); this build reads up to {SnnFile.FormatVersion}",
+            LoadFails(path).Message);
     }
 
     [Theory]

@@ -14,7 +14,9 @@ namespace Ann2Snn.Simulation.Event;
 /// budget falls back to the dense kernels. Max-pool circuits visit only windows holding a spike. Spikes of the analog
 /// input are not events: those projections are computed once per image. Float sums are taken in another order than
 /// the dense kernels', so results agree with the dense backend up to rounding (exactly when every partial sum is
-/// exact); the per-image random streams are the same, so Poisson input gives the same input spikes.
+/// exact); the per-image random streams are the same, so Poisson input gives the same input spikes. A burst of k spikes
+/// (<see cref="Neurons.NeuronParameters.BurstLimit"/>) is k events: its source's fan-out is added k times, in rounds
+/// (every spiking neuron once, then those with k ≥ 2 again, …), so the work is the synaptic events the energy counts.
 /// </summary>
 public sealed class EventSimulator : ISimulator
 {
@@ -49,7 +51,7 @@ public sealed class EventSimulator : ISimulator
             Projections = plan.Projections.Select((ps, l) =>
                 ps.Where(p => !plan.IsConstant(p)).Select(p => Build(p, l, budget)).ToArray()).ToArray();
             InputEvents = Projections.SelectMany(p => p).Any(p => p.Source == -1 && p is not DenseFallback);
-            MaxPools = plan.MaxPoolWindows.Select(w => w is null ? null : new EventMaxPool(w)).ToArray();
+            MaxPools = plan.MaxPoolWindows.Select((w, i) => w is null ? null : new EventMaxPool(w, plan.Burst[i])).ToArray();
             FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>()
                 .Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
             // Populations whose spikes every reader takes as active lists: they fire straight into their lists.
@@ -195,6 +197,7 @@ public sealed class EventSimulator : ISimulator
         private readonly int[][] _activeCount; // per source: n list lengths
         private readonly int[][] _negative, _negativeCount; // per signed source: the −1 spikes (_active then lists the +1 spikes)
         private readonly float[] _stageIn, _stageOut;
+        private readonly int[] _round; // one image's neurons of a burst source with k ≥ r, for round r of its scatter
         private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
         private int _stamp;
 
@@ -228,6 +231,7 @@ public sealed class EventSimulator : ISimulator
             _liveInput = Plan.Layers.Select((l, i) => events.Compacted[i] ? new float[n * l.Shape.Size] : []).ToArray();
             _liveCount = Plan.Layers.Select(_ => new int[n]).ToArray();
             _prepared = new bool[Plan.Layers.Length];
+            _round = Plan.Burst.Any(k => k > 1) ? new int[Plan.Layers.Max(l => l.Shape.Size)] : [];
             _stageIn = new float[n * events.FallbackSize];
             _stageOut = new float[n * events.FallbackSize];
         }
@@ -258,9 +262,14 @@ public sealed class EventSimulator : ISimulator
                 }
                 int sourceSize = SourceSize(p.Source);
                 int[] active = _active[p.Source + 1], counts = _activeCount[p.Source + 1];
+                int burst = p.Source < 0 ? 1 : Plan.Burst[p.Source];
                 for (int b = 0; b < n; b++)
                 {
-                    if (counts[b] > 0) p.Scatter(active.AsSpan(b * sourceSize, counts[b]), current.Slice(b * size, size));
+                    if (counts[b] == 0) continue;
+                    ReadOnlySpan<int> list = active.AsSpan(b * sourceSize, counts[b]);
+                    p.Scatter(list, current.Slice(b * size, size));
+                    if (burst > 1) ScatterBursts(p, list, Spikes[p.Source].AsSpan(b * sourceSize, sourceSize), burst,
+                        current.Slice(b * size, size));
                 }
                 if (p.Source < 0 || !Plan.IsSigned[p.Source]) continue;
                 int[] negative = _negative[p.Source + 1], negativeCounts = _negativeCount[p.Source + 1];
@@ -269,6 +278,24 @@ public sealed class EventSimulator : ISimulator
                     if (negativeCounts[b] > 0) p.ScatterNegative(negative.AsSpan(b * sourceSize, negativeCounts[b]),
                         current.Slice(b * size, size));
                 }
+            }
+        }
+
+        /// <summary>
+        /// Rounds r = 2..B of a burst source's scatter (round 1 is the active list itself): the neurons of
+        /// <paramref name="list"/> whose spike value is at least r add their fan-out once more, until a round is empty.
+        /// </summary>
+        private void ScatterBursts(Propagation p, ReadOnlySpan<int> list, ReadOnlySpan<float> spikes, int burst, Span<float> target)
+        {
+            for (int r = 2; r <= burst; r++)
+            {
+                int m = 0;
+                foreach (int j in list)
+                {
+                    if (spikes[j] >= r) _round[m++] = j;
+                }
+                if (m == 0) return;
+                p.Scatter(_round.AsSpan(0, m), target);
             }
         }
 
@@ -397,22 +424,35 @@ public sealed class EventSimulator : ISimulator
             if (!_events.Listed[l]) Collect(l, n, Spikes[l]);
             for (int b = 0; b < n; b++)
             {
-                CountNet(l, b, active.AsSpan(b * size, counts[b]), 1);
-                if (_negative[l + 1].Length > 0) CountNet(l, b, _negative[l + 1].AsSpan(b * size, _negativeCount[l + 1][b]), -1);
+                ReadOnlySpan<float> values = Plan.Burst[l] > 1 ? Spikes[l].AsSpan(b * size, size) : [];
+                CountNet(l, b, active.AsSpan(b * size, counts[b]), 1, values);
+                if (_negative[l + 1].Length > 0) CountNet(l, b, _negative[l + 1].AsSpan(b * size, _negativeCount[l + 1][b]), -1, []);
             }
         }
 
         /// <summary>
-        /// Adds <paramref name="sign"/> to the per-neuron (and readout) counts of the neurons in <paramref name="list"/> (image b).
+        /// Adds <paramref name="sign"/> (or, for a burst population, each neuron's spike value in <paramref name="values"/>) to
+        /// the per-neuron (and readout) counts of the neurons in <paramref name="list"/> (image b).
         /// </summary>
-        private void CountNet(int l, int b, ReadOnlySpan<int> list, int sign)
+        private void CountNet(int l, int b, ReadOnlySpan<int> list, int sign, ReadOnlySpan<float> values)
         {
             long[] perNeuron = NeuronSpikes[l];
-            foreach (int j in list) perNeuron[j] += sign;
-            if (l == Plan.ReadoutIndex) // the output layer is canonical
+            bool readout = l == Plan.ReadoutIndex; // the output layer is canonical
+            int at = b * Plan.Layers[l].Shape.Size;
+            if (values.IsEmpty)
             {
-                int size = Plan.Layers[l].Shape.Size;
-                foreach (int j in list) ReadoutCounts[b * size + j] += sign;
+                foreach (int j in list) perNeuron[j] += sign;
+                if (readout)
+                {
+                    foreach (int j in list) ReadoutCounts[at + j] += sign;
+                }
+                return;
+            }
+            foreach (int j in list)
+            {
+                int k = (int)values[j];
+                perNeuron[j] += k;
+                if (readout) ReadoutCounts[at + j] += k;
             }
         }
 

@@ -31,39 +31,49 @@ public sealed class LayeredSimulator : ISimulator
 
     /// <summary>
     /// The spikes of one population (or the Poisson input) for every step of a chunk: one bit per neuron and step, each
-    /// step starting on a word, and a second plane for −1 spikes.
+    /// step starting on a word, and a second plane for −1 spikes. A burst population (up to B spikes a step) has B planes
+    /// in thermometer code: plane r holds the neurons with k &gt; r, so k is the number of planes a neuron is set in.
     /// </summary>
     private sealed class SpikeTrain
     {
         private readonly ulong[] _positive;
         private readonly ulong[]? _negative;
+        private readonly ulong[][] _bursts; // planes r = 1..B − 1: k > r
         private readonly int _stepSize, _stepWords;
 
-        public SpikeTrain(int steps, int stepSize, bool signed)
+        public SpikeTrain(int steps, int stepSize, bool signed, int burst = 1)
         {
             _stepSize = stepSize;
             _stepWords = (stepSize + 63) / 64;
             int words = steps * _stepWords;
-            _positive = ArrayPool<ulong>.Shared.Rent(words);
-            Array.Clear(_positive, 0, words);
-            if (signed)
-            {
-                _negative = ArrayPool<ulong>.Shared.Rent(words);
-                Array.Clear(_negative, 0, words);
-            }
+            _positive = Plane(words);
+            if (signed) _negative = Plane(words);
+            _bursts = Enumerable.Range(1, burst - 1).Select(_ => Plane(words)).ToArray();
         }
 
-        /// <summary>Stores step t (stepSize values, 0 or ±v).</summary>
+        private static ulong[] Plane(int words)
+        {
+            ulong[] plane = ArrayPool<ulong>.Shared.Rent(words);
+            Array.Clear(plane, 0, words);
+            return plane;
+        }
+
+        /// <summary>Stores step t (stepSize values, 0 or ±v, or 0..B).</summary>
         public void Pack(int t, ReadOnlySpan<float> spikes)
         {
             PackPlane(spikes, _positive.AsSpan(t * _stepWords, _stepWords), negative: false);
             if (_negative is not null) PackPlane(spikes, _negative.AsSpan(t * _stepWords, _stepWords), negative: true);
+            for (int r = 0; r < _bursts.Length; r++)
+            {
+                PackPlane(spikes, _bursts[r].AsSpan(t * _stepWords, _stepWords), negative: false, above: r + 1);
+            }
         }
 
         /// <summary>
-        /// Bit i of <paramref name="bits"/> = spikes[i] &gt; 0 (or &lt; 0 with <paramref name="negative"/>), 64 values a word.
+        /// Bit i of <paramref name="bits"/> = spikes[i] &gt; <paramref name="above"/> (or &lt; 0 with <paramref name="negative"/>),
+        /// 64 values a word.
         /// </summary>
-        private static void PackPlane(ReadOnlySpan<float> spikes, Span<ulong> bits, bool negative)
+        private static void PackPlane(ReadOnlySpan<float> spikes, Span<ulong> bits, bool negative, float above = 0f)
         {
             int i = 0, w = 0;
             if (Vector512.IsHardwareAccelerated)
@@ -77,7 +87,7 @@ public sealed class LayeredSimulator : ISimulator
                         Vector512<float> v = Vector512.Create(spikes.Slice(i + 16 * q, 16));
                         Vector512<float> hit = negative
                             ? Vector512.LessThan(v, Vector512<float>.Zero)
-                            : Vector512.GreaterThan(v, Vector512<float>.Zero);
+                            : Vector512.GreaterThan(v, Vector512.Create(above));
                         word |= hit.ExtractMostSignificantBits() << (16 * q);
                     }
                     bits[w] = word;
@@ -90,7 +100,7 @@ public sealed class LayeredSimulator : ISimulator
                 for (int j = 0; j < end; j++)
                 {
                     float s = spikes[i + j];
-                    if (negative ? s < 0f : s > 0f) word |= 1UL << j;
+                    if (negative ? s < 0f : s > above) word |= 1UL << j;
                 }
                 bits[w] = word;
             }
@@ -105,19 +115,26 @@ public sealed class LayeredSimulator : ISimulator
         }
 
         /// <summary>
-        /// dst[i] = value (−value for the negative plane) for every spike i of step t; other values are left as they are.
+        /// dst[i] = value (−value for the negative plane, k·value for a burst of k) for every spike i of step t; other values
+        /// are left as they are.
         /// </summary>
         public void SetStep(int t, float value, Span<float> dst)
         {
-            Scatter(_positive.AsSpan(t * _stepWords, _stepWords), value, dst);
-            if (_negative is not null) Scatter(_negative.AsSpan(t * _stepWords, _stepWords), -value, dst);
+            Scatter(_positive.AsSpan(t * _stepWords, _stepWords), value, dst, add: false);
+            if (_negative is not null) Scatter(_negative.AsSpan(t * _stepWords, _stepWords), -value, dst, add: false);
+            if (value == 0f) return;
+            foreach (ulong[] plane in _bursts) Scatter(plane.AsSpan(t * _stepWords, _stepWords), value, dst, add: true);
         }
 
-        private static void Scatter(ReadOnlySpan<ulong> bits, float value, Span<float> dst)
+        private static void Scatter(ReadOnlySpan<ulong> bits, float value, Span<float> dst, bool add)
         {
             for (int w = 0; w < bits.Length; w++)
             {
-                for (ulong word = bits[w]; word != 0; word &= word - 1) dst[(w << 6) + BitOperations.TrailingZeroCount(word)] = value;
+                for (ulong word = bits[w]; word != 0; word &= word - 1)
+                {
+                    int i = (w << 6) + BitOperations.TrailingZeroCount(word);
+                    dst[i] = add ? dst[i] + value : value;
+                }
             }
         }
 
@@ -150,6 +167,7 @@ public sealed class LayeredSimulator : ISimulator
         {
             ArrayPool<ulong>.Shared.Return(_positive);
             if (_negative is not null) ArrayPool<ulong>.Shared.Return(_negative);
+            foreach (ulong[] plane in _bursts) ArrayPool<ulong>.Shared.Return(plane);
         }
     }
 
@@ -203,7 +221,7 @@ public sealed class LayeredSimulator : ISimulator
             _wideA = new float[scratchFloats];
             _wideB = new float[scratchFloats];
             _trains = new SpikeTrain?[layers.Length];
-            _maxPools = plan.MaxPoolWindows.Select(w => w is null ? null : new EventMaxPool(w)).ToArray();
+            _maxPools = plan.MaxPoolWindows.Select((w, i) => w is null ? null : new EventMaxPool(w, plan.Burst[i])).ToArray();
             _visited = layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
             int poolIn = layers.OfType<MaxPoolLayer>().Select(mp => mp.InputShape.Size).DefaultIfEmpty(0).Max();
             bool signed = plan.IsSigned.Any(s => s);
@@ -267,7 +285,7 @@ public sealed class LayeredSimulator : ISimulator
                 {
                     int size = layers[l].Shape.Size;
                     bool kept = _lastConsumer[l] >= 0;
-                    if (kept) _trains[l] = new SpikeTrain(steps, n * size, Plan.IsSigned[l]);
+                    if (kept) _trains[l] = new SpikeTrain(steps, n * size, Plan.IsSigned[l], Plan.Burst[l]);
                     bool charged = layers[l] is ReadoutLayer
                         || (layers[l] is NeuronLayer && !(Plan.IsStatic[l] && o.Bias == BiasMode.Current));
                     if (layers[l] is MaxPoolLayer mp) BeginMaxPool(l, mp, n);

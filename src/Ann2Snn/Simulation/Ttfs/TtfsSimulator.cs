@@ -38,7 +38,8 @@ namespace Ann2Snn.Simulation.Ttfs;
 /// predicts the neuron that spiked first (ties and silence by potential); its output is m/W.</item>
 /// </list>
 /// The neuron model's kind, reset, refractory period and initial potential do not apply (only V_th is used), max
-/// pooling is exact whatever the scheme, and Poisson input, exponential synapses and bias neurons are refused.
+/// pooling is exact whatever the scheme, and Poisson input, exponential synapses, bias neurons and burst populations
+/// (whose values reach B·V_th, past the code's clip at 1) are refused.
 /// </para>
 /// <para>
 /// Event-driven: the potentials are piecewise linear in t, so each population's spike times follow exactly from
@@ -111,7 +112,13 @@ public sealed class TtfsSimulator : ISimulator
             Options = options;
             W = options.TtfsWindow;
             Layers = network.Layers.ToArray();
-            foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
+            foreach (NeuronLayer n in Layers.OfType<NeuronLayer>())
+            {
+                n.Neuron.Validate();
+                if (n.Neuron.BurstLimit > 1) ThrowHelper.InvalidOption("burst", $"population '{n.Name}' has burst spikes (B = "
+                    + $"{n.Neuron.BurstLimit}): its values reach B·V_th, and the ttfs code clips at one spike's V_th; "
+                    + "convert with burst 1");
+            }
             Depth = Depths(network);
             long total = TotalSteps(network, W);
             if (total > 1_000_000) ThrowHelper.InvalidOption("ttfs-window",
