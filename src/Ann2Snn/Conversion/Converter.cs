@@ -155,6 +155,8 @@ public static class Converter
                     }
                 case ClipNode clip:
                     return Spike(n, In(0), clip.Max);
+                case QuantizedClipNode q:
+                    return Spike(n, In(0), q.Lambda, q);
                 case Pool2dNode { Kind: PoolKind.Max } mp:
                     {
                         Signal x = In(0);
@@ -275,10 +277,14 @@ public static class Converter
             return lambda.Length == 1 || lambda.Length == channels ? lambda : [lambda.Max()];
         }
 
-        /// <summary>Replaces a signal by a spiking population encoding max(0, signal) (clipped at λ).</summary>
-        private Signal Spike(Node at, Signal x, float clipMax)
+        /// <summary>
+        /// Replaces a signal by a spiking population encoding max(0, signal) (clipped at λ). A quantized clip brings its
+        /// own λ (the threshold, whatever the normalization) and its shift φ as the initial membrane fraction: with
+        /// θ = λ and V(0) = φ·θ the expected conversion error of QCFS is zero for any T (Bu et al. 2022).
+        /// </summary>
+        private Signal Spike(Node at, Signal x, float clipMax, QuantizedClipNode? quantized = null)
         {
-            float[] lambda = Lambda(at, x, clipMax);
+            float[] lambda = quantized is null ? Lambda(at, x, clipMax) : [quantized.Lambda];
             bool thresholds = options.Scaling == ScalingMode.Thresholds;
             float theta = thresholds ? lambda[0] / _rateScale : 1f;
             var toRate = new ScaleOp(x.Shape, lambda.Select(l => _rateScale / l).ToArray());
@@ -291,12 +297,13 @@ public static class Converter
             {
                 Reset = options.Reset,
                 RefractorySteps = options.RefractorySteps,
-                InitialFraction = options.InitialFraction,
+                InitialFraction = quantized is { Levels: not null } ? quantized.Shift : options.InitialFraction,
                 SignedSpikes = options.UseSignedSpikes(graph),
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));
-            _log.Add(new ConvertedLayer(at.Name, "neurons", at.Name, x.Shape, lambda.Max(), theta));
+            string? source = quantized is null ? null : $"model ({(quantized.Levels is { } l ? $"QCFS L={l}" : "ReLU-λ")})";
+            _log.Add(new ConvertedLayer(at.Name, "neurons", at.Name, x.Shape, lambda.Max(), theta, source));
             int index = _layers.Count - 1;
             // Downstream, one spike per step stands for λ/s in ANN units.
             var fromRate = new ScaleOp(x.Shape, lambda.Select(l => l / _rateScale).ToArray());
