@@ -43,7 +43,8 @@ public static class Converter
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (stats is null && options.Normalization.NeedsCalibration())
+        // Quantized clips bring their own λ: a network of only those converts without data whatever the normalization.
+        if (stats is null && options.Normalization.NeedsCalibration() && prepared.Nodes.Any(n => n is ReluNode or ClipNode))
         {
             ThrowHelper.InvalidOption("norm",
                 $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
@@ -252,7 +253,7 @@ public static class Converter
         {
             int channels = x.Shape.Channels;
             float[] lambda;
-            if (!options.Normalization.NeedsCalibration())
+            if (!options.Normalization.NeedsCalibration() || stats is null)
             {
                 lambda = [x.Bound];
             }

@@ -102,6 +102,9 @@ public sealed class FoldQuantizedClipPass : IGraphPass
             throw new InvalidModelException($"{where} has L = {Text(levels)} levels (the scale before the Floor × λ = "
                 + $"{Text(alpha)} × {Text(lambda)}); L must be a positive integer (within 1e-4)");
         }
+        // A bound read back through a division (a Clip(0, 1) after x·(1/λ)) is λ only up to rounding; then the scale
+        // after the Floor, λ/L as the exporter multiplied it out, gives λ as written.
+        if (bounds is not null && pre.TakeWhile(n => n is not ClipNode).Any()) lambda = gamma * rounded;
         return ((float)lambda, (int)rounded, (float)beta);
     }
 
