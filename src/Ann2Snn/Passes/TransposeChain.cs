@@ -13,7 +13,8 @@ namespace Ann2Snn.Passes;
 internal static class TransposeChain
 {
     /// <summary>Nodes a transpose can move below.</summary>
-    public static bool IsElementwise(Node n) => n is ReluNode or ClipNode or QuantizedClipNode or IdentityNode or ScaleShiftNode or BatchNormNode;
+    public static bool IsElementwise(Node n) =>
+        n is ReluNode or ClipNode or QuantizedClipNode or IdentityNode or ScaleShiftNode or BatchNormNode;
 
     /// <summary>
     /// Walks up from <paramref name="input"/> (the node the pass looks at reads it) through element-wise nodes read

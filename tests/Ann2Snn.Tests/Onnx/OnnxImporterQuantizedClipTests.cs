@@ -17,7 +17,7 @@ public sealed class OnnxImporterQuantizedClipTests
     /// <summary>How the chain is written: the QCFS reference code, its clamp-first form, and the clip-first variant.</summary>
     public enum Order
     {
-        /// <summary>x/λ → ·L → +½ → Floor → /L → Clip(0, 1) → ·λ (the bounds behind Casts of int64 constants, as torch writes them).</summary>
+        /// <summary>x/λ → ·L → +½ → Floor → /L → Clip(0, 1) → ·λ (the bounds Casts of int64 constants, as torch writes them).</summary>
         Reference,
 
         /// <summary>The same with x·(1/λ) for x/λ and ·(1/L) for /L, as a folding exporter writes them.</summary>
