@@ -400,8 +400,17 @@ def train_one(name: str) -> dict:
         "onnx_vs_torch_max_abs_diff": max_diff,
         "input": input_kind(name), "preprocessing": flags,
         **({"mean": [MNIST_MEAN], "std": [MNIST_STD]} if input_kind(name) == "normalized" else {}),
+        **qcfs_record(model),
         "log": log,
     }
+
+
+def qcfs_record(model: nn.Module) -> dict:
+    """The levels L and the trained upper bounds lam of a model's QCFS activations (nothing for a ReLU model)."""
+    layers = [m for m in model.modules() if isinstance(m, Qcfs)]
+    if not layers:
+        return {}
+    return {"qcfs_levels": layers[0].levels, "qcfs_lambda": [float(m.lam) for m in layers]}
 
 
 def export(model: nn.Module, path: pathlib.Path, dummy_shape=(1, 1, 28, 28)) -> None:
@@ -431,6 +440,16 @@ def check_export(model: nn.Module, path: pathlib.Path, x: torch.Tensor) -> float
         expected = model(x).numpy()
     got = inspect_onnx.run(onnx.load(str(path)), x.numpy())
     diff = float(np.abs(got - expected).max())
+    if any(isinstance(m, Qcfs) for m in model.modules()):
+        # A quantized activation jumps by lam / L where the NumPy interpreter's rounding (its BatchNorm, say) and
+        # PyTorch's put a pre-activation on different sides of a level boundary: a few images may differ by such steps.
+        close = float((np.abs(got - expected).max(1) <= 1e-3).mean())
+        same = float((got.argmax(1) == expected.argmax(1)).mean())
+        if close < 0.99 or same < 0.998:
+            raise RuntimeError(f"{path.name}: ONNX graph disagrees with PyTorch ({close:.1%} of images within 1e-3, "
+                               f"{same:.1%} with the same arg-max)")
+        print(f"{path.name}: {close:.1%} of images within 1e-3 of PyTorch, {same:.1%} with the same arg-max", flush=True)
+        return diff
     if diff > 1e-3 or not np.array_equal(got.argmax(1), expected.argmax(1)):
         raise RuntimeError(f"{path.name}: ONNX graph disagrees with PyTorch (max |diff| {diff:g})")
     return diff
