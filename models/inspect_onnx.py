@@ -216,6 +216,14 @@ def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
             out = conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, a)
         elif op == "Transpose":
             out = np.transpose(ins[0], a.get("perm"))
+        elif op == "Floor":
+            out = np.floor(ins[0])
+        elif op == "Clip":
+            lo = a.get("min", -np.inf) if len(ins) < 2 or ins[1] is None else ins[1]
+            hi = a.get("max", np.inf) if len(ins) < 3 or ins[2] is None else ins[2]
+            out = np.clip(ins[0], np.float32(lo), np.float32(hi)).astype(ins[0].dtype)
+        elif op == "Cast":
+            out = ins[0].astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[a["to"]])
         elif op == "Sigmoid":
             out = (1.0 / (1.0 + np.exp(-ins[0].astype(np.float64)))).astype(np.float32)
         elif op == "Tanh":

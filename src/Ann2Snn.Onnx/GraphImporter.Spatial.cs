@@ -209,7 +209,7 @@ internal sealed partial class GraphImporter
     /// <summary>Whether every value <paramref name="node"/> outputs is known to be ≥ 0.</summary>
     private static bool IsNonNegative(Node node) => node switch
     {
-        ReluNode => true,
+        ReluNode or QuantizedClipNode => true,
         ClipNode c => c.Min >= 0 && c.Max >= 0, // with min > max every output is max
         Pool2dNode or GlobalAvgPoolNode or IdentityNode or ReshapeNode => IsNonNegative(node.Inputs[0]),
         ConcatNode or AddNode => node.Inputs.All(IsNonNegative),

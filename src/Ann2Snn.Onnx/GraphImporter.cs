@@ -162,8 +162,9 @@ internal sealed partial class GraphImporter
         string graphName = graph.Name.Length > 0 ? Text.Clean(graph.Name) : Path.GetFileNameWithoutExtension(_file);
         try
         {
-            // Transposes that cancel or fold into Dense layers (NHWC exports) go at once.
-            return PassPipeline.Layout.Run(new ModelGraph(input, output, graphName.Length > 0 ? graphName : "model"));
+            // Quantized-clip (QCFS) chains fold into one node; transposes that cancel or fold into Dense layers (NHWC
+            // exports) go at once.
+            return PassPipeline.Import.Run(new ModelGraph(input, output, graphName.Length > 0 ? graphName : "model"));
         }
         catch (InvalidModelException ex)
         {

@@ -16,7 +16,7 @@ public class ConversionSettings : DataSettings
 
     [CommandOption("--calib-images <N>")]
     [Description("Calibration images (default 1000).")]
-    public int CalibImages { get; init; } = 1000;
+    public int? CalibImages { get; init; }
 
     [CommandOption("--norm <NORM>")]
     [Description("Normalization: p99.9 (a percentile, the default), max, channel (per-channel percentile, see --percentile), "
@@ -105,8 +105,18 @@ public class ConversionSettings : DataSettings
             : throw new InvalidOptionException($"option '--burst': '{Burst}' is not a whole number (1..{NeuronParameters.MaxBurstLimit})");
 
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
-    public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options) =>
-        options.Normalization.NeedsCalibration() ? Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train) : null;
+    /// <remarks>An explicit --calib-images larger than the set exits 2 (the default takes what there is, up to 1000).</remarks>
+    public Ann2Snn.Data.IDataset? OpenCalibration(ConversionOptions options)
+    {
+        if (!options.Normalization.NeedsCalibration()) return null;
+        Ann2Snn.Data.IDataset set = Open(Calib ?? Data, Ann2Snn.Data.DatasetSplit.Train);
+        if (CalibImages is { } asked && set.Count < asked)
+        {
+            throw new InvalidOptionException(
+                $"option '--calib-images': {asked:N0} images asked, but {set.Description} holds {set.Count:N0}");
+        }
+        return set;
+    }
 
     /// <param name="defaultWindow">The window to tune for when --optimize-for is not given (eval's short --timesteps).</param>
     public ConversionOptions ToConversionOptions(int? defaultWindow = null)
@@ -152,7 +162,7 @@ public class ConversionSettings : DataSettings
             TauMem = TauMem,
             RefractorySteps = Refractory,
             InitialFraction = VInit,
-            CalibrationImages = CalibImages,
+            CalibrationImages = CalibImages ?? new ConversionOptions().CalibrationImages,
             Window = window,
             Calibrate = Calibrate switch
             {

@@ -64,7 +64,8 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                     kind = l.Kind,
                     shape = l.Shape.ToArray(),
                     scale = float.IsNaN(l.Scale) ? (float?)null : l.Scale,
-                    threshold = float.IsNaN(l.Threshold) ? (float?)null : l.Threshold
+                    threshold = float.IsNaN(l.Threshold) ? (float?)null : l.Threshold,
+                    lambda_source = l.LambdaSource,
                 }),
             });
             return CliApp.ExitOk;

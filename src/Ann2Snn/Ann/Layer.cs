@@ -37,6 +37,7 @@ internal abstract class Layer
         BatchNormNode n => new BatchNormLayer(n, inputs),
         ReluNode n => new ReluLayer(n, inputs),
         ClipNode n => new ClipLayer(n, inputs),
+        QuantizedClipNode n => new QuantizedClipLayer(n, inputs),
         Pool2dNode n => new PoolLayer(n, inputs),
         GlobalAvgPoolNode n => new GlobalAvgPoolLayer(n, inputs),
         ScaleShiftNode n => new ScaleShiftLayer(n, inputs),

@@ -48,7 +48,8 @@ public static class Converter
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (stats is null && options.Normalization.NeedsCalibration())
+        // Quantized clips bring their own λ: a network of only those converts without data whatever the normalization.
+        if (stats is null && options.Normalization.NeedsCalibration() && prepared.Nodes.Any(n => n is ReluNode or ClipNode))
         {
             ThrowHelper.InvalidOption("norm",
                 $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
@@ -164,6 +165,8 @@ public static class Converter
                     }
                 case ClipNode clip:
                     return Spike(n, In(0), clip.Max);
+                case QuantizedClipNode q:
+                    return Spike(n, In(0), q.Lambda, q);
                 case Pool2dNode { Kind: PoolKind.Max } mp:
                     {
                         Signal x = In(0);
@@ -259,7 +262,7 @@ public static class Converter
         {
             int channels = x.Shape.Channels;
             float[] lambda;
-            if (!options.Normalization.NeedsCalibration())
+            if (!options.Normalization.NeedsCalibration() || stats is null)
             {
                 lambda = [x.Bound];
             }
@@ -287,10 +290,23 @@ public static class Converter
             return lambda.Length == 1 || lambda.Length == channels ? lambda : [lambda.Max()];
         }
 
-        /// <summary>Replaces a signal by a spiking population encoding max(0, signal) (clipped at λ).</summary>
-        private Signal Spike(Node at, Signal x, float clipMax)
+        /// <summary>
+        /// Replaces a signal by a spiking population encoding max(0, signal) (clipped at λ). A quantized clip brings its
+        /// own λ (the threshold, whatever the normalization) and its shift φ as the initial membrane fraction: with
+        /// θ = λ and V(0) = φ·θ the expected conversion error of QCFS is zero for any T (Bu et al. 2022).
+        /// </summary>
+        /// <summary>
+        /// Whether a quantized clip takes its λ from data after all: when the conversion is tuned for a window whose spike slots
+        /// differ from the node's L levels, the neurons cannot reproduce L levels, and λ is fitted to the slots like a ReLU's
+        /// (at most the node's λ; <see cref="LayerwiseCalibration"/> then corrects the rest).
+        /// </summary>
+        private bool RefitsQuantized(QuantizedClipNode q) =>
+            options.Window is not null && stats is not null && q.Levels != Levels && options.Normalization.NeedsCalibration();
+
+        private Signal Spike(Node at, Signal x, float clipMax, QuantizedClipNode? quantized = null)
         {
-            float[] lambda = Lambda(at, x, clipMax);
+            bool fromModel = quantized is not null && !RefitsQuantized(quantized);
+            float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax);
             bool thresholds = options.Scaling == ScalingMode.Thresholds;
             float theta = thresholds ? lambda[0] / _rateScale : 1f;
             var toRate = new ScaleOp(x.Shape, lambda.Select(l => _rateScale / l).ToArray());
@@ -310,13 +326,17 @@ public static class Converter
             {
                 Reset = options.Reset,
                 RefractorySteps = options.RefractorySteps,
-                InitialFraction = options.InitialFraction,
+                InitialFraction = fromModel && quantized is { Levels: not null } ? quantized.Shift : options.InitialFraction,
                 SignedSpikes = options.UseSignedSpikes(graph),
                 BurstLimit = options.Burst,
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));
-            _log.Add(new ConvertedLayer(at.Name, "neurons", at.Name, x.Shape, lambda.Max(), theta) { SpikeValue = spikeValue });
+            string? kind = quantized is null ? null : quantized.Levels is { } l ? $"QCFS L={l}" : "ReLU-λ";
+            string? source = kind is null ? null
+                : fromModel ? $"model ({kind})"
+                : $"fitted to the window ({kind}, λ ≤ {quantized!.Lambda:g4})";
+            _log.Add(new ConvertedLayer(at.Name, "neurons", at.Name, x.Shape, lambda.Max(), theta, source) { SpikeValue = spikeValue });
             int index = _layers.Count - 1;
             // Downstream, one spike per step stands for λ/s in ANN units.
             var fromRate = new ScaleOp(x.Shape, spikeValue);

@@ -6,7 +6,8 @@ namespace Ann2Snn.Conversion;
 /// <summary>
 /// Checks a graph against what rate-coded conversion can express: every hidden weighted layer must reach a ReLU
 /// (possibly through ops that commute with it or are affine and foldable), before any other weighted layer
-/// or average pooling consumes its signed output; Clip only with a lower bound of 0. Softmax, strictly increasing
+/// or average pooling consumes its signed output; Clip only with a lower bound of 0; a quantized clip (QCFS) where a
+/// ReLU may be. Softmax, strictly increasing
 /// activations and ArgMax only at the output, where the argmax readout makes them redundant
 /// (<see cref="ArgmaxReadoutPass"/>); other activations and general reductions have no spiking equivalent.
 /// </summary>
@@ -53,6 +54,12 @@ public static class Preflight
                 case ClipNode c when float.IsFinite(c.Max):
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
                         $"clip(0, {c.Max:g4}) becomes an IF neuron saturating at {c.Max:g4}"));
+                    break;
+                case QuantizedClipNode q:
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, q.Levels is { } levels
+                        ? $"quantized clip (QCFS, λ = {q.Lambda:g4}, L = {levels}) becomes IF neurons with threshold λ from the "
+                            + $"model (no calibration) and initial membrane {q.Shift:g4}·λ"
+                        : $"clip(0, {q.Lambda:g4}) becomes IF neurons with threshold λ = {q.Lambda:g4} from the model"));
                     break;
                 case BatchNormNode bn:
                     Node producer = bn.Inputs[0];
@@ -156,7 +163,7 @@ public static class Preflight
                 if (!seen.Add(c)) continue;
                 switch (c)
                 {
-                    case ReluNode or ClipNode:
+                    case ReluNode or ClipNode or QuantizedClipNode:
                         break;
                     case BatchNormNode or ScaleShiftNode or IdentityNode or AddNode or ReshapeNode or ConcatNode
                         or TransposeNode or PadNode or Pool2dNode { Kind: PoolKind.Max }:

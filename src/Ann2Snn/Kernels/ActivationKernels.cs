@@ -93,6 +93,21 @@ public static class ActivationKernels
         TensorPrimitives.Multiply(y, x, y);
     }
 
+    /// <summary>
+    /// The quantized clip of QCFS: y = λ·clip(⌊x·L/λ + φ⌋ / L, 0, 1). The level ⌊x·L/λ + φ⌋ is computed in double precision
+    /// from the float x (x·L is exact there), so an input exactly on a level boundary lands on the upper level.
+    /// </summary>
+    public static void QuantizedClip(ReadOnlySpan<float> x, float lambda, int levels, float shift, Span<float> y)
+    {
+        CheckLengths(x, y, "QuantizedClip");
+        double lambdaD = lambda, step = lambdaD / levels;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double level = Math.Floor((double)x[i] * levels / lambdaD + shift);
+            y[i] = (float)(Math.Clamp(level, 0, levels) * step);
+        }
+    }
+
     private static void CheckLengths(ReadOnlySpan<float> x, Span<float> y, string what)
     {
         if (x.Length != y.Length) throw new ArgumentException($"{what}: {x.Length} inputs but {y.Length} outputs");

@@ -41,6 +41,7 @@ public static class GraphRewriter
             BatchNormNode b => new BatchNormNode(b.Name, inputs[0], b.Scale, b.Bias, b.Mean, b.Variance, b.Epsilon),
             ReluNode r => new ReluNode(r.Name, inputs[0]),
             ClipNode c => new ClipNode(c.Name, inputs[0], c.Min, c.Max),
+            QuantizedClipNode q => new QuantizedClipNode(q.Name, inputs[0], q.Lambda, q.Levels, q.Shift),
             Pool2dNode p => new Pool2dNode(p.Name, inputs[0], p.Kind, p.Window, p.CountIncludePad),
             GlobalAvgPoolNode g => new GlobalAvgPoolNode(g.Name, inputs[0]),
             ReshapeNode r => new ReshapeNode(r.Name, inputs[0], r.OutputShape, r.Op),

@@ -30,6 +30,13 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
     /// </summary>
     public static PassPipeline Layout { get; } = new("layout", new CancelTransposesPass(), new FoldTransposeIntoDensePass());
 
+    /// <summary>
+    /// What the ONNX importer applies to every graph it builds: the chains quantization-aware training exports around a
+    /// Floor become one quantized clip (<see cref="FoldQuantizedClipPass"/>), then the <see cref="Layout"/> clean-up.
+    /// </summary>
+    public static PassPipeline Import { get; } = new("import",
+        new FoldQuantizedClipPass(), new CancelTransposesPass(), new FoldTransposeIntoDensePass());
+
     /// <summary>Runs the pipeline and drops the log.</summary>
     public ModelGraph Run(ModelGraph graph) => Run(graph, out _);
 

@@ -6,14 +6,15 @@ namespace Ann2Snn.Passes;
 
 /// <summary>
 /// A Transpose followed by a chain of element-wise nodes, each read only by the next: the transpose-folding passes
-/// move the Transpose below such a chain by rebuilding the chain in the layout before the transpose. Relu, Clip and
-/// Identity do not care about the layout; a per-channel or per-element ScaleShift or BatchNorm has its constants
-/// re-laid out (a per-channel one stays per channel when the channel axis stays first).
+/// move the Transpose below such a chain by rebuilding the chain in the layout before the transpose. Relu, Clip,
+/// QuantizedClip and Identity do not care about the layout; a per-channel or per-element ScaleShift or BatchNorm has
+/// its constants re-laid out (a per-channel one stays per channel when the channel axis stays first).
 /// </summary>
 internal static class TransposeChain
 {
     /// <summary>Nodes a transpose can move below.</summary>
-    public static bool IsElementwise(Node n) => n is ReluNode or ClipNode or IdentityNode or ScaleShiftNode or BatchNormNode;
+    public static bool IsElementwise(Node n) =>
+        n is ReluNode or ClipNode or QuantizedClipNode or IdentityNode or ScaleShiftNode or BatchNormNode;
 
     /// <summary>
     /// Walks up from <paramref name="input"/> (the node the pass looks at reads it) through element-wise nodes read
@@ -63,6 +64,7 @@ internal static class TransposeChain
     {
         ReluNode => new ReluNode(e.Name, input),
         ClipNode c => new ClipNode(c.Name, input, c.Min, c.Max),
+        QuantizedClipNode q => new QuantizedClipNode(q.Name, input, q.Lambda, q.Levels, q.Shift),
         IdentityNode i => new IdentityNode(i.Name, input, i.Op),
         ScaleShiftNode s => new ScaleShiftNode(s.Name, input, Relaid(s.Scale, t), Relaid(s.Shift, t), s.Op),
         BatchNormNode b when t.Permutation[0] == 0 => new BatchNormNode(b.Name, input, b.Scale, b.Bias, b.Mean, b.Variance, b.Epsilon),

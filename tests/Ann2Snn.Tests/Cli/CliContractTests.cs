@@ -158,8 +158,21 @@ public sealed class CliContractTests : IDisposable
     [InlineData("--burst", "-1", "--burst")]
     [InlineData("--burst", "1.5", "--burst")]
     [InlineData("--burst", "65", "--burst")]
+    [InlineData("--optimize-for", "0", "--optimize-for")]
+    [InlineData("--optimize-for", "-4", "--optimize-for")]
+    [InlineData("--optimize-for", "4.5", "--optimize-for")]
+    [InlineData("--optimize-for", "soon", "--optimize-for")]
+    [InlineData("--calibrate", "heavy", "--calibrate")]
+    [InlineData("--calib-images", "1000000", "--calib-images")]
     public void BadOptionsAreNamed(string option, string value, string mention) =>
         AssertBadInput(Run("eval", Write("ok.onnx", Mlp().ToBytes()), "--data", "mnist", "-T", "16", option, value), mention);
+
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("channel-fit")]
+    public void FittedNormalizationWithoutAWindowIsNamed(string norm) =>
+        AssertBadInput(Run("convert", Write("ok.onnx", Mlp().ToBytes()), "--calib", "mnist", "--norm", norm, "-o",
+            Path.Combine(_dir, "fit.snn")), "--norm");
 
     [Theory]
     [InlineData("0")]
