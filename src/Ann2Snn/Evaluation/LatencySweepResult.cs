@@ -31,8 +31,11 @@ public sealed record LatencySweepResult
     /// <summary>The windows, in the request's order.</summary>
     public required IReadOnlyList<int> Windows { get; init; }
 
-    /// <summary>The methods' names and descriptions, in the request's order.</summary>
-    public required IReadOnlyList<KeyValuePair<string, string>> Methods { get; init; }
+    /// <summary>The methods' names, in the request's order.</summary>
+    public required IReadOnlyList<string> Methods { get; init; }
+
+    /// <summary>What each method does, in a line, by name.</summary>
+    public required IReadOnlyDictionary<string, string> Descriptions { get; init; }
 
     public required IReadOnlyList<LatencyPoint> Points { get; init; }
 
