@@ -11,7 +11,9 @@ internal static class LatencyOutput
     {
         console.MarkupLine($"ANN: [bold]{100 * r.AnnAccuracy:F2} %[/] on {Markup.Escape(r.Data)}, {r.Images:N0} images; matched accuracy "
             + $"{100 * r.Target:F2} % (ANN − {r.Tolerance.ToString("G3", CultureInfo.InvariantCulture)} pp)");
+        console.MarkupLine("SNN accuracy per method and window T:");
         console.Write(AccuracyTable(r));
+        console.MarkupLine($"events per image at matched accuracy (≥ {100 * r.Target:F2} %), the smallest T reaching it:");
         console.Write(MatchedTable(r));
         console.MarkupLine($"Pareto front (events ↑, accuracy ↑): {Markup.Escape(string.Join(", ", r.Front.Select(p => p.Label)))}");
         if (reportPath is not null) console.MarkupLine($"report: [link]{Markup.Escape(reportPath)}[/]");
@@ -19,7 +21,7 @@ internal static class LatencyOutput
 
     private static Table AccuracyTable(LatencySweepResult r)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("SNN accuracy per method and window T");
+        var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("method");
         foreach (int t in r.Windows) table.AddColumn(new TableColumn($"T = {t}").RightAligned());
         foreach (string m in r.Methods)
@@ -38,7 +40,7 @@ internal static class LatencyOutput
 
     private static Table MatchedTable(LatencySweepResult r)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"events per image at matched accuracy (≥ {100 * r.Target:F2} %)");
+        var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("method");
         table.AddColumn(new TableColumn("T needed").RightAligned());
         table.AddColumn(new TableColumn("accuracy").RightAligned());
