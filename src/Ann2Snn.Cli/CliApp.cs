@@ -46,6 +46,11 @@ public static class CliApp
                 .WithDescription("Convert (if ONNX) and simulate: SNN accuracy against T next to the ANN's, spikes and synaptic events "
                     + "per layer.")
                 .WithExample("eval", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "256");
+            config.AddCommand<LatencyCommand>("latency")
+                .WithDescription("Accuracy against short windows T for each low-latency conversion method, the synaptic events each needs "
+                    + "at matched accuracy (ANN − 0.5 pp), and the Pareto front of accuracy against events.")
+                .WithExample("latency", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--at", "2,4,8,16,32", "--methods",
+                    "plain,fit,light,default", "--report", "reports/latency-lenet");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Time the simulator backends on the same converted network and images: images/s, synaptic events/s, "
                     + "ns per event.")

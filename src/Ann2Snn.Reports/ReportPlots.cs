@@ -7,9 +7,9 @@ internal static class ReportPlots
 {
     public const int Width = 800, Height = 500;
 
-    private static readonly Color[] Palette = [Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6, Colors.C7];
+    internal static readonly Color[] Palette = [Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6, Colors.C7];
 
-    private static Plot New(string title, string x, string y)
+    internal static Plot New(string title, string x, string y)
     {
         var plot = new Plot();
         plot.Title(title, size: 15);
@@ -18,14 +18,14 @@ internal static class ReportPlots
         return plot;
     }
 
-    private static string Save(Plot plot, string dir, string name, int width = Width, int height = Height)
+    internal static string Save(Plot plot, string dir, string name, int width = Width, int height = Height)
     {
         plot.SavePng(Path.Combine(dir, name), width, height);
         return name;
     }
 
     /// <summary>Ticks at integer exponents: base^k labelled as numbers (base 2) or powers of ten.</summary>
-    private static void LogTicks(IAxis axis, double min, double max, int logBase)
+    internal static void LogTicks(IAxis axis, double min, double max, int logBase)
     {
         int lo = (int)Math.Floor(min), hi = (int)Math.Ceiling(max);
         int stride = Math.Max(1, (hi - lo + 1) / 12);

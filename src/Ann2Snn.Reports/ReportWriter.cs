@@ -30,6 +30,15 @@ public static class ReportWriter
     public static string Write(ReportData data, string dir)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return WriteFolder(dir, temp => WriteFiles(data, temp));
+    }
+
+    /// <summary>
+    /// Writes a report folder <paramref name="dir"/> (replacing a previous one) by <paramref name="writeFiles"/> into a temporary
+    /// folder beside it, moved into place when complete; returns the path of its index.html.
+    /// </summary>
+    internal static string WriteFolder(string dir, Action<string> writeFiles)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(dir);
         string target = Path.GetFullPath(dir.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         string? parent = Path.GetDirectoryName(target);
@@ -41,7 +50,7 @@ public static class ReportWriter
         try
         {
             Directory.CreateDirectory(temp);
-            WriteFiles(data, temp);
+            writeFiles(temp);
             if (Directory.Exists(target)) Directory.Move(target, old);
             Directory.Move(temp, target);
         }
@@ -140,22 +149,22 @@ public static class ReportWriter
         _ => value.ToString() ?? "",
     };
 
-    private static string Csv(string[] header, IEnumerable<object?[]> rows)
+    internal static string Csv(string[] header, IEnumerable<object?[]> rows)
     {
         var sb = new StringBuilder().Append(string.Join(',', header)).Append('\n');
         foreach (object?[] row in rows) sb.Append(string.Join(',', row.Select(CsvValue))).Append('\n');
         return sb.ToString();
     }
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    internal static string E(string s) => WebUtility.HtmlEncode(s);
 
-    private static string Pct(double x) => (100 * x).ToString("F2", CultureInfo.InvariantCulture) + " %";
+    internal static string Pct(double x) => (100 * x).ToString("F2", CultureInfo.InvariantCulture) + " %";
 
-    private static string G(double x) => double.IsNaN(x) ? "—" : x.ToString("G4", CultureInfo.InvariantCulture);
+    internal static string G(double x) => double.IsNaN(x) ? "—" : x.ToString("G4", CultureInfo.InvariantCulture);
 
     private static string Joules(double j) => j >= 1e-3 ? $"{G(j * 1e3)} mJ" : j >= 1e-6 ? $"{G(j * 1e6)} µJ" : $"{G(j * 1e9)} nJ";
 
-    private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows, string? cssClass = null)
+    internal static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows, string? cssClass = null)
     {
         sb.Append(cssClass is null ? "<table>" : $"<table class=\"{cssClass}\">").Append("<thead><tr>");
         foreach (string h in header) sb.Append("<th>").Append(E(h)).Append("</th>");
@@ -169,11 +178,10 @@ public static class ReportWriter
         sb.Append("</tbody></table>\n");
     }
 
-    private static string Html(ReportData d, List<(string File, string Caption)> plots)
+    /// <summary>The start of a report page: doctype, <paramref name="title"/>, the shared style sheet, the body opened.</summary>
+    internal static void Head(StringBuilder sb, string title)
     {
-        var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ann2Snn report: ")
-          .Append(E(Path.GetFileName(d.Model))).Append("</title>\n<style>")
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title>\n<style>")
           .Append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1300px;color:#222;padding:0 1em}")
           .Append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}")
           .Append("th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}")
@@ -181,6 +189,22 @@ public static class ReportWriter
               + "figure img{max-width:100%;border:1px solid #ddd}")
           .Append("figcaption{font-size:.9em;color:#555}.warn{color:#a40}code{background:#f4f4f4;padding:0 .2em}")
           .Append("</style></head><body>\n");
+    }
+
+    /// <summary>A figure per plot: the image and its caption.</summary>
+    internal static void Figures(StringBuilder sb, IEnumerable<(string File, string Caption)> plots)
+    {
+        foreach (var (file, caption) in plots)
+        {
+            sb.Append("<figure><img src=\"").Append(E(file)).Append("\" alt=\"").Append(E(caption)).Append("\"><figcaption>")
+                .Append(E(caption)).Append("</figcaption></figure>\n");
+        }
+    }
+
+    private static string Html(ReportData d, List<(string File, string Caption)> plots)
+    {
+        var sb = new StringBuilder();
+        Head(sb, $"Ann2Snn report: {Path.GetFileName(d.Model)}");
         sb.Append("<h1>Ann2Snn report: ").Append(E(Path.GetFileName(d.Model))).Append("</h1>\n");
         Table(sb, ["item", "value"],
         [
@@ -198,11 +222,7 @@ public static class ReportWriter
             ["versions", $"Ann2Snn {d.Versions.Ann2Snn}; {d.Versions.Runtime}; ScottPlot {d.Versions.ScottPlot}"],
         ], "facts");
         sb.Append("<h2>Plots</h2>\n");
-        foreach (var (file, caption) in plots)
-        {
-            sb.Append("<figure><img src=\"").Append(E(file)).Append("\" alt=\"").Append(E(caption)).Append("\"><figcaption>")
-                .Append(E(caption)).Append("</figcaption></figure>\n");
-        }
+        Figures(sb, plots);
         sb.Append("<h2>Accuracy against T</h2>\n");
         Table(sb, ["T", "SNN", "ANN", "SNN − ANN (pp)"], d.Accuracy.Select(p => new[]
         {

@@ -78,6 +78,13 @@ public sealed record EvaluationRequest
     /// <summary>Options of the ANN executor (calibration and ANN accuracy).</summary>
     public AnnExecutorOptions Executor { get; init; } = new();
 
+    /// <summary>
+    /// The ANN's accuracy already measured on these images (the same ANN, <see cref="Data"/>, <see cref="Preprocessing"/> and
+    /// <see cref="Limit"/>): taken as it is instead of running the ANN again, as a sweep over conversions does
+    /// (<see cref="LatencySweep"/>). Null (the default) measures it.
+    /// </summary>
+    public AnnEvaluation? KnownAnn { get; init; }
+
     /// <summary>Whether the model is converted in this run: an ANN is given and no converted network.</summary>
     public bool Converts => Network is null && !IsNetworkFile(ModelPath);
 

@@ -29,6 +29,9 @@ public sealed record EvaluationResult
     /// <summary>The conversion, when the network was converted in this run.</summary>
     public ConversionResult? Conversion { get; init; }
 
+    /// <summary>Wall-clock seconds of the conversion (calibration included), when the network was converted in this run.</summary>
+    public double? ConversionSeconds { get; init; }
+
     /// <summary>The ANN's accuracy on the test images, when there is an ANN.</summary>
     public AnnEvaluation? AnnEvaluation { get; init; }
 

@@ -25,7 +25,9 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         int images = Math.Min(request.Data.Count, request.Limit ?? int.MaxValue);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         (SpikingNetwork network, ModelGraph? graph, ConversionResult? conversion, PreprocessedDataset data) = Load(request, progress);
+        double? conversionSeconds = conversion is null ? null : System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         // The spiking network may take its input in another layout than the ANN (an input Transpose taken as the layout).
         PreprocessedDataset spikes = graph is null || network.InputShape.Equals(graph.Input.OutputShape)
             ? data
@@ -34,8 +36,9 @@ public static class Evaluator
         SimulationOptions simulation = request.Simulation with { Input = input };
 
         cancellationToken.ThrowIfCancellationRequested();
-        AnnEvaluation? ann = graph is null ? null : Stage(progress, EvaluationStage.Ann, $"ANN on {data.Description}", images, p =>
-            AnnEvaluator.Evaluate(new AnnExecutor(graph, request.Executor), data, request.BatchSize, request.Limit, p, cancellationToken));
+        AnnEvaluation? ann = graph is null ? null : request.KnownAnn ?? Stage(progress, EvaluationStage.Ann, $"ANN on {data.Description}",
+            images, p => AnnEvaluator.Evaluate(
+                new AnnExecutor(graph, request.Executor), data, request.BatchSize, request.Limit, p, cancellationToken));
 
         cancellationToken.ThrowIfCancellationRequested();
         (ISimulator simulator, double? pilotRate) = Simulators.Choose(request.Backend, network, simulation,
@@ -62,6 +65,7 @@ public static class Evaluator
             Network = network,
             Graph = graph,
             Conversion = conversion,
+            ConversionSeconds = conversionSeconds,
             AnnEvaluation = ann,
             Simulator = simulator,
             PilotRate = pilotRate,
