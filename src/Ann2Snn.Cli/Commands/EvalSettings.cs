@@ -111,22 +111,10 @@ public class EvalSettings : ConversionSettings
     /// The evaluation of <paramref name="model"/> these options ask for, with conversion options and calibration data
     /// only when the model is converted.
     /// </summary>
-    /// <summary>
-    /// Longest --timesteps for which eval converts an ONNX model tuned for that window by default (longer windows too for a
-    /// model with quantized activations of other than T levels).
-    /// </summary>
-    public const int AutoWindowLimit = 32;
-
-    /// <summary>
-    /// Whether <paramref name="graph"/> has quantized clips whose L levels differ from <paramref name="timesteps"/>: its plain
-    /// conversion is exact only at T = L and tends to the unquantized network as T grows, so it is tuned at every other T
-    /// (mnist_lenet_qcfs at T = 64: 99.03 % plain, 99.18 % tuned, ANN 99.12 %).
-    /// </summary>
-    public static bool QuantizedAtOtherLevels(ModelGraph graph, int timesteps) =>
-        graph.Nodes.Any(n => n is QuantizedClipNode { Levels: { } l } && l != timesteps);
-
     public EvaluationRequest ToRequest(string model)
     {
+        // Loaded at most once: by the window decision below, or when the request runs.
+        var graph = new Lazy<ModelGraph>(() => OnnxImporter.Load(model));
         int[]? steps = ReportSteps();
         InputPreprocessing preprocessing = Preprocessing();
         SimulationOptions simulation = ToSimulationOptions();
@@ -135,7 +123,7 @@ public class EvalSettings : ConversionSettings
         {
             ModelPath = model,
             AnnPath = Ann,
-            GraphLoader = path => OnnxImporter.Load(path),
+            GraphLoader = path => path == model ? graph.Value : OnnxImporter.Load(path),
             Data = OpenData(DatasetSplit.Test),
             Preprocessing = preprocessing,
             Simulation = simulation,
@@ -147,11 +135,9 @@ public class EvalSettings : ConversionSettings
             Executor = new AnnExecutorOptions { MaxDegreeOfParallelism = Threads },
         };
         if (!request.Converts) return request;
-        // The network is converted for the window (--optimize-for none opts out) when it is short, or when the model's
-        // quantized activations make the plain conversion exact only at T = L; TTFS sets its own length.
-        bool tune = InputEncodingOption() != InputEncoding.Ttfs && OptimizeFor is null;
-        // (The request loads the model again when it runs: a request holds a path or a graph, not both.)
-        if (tune && Timesteps > AutoWindowLimit) tune = QuantizedAtOtherLevels(OnnxImporter.Load(model), Timesteps);
+        // Converted for the window unless told (--optimize-for) or TTFS, which sets its own length.
+        bool tune = InputEncodingOption() != InputEncoding.Ttfs && OptimizeFor is null
+            && (Timesteps <= WindowTuning.AutoWindowLimit || WindowTuning.TunesByDefault(graph.Value, Timesteps));
         ConversionOptions conversion = ToConversionOptions(tune ? Timesteps : null);
         return request with { Conversion = conversion, Calibration = OpenCalibration(conversion) };
     }

@@ -198,7 +198,7 @@ public sealed class LayerwiseCalibration
             for (int b = 0; b < count; b++)
             {
                 ReadOnlySpan<float> y = Logits.AsSpan(b * outSize, outSize);
-                Labels[b] = y.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(y));
+                Labels[b] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(y);
                 for (int k = 0; k < outSize; k++) MeanLogits[k] += y[k] / count;
             }
         }

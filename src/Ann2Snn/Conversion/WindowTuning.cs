@@ -26,6 +26,21 @@ public static class WindowTuning
     /// </summary>
     public const double SignedGain = 0.5;
 
+    /// <summary>Longest window for which a conversion is tuned by default (<see cref="TunesByDefault"/>).</summary>
+    public const int AutoWindowLimit = 32;
+
+    /// <summary>
+    /// Whether a conversion of <paramref name="graph"/> for <paramref name="timesteps"/> steps is tuned for that window when the
+    /// user does not say: for short windows (≤ <see cref="AutoWindowLimit"/>), and at every T other than their L levels for a
+    /// network with quantized clips, whose plain conversion is exact only at T = L and tends to the unquantized network as T
+    /// grows (mnist_lenet_qcfs at T = 64: 99.03 % plain, 99.18 % tuned, ANN 99.12 %).
+    /// </summary>
+    public static bool TunesByDefault(ModelGraph graph, int timesteps)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return timesteps <= AutoWindowLimit || graph.Nodes.Any(n => n is QuantizedClipNode { Levels: { } l } && l != timesteps);
+    }
+
     /// <summary>Metadata key of a tuned network: the window it was tuned for.</summary>
     public const string WindowKey = "optimized_for";
 
@@ -70,8 +85,9 @@ public static class WindowTuning
                 : "the neuron model does not allow them";
             choices.Add($"signed neurons: {(chosen.UseSignedSpikes(prepared) ? "on" : "off")} ({why})");
         }
-        WindowAgreement before = calibration.Measure(calibration.Calibrate(chosen with { Calibrate = LayerCalibration.None }));
-        ConversionResult result = calibration.Calibrate(chosen);
+        ConversionResult plain = calibration.Calibrate(chosen with { Calibrate = LayerCalibration.None });
+        WindowAgreement before = calibration.Measure(plain);
+        ConversionResult result = chosen.Calibrate == LayerCalibration.None ? plain : calibration.Calibrate(chosen);
         if (chosen.Calibrate != LayerCalibration.None)
         {
             WindowAgreement after = calibration.Measure(result);

@@ -13,14 +13,15 @@ namespace Ann2Snn.Evaluation;
 /// <item><term>signed</term><description>fit + light calibration + signed neurons;</description></item>
 /// <item><term>burst2</term><description>plain with bursts of up to 2 spikes per step;</description></item>
 /// <item><term>burst2fit</term><description>fit + light calibration with bursts of 2;</description></item>
-/// <item><term>default</term><description>what <c>eval -T T</c> does: <see cref="ConversionOptions.ForWindow"/> for
-/// T ≤ <see cref="AutoWindowLimit"/>, plain above.</description></item>
+/// <item><term>default</term><description>what <c>eval -T T</c> does for a network without quantized clips:
+/// <see cref="ConversionOptions.ForWindow"/> for T ≤ <see cref="AutoWindowLimit"/>, plain above (eval also tunes a
+/// quantized-clip network at longer windows: <see cref="WindowTuning.TunesByDefault"/>).</description></item>
 /// </list>
 /// </summary>
 public static class LatencyMethods
 {
     /// <summary>Longest window the default tunes the conversion for (as <c>eval --timesteps</c> does).</summary>
-    public const int AutoWindowLimit = 32;
+    public const int AutoWindowLimit = WindowTuning.AutoWindowLimit;
 
     /// <summary>The plain conversion: the methods' reference for events at matched accuracy.</summary>
     public const string Plain = "plain";
