@@ -52,4 +52,64 @@ internal sealed class ActivationLayer(ActivationNode node, int[] inputs) : Layer
                 throw new InvalidOperationException($"unknown activation kind {_kind}");
         }
     }
+
+    public override IReadOnlyList<LayerParameter> Parameters => _kind == ActivationKind.PRelu ? [new("slope", _slope!.Length)] : [];
+
+    public override void Backward(Memory<float>[] data, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Memory<float>[] grad, int count,
+        float[][]? parameters)
+    {
+        ReadOnlySpan<float> x = X(data)[..(count * InSize)];
+        y = y[..(count * OutSize)];
+        dy = dy[..(count * OutSize)];
+        Span<float> dx = DX(grad)[..(count * InSize)];
+        switch (_kind)
+        {
+            case ActivationKind.Sigmoid:
+                GradientKernels.Sigmoid(y, dy, dx);
+                break;
+            case ActivationKind.Tanh:
+                GradientKernels.Tanh(y, dy, dx);
+                break;
+            case ActivationKind.LeakyRelu:
+                GradientKernels.LeakyRelu(x, _alpha, dy, dx);
+                break;
+            case ActivationKind.PRelu:
+                PReluBackward(x, dy, dx, count, parameters);
+                break;
+            case ActivationKind.Elu:
+                GradientKernels.Elu(x, y, _alpha, dy, dx);
+                break;
+            case ActivationKind.HardSigmoid:
+                GradientKernels.HardSigmoid(x, _alpha, _beta, dy, dx);
+                break;
+            case ActivationKind.HardSwish:
+                GradientKernels.HardSwish(x, dy, dx);
+                break;
+            case ActivationKind.Floor:
+                break;  // zero almost everywhere
+            default:
+                throw new InvalidOperationException($"unknown activation kind {_kind}");
+        }
+    }
+
+    /// <summary>dx = dy where x &gt; 0, else slope·dy; ∂/∂slope = Σ dy·x over the elements below zero that it covers.</summary>
+    private void PReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int count, float[][]? parameters)
+    {
+        float[] slope = _slope!;
+        for (int s = 0; s < count; s++)
+        {
+            for (int i = 0; i < InSize; i++)
+            {
+                int e = (s * InSize) + i;
+                int k = slope.Length == 1 ? 0 : slope.Length == InSize ? i : i / _plane;
+                if (x[e] > 0f)
+                {
+                    dx[e] += dy[e];
+                    continue;
+                }
+                dx[e] += slope[k] * dy[e];
+                if (parameters is not null) parameters[0][k] += dy[e] * x[e];
+            }
+        }
+    }
 }

@@ -23,6 +23,9 @@ public sealed class AnnActivations
     /// <summary>The graph output, batch × output size.</summary>
     public float[] Output => _data[Graph.IndexOf(Graph.Output)];
 
+    /// <summary>The data of the node at <paramref name="index"/> in the graph's order.</summary>
+    internal float[] At(int index) => _data[index];
+
     /// <summary>The output of <paramref name="node"/>, batch × node.OutputShape.Size.</summary>
     public float[] Of(Node node)
     {

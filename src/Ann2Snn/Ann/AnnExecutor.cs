@@ -92,6 +92,12 @@ public sealed class AnnExecutor
     public ModelGraph Graph { get; }
     public AnnExecutorOptions Options { get; }
 
+    /// <summary>The layer computing node <paramref name="index"/>, or null for the input and for aliases.</summary>
+    internal Layer? LayerAt(int index) => _layers[index];
+
+    /// <summary>The node whose buffer holds node <paramref name="index"/>'s data (itself unless an alias).</summary>
+    internal int StorageOf(int index) => _storage[index];
+
     /// <summary>Per-sample input size (elements).</summary>
     public int InputSize => Graph.Input.OutputShape.Size;
 

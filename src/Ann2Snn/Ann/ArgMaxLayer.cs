@@ -11,4 +11,9 @@ internal sealed class ArgMaxLayer(ArgMaxNode node, int[] inputs) : SampleLayer(n
     private readonly bool _last = node.SelectLastIndex;
 
     protected override void RunSample(ReadOnlySpan<float> x, Span<float> y) => AxisKernels.ArgMax(x, _block, _last, y);
+
+    public override string? NoGradient => "an index has no gradient";
+
+    protected override void BackwardSample(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
+        float[][]? parameters) => throw new InvalidOperationException(NoGradient);
 }

@@ -9,4 +9,9 @@ internal sealed class ClipLayer(ClipNode node, int[] inputs) : Layer(node, input
     private readonly float _max = node.Max;
 
     public override void Run(Memory<float>[] data, Span<float> y, int count) => Elementwise.Clip(X(data), _min, _max, y);
+
+    // With min > max the output is max everywhere: no gradient.
+    public override void Backward(Memory<float>[] data, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Memory<float>[] grad, int count,
+        float[][]? parameters) =>
+        GradientKernels.Clip(X(data)[..(count * InSize)], _min, _max, dy[..(count * OutSize)], DX(grad)[..(count * InSize)]);
 }

@@ -1,3 +1,4 @@
+using Ann2Snn.Kernels;
 using Ann2Snn.Graph;
 
 namespace Ann2Snn.Ann;
@@ -16,6 +17,21 @@ internal sealed class ConcatLayer(ConcatNode node, int[] inputs) : Layer(node, i
             {
                 int block = _blockSizes[k];
                 data[Inputs[k]].Span.Slice(i * block, block).CopyTo(y.Slice(offset, block));
+                offset += block;
+            }
+        }
+    }
+
+    public override void Backward(Memory<float>[] data, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Memory<float>[] grad, int count,
+        float[][]? parameters)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            int offset = i * OutSize;
+            for (int k = 0; k < Inputs.Length; k++)
+            {
+                int block = _blockSizes[k];
+                GradientKernels.Add(dy.Slice(offset, block), DX(grad, k).Slice(i * block, block));
                 offset += block;
             }
         }

@@ -11,4 +11,7 @@ internal sealed class GatherLayer(GatherNode node, int[] inputs) : SampleLayer(n
     {
         for (int i = 0; i < _map.Length; i++) y[i] = x[_map[i]];
     }
+
+    protected override void BackwardSample(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
+        float[][]? parameters) => Kernels.GradientKernels.Scatter(_map, dy, dx);
 }

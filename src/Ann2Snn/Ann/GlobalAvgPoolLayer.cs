@@ -10,4 +10,8 @@ internal sealed class GlobalAvgPoolLayer(GlobalAvgPoolNode node, int[] inputs) :
     // The chunk is count·C consecutive planes.
     public override void Run(Memory<float>[] data, Span<float> y, int count) =>
         Pool2d.GlobalAverage(X(data), count * _channels, InSize / _channels, y);
+
+    public override void Backward(Memory<float>[] data, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Memory<float>[] grad, int count,
+        float[][]? parameters) =>
+        Pool2dGradient.GlobalAverage(dy[..(count * _channels)], count * _channels, InSize / _channels, DX(grad)[..(count * InSize)]);
 }

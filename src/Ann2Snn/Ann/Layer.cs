@@ -26,6 +26,24 @@ internal abstract class Layer
 
     protected ReadOnlySpan<float> X(Memory<float>[] data) => data[Inputs[0]].Span;
 
+    /// <summary>The gradient buffer of input <paramref name="k"/> (what <see cref="Backward"/> adds into).</summary>
+    protected Span<float> DX(Memory<float>[] grad, int k = 0) => grad[Inputs[k]].Span;
+
+    /// <summary>Why this layer has no gradient, or null when it has one (see <see cref="Backward"/>).</summary>
+    public virtual string? NoGradient => null;
+
+    /// <summary>The parameters <see cref="Backward"/> gives gradients for, in the order of its <c>parameters</c> argument.</summary>
+    public virtual IReadOnlyList<LayerParameter> Parameters => [];
+
+    /// <summary>
+    /// Adds this layer's share of its inputs' gradients for <paramref name="count"/> samples: for each input k,
+    /// grad[Inputs[k]] += (∂y/∂x_k)ᵀ·dy, where <paramref name="data"/> holds the inputs' forward values, <paramref name="y"/>
+    /// this layer's output and <paramref name="dy"/> the gradient of the loss with respect to it. With
+    /// <paramref name="parameters"/>, also adds the gradients of <see cref="Parameters"/>, summed over the samples.
+    /// </summary>
+    public abstract void Backward(Memory<float>[] data, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Memory<float>[] grad, int count,
+        float[][]? parameters);
+
     public static Layer Create(Node node, int[] inputs) => node switch
     {
         Conv2dNode n => new ConvLayer(n, inputs),

@@ -16,4 +16,11 @@ internal sealed class PoolLayer(Pool2dNode node, int[] inputs) : SampleLayer(nod
         if (_kind == PoolKind.Max) Pool2d.Max(x, _in.Channels, _in.Height, _in.Width, _window, y);
         else Pool2d.Average(x, _in.Channels, _in.Height, _in.Width, _window, _countIncludePad, y);
     }
+
+    protected override void BackwardSample(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
+        float[][]? parameters)
+    {
+        if (_kind == PoolKind.Max) Pool2dGradient.Max(x, _in.Channels, _in.Height, _in.Width, _window, dy, dx);
+        else Pool2dGradient.Average(dy, _in.Channels, _in.Height, _in.Width, _window, _countIncludePad, dx);
+    }
 }

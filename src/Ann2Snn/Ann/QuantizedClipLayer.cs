@@ -17,4 +17,12 @@ internal sealed class QuantizedClipLayer(QuantizedClipNode node, int[] inputs) :
         if (_levels is { } levels) ActivationKernels.QuantizedClip(x, _lambda, levels, _shift, y);
         else Elementwise.Clip(x, 0f, _lambda, y);
     }
+
+    /// <summary>
+    /// The straight-through estimate of QCFS training: the staircase passes the gradient where its clip to [0, λ] does
+    /// (the floor's derivative, zero almost everywhere, is taken as one).
+    /// </summary>
+    public override void Backward(Memory<float>[] data, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Memory<float>[] grad, int count,
+        float[][]? parameters) =>
+        GradientKernels.Clip(X(data)[..(count * InSize)], 0f, _lambda, dy[..(count * OutSize)], DX(grad)[..(count * InSize)]);
 }

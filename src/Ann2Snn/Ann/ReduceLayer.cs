@@ -17,6 +17,7 @@ internal sealed class ReduceLayer : SampleLayer
     private readonly AxisBlock[] _steps;
     private readonly int _scratch;
     private readonly float _count;
+    private readonly int[] _target;   // per input element: the output element it reduces into
 
     public ReduceLayer(ReduceNode node, int[] inputs) : base(node, inputs)
     {
@@ -36,6 +37,29 @@ internal sealed class ReduceLayer : SampleLayer
         }
         _steps = [.. steps];
         _scratch = steps.Count > 1 ? steps[0].Outer * steps[0].Inner : 0;
+        _target = Targets(node.Inputs[0].OutputShape.ToArray(), node.Axes);
+    }
+
+    /// <summary>For each input element (row-major), the output element it reduces into (reduced axes dropped).</summary>
+    private static int[] Targets(int[] dims, IReadOnlyList<int> axes)
+    {
+        int size = dims.Aggregate(1, (p, d) => p * d);
+        var strides = new int[dims.Length];
+        for (int a = dims.Length - 1, s = 1; a >= 0; a--)
+        {
+            strides[a] = axes.Contains(a) ? 0 : s;
+            if (!axes.Contains(a)) s *= dims[a];
+        }
+        var target = new int[size];
+        var index = new int[dims.Length];
+        for (int i = 0; i < size; i++)
+        {
+            int t = 0;
+            for (int a = 0; a < dims.Length; a++) t += index[a] * strides[a];
+            target[i] = t;
+            for (int a = dims.Length - 1; a >= 0 && ++index[a] == dims[a]; a--) index[a] = 0;
+        }
+        return target;
     }
 
     protected override void RunSample(ReadOnlySpan<float> x, Span<float> y)
@@ -75,5 +99,35 @@ internal sealed class ReduceLayer : SampleLayer
         {
             if (rented is not null) ArrayPool<float>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// Sum: each input gets its output's gradient; mean: divided by the count; sum of squares: times 2x; product: times the
+    /// product of the other inputs of its output (y/x, or the product recomputed without x where x = 0).
+    /// </summary>
+    protected override void BackwardSample(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
+        float[][]? parameters)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            int o = _target[i];
+            dx[i] += _kind switch
+            {
+                ReduceKind.Mean => dy[o] / _count,
+                ReduceKind.SumSquare => 2f * x[i] * dy[o],
+                ReduceKind.Prod => dy[o] * (x[i] != 0f ? y[o] / x[i] : ProductWithout(x, i)),
+                _ => dy[o],
+            };
+        }
+    }
+
+    private float ProductWithout(ReadOnlySpan<float> x, int skip)
+    {
+        float p = 1f;
+        for (int j = 0; j < x.Length; j++)
+        {
+            if (j != skip && _target[j] == _target[skip]) p *= x[j];
+        }
+        return p;
     }
 }

@@ -11,4 +11,7 @@ internal sealed class SoftmaxLayer(SoftmaxNode node, int[] inputs) : SampleLayer
     private readonly AxisBlock _block = node.Block;
 
     protected override void RunSample(ReadOnlySpan<float> x, Span<float> y) => AxisKernels.Softmax(x, _block, _log, y);
+
+    protected override void BackwardSample(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
+        float[][]? parameters) => GradientKernels.Softmax(y, _block, _log, dy, dx);
 }
