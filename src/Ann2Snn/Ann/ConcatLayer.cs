@@ -1,5 +1,5 @@
-using Ann2Snn.Kernels;
 using Ann2Snn.Graph;
+using Ann2Snn.Kernels;
 
 namespace Ann2Snn.Ann;
 

@@ -1,6 +1,6 @@
-using Ann2Snn.Tensors;
 using Ann2Snn.Graph;
 using Ann2Snn.Kernels;
+using Ann2Snn.Tensors;
 
 namespace Ann2Snn.Ann;
 

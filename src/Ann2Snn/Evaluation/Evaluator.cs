@@ -83,7 +83,7 @@ public static class Evaluator
     /// The network to simulate (loaded, given, or converted from the ANN), the ANN, if any, and the test images as they take
     /// them: the request's preprocessing over the one a loaded network stores, calibration images alike.
     /// </summary>
-    private static (SpikingNetwork Network, ModelGraph? Graph, ConversionResult? Conversion, PreprocessedDataset Data) Load(
+    internal static (SpikingNetwork Network, ModelGraph? Graph, ConversionResult? Conversion, PreprocessedDataset Data) Load(
         EvaluationRequest request, IProgress<EvaluationProgress>? progress)
     {
         if (request.Converts)

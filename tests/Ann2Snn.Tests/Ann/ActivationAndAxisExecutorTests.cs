@@ -1,4 +1,5 @@
 using Ann2Snn.Ann;
+using Ann2Snn.Data;
 using Ann2Snn.Graph;
 using Ann2Snn.Tensors;
 using Ann2Snn.Tests.Kernels;

@@ -1,8 +1,8 @@
 using Ann2Snn.Ann;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
-using Ann2Snn.Tests.TestUtil;
 using Ann2Snn.Tensors;
+using Ann2Snn.Tests.TestUtil;
 
 namespace Ann2Snn.Tests.Ann;
 

@@ -31,11 +31,12 @@ public class DependencyRulesTests
         ["Simulation"] = ["Tensors", "Neurons", "Kernels", "Data", "Snn"],
         ["Training"] = ["Tensors", "Neurons", "Kernels", "Data", "Snn", "Simulation"],
         ["Export"] = ["Tensors", "Neurons", "Kernels", "Snn"],
+        ["Adversarial"] = ["Tensors", "Kernels", "Data", "Graph", "Passes", "Ann"],
         ["Analysis"] = ["Tensors", "Neurons", "Kernels", "Data", "Graph", "Passes", "Ann", "Snn", "Conversion", "Simulation"],
         ["Evaluation"] =
         [
             "Tensors", "Neurons", "Kernels", "Data", "Graph", "Passes", "Ann", "Snn", "Conversion", "Simulation", "Training",
-            "Export", "Analysis",
+            "Export", "Analysis", "Adversarial",
         ],
     };
 

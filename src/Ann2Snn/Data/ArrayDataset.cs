@@ -1,12 +1,11 @@
-using Ann2Snn.Data;
 using Ann2Snn.Tensors;
 
-namespace Ann2Snn.Tests.TestUtil;
+namespace Ann2Snn.Data;
 
 /// <summary>
 /// A data set held in memory: <paramref name="x"/> holds the samples one after another, each of <paramref name="shape"/>.
 /// </summary>
-internal sealed class ArrayDataset(float[] x, int[] labels, Shape shape, string description = "array") : IDataset
+public sealed class ArrayDataset(float[] x, int[] labels, Shape shape, string description = "array") : IDataset
 {
     /// <summary>Feature vectors of <paramref name="size"/> elements.</summary>
     public ArrayDataset(float[] x, int[] labels, int size) : this(x, labels, new Shape(size)) { }
@@ -14,7 +13,7 @@ internal sealed class ArrayDataset(float[] x, int[] labels, Shape shape, string 
     public string Description => description;
     public Shape SampleShape => shape;
     public int Count => labels.Length;
-    public int ClassCount => labels.Max() + 1;
+    public int ClassCount => labels.Length == 0 ? 0 : labels.Max() + 1;
 
     public IEnumerable<DataBatch> Batches(int batchSize, int? limit = null)
     {
