@@ -22,6 +22,12 @@ internal static class Quick
         int chunk = Option(args, "--chunk", 0);
         Console.WriteLine($"CPU: {Environment.ProcessorCount} logical cores; Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, "
             + $"Vector256 {(Vector256.IsHardwareAccelerated ? "on" : "off")}; GEMM kernel {Gemm.Best}");
+        int gradients = Array.IndexOf(args, "--gradients");
+        if (gradients >= 0)
+        {
+            QuickGradients.Run([.. args.Skip(gradients + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))], reps, threads);
+            return 0;
+        }
         if (!args.Contains("--no-gemm")) GemmRates(reps);
         if (args.Contains("--layers")) Layers(reps, chunk == 0 ? 16 : chunk);
         if (args.Contains("--layout"))

@@ -52,8 +52,8 @@ public static class CliApp
                 .WithExample("latency", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--at", "2,4,8,16,32", "--methods",
                     "plain,fit,light,default", "--report", "reports/latency-lenet");
             config.AddCommand<AttackCommand>("attack")
-                .WithDescription("Craft adversarial images on the ANN (FGSM, PGD, PGD-L2, sign-flip) and measure how the ANN and the SNN at "
-                    + "several T hold up: accuracy per ε, transfer rate, perturbations absorbed by spike counts.")
+                .WithDescription("Craft adversarial images on the ANN (FGSM, PGD, PGD-L2, sign-flip) and measure how the ANN and "
+                    + "the SNN at several T hold up: accuracy per ε, transfer rate, perturbations absorbed by spike counts.")
                 .WithExample("attack", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--method", "pgd", "--eps", "0.02,0.05,0.1",
                     "--timesteps", "8,32,128");
             config.AddCommand<BenchCommand>("bench")

@@ -91,7 +91,9 @@ public static class AttackReportWriter
         {
             for (int k = 0; k < result.Rows.Count; k++)
             {
-                string name = result.Rows.Count == 1 ? "" : "eps-" + result.Rows[k].Epsilon.ToString("0.#####", CultureInfo.InvariantCulture);
+                string name = result.Rows.Count == 1
+                    ? ""
+                    : "eps-" + result.Rows[k].Epsilon.ToString("0.#####", CultureInfo.InvariantCulture);
                 string folder = Path.Combine(temp, name);
                 Directory.CreateDirectory(folder);
                 float[] images = InModelLayout(result, result.Adversarial[k]);
@@ -197,7 +199,8 @@ public static class AttackReportWriter
             : (1, 1, size);
         int scale = Math.Max(1, 84 / Math.Max(h, 1)), gap = 4, columns = 1 + (2 * r.Rows.Count);
         int cellW = w * scale, cellH = h * scale;
-        using var bitmap = new SKBitmap(Math.Max(1, (columns * (cellW + gap)) + gap), Math.Max(1, (Math.Max(count, 1) * (cellH + gap)) + gap));
+        using var bitmap = new SKBitmap(Math.Max(1, (columns * (cellW + gap)) + gap),
+            Math.Max(1, (Math.Max(count, 1) * (cellH + gap)) + gap));
         bitmap.Erase(SKColors.White);
         float lo = r.Request.Attack.Min, span = r.Request.Attack.Max - r.Request.Attack.Min;
         void Draw(int row, int column, Func<int, float> value)

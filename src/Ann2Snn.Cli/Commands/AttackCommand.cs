@@ -89,13 +89,12 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.
             {
                 Bad<int>("--backend", Backend, string.Join(", ", [.. Simulators.RateCoded, "auto"]));
             }
-            float[] epsilons = List<float>("--eps", Eps, "numbers ε ≥ 0", s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture,
-                out float e) && e >= 0 && float.IsFinite(e) ? e : (float?)null);
+            float[] epsilons = List<float>("--eps", Eps, "numbers ε ≥ 0", s => Number(s) is { } e && e >= 0 ? e : null);
             int[] windows = List<int>("--timesteps", Timesteps, $"whole numbers of steps in 1..{SimulationOptions.MaxTimesteps:N0}",
-                s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int t) && t is >= 1 and <= SimulationOptions.MaxTimesteps
-                    ? t : (int?)null);
+                s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int t)
+                    && t is >= 1 and <= SimulationOptions.MaxTimesteps ? t : (int?)null);
             float[] range = List<float>("--range", Range, "two numbers lo,hi with lo < hi",
-                s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && float.IsFinite(v) ? v : (float?)null);
+                Number);
             if (range.Length != 2 || !(range[0] < range[1])) Bad<int>("--range", Range, "two numbers lo,hi with lo < hi");
             if (Steps < 1) Bad<int>("--steps", Steps.ToString(CultureInfo.InvariantCulture), "a whole number ≥ 1");
             if (StepSize is { } a && !(a > 0 && float.IsFinite(a)))
@@ -151,6 +150,10 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.
             };
         }
 
+        /// <summary>A finite number, or null.</summary>
+        private static float? Number(string s) =>
+            float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && float.IsFinite(v) ? v : null;
+
         private static T[] List<T>(string option, string text, string expected, Func<string, T?> parse) where T : struct
         {
             string[] parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -161,18 +164,19 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        AdversarialRequest request;
+        AdversarialResult result;
         try
         {
-            request = settings.ToRequest();
+            AdversarialRequest request = settings.ToRequest();
             request.Validate();
+            result = Progress.RunStages(console, settings.Json, p => AdversarialStudy.Run(request, p, cancellationToken));
         }
-        catch (InvalidOptionException e) when (!e.Message.StartsWith("option '--", StringComparison.Ordinal))
+        catch (InvalidOptionException e) when (e.Message.StartsWith("option '", StringComparison.Ordinal)
+            && !e.Message.StartsWith("option '--", StringComparison.Ordinal))
         {
-            // The library names its options without dashes ('eps', 'steps'); the command line has them with.
+            // The library names its options without dashes ('eps', 'range', 'ann'); the command line has them with.
             throw new InvalidOptionException(e.Message.Replace("option '", "option '--", StringComparison.Ordinal));
         }
-        AdversarialResult result = Progress.RunStages(console, settings.Json, p => AdversarialStudy.Run(request, p, cancellationToken));
         string? reportPath = settings.Report is { } dir ? AttackReportWriter.Write(result, dir) : null;
         IReadOnlyList<string> saved = settings.SaveAdversarial is { } save ? AttackReportWriter.SaveAdversarial(result, save) : [];
         if (settings.Json)

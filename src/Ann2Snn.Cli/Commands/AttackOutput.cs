@@ -20,7 +20,8 @@ internal static class AttackOutput
         accuracy.AddRow(["0 (clean)", P(r.CleanAnnAccuracy), .. r.CleanSnnAccuracy.Select(x => P(x))]);
         foreach (AdversarialRow row in r.Rows)
         {
-            accuracy.AddRow([row.Epsilon.ToString("g4", CultureInfo.InvariantCulture), P(row.AnnAccuracy), .. row.Snn.Select(s => P(s.Accuracy))]);
+            accuracy.AddRow([row.Epsilon.ToString("g4", CultureInfo.InvariantCulture), P(row.AnnAccuracy),
+                .. row.Snn.Select(s => P(s.Accuracy))]);
         }
         console.Write(accuracy);
         var transfer = new Table().Title("transfer to the SNN (%)").AddColumn("ε").AddColumn("T").AddColumn("transfer rate")
@@ -32,7 +33,8 @@ internal static class AttackOutput
             {
                 string change = string.Join(" ", s.LayerSpikeChange.Select(c =>
                     double.IsFinite(c) ? c.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture) : "new"));
-                List<string> cells = [row.Epsilon.ToString("g4", CultureInfo.InvariantCulture), s.Timesteps.ToString(CultureInfo.InvariantCulture),
+                List<string> cells = [row.Epsilon.ToString("g4", CultureInfo.InvariantCulture),
+                    s.Timesteps.ToString(CultureInfo.InvariantCulture),
                     P(s.TransferRate), P(s.Absorbed), Markup.Escape(change)];
                 if (r.SignFlipLayer is not null) cells.Add($"{P(row.SilencedFraction)} of {row.ActivePerImage:F1}");
                 transfer.AddRow([.. cells]);

@@ -19,7 +19,9 @@ public sealed record AttackOptions
     /// <summary>The step size α; null: 2.5·ε / steps (Madry et al.).</summary>
     public float? StepSize { get; init; }
 
-    /// <summary>Start from a random point of the ε-ball (uniform in the box, or a uniform radius along a Gaussian direction for L2).</summary>
+    /// <summary>
+    /// Start from a random point of the ε-ball (uniform in the box, or a uniform radius along a Gaussian direction for L2).
+    /// </summary>
     public bool RandomStart { get; init; }
 
     /// <summary>Seed of the random start; each image draws from its own stream keyed by its index in the data set.</summary>

@@ -34,7 +34,9 @@ public sealed class Attacker
         _logits = new AnnExecutor(new ModelGraph(gradients.Graph.Input, gradients.Logits, gradients.Graph.Name), options);
     }
 
-    /// <summary>The ReLU whose neurons the sign-flip attack silences: the one named <paramref name="layer"/>, or the last before the logits.</summary>
+    /// <summary>
+    /// The ReLU whose neurons the sign-flip attack silences: the one named <paramref name="layer"/>, or the last before the logits.
+    /// </summary>
     /// <exception cref="InvalidOptionException">no such ReLU node.</exception>
     public Node SignFlipLayer(string? layer)
     {
@@ -47,7 +49,8 @@ public sealed class Attacker
                 : throw new InvalidOptionException($"option 'layer': model '{graph.Name}' has no ReLU before its logits to silence");
         }
         return relus.FirstOrDefault(n => n.Name == layer) ?? throw new InvalidOptionException(
-            $"option 'layer': '{layer}' is not a ReLU node of model '{graph.Name}'; its ReLUs: {string.Join(", ", relus.Select(n => n.Name))}");
+            $"option 'layer': '{layer}' is not a ReLU node of model '{graph.Name}'; its ReLUs: "
+            + string.Join(", ", relus.Select(n => n.Name)));
     }
 
     /// <summary>

@@ -20,7 +20,9 @@ public sealed class AnnGradients
     private readonly AnnExecutor _forward;
     private readonly int _workers;
 
-    /// <summary>Prepares the gradients of <paramref name="graph"/>; refuses, naming the node, any op with no gradient on the way to the logits.</summary>
+    /// <summary>
+    /// Prepares the gradients of <paramref name="graph"/>; refuses, naming the node, any op with no gradient on the way to the logits.
+    /// </summary>
     /// <exception cref="UnsupportedOperatorException">a node between the input and <see cref="Logits"/> has no gradient.</exception>
     public AnnGradients(ModelGraph graph, AnnExecutorOptions? options = null)
     {
@@ -64,7 +66,8 @@ public sealed class AnnGradients
         int inSize = _forward.InputSize, size = at.OutputShape.Size;
         if (input.Length != (long)batch * inSize)
         {
-            throw new ArgumentException($"graph '{graph.Name}': input has {input.Length} values, expected {batch} × {inSize}", nameof(input));
+            throw new ArgumentException($"graph '{graph.Name}': input has {input.Length} values, expected {batch} × {inSize}",
+                nameof(input));
         }
         bool[] needed = Ancestors(target);
         var losses = new float[batch];
@@ -90,8 +93,8 @@ public sealed class AnnGradients
         return new GradientResult(batch, losses, values, inputGradient, parameters ? SumParameters(chunkParameters, needed) : []);
     }
 
-    private Dictionary<int, float[][]>? RunChunk(float[] x, int start, int count, int target, bool[] needed, GradientSeed seed, bool withParameters,
-        float[] losses, float[] values, float[] inputGradient)
+    private Dictionary<int, float[][]>? RunChunk(float[] x, int start, int count, int target, bool[] needed, GradientSeed seed,
+        bool withParameters, float[] losses, float[] values, float[] inputGradient)
     {
         ModelGraph graph = Graph;
         int nodes = graph.Nodes.Count, inSize = _forward.InputSize, size = graph.Nodes[target].OutputShape.Size;
@@ -140,7 +143,10 @@ public sealed class AnnGradients
                 var sum = new float[layer.Parameters[k].Size];
                 foreach (Dictionary<int, float[][]>? chunk in chunks)
                 {
-                    if (chunk is not null && chunk.TryGetValue(i, out float[][]? p)) System.Numerics.Tensors.TensorPrimitives.Add(sum, p[k], sum);
+                    if (chunk is not null && chunk.TryGetValue(i, out float[][]? p))
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.Add(sum, p[k], sum);
+                    }
                 }
                 result.Add(new ParameterGradient(Graph.Nodes[i].Name, layer.Parameters[k].Name, sum));
             }

@@ -32,6 +32,9 @@ internal sealed class DenseLayer : Layer
         if (parameters is null) return;
         Gemm.Multiply(OutSize, InSize, count, dy, OutSize, true, X(data), InSize, false, parameters[0], InSize, accumulate: true);
         if (_bias.Length == 0) return;
-        for (int s = 0; s < count; s++) System.Numerics.Tensors.TensorPrimitives.Add(parameters[1], dy.Slice(s * OutSize, OutSize), parameters[1]);
+        for (int s = 0; s < count; s++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(parameters[1], dy.Slice(s * OutSize, OutSize), parameters[1]);
+        }
     }
 }

@@ -30,7 +30,10 @@ public static class NpyWriter
     private static void Check(int length, IReadOnlyList<int> shape)
     {
         long size = shape.Aggregate(1L, (a, d) => a * d);
-        if (shape.Any(d => d < 0) || size != length) throw new ArgumentException($"{length} values do not fill shape ({string.Join(", ", shape)})");
+        if (shape.Any(d => d < 0) || size != length)
+        {
+            throw new ArgumentException($"{length} values do not fill shape ({string.Join(", ", shape)})");
+        }
     }
 
     private static void WriteFile(string path, string descr, IReadOnlyList<int> shape, byte[] data)

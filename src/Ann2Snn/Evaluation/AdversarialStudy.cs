@@ -110,7 +110,8 @@ public static class AdversarialStudy
         string? path = evaluation.Converts ? evaluation.ModelPath : evaluation.AnnPath;
         if (path is null)
         {
-            ThrowHelper.InvalidOption("ann", "attacks are crafted on the ANN: give the ANN a converted network came from (--ann MODEL.onnx)");
+            ThrowHelper.InvalidOption("ann",
+                "attacks are crafted on the ANN: give the ANN a converted network came from (--ann MODEL.onnx)");
         }
         return evaluation.GraphLoader!(path!);
     }
@@ -186,7 +187,7 @@ public static class AdversarialStudy
             long[] cleanSpikes = snnClean[k].LayerSpikes, advSpikes = snnAdversarial[k].LayerSpikes;
             transfers.Add(new AdversarialTransfer(windows[k], Accuracy([.. after], labels),
                 fooled == 0 ? null : (double)transferred / fooled, changed == 0 ? null : (double)absorbed / changed,
-                [.. cleanSpikes.Select((c, l) => c == 0 ? (advSpikes[l] == 0 ? 0 : double.PositiveInfinity) : ((double)advSpikes[l] / c) - 1)]));
+                [.. cleanSpikes.Select((c, l) => Change(c, advSpikes[l]))]));
         }
         double linf = 0, l2 = 0;
         for (int i = 0; i < images; i++)
@@ -205,6 +206,10 @@ public static class AdversarialStudy
             images == 0 ? 0 : l2 / images, signFlip is { } f ? (double)f.Active / images : null,
             signFlip is { } g ? (double)g.Silenced / images : null);
     }
+
+    /// <summary>after / before − 1; zero for none before and after, infinite for spikes where there were none.</summary>
+    private static double Change(long before, long after) =>
+        before == 0 ? (after == 0 ? 0 : double.PositiveInfinity) : ((double)after / before) - 1;
 
     private static double Accuracy(int[] predictions, int[] labels) =>
         labels.Length == 0 ? 0 : (double)predictions.Where((p, i) => p == labels[i]).Count() / labels.Length;

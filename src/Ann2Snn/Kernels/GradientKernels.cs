@@ -10,7 +10,8 @@ namespace Ann2Snn.Kernels;
 public static class GradientKernels
 {
     /// <summary>dx += dy where x &gt; 0 (ReLU; zero at the kink, as PyTorch).</summary>
-    public static void Relu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) => Mask(x, 0f, float.PositiveInfinity, false, dy, dx);
+    public static void Relu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        Mask(x, 0f, float.PositiveInfinity, false, dy, dx);
 
     /// <summary>dx += dy where lo ≤ x ≤ hi (clamp; the bounds pass the gradient, as <c>torch.clamp</c>).</summary>
     public static void Clip(ReadOnlySpan<float> x, float lo, float hi, ReadOnlySpan<float> dy, Span<float> dx) =>

@@ -13,7 +13,9 @@ namespace Ann2Snn.Tests.Ann;
 /// </summary>
 public class GradientTests
 {
-    /// <summary>Step of the central differences (inputs are of order one): small against the kinks' spacing, large against rounding.</summary>
+    /// <summary>
+    /// Step of the central differences (inputs are of order one): small against the kinks' spacing, large against rounding.
+    /// </summary>
     private const double Step = 2e-3;
 
     public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 24)];
@@ -206,8 +208,12 @@ public class GradientTests
         };
     }
 
-    /// <summary>What rounding in single precision can do to a central difference: a few ulps of the loss (or of logits of order one) over the step.</summary>
-    private static double Noise(AnnGradients gradients, float[] x, int[] labels) => 8 * 1.2e-7 * (labels.Length + Math.Abs(Loss(gradients, x, labels))) / Step;
+    /// <summary>
+    /// What rounding in single precision can do to a central difference: a few ulps of the loss (or of logits of order one) over
+    /// the step.
+    /// </summary>
+    private static double Noise(AnnGradients gradients, float[] x, int[] labels) =>
+        8 * 1.2e-7 * (labels.Length + Math.Abs(Loss(gradients, x, labels))) / Step;
 
     private static double Loss(AnnGradients gradients, float[] x, int[] labels)
     {

@@ -53,7 +53,8 @@ internal static class RandomGradientGraph
         };
         if (x.OutputShape.Rank > 1) x = new ReshapeNode("flat", x, new Shape(x.OutputShape.Size), "Flatten");
         int width = rng.Next(6, 12);
-        x = new DenseNode("fc1", x, Random(rng, 1.2f / MathF.Sqrt(x.OutputShape.Size), width, x.OutputShape.Size), Vector(rng, width, -0.1f, 0.1f));
+        int features = x.OutputShape.Size;
+        x = new DenseNode("fc1", x, Random(rng, 1.2f / MathF.Sqrt(features), width, features), Vector(rng, width, -0.1f, 0.1f));
         x = rng.Next(4) == 0 ? new SoftmaxNode("inner_softmax", x, log: rng.Next(2) == 0) : Activation(rng, "fc1_act", x, smooth);
         x = new DenseNode("fc2", x, Random(rng, 1.5f / MathF.Sqrt(width), 5, width), Vector(rng, 5, -0.1f, 0.1f));
         return new ModelGraph(input, x, $"random_gradient_{seed}");
@@ -67,7 +68,8 @@ internal static class RandomGradientGraph
         if (groups > 1 && o % groups != 0) groups = 1;
         Window2d w = same
             ? Window2d.Square(3, 1, 1)
-            : new Window2d(rng.Next(1, 4), rng.Next(1, 4), rng.Next(1, 3), rng.Next(1, 3), rng.Next(2), rng.Next(2), rng.Next(2), rng.Next(2),
+            : new Window2d(rng.Next(1, 4), rng.Next(1, 4), rng.Next(1, 3), rng.Next(1, 3),
+                rng.Next(2), rng.Next(2), rng.Next(2), rng.Next(2),
                 DilationH: rng.Next(1, 3));
         if (Out(s.Height, w.KernelH, w.StrideH, w.PadTop + w.PadBottom, w.DilationH) < 2
             || Out(s.Width, w.KernelW, w.StrideW, w.PadLeft + w.PadRight, w.DilationW) < 2)
