@@ -40,6 +40,8 @@ internal static class QuickGradients
                     backward.Add(b);
                 }
                 double mf = Median(forward), mb = Median(backward);
+                Console.WriteLine($"  GC: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, "
+                    + $"pause {GC.GetTotalPauseDuration().TotalSeconds:F2} s");
                 Console.WriteLine($"{Path.GetFileNameWithoutExtension(path)} batch {batch}, {threads} threads: "
                     + $"forward {batch / mf:N0} images/s, "
                     + $"forward+backward {batch / mb:N0} images/s");

@@ -139,6 +139,16 @@ public sealed class AnnExecutor
         return new AnnActivations(Graph, batch, all);
     }
 
+    /// <summary>
+    /// As <see cref="ForwardAll"/>, into arrays kept by the caller (reused across calls): <paramref name="all"/>[i] holds at least
+    /// batch × node size floats for every storage node (aliases share their storage's array), all[0] the input already.
+    /// </summary>
+    internal void ForwardAllInto(int batch, float[][] all) =>
+        Run(batch, (start, count) => RunChunk(all[0], start, count, all[_outputIndex], all));
+
+    /// <summary>Per-sample element count of each node, in the graph's order.</summary>
+    internal int SizeOf(int index) => _sizes[index];
+
     private void CheckInput(ReadOnlySpan<float> input, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batch);

@@ -19,6 +19,7 @@ public sealed class AnnGradients
 
     private readonly AnnExecutor _forward;
     private readonly int _workers;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Workspace> _workspaces = [];
 
     /// <summary>
     /// Prepares the gradients of <paramref name="graph"/>; refuses, naming the node, any op with no gradient on the way to the logits.
@@ -98,37 +99,72 @@ public sealed class AnnGradients
     {
         ModelGraph graph = Graph;
         int nodes = graph.Nodes.Count, inSize = _forward.InputSize, size = graph.Nodes[target].OutputShape.Size;
-        AnnActivations acts = _forward.ForwardAll(x.AsSpan(start * inSize, count * inSize), count);
-        var data = new Memory<float>[nodes];
-        var grad = new Memory<float>[nodes];
-        for (int i = 0; i < nodes; i++)
+        Workspace w = _workspaces.TryTake(out Workspace? kept) ? kept : new Workspace(this);
+        try
         {
-            data[i] = acts.At(i);
-            if (needed[i] && _forward.StorageOf(i) == i) grad[i] = new float[count * graph.Nodes[i].OutputShape.Size];
-        }
-        int t = _forward.StorageOf(target);
-        float[] seedValues = acts.At(t);
-        Span<float> seedGradient = grad[t].Span;
-        for (int s = 0; s < count; s++)
-        {
-            losses[start + s] = seed(start + s, seedValues.AsSpan(s * size, size), seedGradient.Slice(s * size, size));
-        }
-        seedValues.AsSpan(0, count * size).CopyTo(values.AsSpan(start * size));
-        var parameters = withParameters ? new Dictionary<int, float[][]>() : null;
-        for (int i = target; i >= 1; i--)
-        {
-            Layer? layer = _forward.LayerAt(i);
-            if (layer is null || !needed[i]) continue;
-            float[][]? p = null;
-            if (parameters is not null && layer.Parameters.Count > 0)
+            x.AsSpan(start * inSize, count * inSize).CopyTo(w.Values[0]);
+            _forward.ForwardAllInto(count, w.Values);
+            var data = new Memory<float>[nodes];
+            var grad = new Memory<float>[nodes];
+            for (int i = 0; i < nodes; i++)
             {
-                p = layer.Parameters.Select(q => new float[q.Size]).ToArray();
-                parameters[i] = p;
+                int length = count * _forward.SizeOf(i);
+                data[i] = w.Values[i].AsMemory(0, length);
+                if (!needed[i] || _forward.StorageOf(i) != i) continue;
+                grad[i] = w.Gradients[i].AsMemory(0, length);
+                grad[i].Span.Clear();
             }
-            layer.Backward(data, acts.At(i), grad[i].Span, grad, count, p);
+            int t = _forward.StorageOf(target);
+            Span<float> seedValues = data[t].Span, seedGradient = grad[t].Span;
+            for (int s = 0; s < count; s++)
+            {
+                losses[start + s] = seed(start + s, seedValues.Slice(s * size, size), seedGradient.Slice(s * size, size));
+            }
+            seedValues[..(count * size)].CopyTo(values.AsSpan(start * size));
+            var parameters = withParameters ? new Dictionary<int, float[][]>() : null;
+            for (int i = target; i >= 1; i--)
+            {
+                Layer? layer = _forward.LayerAt(i);
+                if (layer is null || !needed[i]) continue;
+                float[][]? p = null;
+                if (parameters is not null && layer.Parameters.Count > 0)
+                {
+                    p = layer.Parameters.Select(q => new float[q.Size]).ToArray();
+                    parameters[i] = p;
+                }
+                layer.Backward(data, data[i].Span, grad[i].Span, grad, count, p);
+            }
+            grad[0].Span.CopyTo(inputGradient.AsSpan(start * inSize, count * inSize));
+            return parameters;
         }
-        grad[0].Span.CopyTo(inputGradient.AsSpan(start * inSize, count * inSize));
-        return parameters;
+        finally
+        {
+            _workspaces.Add(w);
+        }
+    }
+
+    /// <summary>
+    /// One chunk's buffers, kept between calls (fresh arrays of this size measured many times slower than the arithmetic: the
+    /// pages are faulted in anew): every storage node's values and gradient for <see cref="MaxChunk"/> samples.
+    /// </summary>
+    private sealed class Workspace
+    {
+        public Workspace(AnnGradients owner)
+        {
+            AnnExecutor f = owner._forward;
+            int nodes = owner.Graph.Nodes.Count;
+            Values = new float[nodes][];
+            Gradients = new float[nodes][];
+            for (int i = 0; i < nodes; i++)
+            {
+                int storage = f.StorageOf(i);
+                Values[i] = storage == i ? new float[MaxChunk * f.SizeOf(i)] : Values[storage];
+                Gradients[i] = storage == i ? new float[MaxChunk * f.SizeOf(i)] : Gradients[storage];
+            }
+        }
+
+        public float[][] Values { get; }
+        public float[][] Gradients { get; }
     }
 
     private List<ParameterGradient> SumParameters(Dictionary<int, float[][]>?[] chunks, bool[] needed)
