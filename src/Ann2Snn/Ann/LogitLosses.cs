@@ -5,7 +5,7 @@ public static class LogitLosses
 {
     /// <summary>
     /// The loss of <paramref name="logits"/> for <paramref name="label"/>; writes ∂loss/∂z into <paramref name="gradient"/>:
-    /// softmax(z) − onehot(y) for cross-entropy, +1 at the largest other logit and −1 at y for the margin.
+    /// exp(log-softmax(z)) − onehot(y) for cross-entropy, +1 at the largest other logit and −1 at y for the margin.
     /// </summary>
     public static float Evaluate(LogitLoss loss, ReadOnlySpan<float> logits, int label, Span<float> gradient)
     {
@@ -25,12 +25,16 @@ public static class LogitLosses
             gradient[label] = -1f;
             return logits[other] - logits[label];
         }
+        // In single precision and in PyTorch's order (log-softmax, then its backward), so that where the softmax saturates the
+        // gradient is what PyTorch's is: exactly zero at the label once Σ e^(z−max) rounds to 1, not a tiny negative number
+        // whose sign an FGSM step would follow.
         float max = float.NegativeInfinity;
         foreach (float z in logits) max = MathF.Max(max, z);
-        double sum = 0;
-        for (int j = 0; j < n; j++) sum += Math.Exp(logits[j] - max);
-        for (int j = 0; j < n; j++) gradient[j] = (float)(Math.Exp(logits[j] - max) / sum);
+        float sum = 0;
+        for (int j = 0; j < n; j++) sum += MathF.Exp(logits[j] - max);
+        float log = MathF.Log(sum);
+        for (int j = 0; j < n; j++) gradient[j] = MathF.Exp(logits[j] - max - log);
         gradient[label] -= 1f;
-        return (float)(Math.Log(sum) + max - logits[label]);
+        return -(logits[label] - max - log);
     }
 }
