@@ -51,6 +51,12 @@ public static class CliApp
                     + "at matched accuracy (ANN − 0.5 pp), and the Pareto front of accuracy against events.")
                 .WithExample("latency", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--at", "2,4,8,16,32", "--methods",
                     "plain,fit,light,default", "--report", "reports/latency-lenet");
+            config.AddCommand<SweepCommand>("sweep")
+                .WithDescription("Run every configuration of a sweep spec (locally, one shard of them, or as a Slurm job array).")
+                .WithExample("sweep", "sweep.json", "--out", "runs/sweep");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Add up the shards of an evaluation or a sweep into one result (and the sweep report).")
+                .WithExample("merge", "runs/sweep", "-o", "runs/sweep/merged.json", "--report", "runs/sweep/report");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Time the simulator backends on the same converted network and images: images/s, synaptic events/s, "
                     + "ns per event.")

@@ -42,7 +42,9 @@ public sealed record EvaluationTotals
     /// <summary>Mean synapses one input spike reaches.</summary>
     public required double InputFanOut { get; init; }
 
-    /// <summary>Images per stable-from step t (1..T; see <see cref="SimulationResult.StableFrom"/>), the steps with none left out.</summary>
+    /// <summary>
+    /// Images per stable-from step t (1..T; see <see cref="SimulationResult.StableFrom"/>), the steps with none left out.
+    /// </summary>
     public required IReadOnlyDictionary<int, int> StableFrom { get; init; }
 
     /// <summary>The networks' part of the energy estimates; null without an ANN.</summary>
@@ -134,7 +136,8 @@ public sealed record EvaluationTotals
         }
         if (next != first.TotalImages)
         {
-            ThrowHelper.InvalidDataset($"{names[order[^1]]}: images {next}..{first.TotalImages - 1} of {first.TotalImages} are in no shard");
+            ThrowHelper.InvalidDataset(
+                $"{names[order[^1]]}: images {next}..{first.TotalImages - 1} of {first.TotalImages} are in no shard");
         }
         EvaluationTotals[] sorted = [.. order.Select(i => parts[i])];
         var stable = new SortedDictionary<int, int>();
@@ -149,6 +152,34 @@ public sealed record EvaluationTotals
             InputSpikes = sorted.Sum(p => p.InputSpikes),
             StableFrom = stable.ToDictionary(),
         };
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidDatasetException"/> naming <paramref name="name"/> (e.g. the file they were read from) and the
+    /// first count that cannot be: missing, negative, beyond the images, T or the steps, or not adding up.
+    /// </summary>
+    public void Validate(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        void Check(bool ok, string what)
+        {
+            if (!ok) ThrowHelper.InvalidDataset($"{name}: {what}");
+        }
+        Check(Images > 0 && FirstImage >= 0 && (long)FirstImage + Images <= TotalImages,
+            $"images {FirstImage}..{(long)FirstImage + Images - 1} are not a range of the {TotalImages} images");
+        Check(Timesteps is > 0 and <= SimulationOptions.MaxTimesteps, $"T = {Timesteps} is outside 1..{SimulationOptions.MaxTimesteps}");
+        Check(Steps is { Count: > 0 } && Steps.All(t => t >= 1 && t <= Timesteps) && Steps.Zip(Steps.Skip(1)).All(p => p.First < p.Second),
+            $"the steps are not ascending values in 1..{Timesteps}");
+        Check(SnnCorrect is not null && SnnCorrect.Count == Steps.Count && SnnCorrect.All(c => c >= 0 && c <= Images),
+            "the SNN's correct answers are not one count in 0..images per step");
+        Check(AnnCorrect is null or >= 0 && AnnCorrect <= Images, $"the ANN's {AnnCorrect} correct answers are not in 0..{Images}");
+        Check(Layers is not null && Layers.All(l => l is not null && l.Name is not null && l.Kind is not null && l.Neurons > 0
+            && l.Spikes >= 0 && double.IsFinite(l.FanOut) && l.FanOut >= 0), "a layer is missing, empty, or has negative counts");
+        Check(InputSpikes >= 0 && double.IsFinite(InputFanOut) && InputFanOut >= 0, "the input's spikes or fan-out are negative");
+        Check(StableFrom is not null && StableFrom.All(p => p.Key >= 1 && p.Key <= Timesteps && p.Value > 0)
+            && StableFrom.Sum(p => (long)p.Value) == Images, $"the stable-from counts do not place each of the {Images} images in 1..T");
+        Check(Energy is null || (Energy.AnalogInputMacs >= 0 && Energy.Neurons >= 0 && Energy.AnnMacs >= 0 && Energy.AnnOutputs >= 0),
+            "the energy basis holds negative counts");
     }
 
     /// <summary>What makes <paramref name="b"/> part of another run than <paramref name="a"/>, or null.</summary>

@@ -49,12 +49,18 @@ public sealed class ShardTests
     [Fact]
     public void AutoReadsSlurmsArrayThenKubernetesIndexedJob()
     {
-        var slurm = new Dictionary<string, string> { ["SLURM_ARRAY_TASK_ID"] = "5", ["SLURM_ARRAY_TASK_MIN"] = "2", ["SLURM_ARRAY_TASK_COUNT"] = "4" };
+        var slurm = new Dictionary<string, string>
+        {
+            ["SLURM_ARRAY_TASK_ID"] = "5",
+            ["SLURM_ARRAY_TASK_MIN"] = "2",
+            ["SLURM_ARRAY_TASK_COUNT"] = "4",
+        };
         Assert.Equal(new Shard(3, 4), Shard.Parse("auto", slurm.GetValueOrDefault));
         var k8s = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "1", ["JOB_COMPLETIONS"] = "6" };
         Assert.Equal(new Shard(1, 6), Shard.Parse("auto", k8s.GetValueOrDefault));
         k8s.Remove("JOB_COMPLETIONS");
-        Assert.Contains("JOB_COMPLETIONS is not", Assert.Throws<InvalidOptionException>(() => Shard.Parse("auto", k8s.GetValueOrDefault)).Message);
+        Assert.Contains("JOB_COMPLETIONS is not",
+            Assert.Throws<InvalidOptionException>(() => Shard.Parse("auto", k8s.GetValueOrDefault)).Message);
         slurm["SLURM_ARRAY_TASK_ID"] = "9";
         Assert.Contains("0..3", Assert.Throws<InvalidOptionException>(() => Shard.Parse("auto", slurm.GetValueOrDefault)).Message);
     }
@@ -101,7 +107,8 @@ public sealed class ShardTests
         Assert.Equal(whole.Snn.TotalSynapticEventsPerImage, merged.SynapticEventsPerImage);
         Assert.Equal(whole.Latency.Mean, merged.Latency().Mean);
         Assert.Equal(whole.Latency.Histogram, merged.Latency().Histogram);
-        Assert.Equal(whole.Energy!.Select(e => (e.SnnJoules, e.AnnJoules)), merged.EnergyEstimates()!.Select(e => (e.SnnJoules, e.AnnJoules)));
+        Assert.Equal(whole.Energy!.Select(e => (e.SnnJoules, e.AnnJoules)),
+            merged.EnergyEstimates()!.Select(e => (e.SnnJoules, e.AnnJoules)));
         if (input == InputEncoding.Poisson) Assert.True(merged.InputSpikes > 0);
     }
 
@@ -129,8 +136,8 @@ public sealed class ShardTests
         Assert.Contains("b.json: images 4.. were counted already",
             Assert.Throws<InvalidDatasetException>(() => EvaluationTotals.Merge([parts[0], parts[1], parts[1], parts[2]],
                 ["a.json", "b.json", "b.json", "c.json"])).Message);
-        EvaluationTotals other = Evaluator.Run(request with { Simulation = new SimulationOptions { Timesteps = 8 }, Shard = new Shard(1, 3) })
-            .Totals;
+        var eight = new SimulationOptions { Timesteps = 8 };
+        EvaluationTotals other = Evaluator.Run(request with { Simulation = eight, Shard = new Shard(1, 3) }).Totals;
         Assert.Contains("b.json and a.json are not shards of the same evaluation: T = 16 against 8",
             Assert.Throws<InvalidDatasetException>(() => EvaluationTotals.Merge([parts[0], other, parts[2]], names)).Message);
         Assert.Contains("leave this shard empty", Assert.Throws<InvalidOptionException>(
