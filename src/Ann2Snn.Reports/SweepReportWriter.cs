@@ -32,8 +32,9 @@ public static class SweepReportWriter
     public static IReadOnlyList<SweepRun> Front(IReadOnlyList<SweepRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        IReadOnlyList<LatencyPoint> front = ParetoFront.Of(runs.Select(r => r.Point));
-        return [.. front.Select(p => runs.First(r => r.Point == p))];
+        var points = new Dictionary<LatencyPoint, SweepRun>(ReferenceEqualityComparer.Instance);
+        foreach (SweepRun r in runs) points.Add(r.Point, r);
+        return [.. ParetoFront.Of(points.Keys).Select(p => points[p])];
     }
 
     /// <summary>

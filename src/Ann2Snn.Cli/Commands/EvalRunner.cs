@@ -15,20 +15,19 @@ internal static class EvalRunner
         EvaluationRequest request = settings.ToRequest(model) with { Shard = shard };
         EvaluationResult result = Progress.RunStages(console, settings.Json, p => Evaluator.Run(request, p, cancellationToken));
         string? reportPath = settings.ReportDir is { } dir ? WriteReport(console, settings.Json, result, dir, cancellationToken) : null;
-        if (settings.Json && shard is { } s) CliJson.Write(console, ShardJson(model, settings, s, result));
+        if (settings.Json && shard is { } s) CliJson.Write(console, ShardJson(EvalIdentity.ModelHash(model), settings, s, result));
         else if (settings.Json) CliJson.Write(console, EvalOutput.Json(result, reportPath));
         else EvalOutput.Print(console, result, reportPath);
         return CliApp.ExitOk;
     }
 
-    /// <summary>eval's JSON of one shard, with what merge needs (<see cref="ShardFile"/>).</summary>
-    public static System.Text.Json.Nodes.JsonObject ShardJson(string model, EvalSettings settings, Shard shard, EvaluationResult result,
+    /// <summary>eval's JSON of one shard of the model whose file hashes to <paramref name="modelHash"/>, with what merge needs.</summary>
+    public static System.Text.Json.Nodes.JsonObject ShardJson(string modelHash, EvalSettings settings, Shard shard, EvaluationResult result,
         System.Text.Json.Nodes.JsonObject? configuration = null)
     {
-        string hash = EvalIdentity.ModelHash(model);
         SortedDictionary<string, string?> options = EvalIdentity.Options(settings);
-        return ShardFile.Write(EvalOutput.Json(result, null), shard, EvalIdentity.Of(hash, options), hash, options, result.Totals,
-            configuration);
+        return ShardFile.Write(EvalOutput.Json(result, null), shard, EvalIdentity.Of(modelHash, options), modelHash, options,
+            result.Totals, configuration);
     }
 
     /// <summary>Hands the evaluation to the report builder and writer; returns the report's index file.</summary>

@@ -55,7 +55,8 @@ public sealed class SweepCommand(IAnsiConsole console) : Command<SweepCommand.Se
         public override ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("option '--out': required (the sweep's output folder)");
-            if (!Slurm && (Partition ?? Time ?? Command ?? (CpusPerTask is null && !DryRun ? null : "")) is not null)
+            bool slurmOnly = Partition is not null || Time is not null || Command is not null || CpusPerTask is not null || DryRun;
+            if (!Slurm && slurmOnly)
             {
                 return ValidationResult.Error(
                     "options '--partition', '--time', '--cpus-per-task', '--command' and '--dry-run' need --slurm");

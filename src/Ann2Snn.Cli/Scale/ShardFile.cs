@@ -73,16 +73,14 @@ internal sealed record ShardFile(
         }
         try
         {
-            int index = block["index"]!.GetValue<int>(), count = block["count"]!.GetValue<int>();
-            var shard = new Shard(index, count, $"{path}: shard");
-            string identity = block["identity"]!.GetValue<string>(), modelHash = block["model_sha256"]!.GetValue<string>();
-            var options = block["options"].Deserialize<Dictionary<string, string?>>(CliJson.Options)!;
-            EvaluationTotals totals = block["totals"].Deserialize<EvaluationTotals>(TotalsOptions)
-                ?? throw new JsonException("\"totals\" is null");
+            var shard = new Shard(Value<int>(block, "index"), Value<int>(block, "count"), $"{path}: shard");
+            var options = Required(block, "options").Deserialize<Dictionary<string, string?>>(CliJson.Options)!;
+            EvaluationTotals totals = Required(block, "totals").Deserialize<EvaluationTotals>(TotalsOptions)!;
             totals.Validate(path);
-            return new ShardFile(path, root, shard, identity, modelHash, options, totals, root[ConfigurationKey] as JsonObject);
+            return new ShardFile(path, root, shard, Value<string>(block, "identity"), Value<string>(block, "model_sha256"), options,
+                totals, root[ConfigurationKey] as JsonObject);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new InvalidDatasetException($"{path}: the \"{Key}\" object is incomplete or malformed: {e.Message}");
         }
@@ -91,6 +89,11 @@ internal sealed record ShardFile(
             throw new InvalidDatasetException(e.Message);
         }
     }
+
+    private static JsonNode Required(JsonObject block, string key) =>
+        block[key] ?? throw new JsonException($"\"{key}\" is missing or null");
+
+    private static T Value<T>(JsonObject block, string key) => Required(block, key).GetValue<T>();
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> whole or not at all: a temporary file, then a rename.</summary>
     /// <returns>false when <paramref name="path"/> exists and <paramref name="overwrite"/> is false (nothing is written).</returns>

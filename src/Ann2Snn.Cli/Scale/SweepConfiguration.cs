@@ -6,7 +6,8 @@ namespace Ann2Snn.Cli.Scale;
 /// <summary>
 /// One configuration of a sweep: its place in the grid, the model, and eval's command line for it (<paramref name="Arguments"/>,
 /// parsed into <paramref name="Settings"/> by the CLI's own parser), the values the spec set (<paramref name="Values"/>, by long
-/// option name, the model and data included) and the run's <paramref name="Identity"/> (<see cref="EvalIdentity"/>).
+/// option name, the model and data included), the model file's SHA-256 and the run's <paramref name="Identity"/>
+/// (<see cref="EvalIdentity"/>).
 /// </summary>
 internal sealed record SweepConfiguration(
     int Index,
@@ -14,6 +15,7 @@ internal sealed record SweepConfiguration(
     IReadOnlyList<string> Arguments,
     EvalCommand.Settings Settings,
     IReadOnlyList<KeyValuePair<string, string>> Values,
+    string ModelHash,
     string Identity)
 {
     /// <summary>The "configuration" object of its result files.</summary>

@@ -69,7 +69,7 @@ internal static class SweepRunner
         EvalCommand.Settings settings = unit.Configuration.Settings;
         EvaluationRequest request = settings.ToRequest(unit.Configuration.Model) with { Shard = unit.Shard };
         EvaluationResult result = Evaluator.Run(request, null, cancellationToken);
-        var json = EvalRunner.ShardJson(unit.Configuration.Model, settings, unit.Shard, result, unit.Configuration.Json());
+        var json = EvalRunner.ShardJson(unit.Configuration.ModelHash, settings, unit.Shard, result, unit.Configuration.Json());
         ShardFile.WriteAtomically(file, json.ToJsonString(CliJson.Options) + Environment.NewLine, overwrite: false);
     }
 }

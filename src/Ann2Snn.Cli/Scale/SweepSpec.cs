@@ -118,7 +118,7 @@ internal sealed record SweepSpec(string Path, IReadOnlyList<SweepConfiguration> 
                     }
                     EvalCommand.Settings settings = Parse(path, grid.Count, args, threads);
                     string identity = EvalIdentity.Of(hash, EvalIdentity.Options(settings));
-                    grid.Add(new SweepConfiguration(grid.Count, model, args, settings, pairs, identity));
+                    grid.Add(new SweepConfiguration(grid.Count, model, args, settings, pairs, hash, identity));
                 }
             }
         }
