@@ -37,6 +37,11 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> files = ShardMerge.Files(settings.Inputs, settings.Output);
+        string output = Path.GetFullPath(settings.Output);
+        if (files.Any(f => Path.GetFullPath(f) == output) || (File.Exists(output) && IsShard(output)))
+        {
+            throw new InvalidOptionException($"option '--output': '{settings.Output}' holds a shard's result; it is not overwritten");
+        }
         ShardFile[] shards = [.. files.Select(ShardFile.Read)];
         IReadOnlyList<ShardMerge.Run> runs = ShardMerge.Merge(shards);
         JsonNode merged = ShardMerge.Json(runs);
@@ -51,5 +56,19 @@ public sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.Se
             + $"[bold]{Markup.Escape(settings.Output)}[/]");
         if (report is not null) console.MarkupLine($"report: [link]{Markup.Escape(report)}[/]");
         return CliApp.ExitOk;
+    }
+
+    /// <summary>Whether <paramref name="path"/> reads as a shard's result (which merge never writes over).</summary>
+    private static bool IsShard(string path)
+    {
+        try
+        {
+            ShardFile.Read(path);
+            return true;
+        }
+        catch (InvalidDatasetException)
+        {
+            return false;
+        }
     }
 }

@@ -77,6 +77,10 @@ public sealed class ScaleCliTests : IDisposable
             .Replace("\"first_image\": 15", "\"first_image\": 14", StringComparison.Ordinal));
         BadInput(CliContractTests.Run("merge", a, forged, "-o", PathOf("m.json")), "forged.json");
         Assert.False(File.Exists(PathOf("m.json")));
+        string kept = File.ReadAllText(a);
+        BadInput(CliContractTests.Run("merge", a, b, "-o", a), "--output", "not overwritten");
+        BadInput(CliContractTests.Run("merge", PathOf("dir-that-is-not-there"), "-o", b), "dir-that-is-not-there");
+        Assert.Equal(kept, File.ReadAllText(a));
         BadInput(CliContractTests.Run("eval", Model, "--shard", "2/2"), "--shard", "0..1");
         BadInput(CliContractTests.Run("eval", Model, "--shard", "0/0"), "--shard");
     }
