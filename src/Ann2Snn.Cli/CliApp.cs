@@ -56,6 +56,12 @@ public static class CliApp
                     + "the SNN at several T hold up: accuracy per ε, transfer rate, perturbations absorbed by spike counts.")
                 .WithExample("attack", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--method", "pgd", "--eps", "0.02,0.05,0.1",
                     "--timesteps", "8,32,128");
+            config.AddCommand<SweepCommand>("sweep")
+                .WithDescription("Run every configuration of a sweep spec (locally, one shard of them, or as a Slurm job array).")
+                .WithExample("sweep", "sweep.json", "--out", "runs/sweep");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Add up the shards of an evaluation or a sweep into one result (and the sweep report).")
+                .WithExample("merge", "runs/sweep", "-o", "runs/sweep/merged.json", "--report", "runs/sweep/report");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Time the simulator backends on the same converted network and images: images/s, synaptic events/s, "
                     + "ns per event.")

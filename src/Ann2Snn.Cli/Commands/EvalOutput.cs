@@ -10,45 +10,71 @@ namespace Ann2Snn.Cli.Commands;
 /// <summary>An <see cref="EvaluationResult"/> as eval's JSON object or its tables.</summary>
 internal static class EvalOutput
 {
-    public static object Json(EvaluationResult r, string? reportPath) => new
+    /// <summary>
+    /// eval's JSON object. The values that count images (<see cref="Counts"/>) are computed from the result's totals, as merge
+    /// computes them from the added totals of shards, so that the two agree bit for bit.
+    /// </summary>
+    public static object Json(EvaluationResult r, string? reportPath)
     {
-        model = r.Model,
-        data = r.Data,
-        images = r.Images,
-        timesteps = r.Simulation.Timesteps,
-        input = InputEncodingMetadata.Name(r.Simulation.Input),
-        backend = r.Simulator.Name,
-        pilot_rate = r.PilotRate,
-        optimized_for = r.Network.Metadata.TryGetValue(WindowTuning.WindowKey, out string? window)
-            ? int.Parse(window, CultureInfo.InvariantCulture)
-            : (int?)null,
-        tuning = r.Conversion?.Choices,
-        input_adaptation = InputNotes.Adaptation(r.Input),
-        preprocessing = InputNotes.Json(r.Input.Preprocessing),
-        ann_accuracy = r.AnnAccuracy,
-        warnings = InputNotes.Warnings(r.AnnAccuracy),
-        report = reportPath,
-        snn_accuracy = r.Accuracy.ToDictionary(a => a.Timesteps.ToString(CultureInfo.InvariantCulture), a => a.Snn),
-        spikes_per_image = r.Snn.SpikesPerImage,
-        synaptic_events_per_image = r.Snn.TotalSynapticEventsPerImage,
-        latency = new { p50 = r.Latency.P50, p90 = r.Latency.P90, p99 = r.Latency.P99, mean = r.Latency.Mean },
-        energy = r.Energy?.Select(e => new
+        IReadOnlyDictionary<string, object?> c = Counts(r.Totals);
+        return new
         {
-            profile = e.Profile.Name,
-            snn_joules_per_image = e.SnnJoules,
-            ann_joules_per_image = e.AnnJoules,
-            ann_over_snn = e.Ratio,
-        }).ToArray(),
-        layers = r.Layers.Select(l => new
+            model = r.Model,
+            data = r.Data,
+            images = c["images"],
+            timesteps = r.Simulation.Timesteps,
+            input = InputEncodingMetadata.Name(r.Simulation.Input),
+            backend = r.Simulator.Name,
+            pilot_rate = r.PilotRate,
+            optimized_for = r.Network.Metadata.TryGetValue(WindowTuning.WindowKey, out string? window)
+                ? int.Parse(window, CultureInfo.InvariantCulture)
+                : (int?)null,
+            tuning = r.Conversion?.Choices,
+            input_adaptation = InputNotes.Adaptation(r.Input),
+            preprocessing = InputNotes.Json(r.Input.Preprocessing),
+            ann_accuracy = c["ann_accuracy"],
+            warnings = c["warnings"],
+            report = reportPath,
+            snn_accuracy = c["snn_accuracy"],
+            spikes_per_image = c["spikes_per_image"],
+            synaptic_events_per_image = c["synaptic_events_per_image"],
+            latency = c["latency"],
+            energy = c["energy"],
+            layers = c["layers"],
+        };
+    }
+
+    /// <summary>The keys of eval's JSON whose values count images, and their values, from <paramref name="t"/>.</summary>
+    public static IReadOnlyDictionary<string, object?> Counts(EvaluationTotals t)
+    {
+        AccuracyLatency latency = t.Latency();
+        return new Dictionary<string, object?>
         {
-            name = l.Name,
-            kind = l.Kind,
-            neurons = l.Neurons,
-            spikes_per_image = l.SpikesPerImage,
-            rate = l.Rate,
-            synaptic_events_per_image = l.SynapticEventsPerImage,
-        }).ToArray(),
-    };
+            ["images"] = t.Images,
+            ["ann_accuracy"] = t.AnnAccuracy,
+            ["warnings"] = InputNotes.Warnings(t.AnnAccuracy),
+            ["snn_accuracy"] = t.Accuracy().ToDictionary(a => a.Timesteps.ToString(CultureInfo.InvariantCulture), a => a.Snn),
+            ["spikes_per_image"] = t.SpikesPerImage,
+            ["synaptic_events_per_image"] = t.SynapticEventsPerImage,
+            ["latency"] = new { p50 = latency.P50, p90 = latency.P90, p99 = latency.P99, mean = latency.Mean },
+            ["energy"] = t.EnergyEstimates()?.Select(e => new
+            {
+                profile = e.Profile.Name,
+                snn_joules_per_image = e.SnnJoules,
+                ann_joules_per_image = e.AnnJoules,
+                ann_over_snn = e.Ratio,
+            }).ToArray(),
+            ["layers"] = t.Activity().Select(l => new
+            {
+                name = l.Name,
+                kind = l.Kind,
+                neurons = l.Neurons,
+                spikes_per_image = l.SpikesPerImage,
+                rate = l.Rate,
+                synaptic_events_per_image = l.SynapticEventsPerImage,
+            }).ToArray(),
+        };
+    }
 
     public static void Print(IAnsiConsole console, EvaluationResult r, string? reportPath)
     {

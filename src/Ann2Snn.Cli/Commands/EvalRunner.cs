@@ -1,3 +1,4 @@
+using Ann2Snn.Cli.Scale;
 using Ann2Snn.Evaluation;
 using Ann2Snn.Reports;
 using Spectre.Console;
@@ -7,14 +8,26 @@ namespace Ann2Snn.Cli.Commands;
 /// <summary>Shared by eval and demo: the request from the options, the library's evaluation, the report, the output.</summary>
 internal static class EvalRunner
 {
-    public static int Run(IAnsiConsole console, string model, EvalSettings settings, CancellationToken cancellationToken)
+    /// <param name="shard">Evaluate only this shard of the images; --json then adds what merge needs (<see cref="ShardFile"/>).</param>
+    public static int Run(IAnsiConsole console, string model, EvalSettings settings, CancellationToken cancellationToken,
+        Shard? shard = null)
     {
-        EvaluationRequest request = settings.ToRequest(model);
+        EvaluationRequest request = settings.ToRequest(model) with { Shard = shard };
         EvaluationResult result = Progress.RunStages(console, settings.Json, p => Evaluator.Run(request, p, cancellationToken));
         string? reportPath = settings.ReportDir is { } dir ? WriteReport(console, settings.Json, result, dir, cancellationToken) : null;
-        if (settings.Json) CliJson.Write(console, EvalOutput.Json(result, reportPath));
+        if (settings.Json && shard is { } s) CliJson.Write(console, ShardJson(EvalIdentity.ModelHash(model), settings, s, result));
+        else if (settings.Json) CliJson.Write(console, EvalOutput.Json(result, reportPath));
         else EvalOutput.Print(console, result, reportPath);
         return CliApp.ExitOk;
+    }
+
+    /// <summary>eval's JSON of one shard of the model whose file hashes to <paramref name="modelHash"/>, with what merge needs.</summary>
+    public static System.Text.Json.Nodes.JsonObject ShardJson(string modelHash, EvalSettings settings, Shard shard, EvaluationResult result,
+        System.Text.Json.Nodes.JsonObject? configuration = null)
+    {
+        SortedDictionary<string, string?> options = EvalIdentity.Options(settings);
+        return ShardFile.Write(EvalOutput.Json(result, null), shard, EvalIdentity.Of(modelHash, options), modelHash, options,
+            result.Totals, configuration);
     }
 
     /// <summary>Hands the evaluation to the report builder and writer; returns the report's index file.</summary>

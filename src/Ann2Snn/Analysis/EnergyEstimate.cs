@@ -34,35 +34,39 @@ public sealed record EnergyEstimate(
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(ann);
         ArgumentNullException.ThrowIfNull(profile);
-        profile.Validate();
         if (result.LayerSpikes.Length != network.Layers.Count)
         {
             throw new ArgumentException($"the result has {result.LayerSpikes.Length} layers, "
                 + $"network '{network.Name}' has {network.Layers.Count}", nameof(result));
         }
+        var layers = new List<(string, double)>();
+        for (int l = 0; l < network.Layers.Count; l++) layers.Add((network.Layers[l].Name, result.SynapticEventsPerImage(l)));
+        double input = SimulationResult.EventsPerImage(result.InputSpikes, result.InputFanOut, result.Images);
+        return For(EnergyBasis.Of(network, ann), result.Timesteps, result.InputSpikes == 0 ? null : input, layers, profile);
+    }
+
+    /// <summary>
+    /// The estimate from a run's events per image: <paramref name="inputEvents"/> those of input spikes (null for analog input,
+    /// whose first layer then costs <see cref="EnergyBasis.AnalogInputMacs"/>), <paramref name="layers"/> those of each
+    /// population in order, over <paramref name="timesteps"/> steps of the networks <paramref name="basis"/> describes.
+    /// </summary>
+    public static EnergyEstimate For(EnergyBasis basis, int timesteps, double? inputEvents,
+        IReadOnlyList<(string Name, double Events)> layers, EnergyProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(basis);
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(profile);
+        profile.Validate();
         double perEvent = profile.SynapticEvent + profile.WeightRead, perMac = profile.Mac + profile.WeightRead;
-
-        var layers = new List<LayerEnergy>();
-        bool analog = result.InputSpikes == 0;
-        if (!analog)
-        {
-            double inputEvents = result.Images == 0 ? 0 : result.InputSpikes * result.InputFanOut / result.Images;
-            layers.Add(new LayerEnergy("input", inputEvents, inputEvents * perEvent));
-        }
-        for (int l = 0; l < network.Layers.Count; l++)
-        {
-            double events = result.SynapticEventsPerImage(l);
-            layers.Add(new LayerEnergy(network.Layers[l].Name, events, events * perEvent));
-        }
-        double totalEvents = layers.Sum(e => e.EventsPerImage);
-        long inputMacs = analog ? AnalogInputMacsOf(network) : 0;
-        double updates = (double)network.Layers.OfType<NeuronLayer>().Sum(n => (long)n.Shape.Size) * result.Timesteps;
+        var sources = new List<LayerEnergy>();
+        if (inputEvents is double e) sources.Add(new LayerEnergy("input", e, e * perEvent));
+        foreach ((string name, double events) in layers) sources.Add(new LayerEnergy(name, events, events * perEvent));
+        double totalEvents = sources.Sum(l => l.EventsPerImage);
+        long inputMacs = inputEvents is null ? basis.AnalogInputMacs : 0;
+        double updates = (double)basis.Neurons * timesteps;
         double snn = totalEvents * perEvent + inputMacs * perMac + updates * profile.StateAccess;
-
-        long annMacs = ann.TotalMacs;
-        long annOutputs = ann.Nodes.Where(n => n.Macs > 0).Sum(n => (long)n.OutputShape.Size);
-        double annJoules = annMacs * perMac + annOutputs * profile.StateAccess;
-        return new EnergyEstimate(profile, snn, annJoules, totalEvents, inputMacs, updates, annMacs, layers);
+        double annJoules = basis.AnnMacs * perMac + basis.AnnOutputs * profile.StateAccess;
+        return new EnergyEstimate(profile, snn, annJoules, totalEvents, inputMacs, updates, basis.AnnMacs, sources);
     }
 
     /// <summary>

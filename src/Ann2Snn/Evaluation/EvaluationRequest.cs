@@ -75,6 +75,13 @@ public sealed record EvaluationRequest
     /// <summary>Use only the first images of <see cref="Data"/>; null: all.</summary>
     public int? Limit { get; init; }
 
+    /// <summary>
+    /// Evaluate only this part of the (limited) test images (<see cref="Evaluation.Shard.Range"/>), with the Poisson input each
+    /// image would draw in the whole run (<see cref="SimulationOptions.FirstImage"/>) and the backend "auto" would choose for it:
+    /// the shards' <see cref="EvaluationResult.Totals"/> merge into the whole run's. Null (the default): all of them.
+    /// </summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>Options of the ANN executor (calibration and ANN accuracy).</summary>
     public AnnExecutorOptions Executor { get; init; } = new();
 

@@ -58,6 +58,12 @@ public sealed record EvaluationResult
 
     public required SimulationResult Snn { get; init; }
 
+    /// <summary>
+    /// The counts the numbers below are computed from (<see cref="EvaluationTotals"/>): those of a shard add up with the
+    /// other shards' to the whole run's.
+    /// </summary>
+    public required EvaluationTotals Totals { get; init; }
+
     /// <summary>SNN (and ANN) accuracy at each of <see cref="Steps"/>.</summary>
     public required IReadOnlyList<StepAccuracy> Accuracy { get; init; }
 

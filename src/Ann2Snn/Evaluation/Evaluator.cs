@@ -24,7 +24,12 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        int images = Math.Min(request.Data.Count, request.Limit ?? int.MaxValue);
+        int total = Math.Min(request.Data.Count, request.Limit ?? int.MaxValue);
+        (int first, int images) = request.Shard is { } shard ? shard.Range(total) : (0, total);
+        if (images == 0)
+        {
+            ThrowHelper.InvalidOption("shard", $"{request.Shard}: {total:N0} images leave this shard empty; use at most {total:N0} shards");
+        }
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         (SpikingNetwork network, ModelGraph? graph, ConversionResult? conversion, PreprocessedDataset data) = Load(request, progress);
         double? conversionSeconds = conversion is null ? null : System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -32,30 +37,38 @@ public static class Evaluator
         PreprocessedDataset spikes = graph is null || network.InputShape.Equals(graph.Input.OutputShape)
             ? data
             : PreprocessedDataset.For(request.Data, data.Preprocessing, network.InputShape, $"network '{network.Name}'");
+        // A shard runs its range of the images; the limit is in the range, the pilot run reads the whole set's first images.
+        IDataset annImages = request.Shard is null ? data : new DatasetRange(data, first, images);
+        IDataset snnImages = request.Shard is null ? spikes : new DatasetRange(spikes, first, images);
+        int? limit = request.Shard is null ? request.Limit : null;
         InputEncoding input = request.Input ?? InputEncodingMetadata.Read(network) ?? request.Simulation.Input;
         SimulationOptions simulation = request.Simulation with { Input = input };
 
         cancellationToken.ThrowIfCancellationRequested();
         AnnEvaluation? ann = graph is null ? null : request.KnownAnn ?? Stage(progress, EvaluationStage.Ann, $"ANN on {data.Description}",
             images, p => AnnEvaluator.Evaluate(
-                new AnnExecutor(graph, request.Executor), data, request.BatchSize, request.Limit, p, cancellationToken));
+                new AnnExecutor(graph, request.Executor), annImages, request.BatchSize, limit, p, cancellationToken));
 
         cancellationToken.ThrowIfCancellationRequested();
         (ISimulator simulator, double? pilotRate) = Simulators.Choose(request.Backend, network, simulation,
-            () => spikes.Batches(Simulators.PilotImages, Math.Min(Simulators.PilotImages, images)).First());
+            () => spikes.Batches(Simulators.PilotImages, Math.Min(Simulators.PilotImages, total)).First());
         IReadOnlyList<int> steps = request.Steps is { } given
             ? [.. given.Distinct().Order()]
             : EvaluationRequest.DefaultSteps(simulation.Timesteps);
         if (simulation.Input == InputEncoding.Ttfs)
         {
             // The window, not Timesteps, sets the length of a time-to-first-spike run: report over its real length.
-            long total = TtfsSimulator.TotalSteps(network, simulation.TtfsWindow);
-            simulation = simulation with { Timesteps = (int)Math.Min(total, SimulationOptions.MaxTimesteps) };
+            long length = TtfsSimulator.TotalSteps(network, simulation.TtfsWindow);
+            simulation = simulation with { Timesteps = (int)Math.Min(length, SimulationOptions.MaxTimesteps) };
             steps = EvaluationRequest.DefaultSteps(simulation.Timesteps);
         }
         string run = $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}";
         SimulationResult snn = Stage(progress, EvaluationStage.Snn, run, images,
-            p => simulator.Run(network, spikes.Batches(request.BatchSize, request.Limit), simulation, p, cancellationToken));
+            p => simulator.Run(network, snnImages.Batches(request.BatchSize, limit), simulation with { FirstImage = first }, p,
+                cancellationToken));
+        LayerTotals[] layers = [.. network.Layers.Select((l, i) => Totals(PopulationActivity.Of(l, i, snn, conversion), snn, i))];
+        EnergyBasis? energy = graph is null ? null : EnergyBasis.Of(network, graph);
+        EvaluationTotals totals = EvaluationTotals.Of(snn, steps, layers, ann?.Correct, energy, first, total);
 
         return new EvaluationResult
         {
@@ -72,12 +85,17 @@ public static class Evaluator
             Simulation = simulation,
             Steps = steps,
             Snn = snn,
-            Accuracy = [.. steps.Select(t => new StepAccuracy(t, snn.AccuracyAt(t), ann?.Accuracy))],
-            Layers = [.. network.Layers.Select((l, i) => PopulationActivity.Of(l, i, snn, conversion))],
-            Latency = AccuracyLatency.Of(snn),
-            Energy = graph is null ? null : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, graph, p))],
+            Totals = totals,
+            Accuracy = totals.Accuracy(),
+            Layers = totals.Activity(),
+            Latency = totals.Latency(),
+            Energy = totals.EnergyEstimates(),
         };
     }
+
+    /// <summary>Layer <paramref name="index"/>'s totals: what <paramref name="activity"/> says it is, and its spikes in the run.</summary>
+    private static LayerTotals Totals(PopulationActivity activity, SimulationResult snn, int index) => new(
+        activity.Name, activity.Kind, activity.Neurons, activity.IsReadout, activity.Lambda, snn.LayerSpikes[index], snn.FanOut[index]);
 
     /// <summary>
     /// The network to simulate (loaded, given, or converted from the ANN), the ANN, if any, and the test images as they take

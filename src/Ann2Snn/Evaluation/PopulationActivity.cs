@@ -30,9 +30,21 @@ public sealed record PopulationActivity(
         ConvertedLayer? info = conversion?.Layers.FirstOrDefault(c => c.Name == layer.Name);
         bool readout = layer is ReadoutLayer;
         float? lambda = info is null || float.IsNaN(info.Scale) || readout ? null : info.Scale;
-        double spikes = snn.Images == 0 ? 0 : (double)snn.LayerSpikes[index] / snn.Images;
-        double rate = spikes / layer.Shape.Size / snn.Timesteps;
-        return new PopulationActivity(
-            layer.Name, layer.Kind, layer.Shape.Size, readout, lambda, spikes, rate, snn.SynapticEventsPerImage(index));
+        return Of(new LayerTotals(layer.Name, layer.Kind, layer.Shape.Size, readout, lambda, snn.LayerSpikes[index], snn.FanOut[index]),
+            snn.Images, snn.Timesteps);
+    }
+
+    /// <summary>
+    /// The activity of a layer that fired <see cref="LayerTotals.Spikes"/> spikes over <paramref name="images"/> images of
+    /// <paramref name="timesteps"/> steps: spikes / images, rate = spikes per image / neurons / T, and its synaptic events
+    /// (<see cref="SimulationResult.EventsPerImage"/>).
+    /// </summary>
+    public static PopulationActivity Of(LayerTotals layer, int images, int timesteps)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        double spikes = images == 0 ? 0 : (double)layer.Spikes / images;
+        double rate = spikes / layer.Neurons / timesteps;
+        return new PopulationActivity(layer.Name, layer.Kind, layer.Neurons, layer.IsReadout, layer.Lambda, spikes, rate,
+            SimulationResult.EventsPerImage(layer.Spikes, layer.FanOut, images));
     }
 }

@@ -19,6 +19,13 @@ public sealed record SimulationOptions
     /// <summary>Seed of every random choice (Poisson input); the same seed gives the same spikes on any thread count.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Index, in the whole data set, of the first image this run simulates: image k of the run draws the Poisson stream of
+    /// global image <c>FirstImage + k</c>, seeded by <c>Seed·φ ⊕ (FirstImage + k)</c> (φ = 0x9E3779B97F4A7C15), so a run over
+    /// a range of the images (a shard) draws exactly the spikes the whole run draws for them. 0 for a whole run.
+    /// </summary>
+    public int FirstImage { get; init; }
+
     public BiasMode Bias { get; init; } = BiasMode.Current;
 
     /// <summary>Rate of a bias neuron in spikes per step, in (0, 1].</summary>
@@ -64,6 +71,7 @@ public sealed record SimulationOptions
         if (!(TauSyn > 0) || !float.IsFinite(TauSyn)) ThrowHelper.InvalidOption("tau-syn", $"τs = {TauSyn} must be positive and finite");
         if (TtfsWindow <= 0 || TtfsWindow > MaxTtfsWindow) ThrowHelper.InvalidOption("ttfs-window",
             $"W = {TtfsWindow} is outside 1..{MaxTtfsWindow}");
+        if (FirstImage < 0) ThrowHelper.InvalidOption("first-image", $"{FirstImage} must not be negative");
         if (ChunkSize <= 0) ThrowHelper.InvalidOption("chunk", $"{ChunkSize} must be positive");
         if (MaxDegreeOfParallelism < 0) ThrowHelper.InvalidOption("threads", $"{MaxDegreeOfParallelism} must not be negative");
     }

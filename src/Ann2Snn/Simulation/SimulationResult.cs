@@ -61,10 +61,36 @@ public sealed class SimulationResult
             : Images == 0 ? 0 : (double)CorrectAt[t - 1] / Images;
 
     /// <summary>Synaptic events (spikes × fan-out) per image of each layer.</summary>
-    public double SynapticEventsPerImage(int layer) => Images == 0 ? 0 : LayerSpikes[layer] * FanOut[layer] / Images;
+    public double SynapticEventsPerImage(int layer) => EventsPerImage(LayerSpikes[layer], FanOut[layer], Images);
 
-    public double SpikesPerImage => Images == 0 ? 0 : (double)LayerSpikes.Sum() / Images;
+    public double SpikesPerImage => SpikesPerImageOf(LayerSpikes, Images);
 
-    public double TotalSynapticEventsPerImage =>
-        Enumerable.Range(0, LayerSpikes.Length).Sum(SynapticEventsPerImage) + (Images == 0 ? 0 : InputSpikes * InputFanOut / Images);
+    public double TotalSynapticEventsPerImage => TotalEventsPerImage(LayerSpikes, FanOut, InputSpikes, InputFanOut, Images);
+
+    /// <summary>
+    /// Synaptic events per image of a source that fired <paramref name="spikes"/> spikes over <paramref name="images"/> images,
+    /// each reaching <paramref name="fanOut"/> synapses: spikes × fan-out / images (0 without images). The one formula every
+    /// count of events goes through, so that counts added up over shards of the images give the whole run's value bit for bit.
+    /// </summary>
+    public static double EventsPerImage(long spikes, double fanOut, int images) => images == 0 ? 0 : spikes * fanOut / images;
+
+    /// <summary>Spikes of every layer per image: Σ spikes / images (0 without images).</summary>
+    public static double SpikesPerImageOf(IReadOnlyList<long> layerSpikes, int images)
+    {
+        ArgumentNullException.ThrowIfNull(layerSpikes);
+        return images == 0 ? 0 : (double)layerSpikes.Sum() / images;
+    }
+
+    /// <summary>
+    /// Synaptic events per image of every layer and of the input: Σ_l <see cref="EventsPerImage"/>(spikes_l, fan-out_l) in layer
+    /// order, plus the input's.
+    /// </summary>
+    public static double TotalEventsPerImage(
+        IReadOnlyList<long> layerSpikes, IReadOnlyList<double> fanOut, long inputSpikes, double inputFanOut, int images)
+    {
+        ArgumentNullException.ThrowIfNull(layerSpikes);
+        ArgumentNullException.ThrowIfNull(fanOut);
+        return Enumerable.Range(0, layerSpikes.Count).Sum(l => EventsPerImage(layerSpikes[l], fanOut[l], images))
+            + EventsPerImage(inputSpikes, inputFanOut, images);
+    }
 }

@@ -152,12 +152,15 @@ internal abstract class SimulationWorker : IChunkWorker
         if (outputs is not null) KeepOutputs(n, start, outputs);
     }
 
-    /// <summary>One Poisson stream per image, seeded by the run's seed and the image's index in the run.</summary>
+    /// <summary>
+    /// One Poisson stream per image, seeded by the run's seed and the image's index in the whole data set (its index in the run
+    /// plus <see cref="SimulationOptions.FirstImage"/>).
+    /// </summary>
     protected SplitMix64[] InputStreams(int n, int firstImage)
     {
         var rngs = new SplitMix64[n];
         for (int b = 0; b < n; b++) rngs[b] = new SplitMix64((ulong)(uint)Plan.Options.Seed * 0x9E3779B97F4A7C15UL
-            ^ (ulong)(firstImage + b));
+            ^ (ulong)((long)Plan.Options.FirstImage + firstImage + b));
         return rngs;
     }
 

@@ -22,7 +22,7 @@ public sealed class EvaluatorTests
     private static readonly string Model = Zoo.ModelPath("mnist_mlp");
 
     /// <summary>The request <c>eval MODEL --data mnist -T 16 --limit 48 --batch 32 --calib-images 64</c> makes.</summary>
-    private static EvaluationRequest Request() => new()
+    internal static EvaluationRequest Request() => new()
     {
         ModelPath = Model,
         GraphLoader = path => OnnxImporter.Load(path),
