@@ -8,7 +8,8 @@ Per model and batch size: one warm-up batch, then --rounds rounds, the configura
 configuration, then round 2, ...), each round timing --images images (rounded up to whole batches) of forward through the
 ONNX graph (bench/attack/onnx_torch.py, float32), cross-entropy summed over the batch, and backward to the input (no
 parameter gradients: requires_grad only on the input, as an attack needs). Prints JSON: the median images/s, every round,
-and the load average before and after (the machine is shared; a high load means the figures are a floor).
+the median images per CPU second of this process (all its threads together: less sensitive to a shared machine), and the
+load average before and after (the machine is shared; a high load means the images/s are a floor).
 """
 import argparse
 import json
@@ -27,14 +28,14 @@ import onnx_torch  # noqa: E402
 
 
 def one_round(net, x, y, images):
-    """Seconds to take the input gradient of `images` images (whole batches of x)."""
+    """(wall seconds, process CPU seconds, images) to take the input gradient of `images` images (whole batches of x)."""
     batches = -(-images // x.shape[0])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(batches):
         xi = x.detach().requires_grad_(True)
         loss = F.cross_entropy(net.logits(xi), y, reduction="sum")
-        (g,) = torch.autograd.grad(loss, xi)
-    return time.perf_counter() - start, batches * x.shape[0]
+        torch.autograd.grad(loss, xi)
+    return time.perf_counter() - start, time.process_time() - cpu, batches * x.shape[0]
 
 
 def main() -> int:
@@ -61,12 +62,13 @@ def main() -> int:
             x = onnx_torch.to_model_input(u[:b], net, mean, std).contiguous()
             y = torch.from_numpy(labels[:b])
             one_round(net, x, y, b)  # warm-up
-            configs.append({"model": name, "batch": b, "net": net, "x": x, "y": y, "rounds": []})
+            configs.append({"model": name, "batch": b, "net": net, "x": x, "y": y, "rounds": [], "cpu": []})
     load_before = os.getloadavg()
     for _ in range(args.rounds):
         for c in configs:
-            seconds, images = one_round(c["net"], c["x"], c["y"], args.images)
+            seconds, cpu, images = one_round(c["net"], c["x"], c["y"], args.images)
             c["rounds"].append(images / seconds)
+            c["cpu"].append(images / cpu)
     load_after = os.getloadavg()
     result = {
         "what": "forward + backward (input gradient of the summed cross-entropy), images/s, PyTorch",
@@ -74,7 +76,8 @@ def main() -> int:
         "load_average_before": [round(v, 2) for v in load_before], "load_average_after": [round(v, 2) for v in load_after],
         "command": " ".join(["/usr/bin/python3"] + sys.argv),
         "results": [{"model": c["model"], "batch": c["batch"], "median_images_per_s": round(statistics.median(c["rounds"]), 1),
-                     "rounds_images_per_s": [round(r, 1) for r in c["rounds"]]} for c in configs],
+                     "rounds_images_per_s": [round(r, 1) for r in c["rounds"]],
+                     "median_images_per_cpu_s": round(statistics.median(c["cpu"]), 1)} for c in configs],
     }
     text = json.dumps(result, indent=1)
     print(text)
