@@ -35,7 +35,7 @@ public sealed class SnnFileTests : IDisposable
         "cnn-signed-gate-spikecount", "residual-signed", "cnn-burst4-gate-spikecount", "residual-burst2"
     ];
 
-    private static SpikingNetwork Converted(string name) => name switch
+    internal static SpikingNetwork Converted(string name) => name switch
     {
         "cnn" => Convert(TestGraphs.SmallCnn(), new ConversionOptions()),
         "residual" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions()),
