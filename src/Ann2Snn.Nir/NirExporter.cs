@@ -161,7 +161,7 @@ public static class NirExporter
         }
 
         /// <summary>The NIR nodes of one op, in order (none for a reshape that keeps the shape).</summary>
-        private static IEnumerable<NirNode> Op(string at, SynapticOp op, float[]? bias)
+        internal static IEnumerable<NirNode> Op(string at, SynapticOp op, float[]? bias)
         {
             switch (op)
             {
@@ -188,12 +188,16 @@ public static class NirExporter
                 case AvgPoolOp a:
                     {
                         Window2d w = a.Window;
-                        if (a.InputShape.Rank != 3) throw new UnsupportedOperatorException($"{at}: NIR pools only (C, H, W) maps");
                         if (w.PadTop != w.PadBottom || w.PadLeft != w.PadRight || w.DilationH != 1 || w.DilationW != 1 || w.CeilMode
                             || (!a.CountIncludePad && (w.PadTop | w.PadLeft) != 0))
                         {
                             throw new UnsupportedOperatorException($"{at}: window {w} (count_include_pad = {a.CountIncludePad}) has no "
                                 + "NIR form: AvgPool2d pads both sides alike, without dilation or ceil mode, and counts padded cells");
+                        }
+                        if (a.InputShape.Rank == 2)
+                        {
+                            yield return SequencePool(a);
+                            break;
                         }
                         yield return Node("AvgPool2d", ("kernel_size", Pair(w.KernelH, w.KernelW)), ("stride", Pair(w.StrideH, w.StrideW)),
                             ("padding", Pair(w.PadTop, w.PadLeft)));
@@ -219,6 +223,19 @@ public static class NirExporter
             }
         }
 
+        /// <summary>
+        /// Average pooling of a sequence (C, L), which NIR has no node for: a Conv1d (C, C, K) with weight 1/K from each channel to
+        /// itself, marked <c>ann2snn_op = avgpool</c> so that the importer restores the pool.
+        /// </summary>
+        private static NirNode SequencePool(AvgPoolOp a)
+        {
+            int c = a.InputShape.Channels, k = a.Window.KernelW;
+            var weight = new float[c * c * k];
+            for (int ch = 0; ch < c; ch++) weight.AsSpan((ch * c + ch) * k, k).Fill(1f / k);
+            NirNode conv = Conv(a.InputShape, weight, [c, c, 1, k], a.Window, 1, new float[c]);
+            return new NirNode(conv.Type, conv.Fields, Meta((NirKeys.Op, NirValue.Text("avgpool"))));
+        }
+
         /// <summary>Channel placement as a 1 × 1 convolution (Linear for vectors) with one-hot weights: y[o + offset] = x[o].</summary>
         private static NirNode OneHot(ConcatSliceOp cat, float[]? bias)
         {
@@ -232,21 +249,6 @@ public static class NirExporter
             }
             float[] channelBias = bias is null ? new float[cout] : PerChannel(bias, cat.OutputShape)!;
             return Conv(cat.InputShape, w, [cout, cin, 1, 1], new Window2d(1, 1, 1, 1, 0, 0, 0, 0), 1, channelBias);
-        }
-
-        internal static NirNode Conv(Shape input, float[] weight, int[] shape, Window2d w, int groups, float[] bias)
-        {
-            if (input.Rank == 2)
-            {
-                // A sequence (C, L) is our (C, 1, L): Conv1d with the kernel's width.
-                return Node("Conv1d", ("weight", NirValue.Float32(weight, shape[0], shape[1], shape[3])),
-                    ("bias", NirValue.Float32(bias, bias.Length)), ("input_shape", NirValue.Scalar(input.Width)),
-                    ("stride", NirValue.Scalar(w.StrideW)), ("padding", NirValue.Scalar(w.PadLeft)),
-                    ("dilation", NirValue.Scalar(w.DilationW)), ("groups", NirValue.Scalar(groups)));
-            }
-            return Node("Conv2d", ("weight", NirValue.Float32(weight, shape)), ("bias", NirValue.Float32(bias, bias.Length)),
-                ("input_shape", Pair(input.Height, input.Width)), ("stride", Pair(w.StrideH, w.StrideW)),
-                ("padding", Pair(w.PadTop, w.PadLeft)), ("dilation", Pair(w.DilationH, w.DilationW)), ("groups", NirValue.Scalar(groups)));
         }
 
         private static NirNode Flatten(Shape input) =>
@@ -330,6 +332,40 @@ public static class NirExporter
                 unique = $"{clean}_{k}";
             }
             return unique;
+        }
+    }
+
+    /// <summary>A convolution node: Conv2d over (C, H, W), Conv1d over a sequence (C, L) with the kernel's width.</summary>
+    internal static NirNode Conv(Shape input, float[] weight, int[] shape, Window2d w, int groups, float[] bias)
+    {
+        if (input.Rank == 2)
+        {
+            // A sequence (C, L) is our (C, 1, L): Conv1d with the kernel's width.
+            return Node("Conv1d", ("weight", NirValue.Float32(weight, shape[0], shape[1], shape[3])),
+                ("bias", NirValue.Float32(bias, bias.Length)), ("input_shape", NirValue.Scalar(input.Width)),
+                ("stride", NirValue.Scalar(w.StrideW)), ("padding", NirValue.Scalar(w.PadLeft)),
+                ("dilation", NirValue.Scalar(w.DilationW)), ("groups", NirValue.Scalar(groups)));
+        }
+        return Node("Conv2d", ("weight", NirValue.Float32(weight, shape)), ("bias", NirValue.Float32(bias, bias.Length)),
+            ("input_shape", Pair(input.Height, input.Width)), ("stride", Pair(w.StrideH, w.StrideW)),
+            ("padding", Pair(w.PadTop, w.PadLeft)), ("dilation", Pair(w.DilationH, w.DilationW)), ("groups", NirValue.Scalar(groups)));
+    }
+
+    /// <summary>
+    /// The NIR node types <paramref name="op"/> becomes, or none with <paramref name="refusal"/> saying why it has no NIR form
+    /// (for the constraint checks, which report rather than throw).
+    /// </summary>
+    internal static IReadOnlyList<string> NodeTypes(SynapticOp op, out string? refusal)
+    {
+        try
+        {
+            refusal = null;
+            return [.. Builder.Op("op", op, null).Select(n => n.Type)];
+        }
+        catch (UnsupportedOperatorException e)
+        {
+            refusal = e.Message["op: ".Length..];
+            return [];
         }
     }
 

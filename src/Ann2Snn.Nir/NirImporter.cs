@@ -225,7 +225,13 @@ public static class NirImporter
                         var window = new Window2d(c.KernelH, c.KernelW, c.StrideH, c.StrideW, c.PadTop, c.PadLeft, c.PadBottom, c.PadRight,
                             c.DilationH, c.DilationW);
                         int[] shape = [c.OutChannels, c.InChannels / c.Groups, c.KernelH, c.KernelW];
-                        yield return new ConvOp(input, new FloatTensor(shape, n.Fields["weight"].ToSingles()), window, c.Groups, output);
+                        float[] weight = n.Fields["weight"].ToSingles();
+                        if (n.MetadataText(NirKeys.Op) == "avgpool" && IsSequencePool(weight, c))
+                        {
+                            yield return new AvgPoolOp(input, window, (c.PadLeft | c.PadTop) != 0, output);
+                            break;
+                        }
+                        yield return new ConvOp(input, new FloatTensor(shape, weight), window, c.Groups, output);
                         break;
                     }
                 case "AvgPool2d":
@@ -250,6 +256,24 @@ public static class NirImporter
             }
         }
 
+        /// <summary>Whether a convolution is the exporter's sequence pool: weight 1/K from each channel to itself only.</summary>
+        private static bool IsSequencePool(float[] weight, NirConv c)
+        {
+            if (c.Groups != 1 || c.OutChannels != c.InChannels || c.KernelH != 1) return false;
+            int k = c.KernelW;
+            for (int o = 0; o < c.OutChannels; o++)
+            {
+                for (int i = 0; i < c.InChannels; i++)
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        if (weight[(o * c.InChannels + i) * k + j] != (o == i ? 1f / k : 0f)) return false;
+                    }
+                }
+            }
+            return true;
+        }
+
         /// <summary>Gains as one value, one per channel or one per element: the shortest that holds them.</summary>
         private static float[] Compact(float[] gains, Shape shape)
         {
@@ -271,7 +295,7 @@ public static class NirImporter
             string name = n.MetadataText(NirKeys.LayerName) ?? node;
             if (n.Type == NirSchema.Graph)
             {
-                var (window, input, output) = NirMaxPool.Recognize(at, n, types)!.Value;
+                var (window, input, output) = NirMaxPool.Recognize(at, n)!.Value;
                 string[] sources = [.. graph.Predecessors(node)];
                 if (sources.Length != 1 || !IsLayer(sources[0]))
                 {

@@ -24,4 +24,7 @@ internal static class NirKeys
     public const string Dynamics = "ann2snn_neuron";
     public const string Circuit = "ann2snn_circuit";
     public const string WtaCircuit = "maxpool_winner_take_all";
+
+    // Op nodes standing in for an op NIR has no node for
+    public const string Op = "ann2snn_op";
 }

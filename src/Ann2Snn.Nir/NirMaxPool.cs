@@ -18,7 +18,8 @@ namespace Ann2Snn.Nir;
 /// </list>
 /// By induction u_j(t) = c_j(t) − o(t − 1), with c_j the input counts and o the output count, so z(t) = [max_j c_j(t) − o(t − 1) ≥ 1]:
 /// the output count is the max of the input counts at every step, as in ann2snn's circuit, when inputs are unsigned single
-/// spikes (a max grows by at most 1 per step). Signed or burst sources, ceil mode and asymmetric padding are refused.
+/// spikes (a max grows by at most 1 per step). A signed or burst source is exported all the same (its populations carry the
+/// warning: NIR has no −1 or multiple spikes); a pool of the input itself, ceil mode and asymmetric padding are refused.
 /// </summary>
 internal static class NirMaxPool
 {
@@ -31,19 +32,19 @@ internal static class NirMaxPool
             throw new UnsupportedOperatorException($"{where}: spike gating (--maxpool gate) routes spikes by a running count, which NIR "
                 + "cannot express; convert with --maxpool wta");
         }
-        if (source is null || source.Neuron.SignedSpikes || source.Neuron.BurstLimit != 1)
+        if (source is null)
         {
-            throw new UnsupportedOperatorException($"{where}: the NIR max-pool circuit needs a source of unsigned single spikes "
-                + $"(source: {(source is null ? "the input" : $"'{source.Name}' signed = {source.Neuron.SignedSpikes}, burst = {source.Neuron.BurstLimit}")})");
+            throw new UnsupportedOperatorException($"{where}: the NIR max-pool circuit pools spikes, and its source is the analog input");
         }
         Window2d w = m.Window;
-        if (m.InputShape.Rank != 3 || w.CeilMode || w.PadTop != w.PadBottom || w.PadLeft != w.PadRight)
+        if (w.CeilMode || w.PadTop != w.PadBottom || w.PadLeft != w.PadRight)
         {
-            throw new UnsupportedOperatorException($"{where}: window {w} over {m.InputShape} has no NIR circuit (it needs a (C, H, W) "
-                + "input, symmetric padding and no ceil mode)");
+            throw new UnsupportedOperatorException($"{where}: window {w} over {m.InputShape} has no NIR circuit (it needs symmetric "
+                + "padding and no ceil mode)");
         }
         int c = m.InputShape.Channels, k = w.KernelH * w.KernelW;
-        var units = new Shape(c * k, m.Shape.Height, m.Shape.Width);
+        // A sequence (C, L) pools with a 1 × K window: the same circuit of Conv1d nodes.
+        var units = m.InputShape.Rank == 3 ? new Shape(c * k, m.Shape.Height, m.Shape.Width) : new Shape(c * k, m.Shape.Width);
         var gather = new float[c * k * c * k];
         for (int ch = 0; ch < c; ch++)
         {
@@ -83,25 +84,18 @@ internal static class NirMaxPool
     }
 
     private static NirNode Conv(Shape input, float[] weight, int[] shape, Window2d w) =>
-        NirExporterConv(input, weight, shape, w);
-
-    private static NirNode NirExporterConv(Shape input, float[] weight, int[] shape, Window2d w) =>
-        NirExporter.Node("Conv2d", ("weight", NirValue.Float32(weight, shape)), ("bias", NirValue.Float32(new float[shape[0]], shape[0])),
-            ("input_shape", NirExporter.Pair(input.Height, input.Width)), ("stride", NirExporter.Pair(w.StrideH, w.StrideW)),
-            ("padding", NirExporter.Pair(w.PadTop, w.PadLeft)), ("dilation", NirExporter.Pair(w.DilationH, w.DilationW)),
-            ("groups", NirValue.Scalar(1)));
+        NirExporter.Conv(input, weight, shape, w, 1, new float[shape[0]]);
 
     /// <summary>
     /// The max-pool layer a subgraph written by <see cref="Circuit"/> stands for, or null when <paramref name="node"/> is not
     /// such a circuit; throws when it claims to be one but its structure or weights differ.
     /// </summary>
-    public static (Window2d Window, Shape Input, Shape Output)? Recognize(string at, NirNode node,
-        IReadOnlyDictionary<string, (int[] In, int[] Out)> types)
+    public static (Window2d Window, Shape Input, Shape Output)? Recognize(string at, NirNode node)
     {
         if (node.Subgraph is not { } g || node.MetadataText(NirKeys.Circuit) != NirKeys.WtaCircuit) return null;
         string[] expected = ["any", "delay", "fire", "gather", "inhibit", "input", "output", "units", "units_fire"];
         if (!g.Nodes.Keys.Order(StringComparer.Ordinal).SequenceEqual(expected)
-            || g.Nodes["gather"].Type != "Conv2d" || g.Nodes["units"].Type != "I")
+            || g.Nodes["gather"].Type is not ("Conv2d" or "Conv1d") || g.Nodes["units"].Type != "I")
         {
             ThrowHelper.InvalidModel($"{at}: marked as a max-pool circuit, but its nodes are not those of one");
         }
@@ -109,7 +103,6 @@ internal static class NirMaxPool
         NirConv conv = NirConv.Read($"{at}/gather", g.Nodes["gather"]);
         var input = new Shape(inner["input"].Out);
         var output = new Shape(inner["output"].In);
-        int c = input.Channels, k = conv.KernelH * conv.KernelW;
         var window = new Window2d(conv.KernelH, conv.KernelW, conv.StrideH, conv.StrideW, conv.PadTop, conv.PadLeft, conv.PadBottom,
             conv.PadRight, conv.DilationH, conv.DilationW);
         NirNode rebuilt = Circuit(at, new MaxPoolLayer("check", 0, input, window, MaxPoolScheme.WinnerTakeAll, output),
@@ -127,8 +120,6 @@ internal static class NirMaxPool
                 if (!same) ThrowHelper.InvalidModel($"{at}: node '{name}' field '{field}' is not that of the max-pool circuit");
             }
         }
-        _ = types;
-        _ = k;
         return (window, input, output);
     }
 }
