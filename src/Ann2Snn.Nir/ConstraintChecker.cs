@@ -82,7 +82,10 @@ public static class ConstraintChecker
                     }
                     if (p.SignedSpikes) problems.Add("signed spikes (−1 events) have no NIR form; convert with --signed off");
                     if (p.BurstLimit != 1) problems.Add($"burst spikes (B = {p.BurstLimit}) have no NIR form; convert with --burst 1");
-                    if (p.Reset == ResetMode.BySubtraction) notes.Add("reset by subtraction is stated only in NIR metadata (ann2snn_reset)");
+                    if (p.Reset == ResetMode.BySubtraction)
+                    {
+                        notes.Add("reset by subtraction is stated only in NIR metadata (ann2snn_reset)");
+                    }
                     if (p.RefractorySteps != 0) notes.Add("refractory periods are stated only in NIR metadata");
                     nodes.Add(p.Model == NeuronModels.Lif && options.Synapse == SynapseModel.Exponential ? "CubaLIF"
                         : p.Model == NeuronModels.Lif ? "LIF" : "IF");
@@ -111,7 +114,8 @@ public static class ConstraintChecker
             string[] missing = [.. nodes.Distinct().Where(t => !supported.Contains(t)).Order(StringComparer.Ordinal)];
             if (missing.Length > 0)
             {
-                problems.Add($"becomes NIR {string.Join(", ", missing)}, which the chip's toolchain does not import ({target.NirNodesSource})"
+                string list = string.Join(", ", missing);
+                problems.Add($"becomes NIR {list}, which the chip's toolchain does not import ({target.NirNodesSource})"
                     + (layer is ReadoutLayer ? "; convert with --readout count for a spiking output" : ""));
             }
         }
@@ -119,7 +123,10 @@ public static class ConstraintChecker
         {
             if (weightBits is null) problems.Add($"float32 weights; the chip stores {maxBits}-bit weights ({target.WeightBits.Source}): "
                 + $"quantize with --weight-bits {maxBits}");
-            else if (weightBits > maxBits) problems.Add($"weights need {weightBits} bits, the chip stores {maxBits} ({target.WeightBits.Source})");
+            else if (weightBits > maxBits)
+            {
+                problems.Add($"weights need {weightBits} bits, the chip stores {maxBits} ({target.WeightBits.Source})");
+            }
         }
         if (target.FanIn.Value is { } maxIn && fanIn > maxIn) problems.Add($"fan-in {fanIn:N0}, over {maxIn:N0} ({target.FanIn.Source})");
         if (target.FanOut.Value is { } maxOut && fanOut > maxOut)
@@ -138,10 +145,13 @@ public static class ConstraintChecker
         }
         if (target.FanIn.Value is null && target.Name != HardwareTargets.Generic.Name) notChecked.Add("fan-in");
         if (target.WeightBits.Value is null && target.Name != HardwareTargets.Generic.Name) notChecked.Add("weight bits");
-        return new LayerVerdict(layer.Name, layer.Kind, neurons, fanIn, fanOut, weightBits, cores, [.. nodes.Distinct()], problems, notChecked);
+        return new LayerVerdict(layer.Name, layer.Kind, neurons, fanIn, fanOut, weightBits, cores, [.. nodes.Distinct()], problems,
+            notChecked);
     }
 
-    /// <summary>The fan-in of the busiest neuron and the bits the weights need (null for float weights) over a layer's projections.</summary>
+    /// <summary>
+    /// The fan-in of the busiest neuron and the bits the weights need (null for float weights) over a layer's projections.
+    /// </summary>
     private static (long FanIn, int? Bits) Synapses(IReadOnlyList<Projection> projections, int? quantizedBits, List<string> problems,
         List<string> nodes, HardwareTarget target)
     {
@@ -188,7 +198,8 @@ public static class ConstraintChecker
         }
         if (target.Strides is { } strides && (!strides.Contains(w.StrideH) || !strides.Contains(w.StrideW)))
         {
-            problems.Add($"stride {w.StrideH}×{w.StrideW}: the chip supports {string.Join(", ", strides.Order())} ({target.StridesSource})");
+            string allowed = string.Join(", ", strides.Order());
+            problems.Add($"stride {w.StrideH}×{w.StrideW}: the chip supports {allowed} ({target.StridesSource})");
         }
         if (target.MaxPadding is { Value: { } pad } padding && new[] { w.PadTop, w.PadLeft, w.PadBottom, w.PadRight }.Max() > pad)
         {

@@ -13,9 +13,9 @@ namespace Ann2Snn.Nir;
 /// (τ = τm in seconds, r = R, v_leak = V_rest, v_threshold = V_th: the same ODE, which our step solves exactly), or
 /// <c>CubaLIF</c> (τ_syn, w_in = 1) for LIF with exponential synapses; a membrane readout → <c>I</c> (r = 1, an accumulator);</item>
 /// <item>each projection → a chain of nodes ending on the population, several chains meeting there (residual adds): dense →
-/// <c>Linear</c>/<c>Affine</c> (with a <c>Flatten</c> before it for a feature map), conv → <c>Conv2d</c>/<c>Conv1d</c>,
+/// <c>Affine</c> (zero bias where none) (with a <c>Flatten</c> before it for a feature map), conv → <c>Conv2d</c>/<c>Conv1d</c>,
 /// average pool → <c>AvgPool2d</c>, flatten → <c>Flatten</c> (start_dim 0), scale → <c>Scale</c>, concatenation → a 1 × 1
-/// convolution (or Linear) with one-hot weights;</item>
+/// convolution (or Affine) with one-hot weights;</item>
 /// <item>the population's bias current → the bias of the Affine or Conv that ends one of its chains;</item>
 /// <item>winner-take-all max pooling → a NIRGraph subgraph of explicit units and synapses (<see cref="NirMaxPool"/>); spike
 /// gating is refused, NIR has no way to route spikes by a count.</item>
@@ -168,9 +168,10 @@ public static class NirExporter
                 case DenseOp d:
                     {
                         if (d.InputShape.Rank > 1) yield return Flatten(d.InputShape);
-                        var weight = NirValue.Float32(d.Weight.Data, d.Weight.Shape);
-                        yield return bias is null ? Node("Linear", ("weight", weight))
-                            : Node("Affine", ("weight", weight), ("bias", NirValue.Float32(bias, bias.Length)));
+                        // Affine even without a bias: more frameworks import Affine than Linear (Norse and Sinabs only Affine).
+                        float[] b = bias ?? new float[d.Weight.Shape[0]];
+                        yield return Node("Affine", ("weight", NirValue.Float32(d.Weight.Data, d.Weight.Shape)), ("bias",
+                            NirValue.Float32(b, b.Length)));
                         break;
                     }
                 case ConvOp c:
@@ -178,7 +179,8 @@ public static class NirExporter
                         Window2d w = c.Window;
                         if (w.PadTop != w.PadBottom || w.PadLeft != w.PadRight)
                         {
-                            throw new UnsupportedOperatorException($"{at}: asymmetric padding {w} has no NIR form (Conv pads both sides alike)");
+                            throw new UnsupportedOperatorException($"{at}: asymmetric padding {w} has no NIR form (Conv pads both sides "
+                                + $"alike)");
                         }
                         int[] ws = c.Weight.Shape;
                         float[] channelBias = bias is null ? new float[ws[0]] : PerChannel(bias, c.OutputShape)!;
@@ -244,8 +246,8 @@ public static class NirExporter
             for (int c = 0; c < cin; c++) w[(c + cat.ChannelOffset) * cin + c] = 1f;
             if (cat.InputShape.Rank == 1)
             {
-                var weight = NirValue.Float32(w, cout, cin);
-                return bias is null ? Node("Linear", ("weight", weight)) : Node("Affine", ("weight", weight), ("bias", NirValue.Float32(bias, cout)));
+                return Node("Affine", ("weight", NirValue.Float32(w, cout, cin)), ("bias", NirValue.Float32(bias ?? new float[cout],
+                    cout)));
             }
             float[] channelBias = bias is null ? new float[cout] : PerChannel(bias, cat.OutputShape)!;
             return Conv(cat.InputShape, w, [cout, cin, 1, 1], new Window2d(1, 1, 1, 1, 0, 0, 0, 0), 1, channelBias);
@@ -308,7 +310,8 @@ public static class NirExporter
                 double tau = (double)p.TauMem / p.Dt * options.Dt;
                 var fields = new List<(string, NirValue)>
                 {
-                    ("tau", FilledDouble(s, tau)), ("r", Filled(s, p.Resistance)), ("v_leak", Filled(s, p.VRest)), ("v_threshold", threshold),
+                    ("tau", FilledDouble(s, tau)), ("r", Filled(s, p.Resistance)), ("v_leak", Filled(s, p.VRest)), ("v_threshold",
+                        threshold),
                 };
                 if (p.VRest != 0) fields.Add(("v_reset", Filled(s, p.VRest)));
                 meta.Add((NirKeys.Dynamics, NirValue.Text("lif: the exact solution of the ODE over one step of dt")));
@@ -380,7 +383,8 @@ public static class NirExporter
 
     internal static NirValue Pair(int a, int b) => NirValue.Int64([a, b], 2);
 
-    internal static NirValue Filled(Shape shape, float value) => NirValue.Float32(Enumerable.Repeat(value, shape.Size).ToArray(), shape.ToArray());
+    internal static NirValue Filled(Shape shape, float value) => NirValue.Float32(Enumerable.Repeat(value, shape.Size).ToArray(),
+        shape.ToArray());
 
     internal static NirValue FilledDouble(Shape shape, double value) =>
         NirValue.Float64(Enumerable.Repeat(value, shape.Size).ToArray(), shape.ToArray());

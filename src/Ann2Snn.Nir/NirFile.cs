@@ -106,7 +106,8 @@ public static class NirFile
         {
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException("no such file");
-            if (info.Length > MaxFileBytes) ThrowHelper.InvalidModel($"{path}: {info.Length:N0} bytes, over the limit of {MaxFileBytes:N0}");
+            if (info.Length > MaxFileBytes) ThrowHelper.InvalidModel($"{path}: {info.Length:N0} bytes, over the limit of "
+                + $"{MaxFileBytes:N0}");
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -122,6 +123,11 @@ public static class NirFile
         ArgumentNullException.ThrowIfNull(bytes);
         var reader = new Reader(bytes.LongLength);
         NirGraph graph;
+        if (CorruptGlobalHeap(bytes) is { } offset)
+        {
+            throw new InvalidModelException($"{sourceName}: the global heap collection at byte {offset} declares an object larger "
+                + "than the collection; the file is corrupt");
+        }
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
@@ -132,9 +138,10 @@ public static class NirFile
         {
             throw new InvalidModelException($"{sourceName}: {reader.Where}: {ThrowHelper.OneLine(e.Message)}", e);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
-            // Whatever the HDF5 layer raises on truncated or corrupt input.
+            // Whatever the HDF5 layer raises on truncated or corrupt input, OutOfMemoryException included: PureHDF sizes some
+            // arrays by lengths read from the file (the chunk and heap sizes are checked first, see Value and CorruptGlobalHeap).
             throw new InvalidModelException($"{sourceName}: {reader.Where}: not a readable HDF5 file or damaged "
                 + $"({e.GetType().Name}: {ThrowHelper.OneLine(e.Message)})", e);
         }
@@ -149,6 +156,39 @@ public static class NirFile
                 : new InvalidModelException($"{sourceName}: {ThrowHelper.OneLine(e.Message)}", e);
         }
         return graph;
+    }
+
+    /// <summary>
+    /// The offset of a global heap collection (where HDF5 keeps variable-length strings) holding an object that claims more bytes
+    /// than the collection has, or null. PureHDF allocates an object's declared size before reading it, so such a length
+    /// would be a huge allocation: it is refused here first. A collection is "GCOL", version 1, three reserved bytes and its
+    /// 8-byte size (at least 4096, within the file); each object is a 2-byte index (0 ends the list), 2-byte reference count,
+    /// 4 reserved bytes, its 8-byte size and its data padded to 8 bytes (HDF5 file format specification, "Global Heap").
+    /// </summary>
+    private static long? CorruptGlobalHeap(byte[] bytes)
+    {
+        ReadOnlySpan<byte> signature = "GCOL"u8;
+        for (int at = bytes.AsSpan().IndexOf(signature); at >= 0;)
+        {
+            if (at + 16 <= bytes.Length && bytes[at + 4] == 1)
+            {
+                long size = BitConverter.ToInt64(bytes, at + 8);
+                if (size >= 4096 && size <= bytes.Length - at)
+                {
+                    long end = at + size;
+                    for (long o = at + 16; o + 16 <= end;)
+                    {
+                        if (BitConverter.ToUInt16(bytes, (int)o) == 0) break;
+                        long objectSize = BitConverter.ToInt64(bytes, (int)o + 8);
+                        if (objectSize < 0 || objectSize > end - o - 16) return at;
+                        o += 16 + (objectSize + 7) / 8 * 8;
+                    }
+                }
+            }
+            int next = bytes.AsSpan(at + 1).IndexOf(signature);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+        return null;
     }
 
     /// <summary>Walks the file, keeping <see cref="Where"/> at the object being read.</summary>
@@ -172,7 +212,8 @@ public static class NirFile
             if (!file.LinkExists("node")) ThrowHelper.InvalidModel("missing; this is not a NIR file");
             IH5Object root = file.Get("node");
             if (root is not IH5Group group) throw new InvalidModelException("is not a group");
-            if (TypeOf(group) != NirSchema.Graph) ThrowHelper.InvalidModel($"has type '{NirValidator.Quote(TypeOf(group))}', expected NIRGraph");
+            if (TypeOf(group) != NirSchema.Graph) ThrowHelper.InvalidModel($"has type '{NirValidator.Quote(TypeOf(group))}', expected "
+                + $"NIRGraph");
             return Graph(group, "/node", 0);
         }
 
@@ -209,7 +250,8 @@ public static class NirFile
         {
             string type = TypeOf(g);
             Where = at;
-            if (type == NirSchema.Graph) return new NirNode(type, new Dictionary<string, NirValue>(), Metadata(g, at), Graph(g, at, depth + 1));
+            if (type == NirSchema.Graph) return new NirNode(type, new Dictionary<string, NirValue>(), Metadata(g, at), Graph(g, at, depth
+                + 1));
             var fields = new Dictionary<string, NirValue>(StringComparer.Ordinal);
             foreach (IH5Object child in g.Children())
             {
@@ -288,8 +330,23 @@ public static class NirFile
                 throw new InvalidModelException($"declares {count:N0} values of {size} bytes, more than a file of {fileBytes:N0} bytes "
                     + "can hold; its header is corrupt");
             }
+            if (ds.Layout.Class == H5DataLayoutClass.Chunked)
+            {
+                // A chunk is decompressed into a buffer of its declared size (element size included as the last dimension).
+                long chunk = 1;
+                foreach (var c in ds.Layout.Chunks)
+                {
+                    chunk *= Math.Max(1L, (long)c);
+                    if (chunk > fileBytes * MaxExpansion + 4096 || chunk > MaxDatasetElements * 8)
+                    {
+                        throw new InvalidModelException($"declares chunks of over {chunk:N0} bytes, more than a file of {fileBytes:N0} "
+                            + "bytes can hold; its header is corrupt");
+                    }
+                }
+            }
             _total += count;
-            if (_total > MaxTotalElements) throw new InvalidModelException($"the datasets declare over {MaxTotalElements:N0} values in all");
+            if (_total > MaxTotalElements) throw new InvalidModelException($"the datasets declare over {MaxTotalElements:N0} values in "
+                + $"all");
             int[] shape = [.. dims.Select(d => (int)d)];
             switch (type)
             {
@@ -304,11 +361,13 @@ public static class NirFile
                 case H5DataTypeClass.String or H5DataTypeClass.VariableLength:
                     {
                         string[] s = ds.Read<string[]>();
-                        if (s.Length != count || s.Any(x => x is null)) throw new InvalidModelException("a string array could not be read whole");
+                        if (s.Length != count
+                            || s.Any(x => x is null)) throw new InvalidModelException("a string array could not be read whole");
                         return NirValue.TextArray([.. s.Select(x => x.TrimEnd('\0'))], shape);
                     }
                 default:
-                    throw new InvalidModelException($"data type {type} of {ds.Type.Size} bytes; NIR holds float32/64, int32/64 and strings");
+                    throw new InvalidModelException($"data type {type} of {ds.Type.Size} bytes; NIR holds float32/64, int32/64 and "
+                        + $"strings");
             }
         }
     }

@@ -28,7 +28,8 @@ public static class NirImporter
     {
         ArgumentNullException.ThrowIfNull(graph);
         var types = NirValidator.Validate(graph);
-        double step = dt ?? (graph.Metadata.GetValueOrDefault(NirKeys.Dt)?.Floats is [double d] && d > 0 && double.IsFinite(d) ? d : DefaultDt);
+        double step = dt ?? (graph.Metadata.GetValueOrDefault(NirKeys.Dt)?.Floats is [double d] && d > 0
+            && double.IsFinite(d) ? d : DefaultDt);
         return new Builder(graph, types, step).Build(graph.Metadata.GetValueOrDefault(NirKeys.NetworkName)?.Strings is [var n] ? n : name);
     }
 
@@ -47,8 +48,10 @@ public static class NirImporter
         {
             string[] inputs = [.. graph.Nodes.Where(n => n.Value.Type == "Input").Select(n => n.Key)];
             string[] outputs = [.. graph.Nodes.Where(n => n.Value.Type == "Output").Select(n => n.Key)];
-            if (inputs.Length != 1) throw new UnsupportedOperatorException($"the graph has {inputs.Length} Input nodes; ann2snn networks have one");
-            if (outputs.Length != 1) throw new UnsupportedOperatorException($"the graph has {outputs.Length} Output nodes; ann2snn networks have one");
+            if (inputs.Length != 1) throw new UnsupportedOperatorException($"the graph has {inputs.Length} Input nodes; ann2snn networks "
+                + $"have one");
+            if (outputs.Length != 1) throw new UnsupportedOperatorException($"the graph has {outputs.Length} Output nodes; ann2snn "
+                + $"networks have one");
             foreach (var (node, n) in graph.Nodes)
             {
                 if (n.Type is "Input" or "Output" || IsLinear(n.Type) || n.Type is "IF" or "LIF" or "I") continue;
@@ -84,7 +87,8 @@ public static class NirImporter
 
         private static string Why(string type) => type switch
         {
-            "CubaLIF" or "CubaLI" => "a synaptic current filter has no place in a .snn network (simulate with --synapse exponential instead)",
+            "CubaLIF" or "CubaLI" => "a synaptic current filter has no place in a .snn network (simulate with --synapse exponential "
+                + "instead)",
             "LI" => "leaky non-spiking readouts are not supported (ann2snn's readout integrates without leak: I)",
             "Delay" or "Threshold" => "delays and bare thresholds are supported only inside ann2snn's max-pool circuit",
             NirSchema.Graph => "nested graphs other than ann2snn's max-pool circuit are not supported (recurrent layers are not)",
@@ -100,7 +104,8 @@ public static class NirImporter
             if (last is not null) Visit(last);
             if (last is not null && order[^1] != last)
             {
-                throw new UnsupportedOperatorException($"{At(last)} feeds the Output and other layers too; the output layer must come last");
+                throw new UnsupportedOperatorException($"{At(last)} feeds the Output and other layers too; the output layer must come "
+                    + $"last");
             }
             _ = input;
             return order;
@@ -108,7 +113,8 @@ public static class NirImporter
             void Visit(string node)
             {
                 if (state.GetValueOrDefault(node) == 2) return;
-                if (state.GetValueOrDefault(node) == 1) throw new UnsupportedOperatorException($"{At(node)}: recurrent connections are not supported");
+                if (state.GetValueOrDefault(node) == 1) throw new UnsupportedOperatorException($"{At(node)}: recurrent connections are "
+                    + $"not supported");
                 state[node] = 1;
                 foreach (var (source, _) in Paths(node)) if (source is { } s) Visit(s);
                 state[node] = 2;
@@ -200,7 +206,8 @@ public static class NirImporter
                 float[] s = n.Fields["scale"].ToSingles();
                 for (int i = 0; i < b.Length; i++) b[i] *= s[i];
             }
-            if (b.Length != shape.Size) throw new UnsupportedOperatorException($"{At(chain[k])}: its bias does not reach a layer of {shape}");
+            if (b.Length != shape.Size) throw new UnsupportedOperatorException($"{At(chain[k])}: its bias does not reach a layer of "
+                + $"{shape}");
             for (int i = 0; i < b.Length; i++) total[i] += b[i];
         }
 
@@ -315,7 +322,8 @@ public static class NirImporter
             return new NeuronLayer(name, shape, Neuron(at, n, projections, bias, shape), projections, bias);
         }
 
-        /// <summary>Multiplies every incoming current of a layer by per-neuron <paramref name="gains"/> (a Scale after each chain).</summary>
+        /// <summary>Multiplies every incoming current of a layer by per-neuron <paramref name="gains"/> (a Scale after each
+        /// chain).</summary>
         private static void Fold(List<Projection> projections, float[] bias, Shape shape, float[] gains)
         {
             for (int j = 0; j < projections.Count; j++)

@@ -106,7 +106,8 @@ internal static class NirMaxPool
         var window = new Window2d(conv.KernelH, conv.KernelW, conv.StrideH, conv.StrideW, conv.PadTop, conv.PadLeft, conv.PadBottom,
             conv.PadRight, conv.DilationH, conv.DilationW);
         NirNode rebuilt = Circuit(at, new MaxPoolLayer("check", 0, input, window, MaxPoolScheme.WinnerTakeAll, output),
-            new NeuronLayer("source", input, Neurons.NeuronParameters.IntegrateAndFire(), [new Projection(-1, [new ReshapeOp(input, input)])],
+            new NeuronLayer("source", input, Neurons.NeuronParameters.IntegrateAndFire(), [new Projection(-1, [new ReshapeOp(input,
+                input)])],
                 new float[input.Size]), 1);
         foreach (var (name, n) in rebuilt.Subgraph!.Nodes)
         {
@@ -116,7 +117,8 @@ internal static class NirMaxPool
                 if (name == "delay" && field == "delay") continue;
                 NirValue? other = got.Field(field);
                 bool same = other is not null && other.Shape.AsSpan().SequenceEqual(value.Shape)
-                    && (value.Floats?.AsSpan().SequenceEqual(other.Floats) ?? value.Integers?.AsSpan().SequenceEqual(other.Integers) ?? true);
+                    && (value.Floats?.AsSpan().SequenceEqual(other.Floats) ?? value.Integers?.AsSpan().SequenceEqual(other.Integers)
+                        ?? true);
                 if (!same) ThrowHelper.InvalidModel($"{at}: node '{name}' field '{field}' is not that of the max-pool circuit");
             }
         }

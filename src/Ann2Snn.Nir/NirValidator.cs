@@ -49,7 +49,8 @@ public static class NirValidator
         }
         foreach (var (name, node) in graph.Nodes)
         {
-            if (!types.ContainsKey(name)) ThrowHelper.InvalidModel($"{where}: node '{Quote(name)}' ({node.Type}): its input shape cannot be "
+            if (!types.ContainsKey(name)) ThrowHelper.InvalidModel($"{where}: node '{Quote(name)}' ({node.Type}): its input shape cannot "
+                + $"be "
                 + "inferred (no path from an Input)");
         }
         foreach (var (s, t) in graph.Edges)
@@ -127,7 +128,8 @@ public static class NirValidator
             case "Output":
                 {
                     int[] shape = Ints(at, node, "shape", rank1: true);
-                    if (shape.Length == 0 || shape.Any(d => d <= 0)) ThrowHelper.InvalidModel($"{at}: shape {Show(shape)} needs positive sizes");
+                    if (shape.Length == 0
+                        || shape.Any(d => d <= 0)) ThrowHelper.InvalidModel($"{at}: shape {Show(shape)} needs positive sizes");
                     return (shape, shape);
                 }
             case "Affine":
@@ -197,7 +199,8 @@ public static class NirValidator
 
     internal static long Scalar(string at, string field, NirValue v)
     {
-        if (v.Integers is not [long x] || !v.IsScalar) ThrowHelper.InvalidModel($"{at}: field '{field}' is {v}, expected an integer scalar");
+        if (v.Integers is not [long x]
+            || !v.IsScalar) ThrowHelper.InvalidModel($"{at}: field '{field}' is {v}, expected an integer scalar");
         return v.Integers[0];
     }
 

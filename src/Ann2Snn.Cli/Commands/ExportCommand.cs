@@ -29,7 +29,8 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
         public bool Force { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Output) ? Spectre.Console.ValidationResult.Error("option '--output': required (the .nir file to write)")
+            string.IsNullOrWhiteSpace(Output) ? Spectre.Console.ValidationResult.Error("option '--output': required (the .nir file to "
+                + "write)")
             : Format != "nir" ? Spectre.Console.ValidationResult.Error($"option '--format': '{Format}' is not one of nir")
             : base.Validate();
     }

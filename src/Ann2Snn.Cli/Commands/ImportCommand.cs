@@ -37,7 +37,8 @@ public sealed class ImportCommand(IAnsiConsole console) : Command<ImportCommand.
         {
             dt = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 && double.IsFinite(d)
                 ? d
-                : throw new InvalidOptionException($"option '--dt': '{ThrowHelper.Printable(text, 40)}' is not a positive number of seconds");
+                : throw new InvalidOptionException($"option '--dt': '{ThrowHelper.Printable(text, 40)}' is not a positive number of "
+                    + $"seconds");
         }
         NirGraph graph = NirFile.Read(settings.Nir);
         SpikingNetwork network;

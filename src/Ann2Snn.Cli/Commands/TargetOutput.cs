@@ -44,7 +44,8 @@ internal static class TargetOutput
             string verdict = l.Verdict switch { "fail" => "[red]fail[/]", "ok*" => "[yellow]ok*[/]", _ => "[green]ok[/]" };
             table.AddRow(Markup.Escape(l.Name), l.Kind, l.Neurons.ToString("N0", CultureInfo.InvariantCulture),
                 l.FanIn.ToString("N0", CultureInfo.InvariantCulture), l.FanOut.ToString("N1", CultureInfo.InvariantCulture),
-                l.WeightBits?.ToString(CultureInfo.InvariantCulture) ?? "float", l.Cores?.ToString("N0", CultureInfo.InvariantCulture) ?? "?",
+                l.WeightBits?.ToString(CultureInfo.InvariantCulture) ?? "float", l.Cores?.ToString("N0", CultureInfo.InvariantCulture)
+                    ?? "?",
                 Markup.Escape(string.Join(" ", l.NirNodes)), verdict);
         }
         console.Write(table);

@@ -129,7 +129,8 @@ public static class HardwareTargets
         DelaySteps = Limit.NotPublished("no chip"),
     };
 
-    /// <summary>The target named <paramref name="name"/>; any other name is an <see cref="InvalidOptionException"/> naming <c>--target</c>.</summary>
+    /// <summary>The target named <paramref name="name"/>; any other name is an <see cref="InvalidOptionException"/> naming
+    /// <c>--target</c>.</summary>
     public static HardwareTarget Find(string name) => name switch
     {
         "loihi2" => Loihi2,

@@ -69,7 +69,8 @@ public static class WeightQuantization
     private static float[] Divided(float[] values, float s) => [.. values.Select(v => v / s)];
 
     /// <summary>The quantized projections and, per layer, the scale the membrane is now measured in (null: unchanged units).</summary>
-    private static (List<Projection>, float?) Projections(IReadOnlyList<Projection> projections, Shape shape, float levels, WeightScale mode)
+    private static (List<Projection>, float?) Projections(IReadOnlyList<Projection> projections, Shape shape, float levels,
+        WeightScale mode)
     {
         if (mode == WeightScale.PerChannel)
         {

@@ -59,7 +59,8 @@ public sealed class NirRoundTripTests : IDisposable
         SpikingNetwork back = RoundTrip(original);
         Assert.Equal(original.Name, back.Name);
         Assert.Equal(original.Layers.Select(l => (l.Name, l.Kind, l.Shape)), back.Layers.Select(l => (l.Name, l.Kind, l.Shape)));
-        Assert.Equal(original.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal), back.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        Assert.Equal(original.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal), back.Metadata.OrderBy(kv => kv.Key,
+            StringComparer.Ordinal));
         for (int i = 0; i < original.Layers.Count; i++)
         {
             if (original.Layers[i] is NeuronLayer n) Assert.Equal(n.Neuron, ((NeuronLayer)back.Layers[i]).Neuron);
@@ -84,7 +85,8 @@ public sealed class NirRoundTripTests : IDisposable
         SameSpikes(original, back, count: 3);
     }
 
-    /// <summary>A zoo model converted with the default options, calibrated on 16 random images (fast; the spikes are what matter).</summary>
+    /// <summary>A zoo model converted with the default options, calibrated on 16 random images (fast; the spikes are what
+    /// matter).</summary>
     internal static SpikingNetwork ConvertZoo(string model)
     {
         Ann2Snn.Graph.ModelGraph graph = Converter.Prepare(Ann2Snn.Onnx.OnnxImporter.Load(Zoo.ModelPath(model)), out var applied);
@@ -117,7 +119,8 @@ public sealed class NirRoundTripTests : IDisposable
             ? NeuronParameters.IntegrateAndFire(0.5f + rng.NextSingle(), rng.Next(2) == 0 ? ResetMode.BySubtraction : ResetMode.ToZero,
                 rng.Next(2) * 0.5f)
             : NeuronParameters.LeakyIntegrateAndFire(5 + 100 * rng.NextSingle(), 0.5f + rng.NextSingle(),
-                resistance: 1 + rng.NextSingle()) with { RefractorySteps = rng.Next(3) };
+                resistance: 1 + rng.NextSingle()) with
+            { RefractorySteps = rng.Next(3) };
         int c = 1 + rng.Next(3), h = 5 + rng.Next(4);
         var input = new Shape(c, h, h);
         int oc = 2 + rng.Next(3), k = 1 + 2 * rng.Next(2), pad = rng.Next(2) * (k / 2), stride = 1 + rng.Next(2);
@@ -146,7 +149,8 @@ public sealed class NirRoundTripTests : IDisposable
         ops.Add(new ReshapeOp(at, flat));
         int hidden = 4 + rng.Next(8);
         ops.Add(new DenseOp(flat, TestGraphs.Random(rng, 0.5f, hidden, flat.Size)));
-        layers.Add(new NeuronLayer("hidden", new Shape(hidden), Neuron(), [new Projection(0, ops)], TestGraphs.Vector(rng, hidden, -0.1f, 0.1f)));
+        layers.Add(new NeuronLayer("hidden", new Shape(hidden), Neuron(), [new Projection(0, ops)], TestGraphs.Vector(rng, hidden, -0.1f,
+            0.1f)));
         int classes = 3 + rng.Next(4);
         var outShape = new Shape(classes);
         var readout = new List<Projection> { new(1, [new DenseOp(new Shape(hidden), TestGraphs.Random(rng, 0.5f, classes, hidden))]) };

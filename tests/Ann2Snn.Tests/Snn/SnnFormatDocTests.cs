@@ -66,7 +66,8 @@ public sealed partial class SnnFormatDocTests
         foreach (var (name, type) in Types)
         {
             Assert.True(JsonNames(type).Order(StringComparer.Ordinal).SequenceEqual(tables[name].Order(StringComparer.Ordinal)),
-                $"object '{name}': the document lists {string.Join(", ", tables[name])}; {type.Name} has {string.Join(", ", JsonNames(type))}");
+                $"object '{name}': the document lists {string.Join(", ", tables[name])}; "
+                + $"{type.Name} has {string.Join(", ", JsonNames(type))}");
         }
     }
 
