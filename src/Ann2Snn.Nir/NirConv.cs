@@ -39,36 +39,36 @@ internal sealed record NirConv(bool OneD, int OutChannels, int InChannels, int G
             ThrowHelper.InvalidModel($"{at}: input_shape {NirValidator.Show(input)} must be {expected}, positive");
         }
         if (stride.Any(s => s <= 0) || dilation.Any(d => d <= 0)) ThrowHelper.InvalidModel($"{at}: stride and dilation must be positive");
-            int ph, pw, ph2, pw2;
-            NirValue padding = node.Fields["padding"];
-            if (padding.Strings is [var mode])
+        int ph, pw, ph2, pw2;
+        NirValue padding = node.Fields["padding"];
+        if (padding.Strings is [var mode])
+        {
+            switch (mode)
             {
-                switch (mode)
-                {
-                    case "valid":
-                        ph = pw = ph2 = pw2 = 0;
-                        break;
-                    case "same":
-                        if (stride.Any(s => s != 1)) ThrowHelper.InvalidModel($"{at}: padding 'same' needs stride 1");
-                        int th = dilation[0] * (kh - 1), tw = dilation[1] * (kw - 1);
-                        (ph, ph2, pw, pw2) = (th / 2, th - th / 2, tw / 2, tw - tw / 2);
-                        break;
-                    default:
-                        throw new InvalidModelException($"{at}: padding '{NirValidator.Quote(mode)}' is not 'same', 'valid' or integers");
-                }
+                case "valid":
+                    ph = pw = ph2 = pw2 = 0;
+                    break;
+                case "same":
+                    if (stride.Any(s => s != 1)) ThrowHelper.InvalidModel($"{at}: padding 'same' needs stride 1");
+                    int th = dilation[0] * (kh - 1), tw = dilation[1] * (kw - 1);
+                    (ph, ph2, pw, pw2) = (th / 2, th - th / 2, tw / 2, tw - tw / 2);
+                    break;
+                default:
+                    throw new InvalidModelException($"{at}: padding '{NirValidator.Quote(mode)}' is not 'same', 'valid' or integers");
             }
-            else
-            {
-                int[] p = Pair(at, node, "padding", oneD);
-                if (p.Any(x => x < 0)) ThrowHelper.InvalidModel($"{at}: padding must not be negative");
-                (ph, pw, ph2, pw2) = (p[0], p[1], p[0], p[1]);
-            }
-            var conv = new NirConv(oneD, w.Shape[0], w.Shape[1] * groups, groups, kh, kw, stride[0], stride[1], ph, pw, ph2, pw2,
-                dilation[0], dilation[1], oneD ? 1 : input[0], input[^1]);
-            if (conv.OutH <= 0 || conv.OutW <= 0) ThrowHelper.InvalidModel($"{at}: the kernel does not fit the input "
-                + $"{NirValidator.Show(conv.InputShape)}");
-            return conv;
         }
+        else
+        {
+            int[] p = Pair(at, node, "padding", oneD);
+            if (p.Any(x => x < 0)) ThrowHelper.InvalidModel($"{at}: padding must not be negative");
+            (ph, pw, ph2, pw2) = (p[0], p[1], p[0], p[1]);
+        }
+        var conv = new NirConv(oneD, w.Shape[0], w.Shape[1] * groups, groups, kh, kw, stride[0], stride[1], ph, pw, ph2, pw2,
+            dilation[0], dilation[1], oneD ? 1 : input[0], input[^1]);
+        if (conv.OutH <= 0 || conv.OutW <= 0) ThrowHelper.InvalidModel($"{at}: the kernel does not fit the input "
+            + $"{NirValidator.Show(conv.InputShape)}");
+        return conv;
+    }
 
     private static long GroupsOf(string at, NirNode node)
     {
