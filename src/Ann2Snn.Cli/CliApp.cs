@@ -42,6 +42,16 @@ public static class CliApp
             config.AddCommand<ConvertCommand>("convert")
                 .WithDescription("Convert an ONNX model to a spiking network and save it (.snn).")
                 .WithExample("convert", "models/mnist_lenet_bn.onnx", "--calib", "mnist", "-o", "lenet.snn");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export a converted network (.snn, or an ONNX model converted on the way) as NIR (HDF5) for other "
+                    + "simulators and chips' toolchains; with --target, check it against a chip's published limits first.")
+                .WithExample("export", "lenet.snn", "--format", "nir", "-o", "lenet.nir");
+            config.AddCommand<ImportCommand>("import")
+                .WithDescription("Import a NIR graph (HDF5) as a network our backends simulate (.snn).")
+                .WithExample("import", "net.nir", "-o", "net.snn");
+            config.AddCommand<CheckCommand>("check")
+                .WithDescription("Check a network against a chip's published limits: a verdict per layer (exit 2 when it does not fit).")
+                .WithExample("check", "lenet.snn", "--target", "loihi2");
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Convert (if ONNX) and simulate: SNN accuracy against T next to the ANN's, spikes and synaptic events "
                     + "per layer.")

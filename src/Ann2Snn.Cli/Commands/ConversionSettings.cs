@@ -98,6 +98,36 @@ public class ConversionSettings : DataSettings
         + "T·B levels (default 1; needs --reset subtract, no --refractory, unsigned neurons; not for the ttfs backend).")]
     public string Burst { get; init; } = "1";
 
+    [CommandOption("--weight-bits <K>")]
+    [Description("Quantize the weights to K-bit signed integers (2..16) for chips, rounding to nearest; thresholds are rescaled "
+        + "(see --weight-scale). Default: float32 weights.")]
+    public string? WeightBits { get; init; }
+
+    [CommandOption("--weight-scale <MODE>")]
+    [Description("Quantization scale: layer (one per population: integer weights, thresholds divided by it; default) | channel "
+        + "(one per output channel).")]
+    public string WeightScaleMode { get; init; } = "layer";
+
+    /// <summary>--weight-bits as a number in 2..16, or null; anything else exits 2 naming the option.</summary>
+    public int? WeightBitsOption()
+    {
+        if (WeightBits is null) return null;
+        if (!int.TryParse(WeightBits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int k)
+            || k is < WeightQuantization.MinBits or > WeightQuantization.MaxBits)
+        {
+            throw new InvalidOptionException($"option '--weight-bits': '{ThrowHelper.Printable(WeightBits, 40)}' is not a whole number "
+                + $"in {WeightQuantization.MinBits}..{WeightQuantization.MaxBits}");
+        }
+        return k;
+    }
+
+    public WeightScale WeightScaleOption() => WeightScaleMode switch
+    {
+        "layer" => WeightScale.PerLayer,
+        "channel" => WeightScale.PerChannel,
+        _ => Bad<WeightScale>("--weight-scale", WeightScaleMode, "layer, channel"),
+    };
+
     /// <summary>--burst as a whole number (parsed here, so that a fraction is named like any other bad value).</summary>
     private int BurstLimit() =>
         int.TryParse(Burst, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int b)
@@ -174,6 +204,8 @@ public class ConversionSettings : DataSettings
             },
             Percentile = Percentile,
             Burst = BurstLimit(),
+            WeightBits = WeightBitsOption(),
+            WeightScale = WeightScaleOption(),
             SignedSpikes = Signed switch
             {
                 "auto" => null,

@@ -31,10 +31,15 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
                 : base.Validate();
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Converts <paramref name="model"/> with the conversion options of <paramref name="settings"/> and stores the input encoding
+    /// and preprocessing with the network (convert and export share it).
+    /// </summary>
+    internal static (SpikingNetwork Network, ConversionResult Result, PreprocessedDataset? Calib, ConversionOptions Options) Convert(
+        IAnsiConsole console, ConversionSettings settings, string model)
     {
         InputPreprocessing preprocessing = settings.Preprocessing();
-        ModelGraph graph = OnnxImporter.Load(settings.Model);
+        ModelGraph graph = OnnxImporter.Load(model);
         ConversionOptions options = settings.ToConversionOptions();
         PreprocessedDataset? calib = settings.OpenCalibration(options) is { } data
             ? AnnEvaluator.Prepare(graph, data, preprocessing, "calib")
@@ -45,6 +50,13 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
         SpikingNetwork network = result.Network;
         if (settings.InputEncodingOption() is { } encoding) network = InputEncodingMetadata.Write(network, encoding);
         network = PreprocessingMetadata.Write(network, AnnEvaluator.PreprocessingFor(graph, preprocessing));
+        return (network, result, calib, options);
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        InputPreprocessing preprocessing = settings.Preprocessing();
+        var (network, result, calib, options) = Convert(console, settings, settings.Model);
         SnnFile.Save(network, settings.Output);
 
         if (settings.Json)

@@ -67,6 +67,15 @@ public sealed record ConversionOptions
     public ReadoutKind Readout { get; init; } = ReadoutKind.Membrane;
 
     /// <summary>
+    /// Quantize the converted network's weights to k-bit signed integers (2…16, <see cref="WeightQuantization"/>), the last
+    /// stage of the conversion; null (the default) keeps float32 weights.
+    /// </summary>
+    public int? WeightBits { get; init; }
+
+    /// <summary>The scale shared by quantized weights: one per population (the default) or one per output channel.</summary>
+    public WeightScale WeightScale { get; init; } = WeightScale.PerLayer;
+
+    /// <summary>
     /// The observation window T (steps) the conversion is tuned for, or null for none (a network for any T). The fitted
     /// normalizations (<see cref="NormalizationKind.Fit"/>, <see cref="NormalizationKind.ChannelFit"/>) need it.
     /// </summary>
@@ -125,5 +134,6 @@ public sealed record ConversionOptions
             ThrowHelper.InvalidOption("burst", "burst spikes need reset by subtraction, no refractory period and unsigned spikes");
         }
         if (CalibrationImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{CalibrationImages} must be positive");
+        if (WeightBits is { } k) WeightQuantization.CheckBits(k);
     }
 }

@@ -1,5 +1,6 @@
 using Ann2Snn.Graph;
 using Ann2Snn.Passes;
+using Ann2Snn.Snn;
 
 namespace Ann2Snn.Conversion;
 
@@ -8,6 +9,15 @@ public static class ConversionPipeline
 {
     public static ConversionResult Run(ModelGraph graph, Data.IDataset? calibration, ConversionOptions options,
         IProgress<int>? progress = null, Ann.AnnExecutorOptions? executorOptions = null)
+    {
+        ConversionResult result = Convert(graph, calibration, options, progress, executorOptions);
+        return options.WeightBits is { } bits
+            ? result with { Network = WeightQuantization.Quantize(result.Network, bits, options.WeightScale) }
+            : result;
+    }
+
+    private static ConversionResult Convert(ModelGraph graph, Data.IDataset? calibration, ConversionOptions options,
+        IProgress<int>? progress, Ann.AnnExecutorOptions? executorOptions)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);

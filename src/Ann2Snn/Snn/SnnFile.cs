@@ -67,35 +67,7 @@ public static class SnnFile
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var writer = new Writer(network);
-        string full = Path.GetFullPath(path);
-        string? directory = Path.GetDirectoryName(full);
-        string fileName = Path.GetFileName(full);
-        if (directory is null || fileName.Length == 0) throw new ArgumentException($"'{path}' does not name a file", nameof(path));
-        string temp = Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                writer.WriteTo(file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-                // Best effort: the original error matters more.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-            throw;
-        }
+        AtomicFile.Write(path, writer.WriteTo);
     }
 
     /// <summary>Writes <paramref name="network"/> as a .snn container to <paramref name="stream"/> (left open).</summary>

@@ -35,7 +35,7 @@ public sealed class SnnFileTests : IDisposable
         "cnn-signed-gate-spikecount", "residual-signed", "cnn-burst4-gate-spikecount", "residual-burst2"
     ];
 
-    private static SpikingNetwork Converted(string name) => name switch
+    internal static SpikingNetwork Converted(string name) => name switch
     {
         "cnn" => Convert(TestGraphs.SmallCnn(), new ConversionOptions()),
         "residual" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions()),
@@ -485,7 +485,7 @@ public sealed class SnnFileTests : IDisposable
     /// A network using every op kind and unusual attributes: grouped, dilated and asymmetrically padded convolution, ceil-mode and
     /// pad-counting pools, concatenation offsets, gains of every length, a shared array.
     /// </summary>
-    private static SpikingNetwork AllKinds()
+    internal static SpikingNetwork AllKinds()
     {
         var rng = new Random(2);
         var input = new Shape(2, 6, 6);
