@@ -164,19 +164,12 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        AdversarialResult result;
-        try
+        AdversarialResult result = ConversionSettings.WithDashes(() =>
         {
             AdversarialRequest request = settings.ToRequest();
             request.Validate();
-            result = Progress.RunStages(console, settings.Json, p => AdversarialStudy.Run(request, p, cancellationToken));
-        }
-        catch (InvalidOptionException e) when (e.Message.StartsWith("option '", StringComparison.Ordinal)
-            && !e.Message.StartsWith("option '--", StringComparison.Ordinal))
-        {
-            // The library names its options without dashes ('eps', 'range', 'ann'); the command line has them with.
-            throw new InvalidOptionException(e.Message.Replace("option '", "option '--", StringComparison.Ordinal));
-        }
+            return Progress.RunStages(console, settings.Json, p => AdversarialStudy.Run(request, p, cancellationToken));
+        });
         string? reportPath = settings.Report is { } dir ? AttackReportWriter.Write(result, dir) : null;
         IReadOnlyList<string> saved = settings.SaveAdversarial is { } save ? AttackReportWriter.SaveAdversarial(result, save) : [];
         if (settings.Json)

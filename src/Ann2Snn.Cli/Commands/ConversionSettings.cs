@@ -239,6 +239,23 @@ public class ConversionSettings : DataSettings
         return o;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/>, giving the options the library names without dashes ('eps', 'at', 'ann') the dashes they
+    /// have on the command line.
+    /// </summary>
+    internal static T WithDashes<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (InvalidOptionException e) when (e.Message.StartsWith("option '", StringComparison.Ordinal)
+            && !e.Message.StartsWith("option '--", StringComparison.Ordinal))
+        {
+            throw new InvalidOptionException(e.Message.Replace("option '", "option '--", StringComparison.Ordinal));
+        }
+    }
+
     internal static T Bad<T>(string option, string value, string allowed) =>
         throw new InvalidOptionException($"option '{option}': '{value}' is not one of {allowed}");
 }

@@ -123,16 +123,7 @@ public sealed class LatencyCommand(IAnsiConsole console) : Command<LatencyComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        LatencySweepRequest request;
-        try
-        {
-            request = settings.ToRequest();
-        }
-        catch (InvalidOptionException e) when (!e.Message.StartsWith("option '--", StringComparison.Ordinal))
-        {
-            // The library names its options without dashes ('at', 'methods', 'match'); the command line has them with.
-            throw new InvalidOptionException(e.Message.Replace("option '", "option '--", StringComparison.Ordinal));
-        }
+        LatencySweepRequest request = ConversionSettings.WithDashes(settings.ToRequest);
         if (!settings.Json)
         {
             string data = Markup.Escape(request.Evaluation.Data.Description);

@@ -54,7 +54,7 @@ public static class AdversarialStudy
             cancellationToken.ThrowIfCancellationRequested();
             string description = $"SNN ({simulator.Name}, T={t}) on {what}";
             progress?.Report(new EvaluationProgress(EvaluationStage.Snn, description, 0, images));
-            var p = progress is null ? null : new Progress(progress, EvaluationStage.Snn, description, images);
+            var p = progress is null ? null : new Evaluator.StageProgress(progress, EvaluationStage.Snn, description, images);
             return simulator.Run(network, Spikes(u).Batches(evaluation.BatchSize), simulation with { Timesteps = t }, p, cancellationToken);
         })];
         SimulationResult[] snnClean = Simulate(clean, "clean images");
@@ -213,11 +213,4 @@ public static class AdversarialStudy
 
     private static double Accuracy(int[] predictions, int[] labels) =>
         labels.Length == 0 ? 0 : (double)predictions.Where((p, i) => p == labels[i]).Count() / labels.Length;
-
-    /// <summary>A stage's image counts as <see cref="EvaluationProgress"/>.</summary>
-    private sealed class Progress(IProgress<EvaluationProgress> progress, EvaluationStage stage, string description, int total)
-        : IProgress<int>
-    {
-        public void Report(int value) => progress.Report(new EvaluationProgress(stage, description, value, total));
-    }
 }

@@ -134,7 +134,7 @@ public static class Evaluator
     }
 
     /// <summary>Image counts of one stage as <see cref="EvaluationProgress"/>, reported synchronously (no reordering).</summary>
-    private sealed class StageProgress(IProgress<EvaluationProgress> progress, EvaluationStage stage, string description, int total)
+    internal sealed class StageProgress(IProgress<EvaluationProgress> progress, EvaluationStage stage, string description, int total)
         : IProgress<int>
     {
         public void Report(int value) => progress.Report(new EvaluationProgress(stage, description, value, total));
