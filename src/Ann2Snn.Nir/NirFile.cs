@@ -36,6 +36,13 @@ public static class NirFile
     private const long MaxExpansion = 1032;
 
     /// <summary>
+    /// Fewest bytes one stored chunk takes in a file: its index entry (at least an 8-byte address, in a fixed-array index; a
+    /// version-1 B-tree entry takes 24 and more) and its data (at least 8 bytes even compressed: the deflate stream's header and
+    /// checksum alone take 6). HDF5 File Format Specification, "Version 1 B-trees" and "Fixed Array Index".
+    /// </summary>
+    private const long MinChunkIndexBytes = 16;
+
+    /// <summary>
     /// Whether a reader of this build takes a file of <paramref name="version"/>: the nir package releases 0.x and 1.x
     /// (the layout has not changed in them; a later major version may change it).
     /// </summary>
@@ -123,11 +130,7 @@ public static class NirFile
         ArgumentNullException.ThrowIfNull(bytes);
         var reader = new Reader(bytes.LongLength);
         NirGraph graph;
-        if (CorruptGlobalHeap(bytes) is { } offset)
-        {
-            throw new InvalidModelException($"{sourceName}: the global heap collection at byte {offset} declares an object larger "
-                + "than the collection; the file is corrupt");
-        }
+        if (Hdf5SizeCheck.Find(bytes) is { } corrupt) throw new InvalidModelException($"{sourceName}: {corrupt}");
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
@@ -141,7 +144,7 @@ public static class NirFile
         catch (Exception e)
         {
             // Whatever the HDF5 layer raises on truncated or corrupt input, OutOfMemoryException included: PureHDF sizes some
-            // arrays by lengths read from the file (the chunk and heap sizes are checked first, see Value and CorruptGlobalHeap).
+            // arrays by lengths read from the file (the sizes it allocates by are checked first, see Value and Hdf5SizeCheck).
             throw new InvalidModelException($"{sourceName}: {reader.Where}: not a readable HDF5 file or damaged "
                 + $"({e.GetType().Name}: {ThrowHelper.OneLine(e.Message)})", e);
         }
@@ -156,39 +159,6 @@ public static class NirFile
                 : new InvalidModelException($"{sourceName}: {ThrowHelper.OneLine(e.Message)}", e);
         }
         return graph;
-    }
-
-    /// <summary>
-    /// The offset of a global heap collection (where HDF5 keeps variable-length strings) holding an object that claims more bytes
-    /// than the collection has, or null. PureHDF allocates an object's declared size before reading it, so such a length
-    /// would be a huge allocation: it is refused here first. A collection is "GCOL", version 1, three reserved bytes and its
-    /// 8-byte size (at least 4096, within the file); each object is a 2-byte index (0 ends the list), 2-byte reference count,
-    /// 4 reserved bytes, its 8-byte size and its data padded to 8 bytes (HDF5 file format specification, "Global Heap").
-    /// </summary>
-    private static long? CorruptGlobalHeap(byte[] bytes)
-    {
-        ReadOnlySpan<byte> signature = "GCOL"u8;
-        for (int at = bytes.AsSpan().IndexOf(signature); at >= 0;)
-        {
-            if (at + 16 <= bytes.Length && bytes[at + 4] == 1)
-            {
-                long size = BitConverter.ToInt64(bytes, at + 8);
-                if (size >= 4096 && size <= bytes.Length - at)
-                {
-                    long end = at + size;
-                    for (long o = at + 16; o + 16 <= end;)
-                    {
-                        if (BitConverter.ToUInt16(bytes, (int)o) == 0) break;
-                        long objectSize = BitConverter.ToInt64(bytes, (int)o + 8);
-                        if (objectSize < 0 || objectSize > end - o - 16) return at;
-                        o += 16 + (objectSize + 7) / 8 * 8;
-                    }
-                }
-            }
-            int next = bytes.AsSpan(at + 1).IndexOf(signature);
-            at = next < 0 ? -1 : at + 1 + next;
-        }
-        return null;
     }
 
     /// <summary>Walks the file, keeping <see cref="Where"/> at the object being read.</summary>
@@ -306,6 +276,39 @@ public static class NirFile
             return [.. Enumerable.Range(0, v.Shape[0]).Select(i => (v.Strings[2 * i], v.Strings[2 * i + 1]))];
         }
 
+        /// <summary>
+        /// Checks a chunked dataset's chunk shape (<paramref name="chunks"/>: one extent per dimension, then the element size)
+        /// before PureHDF reads by it. A chunk is decompressed into a buffer of its declared size, so that size is bounded by
+        /// what the file could expand to; and the reader visits every chunk of the dataset, each of which a file that holds the
+        /// data stores in at least <see cref="MinChunkIndexBytes"/> bytes, so a chunk count over fileBytes / that is a corrupt
+        /// header (tiny chunks of a large dataset would otherwise cost millions of lookups).
+        /// </summary>
+        private void CheckChunks(ulong[] chunks, ulong[] dims)
+        {
+            long chunk = 1;
+            foreach (ulong c in chunks)
+            {
+                chunk *= Math.Max(1L, (long)c);
+                if (chunk > fileBytes * MaxExpansion + 4096 || chunk > MaxDatasetElements * 8)
+                {
+                    throw new InvalidModelException($"declares chunks of over {chunk:N0} bytes, more than a file of {fileBytes:N0} "
+                        + "bytes can hold; its header is corrupt");
+                }
+            }
+            long count = 1, limit = fileBytes / MinChunkIndexBytes + 1;
+            for (int i = 0; i < dims.Length && i < chunks.Length; i++)
+            {
+                ulong extent = Math.Max(1ul, chunks[i]);
+                count *= (long)((dims[i] + extent - 1) / extent);
+                if (count > limit)
+                {
+                    throw new InvalidModelException($"declares chunks of [{string.Join(", ", chunks.Take(dims.Length))}] for "
+                        + $"[{string.Join(", ", dims)}], over {limit:N0} chunks, more than a file of {fileBytes:N0} bytes can index; "
+                        + "its header is corrupt");
+                }
+            }
+        }
+
         private NirValue Value(IH5Dataset ds)
         {
             ulong[] dims = ds.Space.Type switch
@@ -330,20 +333,7 @@ public static class NirFile
                 throw new InvalidModelException($"declares {count:N0} values of {size} bytes, more than a file of {fileBytes:N0} bytes "
                     + "can hold; its header is corrupt");
             }
-            if (ds.Layout.Class == H5DataLayoutClass.Chunked)
-            {
-                // A chunk is decompressed into a buffer of its declared size (element size included as the last dimension).
-                long chunk = 1;
-                foreach (var c in ds.Layout.Chunks)
-                {
-                    chunk *= Math.Max(1L, (long)c);
-                    if (chunk > fileBytes * MaxExpansion + 4096 || chunk > MaxDatasetElements * 8)
-                    {
-                        throw new InvalidModelException($"declares chunks of over {chunk:N0} bytes, more than a file of {fileBytes:N0} "
-                            + "bytes can hold; its header is corrupt");
-                    }
-                }
-            }
+            if (ds.Layout.Class == H5DataLayoutClass.Chunked) CheckChunks(ds.Layout.Chunks, dims);
             _total += count;
             if (_total > MaxTotalElements) throw new InvalidModelException($"the datasets declare over {MaxTotalElements:N0} values in "
                 + $"all");
