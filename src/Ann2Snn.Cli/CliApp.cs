@@ -14,6 +14,14 @@ public static class CliApp
     public const int ExitUnexpected = 1;
     public const int ExitBadInput = 2;
 
+    /// <summary>
+    /// The version <c>ann2snn --version</c> prints: the package version and, after a '+', the commit it was built from (Source
+    /// Link's informational version).
+    /// </summary>
+    public static string Version { get; } = typeof(CliApp).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
     public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? error = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -27,6 +35,7 @@ public static class CliApp
         app.Configure(config =>
         {
             config.SetApplicationName("ann2snn");
+            config.SetApplicationVersion(Version);
             config.PropagateExceptions();
             config.UseStrictParsing(); // an unknown or misspelt option is a usage error, not silently ignored
             if (console is not null) config.ConfigureConsole(console);

@@ -1,4 +1,5 @@
 using Ann2Snn.Conversion;
+using Ann2Snn.Evaluation;
 using Ann2Snn.Graph;
 using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
@@ -42,4 +43,23 @@ public sealed record ReportInputs(
 
     /// <summary>Runs the neuron-level Δt and τs studies (network-independent, well under a second).</summary>
     public bool NeuronStudies { get; init; } = true;
+
+    /// <summary>
+    /// The report's inputs for an evaluation (<see cref="Evaluator.Run"/>): its model, data, network, simulation and, when it
+    /// converted the model, the conversion and the ANN; the sample is read from the evaluation's images.
+    /// </summary>
+    public static ReportInputs From(EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        EvaluationRequest request = result.Request;
+        ReportSample sample = ReportSample.Read(result.Input, request.BatchSize, request.Limit);
+        return new ReportInputs(
+            result.Model, result.Data, sample, result.Network, result.Snn, result.Simulation, result.Simulator, result.Steps)
+        {
+            Conversion = result.Conversion,
+            ConversionOptions = result.ConversionOptions,
+            Ann = result.Graph,
+            AnnAccuracy = result.AnnAccuracy,
+        };
+    }
 }

@@ -134,7 +134,7 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.
                     MaxDegreeOfParallelism = Threads,
                 },
                 Input = InputEncodingOption(),
-                Backend = Backend,
+                Backend = Simulators.Parse(Backend, "--backend"),
                 BatchSize = BatchSize,
                 Limit = Limit,
                 Executor = new AnnExecutorOptions { MaxDegreeOfParallelism = Threads },

@@ -33,16 +33,7 @@ internal static class EvalRunner
     /// <summary>Hands the evaluation to the report builder and writer; returns the report's index file.</summary>
     private static string WriteReport(IAnsiConsole console, bool quiet, EvaluationResult result, string dir, CancellationToken ct)
     {
-        EvaluationRequest request = result.Request;
-        ReportSample sample = ReportSample.Read(result.Input, request.BatchSize, request.Limit);
-        var inputs = new ReportInputs(
-            result.Model, result.Data, sample, result.Network, result.Snn, result.Simulation, result.Simulator, result.Steps)
-        {
-            Conversion = result.Conversion,
-            ConversionOptions = result.ConversionOptions,
-            Ann = result.Graph,
-            AnnAccuracy = result.AnnAccuracy,
-        };
+        ReportInputs inputs = ReportInputs.From(result);
         ReportData report = Progress.Run(console, quiet, "report (agreement, bias/variance, plots)", 0,
             _ => ReportBuilder.Build(inputs, ct));
         return ReportWriter.Write(report, dir);

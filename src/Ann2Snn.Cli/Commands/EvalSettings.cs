@@ -129,7 +129,7 @@ public class EvalSettings : ConversionSettings
             Simulation = simulation,
             Input = InputEncodingOption(),
             Steps = steps,
-            Backend = Backend,
+            Backend = Simulators.Parse(Backend, "--backend"),
             BatchSize = BatchSize,
             Limit = Limit,
             Executor = new AnnExecutorOptions { MaxDegreeOfParallelism = Threads },

@@ -92,7 +92,7 @@ public sealed class LatencyCommand(IAnsiConsole console) : Command<LatencyComman
                     MaxDegreeOfParallelism = Threads,
                 },
                 Input = InputEncodingOption(),
-                Backend = Backend,
+                Backend = Simulators.Parse(Backend, "--backend"),
                 BatchSize = BatchSize,
                 Limit = Limit,
                 Executor = new AnnExecutorOptions { MaxDegreeOfParallelism = Threads },

@@ -66,8 +66,11 @@ public sealed record EvaluationRequest
     /// <summary>The T values to report SNN accuracy at, each in 1..T; null: <see cref="DefaultSteps"/> (always for ttfs input).</summary>
     public IReadOnlyList<int>? Steps { get; init; }
 
-    /// <summary>The simulator backend, one of <see cref="Simulators.Names"/>; "auto" decides by <see cref="Simulators.Choose"/>.</summary>
-    public string Backend { get; init; } = "auto";
+    /// <summary>
+    /// The simulator backend; <see cref="SimulatorBackend.Auto"/> decides by
+    /// <see cref="Simulators.Choose(SimulatorBackend, SpikingNetwork?, SimulationOptions?, Func{DataBatch}?)"/>.
+    /// </summary>
+    public SimulatorBackend Backend { get; init; } = SimulatorBackend.Auto;
 
     /// <summary>Images per batch of the ANN and the SNN runs.</summary>
     public int BatchSize { get; init; } = 256;
@@ -129,7 +132,7 @@ public sealed record EvaluationRequest
         ArgumentNullException.ThrowIfNull(Preprocessing, nameof(Preprocessing));
         Preprocessing.Validate();
         Simulation.Validate();
-        Simulators.CheckName(Backend, "backend");
+        if (!Enum.IsDefined(Backend)) ThrowHelper.InvalidOption("backend", $"{(int)Backend} is not a simulator backend");
         if (BatchSize <= 0) ThrowHelper.InvalidOption("batch", $"{BatchSize} must be positive");
         if (Limit is <= 0) ThrowHelper.InvalidOption("limit", $"{Limit} must be positive");
         if (Steps is { } steps)

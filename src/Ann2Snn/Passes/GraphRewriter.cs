@@ -8,6 +8,7 @@ namespace Ann2Snn.Passes;
 /// </summary>
 public static class GraphRewriter
 {
+    /// <summary>The node that replaces <paramref name="original"/>, given its inputs as already rebuilt.</summary>
     public delegate Node Rewrite(Node original, IReadOnlyList<Node> newInputs);
 
     public static ModelGraph Rebuild(ModelGraph graph, Rewrite rewrite)

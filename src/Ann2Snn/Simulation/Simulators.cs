@@ -26,12 +26,32 @@ public static class Simulators
     public const double EventRateLimit = 0.3;
 
     /// <summary>
-    /// The backend named <paramref name="name"/> (case-insensitive); "auto" is decided by <see cref="Choose"/> from
-    /// <paramref name="network"/>, <paramref name="options"/> and the <paramref name="pilot"/> images when given.
+    /// The backend named <paramref name="name"/> (case-insensitive); "auto" is decided by <see cref="Choose(SimulatorBackend,
+    /// SpikingNetwork?, SimulationOptions?, Func{DataBatch}?)"/> from <paramref name="network"/>, <paramref name="options"/> and
+    /// the <paramref name="pilot"/> images when given.
     /// </summary>
     public static ISimulator Create(
         string name, SpikingNetwork? network = null, SimulationOptions? options = null, Func<DataBatch>? pilot = null) =>
-        Choose(name, network, options, pilot).Simulator;
+        Choose(Parse(name), network, options, pilot).Simulator;
+
+    /// <summary>The <paramref name="backend"/>; <see cref="SimulatorBackend.Auto"/> is decided as by <see cref="Choose(SimulatorBackend,
+    /// SpikingNetwork?, SimulationOptions?, Func{DataBatch}?)"/>.</summary>
+    public static ISimulator Create(
+        SimulatorBackend backend, SpikingNetwork? network = null, SimulationOptions? options = null, Func<DataBatch>? pilot = null) =>
+        Choose(backend, network, options, pilot).Simulator;
+
+    /// <summary>
+    /// The backend <paramref name="name"/> names (one of <see cref="Names"/>, case-insensitive); otherwise an
+    /// <see cref="InvalidOptionException"/> naming <paramref name="option"/>.
+    /// </summary>
+    public static SimulatorBackend Parse(string name, string option = "simulator")
+    {
+        CheckName(name, option);
+        return Enum.Parse<SimulatorBackend>(name.Trim(), ignoreCase: true);
+    }
+
+    /// <summary>The name of <paramref name="backend"/> as <see cref="Names"/> spells it.</summary>
+    public static string NameOf(SimulatorBackend backend) => backend.ToString().ToLowerInvariant();
 
     /// <summary>
     /// Throws <see cref="InvalidOptionException"/> naming <paramref name="option"/> unless <paramref name="name"/> is one of
@@ -53,16 +73,21 @@ public static class Simulators
     /// called only then), or without a rate when no pilot is given. PilotRate is the rate measured, null when none was.
     /// </summary>
     public static (ISimulator Simulator, double? PilotRate) Choose(
-        string name, SpikingNetwork? network = null, SimulationOptions? options = null, Func<DataBatch>? pilot = null)
+        string name, SpikingNetwork? network = null, SimulationOptions? options = null, Func<DataBatch>? pilot = null) =>
+        Choose(Parse(name), network, options, pilot);
+
+    /// <inheritdoc cref="Choose(string, SpikingNetwork?, SimulationOptions?, Func{DataBatch}?)"/>
+    public static (ISimulator Simulator, double? PilotRate) Choose(
+        SimulatorBackend backend, SpikingNetwork? network = null, SimulationOptions? options = null, Func<DataBatch>? pilot = null)
     {
-        CheckName(name);
-        ISimulator? named = name.Trim().ToLowerInvariant() switch
+        ISimulator? named = backend switch
         {
-            "dense" => new DenseSimulator(),
-            "event" => new EventSimulator(),
-            "layered" => new LayeredSimulator(),
-            "ttfs" => new TtfsSimulator(),
-            _ => null, // "auto"
+            SimulatorBackend.Dense => new DenseSimulator(),
+            SimulatorBackend.Event => new EventSimulator(),
+            SimulatorBackend.Layered => new LayeredSimulator(),
+            SimulatorBackend.Ttfs => new TtfsSimulator(),
+            SimulatorBackend.Auto => null,
+            _ => throw new InvalidOptionException($"option 'simulator': {(int)backend} is not a simulator backend"),
         };
         if (named is not null) return (named, null);
         if (options?.Input == InputEncoding.Ttfs) return (new TtfsSimulator(), null);

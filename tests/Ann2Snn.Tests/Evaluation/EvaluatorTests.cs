@@ -169,7 +169,8 @@ public sealed class EvaluatorTests
     public void ReportsEachStageFromZeroInOrder()
     {
         var reports = new List<EvaluationProgress>();
-        EvaluationResult r = Evaluator.Run(Request() with { Backend = "dense", Steps = [16, 4, 4] }, new ListProgress(reports));
+        EvaluationResult r = Evaluator.Run(
+            Request() with { Backend = SimulatorBackend.Dense, Steps = [16, 4, 4] }, new ListProgress(reports));
         Assert.Equal([EvaluationStage.Conversion, EvaluationStage.Ann, EvaluationStage.Snn], reports.Select(p => p.Stage).Distinct());
         foreach (IGrouping<EvaluationStage, EvaluationProgress> stage in reports.GroupBy(p => p.Stage))
         {
@@ -217,7 +218,7 @@ public sealed class EvaluatorTests
         {
             "T = 0" => good with { Simulation = new SimulationOptions { Timesteps = 0 } },
             "T < 0" => good with { Simulation = new SimulationOptions { Timesteps = -5 } },
-            "unknown backend" => good with { Backend = "gpu" },
+            "unknown backend" => good with { Backend = (SimulatorBackend)42 },
             "no calibration" => good with { Calibration = null },
             "step outside 1..T" => good with { Steps = [4, 17] },
             "no steps" => good with { Steps = [] },
