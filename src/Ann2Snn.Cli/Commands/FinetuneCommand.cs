@@ -230,7 +230,8 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
     }
 
     private static string Describe(FineTuneProgress p) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}: loss {p.Loss:F4}, accuracy {p.Accuracy:P2}, {p.ImagesPerSecond:F0} images/s");
+        $"epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}: loss {p.Loss:F4}, accuracy {p.Accuracy:P2}, "
+        + $"{p.ImagesPerSecond:F0} images/s");
 
     private sealed class SynchronousProgress(Action<FineTuneProgress> report) : IProgress<FineTuneProgress>
     {

@@ -54,7 +54,8 @@ internal static class FinetuneOutput
         string F(double v) => double.IsFinite(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "";
         if (double.IsFinite(result.TestAccuracyBefore))
         {
-            table.AddRow(settings.Init == "random" ? "init" : "converted", "", "", F(result.TestLossBefore), P(result.TestAccuracyBefore), "");
+            table.AddRow(settings.Init == "random" ? "init" : "converted", "", "", F(result.TestLossBefore), P(result.TestAccuracyBefore),
+                "");
         }
         foreach (EpochRecord e in result.Epochs)
         {

@@ -4,7 +4,9 @@ using Ann2Snn.Training;
 
 namespace Ann2Snn.Evaluation;
 
-/// <summary>A fine-tuning run (M17): the converted network, its training and test images (as the network takes them), the options.</summary>
+/// <summary>
+/// A fine-tuning run (M17): the converted network, its training and test images (as the network takes them), the options.
+/// </summary>
 public sealed record FineTuneRequest
 {
     public required SpikingNetwork Network { get; init; }

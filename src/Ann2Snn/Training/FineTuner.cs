@@ -68,10 +68,9 @@ public static class FineTuner
                 progress?.Report(new FineTuneProgress(epoch, options.Epochs, b + 1, batches, seen, train.Count, lossSum / seen,
                     (double)correct / seen, seen / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
             }
-            double testLoss = double.NaN, testAccuracy = double.NaN;
+            double seconds = clock.Elapsed.TotalSeconds, testLoss = double.NaN, testAccuracy = double.NaN;
             if (test is not null) (testLoss, testAccuracy) = Evaluate(network, test, batch);
-            records.Add(new EpochRecord(epoch, lossSum / seen, (double)correct / seen, testLoss, testAccuracy,
-                clock.Elapsed.TotalSeconds, Curve(losses)));
+            records.Add(new EpochRecord(epoch, lossSum / seen, (double)correct / seen, testLoss, testAccuracy, seconds, Curve(losses)));
             epochDone?.Invoke(epoch, records);
         }
         return records;

@@ -50,7 +50,10 @@ internal static class OpGradients
                 break;
             case ScaleOp g:
                 float[] gains = g.ElementGains();
-                for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(dy.Slice(r * outSize, outSize), gains, dx.Slice(r * inSize, inSize));
+                for (int r = 0; r < rows; r++)
+                {
+                    TensorPrimitives.Multiply(dy.Slice(r * outSize, outSize), gains, dx.Slice(r * inSize, inSize));
+                }
                 break;
             case ConcatSliceOp c:
                 int offset = c.ChannelOffset * (outSize / c.OutputShape.Channels);

@@ -201,7 +201,8 @@ public sealed class TrainableNetwork
         int inSize = _source.InputShape.Size, chunk = Options.ChunkSize;
         if (count <= 0 || x.Length < count * inSize || labels.Length < count)
         {
-            throw new ArgumentException($"{count} images need {count * inSize} inputs and {count} labels; got {x.Length} and {labels.Length}");
+            throw new ArgumentException(
+                $"{count} images need {count * inSize} inputs and {count} labels; got {x.Length} and {labels.Length}");
         }
         int chunks = (count + chunk - 1) / chunk;
         if (_chunks.Length < chunks)

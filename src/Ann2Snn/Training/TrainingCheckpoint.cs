@@ -98,7 +98,8 @@ public static class TrainingCheckpoint
         }
         if (r.Optimizer != kind.ToString().ToLowerInvariant())
         {
-            ThrowHelper.InvalidModel($"{where}: written by the {r.Optimizer} optimizer, this run uses {kind.ToString().ToLowerInvariant()}");
+            ThrowHelper.InvalidModel(
+                $"{where}: written by the {r.Optimizer} optimizer, this run uses {kind.ToString().ToLowerInvariant()}");
         }
         if (!r.Sizes.SequenceEqual(sizes)) ThrowHelper.InvalidModel($"{where}: its parameters do not have this network's sizes");
         string snn = Inside(folder, r.Network, where), moments = Inside(folder, r.Moments, where);

@@ -64,7 +64,8 @@ public sealed class TorchBpttAgreementTests
             ResetMode reset = n.GetProperty("reset").GetString() == "zero" ? ResetMode.ToZero : ResetMode.BySubtraction;
             return n.GetProperty("model").GetString() == "lif"
                 ? NeuronParameters.LeakyIntegrateAndFire(n.GetProperty("tau").GetSingle(), theta, reset, n.GetProperty("rest").GetSingle(),
-                    n.GetProperty("r").GetSingle()) with { InitialFraction = frac }
+                    n.GetProperty("r").GetSingle()) with
+                { InitialFraction = frac }
                 : NeuronParameters.IntegrateAndFire(theta, reset, frac);
         }
         Shape input = new(1, 6, 6), a = new(2, 6, 6), pooled = new(2, 3, 3), flat = new(18);

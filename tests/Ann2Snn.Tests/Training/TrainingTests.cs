@@ -169,17 +169,21 @@ public sealed class TrainingTests
     public void NetworksTheSimulationCannotDifferentiateAreRefusedNamingTheLayer()
     {
         SpikingNetwork spikingOut = ExactNetwork.Build(NeuronParameters.IntegrateAndFire(), spikingOutput: true);
-        Assert.Contains("readout", Assert.Throws<InvalidModelException>(() => new TrainableNetwork(spikingOut, new TrainingOptions())).Message);
+        Assert.Contains("readout", Refusal(spikingOut));
         SpikingNetwork gate = ExactNetwork.Build(NeuronParameters.IntegrateAndFire(), MaxPoolScheme.Gate);
-        Assert.Contains("'pool'", Assert.Throws<InvalidModelException>(() => new TrainableNetwork(gate, new TrainingOptions())).Message);
+        Assert.Contains("'pool'", Refusal(gate));
         SpikingNetwork signed = ExactNetwork.Build(NeuronParameters.IntegrateAndFire() with { SignedSpikes = true });
-        Assert.Contains("--signed off", Assert.Throws<InvalidModelException>(() => new TrainableNetwork(signed, new TrainingOptions())).Message);
+        Assert.Contains("--signed off", Refusal(signed));
         SpikingNetwork poisson = InputEncodingMetadata.Write(Toy(), InputEncoding.Poisson);
-        Assert.Contains("poisson", Assert.Throws<InvalidModelException>(() => new TrainableNetwork(poisson, new TrainingOptions())).Message);
+        Assert.Contains("poisson", Refusal(poisson));
         Assert.StartsWith("option 'timesteps'", Assert.Throws<InvalidOptionException>(
             () => new TrainableNetwork(Toy(), new TrainingOptions { Timesteps = 0 })).Message);
-        Assert.StartsWith("option 'epochs'", Assert.Throws<InvalidOptionException>(() => new FineTuneOptions { Epochs = 0 }.Validate()).Message);
+        Assert.StartsWith("option 'epochs'", Assert.Throws<InvalidOptionException>(
+            () => new FineTuneOptions { Epochs = 0 }.Validate()).Message);
         Assert.StartsWith("option 'batch'", Assert.Throws<InvalidOptionException>(
             () => new FineTuneOptions { BatchSize = 0 }.Validate()).Message);
     }
+
+    private static string Refusal(SpikingNetwork network) =>
+        Assert.Throws<InvalidModelException>(() => new TrainableNetwork(network, new TrainingOptions())).Message;
 }
