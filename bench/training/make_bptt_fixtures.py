@@ -127,16 +127,17 @@ def run(name, seed, T, kind, slope, detach, learn, na, nb):
     print(name, "loss", float(loss), totals)
 
 
-IF = {"model": "if", "theta": 1.0, "reset": "subtract", "frac": 0.0}
-IF_HALF = {"model": "if", "theta": 0.75, "reset": "subtract", "frac": 0.5}
-IF_ZERO = {"model": "if", "theta": 0.5, "reset": "zero", "frac": 0.0}
-LIF_ZERO = {"model": "lif", "theta": 1.0, "reset": "zero", "frac": 0.0, "tau": 4.0, "r": 2.0, "rest": -0.125}
-LIF_SUB = {"model": "lif", "theta": 0.5, "reset": "subtract", "frac": 0.5, "tau": 8.0, "r": 4.0, "rest": 0.0}
+if __name__ == "__main__":
+    IF = {"model": "if", "theta": 1.0, "reset": "subtract", "frac": 0.0}
+    IF_HALF = {"model": "if", "theta": 0.75, "reset": "subtract", "frac": 0.5}
+    IF_ZERO = {"model": "if", "theta": 0.5, "reset": "zero", "frac": 0.0}
+    LIF_ZERO = {"model": "lif", "theta": 1.0, "reset": "zero", "frac": 0.0, "tau": 4.0, "r": 2.0, "rest": -0.125}
+    LIF_SUB = {"model": "lif", "theta": 0.5, "reset": "subtract", "frac": 0.5, "tau": 8.0, "r": 4.0, "rest": 0.0}
 
-os.makedirs(OUT, exist_ok=True)
-run("if_atan", 1, 4, "atan", 2.0, False, False, IF, IF)
-run("if_fast_sigmoid_detach", 2, 5, "fast-sigmoid", 4.0, True, False, IF_HALF, IF)
-run("if_triangle_thresholds", 3, 4, "triangle", 1.0, False, True, IF_HALF, IF_ZERO)
-run("lif_atan_thresholds", 4, 6, "atan", 2.0, False, True, LIF_SUB, LIF_ZERO)
-run("lif_zero_fast_sigmoid", 5, 3, "fast-sigmoid", 2.0, False, False, LIF_ZERO, LIF_SUB)
-run("mixed_triangle_detach_thresholds", 6, 8, "triangle", 0.5, True, True, IF_ZERO, LIF_SUB)
+    os.makedirs(OUT, exist_ok=True)
+    run("if_atan", 1, 4, "atan", 2.0, False, False, IF, IF)
+    run("if_fast_sigmoid_detach", 2, 5, "fast-sigmoid", 4.0, True, False, IF_HALF, IF)
+    run("if_triangle_thresholds", 3, 4, "triangle", 1.0, False, True, IF_HALF, IF_ZERO)
+    run("lif_atan_thresholds", 4, 6, "atan", 2.0, False, True, LIF_SUB, LIF_ZERO)
+    run("lif_zero_fast_sigmoid", 5, 3, "fast-sigmoid", 2.0, False, False, LIF_ZERO, LIF_SUB)
+    run("mixed_triangle_detach_thresholds", 6, 8, "triangle", 0.5, True, True, IF_ZERO, LIF_SUB)

@@ -13,21 +13,13 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import torch_reference as ref  # noqa: E402  (its .snn loader and synaptic ops)
+sys.path.insert(0, os.path.dirname(__file__))
+import make_bptt_fixtures  # noqa: E402
 
 
-class Atan(torch.autograd.Function):
-    slope = 2.0
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return (x >= 0).to(x.dtype)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        k = Atan.slope
-        return g * (k / 2) / (1 + (math.pi / 2 * k * x) ** 2)
+def spike_fn(slope):
+    """The atan surrogate of make_bptt_fixtures (the function the gradient fixtures were made with)."""
+    return make_bptt_fixtures.surrogate("atan", slope)
 
 
 def load_trainable(path):
@@ -45,7 +37,7 @@ def load_trainable(path):
     return manifest, layers, created
 
 
-def forward(layers, x, T):
+def forward(layers, x, T, spike):
     n = x.shape[0]
     const, v, spikes, counts, prev = {}, {}, {}, {}, {}
     for i, l in enumerate(layers):
@@ -74,7 +66,7 @@ def forward(layers, x, T):
                 v[i] = v[i] + cur
                 continue
             u = v[i] + l["dt"] * cur
-            s = Atan.apply(u - l["theta"])
+            s = spike(u - l["theta"])
             v[i] = u - s * l["theta"]
             spikes[i] = s
     return v[len(layers) - 1].reshape(n, -1) / T
@@ -93,9 +85,10 @@ def main():
     labels = torch.from_numpy(ref.read_idx(f"{a.data}/train-labels-idx1-ubyte.gz")[:a.images + a.batch].astype(np.int64))
     x_all = torch.from_numpy(images).reshape((len(images),) + tuple(manifest["input_shape"]))
     opt = torch.optim.Adam(params, lr=a.lr)
+    spike = spike_fn(2.0)
     def step(xb, yb):
         opt.zero_grad()
-        loss = F.cross_entropy(forward(layers, xb, a.timesteps), yb)
+        loss = F.cross_entropy(forward(layers, xb, a.timesteps, spike), yb)
         loss.backward()
         opt.step()
         return float(loss)
