@@ -62,10 +62,6 @@ internal sealed class BpttChunk
     public double Loss { get; private set; }
     public int Correct { get; private set; }
 
-    /// <summary>Bytes of state this chunk holds.</summary>
-    public long Bytes => 4L * (new[] { _spikes, _membrane, _current, _constant, _dSpikes, _counts, _v }.Sum(a => a.Sum(x => (long)x.Length))
-        + _scratchA.Length + _scratchB.Length + Gradients.Sum(g => (long)g.Length));
-
     /// <summary>Adds each neuron's spikes of the last forward pass (all steps, n images) to <paramref name="counts"/>.</summary>
     public void AddSpikeCounts(long[][] counts, int n)
     {

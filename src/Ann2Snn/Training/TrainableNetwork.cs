@@ -90,7 +90,6 @@ public sealed class TrainableNetwork
     public string Fingerprint { get; }
 
     internal TrainableLayer[] Layers { get; }
-    internal SpikingNetwork Source => _source;
 
     /// <summary>
     /// Forward over <paramref name="count"/> images (<paramref name="x"/>, one after another) and backward through time:
