@@ -75,6 +75,11 @@ public static class CliApp
                     + "the SNN at several T hold up: accuracy per ε, transfer rate, perturbations absorbed by spike counts.")
                 .WithExample("attack", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--method", "pgd", "--eps", "0.02,0.05,0.1",
                     "--timesteps", "8,32,128");
+            config.AddCommand<FinetuneCommand>("finetune")
+                .WithDescription("Fine-tune a converted network with surrogate gradients through time at a short window T (or train "
+                    + "the same architecture from scratch with --init random); writes a .snn every command reads. --batch defaults to 64.")
+                .WithExample("finetune", "models/mnist_lenet_bn.onnx", "--data", "mnist", "--timesteps", "4", "--epochs", "1", "-o",
+                    "tuned.snn");
             config.AddCommand<SweepCommand>("sweep")
                 .WithDescription("Run every configuration of a sweep spec (locally, one shard of them, or as a Slurm job array).")
                 .WithExample("sweep", "sweep.json", "--out", "runs/sweep");

@@ -33,14 +33,16 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
 
     /// <summary>
     /// Converts <paramref name="model"/> with the conversion options of <paramref name="settings"/> and stores the input encoding
-    /// and preprocessing with the network (convert and export share it).
+    /// and preprocessing with the network (convert, export and finetune share it); <paramref name="adjust"/> changes the options
+    /// the settings give (finetune turns signed neurons off unless asked).
     /// </summary>
     internal static (SpikingNetwork Network, ConversionResult Result, PreprocessedDataset? Calib, ConversionOptions Options) Convert(
-        IAnsiConsole console, ConversionSettings settings, string model)
+        IAnsiConsole console, ConversionSettings settings, string model, Func<ConversionOptions, ConversionOptions>? adjust = null)
     {
         InputPreprocessing preprocessing = settings.Preprocessing();
         ModelGraph graph = OnnxImporter.Load(model);
         ConversionOptions options = settings.ToConversionOptions();
+        if (adjust is not null) options = adjust(options);
         PreprocessedDataset? calib = settings.OpenCalibration(options) is { } data
             ? AnnEvaluator.Prepare(graph, data, preprocessing, "calib")
             : null;

@@ -150,6 +150,6 @@ public sealed record EvaluationRequest
         }
     }
 
-    private static bool IsNetworkFile(string? path) =>
+    public static bool IsNetworkFile(string? path) =>
         path is not null && path.EndsWith(SnnFile.Extension, StringComparison.OrdinalIgnoreCase);
 }

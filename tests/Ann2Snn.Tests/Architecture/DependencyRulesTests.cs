@@ -29,7 +29,7 @@ public class DependencyRulesTests
         ["Snn"] = ["Tensors", "Neurons", "Kernels"],
         ["Conversion"] = ["Tensors", "Neurons", "Kernels", "Data", "Graph", "Passes", "Ann", "Snn", "Simulation"],
         ["Simulation"] = ["Tensors", "Neurons", "Kernels", "Data", "Snn"],
-        ["Training"] = ["Tensors", "Neurons", "Kernels", "Data", "Snn", "Simulation"],
+        ["Training"] = ["Tensors", "Neurons", "Kernels", "Data", "Ann", "Snn", "Simulation"],
         ["Export"] = ["Tensors", "Neurons", "Kernels", "Snn"],
         ["Adversarial"] = ["Tensors", "Kernels", "Data", "Graph", "Passes", "Ann"],
         ["Analysis"] = ["Tensors", "Neurons", "Kernels", "Data", "Graph", "Passes", "Ann", "Snn", "Conversion", "Simulation"],
