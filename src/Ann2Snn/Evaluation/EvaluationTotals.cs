@@ -95,13 +95,13 @@ public sealed record EvaluationTotals
     public AccuracyLatency Latency() =>
         AccuracyLatency.Of([.. StableFrom.OrderBy(p => p.Key).SelectMany(p => Enumerable.Repeat(p.Key, p.Value))], Timesteps);
 
-    /// <summary>Energy per image under each built-in profile; null without an ANN.</summary>
-    public IReadOnlyList<EnergyEstimate>? EnergyEstimates()
+    /// <summary>Energy per image under each of <paramref name="profiles"/> (default: the built-in ones); null without an ANN.</summary>
+    public IReadOnlyList<EnergyEstimate>? EnergyEstimates(IReadOnlyList<EnergyProfile>? profiles = null)
     {
         if (Energy is not { } basis) return null;
         double? input = InputSpikes == 0 ? null : SimulationResult.EventsPerImage(InputSpikes, InputFanOut, Images);
         (string, double)[] layers = [.. Layers.Select(l => (l.Name, SimulationResult.EventsPerImage(l.Spikes, l.FanOut, Images)))];
-        return [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(basis, Timesteps, input, layers, p))];
+        return [.. (profiles ?? EnergyProfile.BuiltIn).Select(p => EnergyEstimate.For(basis, Timesteps, input, layers, p))];
     }
 
     /// <summary>

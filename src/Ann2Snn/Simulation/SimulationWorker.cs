@@ -22,7 +22,6 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
     private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
     private readonly ResultAccumulator _results;
-    private readonly float _synDecay;
 
     /// <param name="plan">The run's plan.</param>
     /// <param name="capacity">Images simulated together (at most the chunk size; a chunk is simulated in pieces of this many).</param>
@@ -52,7 +51,6 @@ internal abstract class SimulationWorker : IChunkWorker
         _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
         _fired = new int[layers.Max(l => l.Shape.Size)];
-        _synDecay = MathF.Exp(-1f / plan.Options.TauSyn);
     }
 
     protected SimulationPlan Plan { get; }
@@ -243,7 +241,8 @@ internal abstract class SimulationWorker : IChunkWorker
         switch (Plan.Layers[l])
         {
             case NeuronLayer nl:
-                StepNeurons(l, nl, n, t, _synDecay);
+                // τs is in the time unit of Δt: e^(−Δt/τs) per step (e^(−1/τs) at Δt = 1).
+                StepNeurons(l, nl, n, t, MathF.Exp(-nl.Neuron.Dt / Plan.Options.TauSyn));
                 break;
             case MaxPoolLayer mp:
                 _results.LayerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
@@ -291,7 +290,7 @@ internal abstract class SimulationWorker : IChunkWorker
         }
         if (o.Synapse == SynapseModel.Exponential)
         {
-            // I_syn ← I_syn·e^(−1/τs) + (1 − e^(−1/τs))·input: unit DC gain, so rates are preserved on average.
+            // I_syn ← I_syn·e^(−Δt/τs) + (1 − e^(−Δt/τs))·input: unit DC gain, so rates are preserved on average.
             Span<float> syn = _synapse[l].AsSpan(0, n * size);
             TensorPrimitives.Multiply(syn, synDecay, syn);
             TensorPrimitives.MultiplyAdd(input, 1f - synDecay, syn, syn);
