@@ -314,6 +314,13 @@ internal abstract class SimulationWorker : IChunkWorker
                 input, _spikes[l].AsSpan(0, n * size));
     }
 
+    private static int CountNonZero(float[] values)
+    {
+        int count = 0;
+        foreach (float v in values) count += v != 0f ? 1 : 0;
+        return count;
+    }
+
     private void AddBiasSpikes(int l, int n, int t, Span<float> current)
     {
         SimulationOptions o = Plan.Options;
@@ -324,6 +331,13 @@ internal abstract class SimulationWorker : IChunkWorker
             if (Math.Floor((t + 1) * (double)o.BiasNeuronRate) > Math.Floor(t * (double)o.BiasNeuronRate))
             {
                 float[] bias = Plan.Biases[l];
+                // The bias neuron of each image spikes once and reaches every neuron with a non-zero bias (M10).
+                int targets = CountNonZero(bias);
+                if (targets > 0)
+                {
+                    _results.BiasSpikes += n;
+                    _results.BiasEvents += (long)n * targets;
+                }
                 for (int b = 0; b < n; b++) TensorPrimitives.MultiplyAdd(bias, 1f / o.BiasNeuronRate, current.Slice(b * size, size),
                     current.Slice(b * size, size));
             }
