@@ -98,7 +98,8 @@ public static class CliApp
         }
         catch (Ann2SnnException e)
         {
-            error.WriteLine($"ann2snn: error: {OneLine(e.Message)}");
+            // The library names options by property; the user typed them with dashes.
+            error.WriteLine($"ann2snn: error: {OneLine(OptionNames.Dashed(e.Message))}");
             return ExitBadInput;
         }
         catch (CommandAppException e)

@@ -20,7 +20,7 @@ namespace Ann2Snn.Cli.Commands;
 /// </summary>
 public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.Settings>
 {
-    public sealed class Settings : ConversionSettings
+    public sealed class Settings : RunSettings
     {
         [CommandArgument(0, "<MODEL>")]
         [Description("An ONNX model (converted in this run), or a .snn network with --ann, the ONNX model it came from.")]
@@ -134,6 +134,8 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.
                     MaxDegreeOfParallelism = Threads,
                 },
                 Input = InputEncodingOption(),
+                Synapse = SynapseOption(),
+                TauSyn = TauSynOption(),
                 Backend = Simulators.Parse(Backend, "--backend"),
                 BatchSize = BatchSize,
                 Limit = Limit,

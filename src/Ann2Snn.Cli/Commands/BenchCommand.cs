@@ -27,7 +27,7 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
     /// <summary>Images of the warm-up run.</summary>
     public const int WarmupImages = 256;
 
-    public sealed class Settings : ConversionSettings
+    public sealed class Settings : RunSettings
     {
         [CommandArgument(0, "<MODEL>")]
         [Description("An ONNX model (converted once with the default options) or a converted network (.snn).")]
@@ -107,6 +107,11 @@ public sealed class BenchCommand(IAnsiConsole console) : Command<BenchCommand.Se
                 new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }).Network;
             network = PreprocessingMetadata.Write(network, preprocessing);
         }
+        if (SynapseMetadata.Read(network) is { } stored)
+        {
+            simulation = simulation with { Synapse = stored.Model, TauSyn = stored.TauSyn ?? simulation.TauSyn };
+        }
+        simulation = settings.WithSynapse(simulation);
         if (settings.Save is not null) SnnFile.Save(network, settings.Save);
 
         // Load the images once, so that reading and decoding stay out of the timed runs.

@@ -7,8 +7,11 @@ using Spectre.Console.Cli;
 
 namespace Ann2Snn.Cli.Commands;
 
-/// <summary>Conversion options on the command line (used by convert, and by eval/demo when given an ONNX model).</summary>
-public class ConversionSettings : DataSettings
+/// <summary>
+/// Conversion options on the command line (used by convert and export, and by eval/demo/attack/latency/bench when given an ONNX
+/// model); the step Δt and the synapses are <see cref="NetworkSettings"/>'.
+/// </summary>
+public class ConversionSettings : DataSourceSettings
 {
     [CommandOption("--calib <DATA>")]
     [Description("Calibration data (training split): mnist | fashion-mnist | PATH. Default: the --data set.")]
@@ -36,9 +39,29 @@ public class ConversionSettings : DataSettings
     [Description("Neuron model: if (integrate-and-fire, the default) | lif (leaky); an unknown name lists every model.")]
     public string Neuron { get; init; } = "if";
 
-    [CommandOption("--tau-mem <STEPS>")]
-    [Description("LIF membrane time constant in steps (default 1000).")]
+    [CommandOption("--tau-mem <TIME>")]
+    [Description("LIF membrane time constant in the time unit τ of --dt (steps at --dt 1; default 1000).")]
     public float TauMem { get; init; } = 1000f;
+
+    [CommandOption("--v-th <V>")]
+    [Description("Firing threshold V_th (default 1): weights scale with V_th − V_rest, so the spikes stay the same; needs --scaling "
+        + "weights.")]
+    public float VThreshold { get; init; } = 1f;
+
+    [CommandOption("--v-rest <V>")]
+    [Description("LIF resting potential V_rest, below V_th (default 0).")]
+    public float VRest { get; init; }
+
+    [CommandOption("-r|--resistance <R>")]
+    [Description("LIF membrane resistance R (default 1/(1 − e^(−1/τm)), a gain of 1 per τ); weights scale by its inverse.")]
+    public float? Resistance { get; init; }
+
+    [CommandOption("--rate-fraction <S>")]
+    [Description("Fraction s of f_max that λ maps to, 0 < s ≤ 1 (default 1; 0.8 with --refractory).")]
+    public float? RateFraction { get; init; }
+
+    /// <summary>The simulation step Δt the conversion is for (1 unless the command takes --dt, <see cref="NetworkSettings"/>).</summary>
+    protected virtual float StepLength => 1f;
 
     [CommandOption("--reset <MODE>")]
     [Description("subtract | zero.")]
@@ -190,6 +213,11 @@ public class ConversionSettings : DataSettings
                 _ => Bad<ReadoutKind>("--readout", Readout, "membrane, count")
             },
             TauMem = TauMem,
+            Dt = StepLength,
+            VThreshold = VThreshold,
+            VRest = VRest,
+            Resistance = Resistance,
+            RateFraction = RateFraction,
             RefractorySteps = Refractory,
             InitialFraction = VInit,
             CalibrationImages = CalibImages ?? new ConversionOptions().CalibrationImages,
@@ -234,7 +262,7 @@ public class ConversionSettings : DataSettings
         }
         catch (InvalidOptionException e)
         {
-            throw new InvalidOptionException(e.Message.Replace("option '", "option '--", StringComparison.Ordinal));
+            throw OptionNames.Dashed(e);
         }
         return o;
     }
@@ -249,10 +277,9 @@ public class ConversionSettings : DataSettings
         {
             return work();
         }
-        catch (InvalidOptionException e) when (e.Message.StartsWith("option '", StringComparison.Ordinal)
-            && !e.Message.StartsWith("option '--", StringComparison.Ordinal))
+        catch (InvalidOptionException e) when (OptionNames.Dashed(e) != e)
         {
-            throw new InvalidOptionException(e.Message.Replace("option '", "option '--", StringComparison.Ordinal));
+            throw OptionNames.Dashed(e);
         }
     }
 

@@ -15,7 +15,7 @@ namespace Ann2Snn.Cli.Commands;
 /// <summary><c>ann2snn convert MODEL.onnx --calib mnist -o NET.snn</c>: convert and save in the native format.</summary>
 public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertCommand.Settings>
 {
-    public sealed class Settings : ConversionSettings
+    public sealed class Settings : NetworkSettings
     {
         [CommandArgument(0, "<MODEL>")]
         [Description("ONNX model file.")]
@@ -51,6 +51,12 @@ public sealed class ConvertCommand(IAnsiConsole console) : Command<ConvertComman
             p => ConversionPipeline.Run(graph, calib, options, p, new AnnExecutorOptions { MaxDegreeOfParallelism = settings.Threads }));
         SpikingNetwork network = result.Network;
         if (settings.InputEncodingOption() is { } encoding) network = InputEncodingMetadata.Write(network, encoding);
+        if (settings is NetworkSettings timed)
+        {
+            var defaults = new Simulation.SimulationOptions();
+            network = Simulation.SynapseMetadata.Write(network, timed.SynapseOption() ?? defaults.Synapse,
+                timed.TauSynOption() ?? defaults.TauSyn);
+        }
         network = PreprocessingMetadata.Write(network, AnnEvaluator.PreprocessingFor(graph, preprocessing));
         return (network, result, calib, options);
     }

@@ -1,66 +1,20 @@
-using System.ComponentModel;
 using Ann2Snn.Data;
-using Ann2Snn.Reports.Imaging;
 using Spectre.Console.Cli;
 
 namespace Ann2Snn.Cli.Commands;
 
-/// <summary>Options of commands that read a labelled data set.</summary>
-public class DataSettings : GlobalSettings
+/// <summary>Options of commands that run an ANN over a labelled data set: the set, and how many images at a time.</summary>
+public class DataSettings : DataSourceSettings, IImageRange
 {
-    [CommandOption("--data <DATA>")]
-    [Description("mnist | fashion-mnist (bundled), an IDX/image folder, a .npz, or images.npy,labels.npy.")]
-    public string Data { get; init; } = "mnist";
-
     [CommandOption("--limit <N>")]
-    [Description("Use only the first N images.")]
+    [System.ComponentModel.Description(IImageRange.LimitHelp)]
     public int? Limit { get; init; }
 
     [CommandOption("--batch <N>")]
-    [Description("Images per batch (default 256).")]
+    [System.ComponentModel.Description(IImageRange.BatchHelp)]
     public int BatchSize { get; init; } = 256;
 
-    [CommandOption("--pixel-scale <S>")]
-    [Description("Factor each stored value is multiplied by: 1/255 (the default for byte data), 1 (raw 0..255 pixels), or any S > 0. "
-        + "convert stores it with the network.")]
-    public string? PixelScale { get; init; }
+    public override Spectre.Console.ValidationResult Validate() => IImageRange.Check(this) ?? base.Validate();
 
-    [CommandOption("--mean <M>")]
-    [Description("Subtracted after scaling, as torchvision's Normalize: one value, or one per channel (0.485,0.456,0.406). "
-        + "convert stores it.")]
-    public string? Mean { get; init; }
-
-    [CommandOption("--std <S>")]
-    [Description("Divides after the mean is subtracted: one value, or one per channel (e.g. --mean 0.1307 --std 0.3081 for "
-        + "MNIST-normalized models). convert stores it.")]
-    public string? Std { get; init; }
-
-    /// <summary>The preprocessing the options give (null values where not given), checked.</summary>
-    public InputPreprocessing Preprocessing()
-    {
-        var preprocessing = new InputPreprocessing
-        {
-            PixelScale = PixelScale is null ? null : InputPreprocessing.ParseScale(PixelScale, InputPreprocessing.PixelScaleOption),
-            Mean = Mean is null ? null : InputPreprocessing.ParseList(Mean, InputPreprocessing.MeanOption),
-            Std = Std is null ? null : InputPreprocessing.ParseList(Std, InputPreprocessing.StdOption),
-        };
-        preprocessing.Validate();
-        return preprocessing;
-    }
-
-    public override Spectre.Console.ValidationResult Validate()
-    {
-        if (Limit is <= 0) return Spectre.Console.ValidationResult.Error($"option '--limit': {Limit} must be positive");
-        if (BatchSize <= 0) return Spectre.Console.ValidationResult.Error($"option '--batch': {BatchSize} must be positive");
-        if (Threads < 0) return Spectre.Console.ValidationResult.Error($"option '--threads': {Threads} must not be negative");
-        return base.Validate();
-    }
-
-    public IDataset OpenData(DatasetSplit split) => Open(Data, split);
-
-    /// <summary>Opens the data set <paramref name="spec"/> names, decoding image folders with Skia.</summary>
-    protected static IDataset Open(string spec, DatasetSplit split)
-        => DatasetResolver.Open(spec, split, imageDecoder: new SkiaImageDecoder());
-
-    public int Count(IDataset data) => Math.Min(data.Count, Limit ?? int.MaxValue);
+    public int Count(IDataset data) => IImageRange.Count(this, data);
 }

@@ -16,7 +16,7 @@ internal static class EvalOutput
     /// </summary>
     public static object Json(EvaluationResult r, string? reportPath)
     {
-        IReadOnlyDictionary<string, object?> c = Counts(r.Totals);
+        IReadOnlyDictionary<string, object?> c = Counts(r.Totals, r.Request.EnergyProfiles);
         return new
         {
             model = r.Model,
@@ -34,6 +34,9 @@ internal static class EvalOutput
             preprocessing = InputNotes.Json(r.Input.Preprocessing),
             ann_accuracy = c["ann_accuracy"],
             warnings = c["warnings"],
+            rate_warnings = SlowRates(r).ToArray(),
+            dt = r.Network.Layers.OfType<NeuronLayer>().Select(l => (float?)l.Neuron.Dt).FirstOrDefault(),
+            synapse = Simulation.SynapseMetadata.Name(r.Simulation.Synapse),
             report = reportPath,
             snn_accuracy = c["snn_accuracy"],
             spikes_per_image = c["spikes_per_image"],
@@ -45,7 +48,7 @@ internal static class EvalOutput
     }
 
     /// <summary>The keys of eval's JSON whose values count images, and their values, from <paramref name="t"/>.</summary>
-    public static IReadOnlyDictionary<string, object?> Counts(EvaluationTotals t)
+    public static IReadOnlyDictionary<string, object?> Counts(EvaluationTotals t, IReadOnlyList<EnergyProfile>? profiles = null)
     {
         AccuracyLatency latency = t.Latency();
         return new Dictionary<string, object?>
@@ -57,7 +60,7 @@ internal static class EvalOutput
             ["spikes_per_image"] = t.SpikesPerImage,
             ["synaptic_events_per_image"] = t.SynapticEventsPerImage,
             ["latency"] = new { p50 = latency.P50, p90 = latency.P90, p99 = latency.P99, mean = latency.Mean },
-            ["energy"] = t.EnergyEstimates()?.Select(e => new
+            ["energy"] = t.EnergyEstimates(profiles)?.Select(e => new
             {
                 profile = e.Profile.Name,
                 snn_joules_per_image = e.SnnJoules,
@@ -103,7 +106,25 @@ internal static class EvalOutput
             console.Write(EnergyTable(r.Energy));
         }
         InputNotes.PrintWarnings(console, r.AnnAccuracy);
+        foreach (string warning in SlowRates(r)) console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
         if (reportPath is not null) console.MarkupLine($"report: [link]{Markup.Escape(reportPath)}[/]");
+    }
+
+    /// <summary>
+    /// With weight-only normalization (--norm model), λ is a bound no activation comes near, so rates are low: one warning naming
+    /// each population whose neurons fire less than once on average in the whole window (rate·T &lt; 1), where the count cannot
+    /// have converged to the activation.
+    /// </summary>
+    internal static IEnumerable<string> SlowRates(EvaluationResult r)
+    {
+        if (r.ConversionOptions?.Normalization != Conversion.NormalizationKind.Model) yield break;
+        int t = r.Simulation.Timesteps;
+        PopulationActivity[] slow = [.. r.Layers.Where(l => !l.IsReadout && l.Kind == "neurons" && l.Rate * t < 1)];
+        if (slow.Length == 0) yield break;
+        PopulationActivity worst = slow.MinBy(l => l.Rate)!;
+        yield return $"--norm model: {slow.Length} of {r.Layers.Count(l => l.Kind == "neurons" && !l.IsReadout)} populations fire "
+            + $"less than once per neuron in T = {t} (lowest: '{worst.Name}', {worst.Rate * t:G3} spikes per neuron, rate "
+            + $"{worst.Rate:G3} per step): too slow to converge within T; use a data-based --norm (p99.9) or a longer T";
     }
 
     /// <summary>The passes a conversion applied, each once, or "none needed".</summary>

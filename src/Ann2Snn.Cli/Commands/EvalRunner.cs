@@ -17,7 +17,16 @@ internal static class EvalRunner
         string? reportPath = settings.ReportDir is { } dir ? WriteReport(console, settings.Json, result, dir, cancellationToken) : null;
         if (settings.Json && shard is { } s) CliJson.Write(console, ShardJson(EvalIdentity.ModelHash(model), settings, s, result));
         else if (settings.Json) CliJson.Write(console, EvalOutput.Json(result, reportPath));
-        else EvalOutput.Print(console, result, reportPath);
+        else
+        {
+            if (result.Simulation.Input == Snn.InputEncoding.Ttfs && (settings.TimestepsOption is not null || settings.At is not null
+                || settings.Duration is not null))
+            {
+                console.MarkupLine($"[yellow]note: time-to-first-spike sets its own length, (depth + 1)·W = {result.Simulation.Timesteps} "
+                    + $"steps (--ttfs-window {result.Simulation.TtfsWindow}): -T/--duration/--at are ignored[/]");
+            }
+            EvalOutput.Print(console, result, reportPath);
+        }
         return CliApp.ExitOk;
     }
 

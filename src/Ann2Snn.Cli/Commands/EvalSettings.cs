@@ -13,11 +13,23 @@ using Spectre.Console.Cli;
 namespace Ann2Snn.Cli.Commands;
 
 /// <summary>Simulation options on the command line.</summary>
-public class EvalSettings : ConversionSettings
+public class EvalSettings : RunSettings
 {
     [CommandOption("-T|--timesteps <T>")]
-    [Description("Observation window T in steps (default 256).")]
-    public int Timesteps { get; init; } = 256;
+    [Description("Observation window T in steps (default 256; or give --duration).")]
+    public int? TimestepsOption { get; init; }
+
+    /// <summary>T in steps: -T, or the default 256 (with --duration the evaluation sets it from the network's Δt).</summary>
+    public int Timesteps => TimestepsOption ?? 256;
+
+    [CommandOption("--duration <TIME>")]
+    [Description("Observation window in the time unit τ of --dt instead of -T: T = duration/Δt steps (Δt the network's).")]
+    public double? Duration { get; init; }
+
+    [CommandOption("--energy-profile <FILE>")]
+    [Description("A custom energy profile (JSON: name, synaptic_event_pj, mac_pj, optional weight_read_pj, state_access_pj) "
+        + "estimated beside the built-in ones.")]
+    public string? EnergyProfile { get; init; }
 
     [CommandOption("--at <LIST>")]
     [Description("Comma-separated T values to report (default: every power of two up to T, and T).")]
@@ -34,10 +46,6 @@ public class EvalSettings : ConversionSettings
     [CommandOption("--bias-rate <RATE>")]
     [Description("Bias neuron rate in spikes per step (default 0.5).")]
     public float BiasRate { get; init; } = 0.5f;
-
-    [CommandOption("--synapse <MODEL>")]
-    [Description("delta | exp (exponential current synapse with --tau-syn).")]
-    public string Synapse { get; init; } = "delta";
 
     [CommandOption("--ttfs-window <W>")]
     [Description("Steps per layer window of the time-to-first-spike code (default 32); T = (depth + 1)·W.")]
@@ -62,10 +70,6 @@ public class EvalSettings : ConversionSettings
     /// <summary>The report folder: --report, or the command's default.</summary>
     public string? ReportDir => Report ?? DefaultReport;
 
-    [CommandOption("--tau-syn <STEPS>")]
-    [Description("Synaptic time constant in steps (default 5).")]
-    public float TauSyn { get; init; } = 5f;
-
     public SimulationOptions ToSimulationOptions() => new()
     {
         Timesteps = Timesteps,
@@ -79,13 +83,6 @@ public class EvalSettings : ConversionSettings
             _ => Bad<BiasMode>("--bias", Bias, "current, neuron"),
         },
         BiasNeuronRate = BiasRate,
-        Synapse = Synapse switch
-        {
-            "delta" => SynapseModel.Delta,
-            "exp" => SynapseModel.Exponential,
-            _ => Bad<SynapseModel>("--synapse", Synapse, "delta, exp"),
-        },
-        TauSyn = TauSyn,
         MaxDegreeOfParallelism = Threads,
     };
 
@@ -93,13 +90,22 @@ public class EvalSettings : ConversionSettings
     public int[]? ReportSteps()
     {
         if (Timesteps <= 0) Bad<int>("--timesteps", Timesteps.ToString(CultureInfo.InvariantCulture), "positive integers");
+        if (Duration is { } d)
+        {
+            if (TimestepsOption is not null)
+            {
+                throw new InvalidOptionException("option '--duration': give -T/--timesteps or --duration, not both");
+            }
+            if (!(d > 0) || !double.IsFinite(d)) throw new InvalidOptionException($"option '--duration': {d} must be positive and finite");
+        }
         if (At is null) return null;
         var list = new List<int>();
         foreach (string part in At.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int t) || t < 1 || t > Timesteps)
+            int most = Duration is null ? Timesteps : SimulationOptions.MaxTimesteps;
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int t) || t < 1 || t > most)
             {
-                Bad<int>("--at", part, $"integers in 1..{Timesteps} (--timesteps)");
+                Bad<int>("--at", part, Duration is null ? $"integers in 1..{Timesteps} (--timesteps)" : "steps within --duration");
             }
             list.Add(t);
         }
@@ -128,6 +134,11 @@ public class EvalSettings : ConversionSettings
             Preprocessing = preprocessing,
             Simulation = simulation,
             Input = InputEncodingOption(),
+            Synapse = SynapseOption(),
+            TauSyn = TauSynOption(),
+            Duration = Duration,
+            EnergyProfiles = EnergyProfile is null ? Analysis.EnergyProfile.BuiltIn
+                : [.. Analysis.EnergyProfile.BuiltIn, Analysis.EnergyProfile.Read(EnergyProfile)],
             Steps = steps,
             Backend = Simulators.Parse(Backend, "--backend"),
             BatchSize = BatchSize,
@@ -136,9 +147,10 @@ public class EvalSettings : ConversionSettings
         };
         if (!request.Converts) return request;
         // Converted for the window unless told (--optimize-for) or TTFS, which sets its own length.
+        int planned = Duration is { } d ? (int)Math.Clamp(Math.Round(d / Dt), 1, SimulationOptions.MaxTimesteps) : Timesteps;
         bool tune = InputEncodingOption() != InputEncoding.Ttfs && OptimizeFor is null
-            && (Timesteps <= WindowTuning.AutoWindowLimit || WindowTuning.TunesByDefault(graph.Value, Timesteps));
-        ConversionOptions conversion = ToConversionOptions(tune ? Timesteps : null);
+            && (planned <= WindowTuning.AutoWindowLimit || WindowTuning.TunesByDefault(graph.Value, planned));
+        ConversionOptions conversion = ToConversionOptions(tune ? planned : null);
         return request with { Conversion = conversion, Calibration = OpenCalibration(conversion) };
     }
 }

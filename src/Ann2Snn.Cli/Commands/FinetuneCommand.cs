@@ -15,9 +15,15 @@ namespace Ann2Snn.Cli.Commands;
 /// </summary>
 public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneCommand.Settings>
 {
-    public sealed class Settings : ConversionSettings
+    public sealed class Settings : ConversionSettings, IImageRange
     {
-        public Settings() => BatchSize = 64;
+        [CommandOption("--limit <N>")]
+        [Description("Train on only the first N training images (default: all).")]
+        public int? Limit { get; init; }
+
+        [CommandOption("--batch <N>")]
+        [Description("Images per training batch (default 64).")]
+        public int BatchSize { get; init; } = 64;
 
         [CommandArgument(0, "<MODEL>")]
         [Description("An ONNX model (converted first, with unsigned neurons unless --signed says otherwise) or a .snn network.")]
@@ -98,7 +104,7 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         public override Spectre.Console.ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Output)
                 ? Spectre.Console.ValidationResult.Error("option '--output': required (the .snn file to write)")
-                : base.Validate();
+                : IImageRange.Check(this) ?? base.Validate();
 
         /// <summary>The run's options; a bad value exits 2 naming its option.</summary>
         public FineTuneOptions ToOptions()

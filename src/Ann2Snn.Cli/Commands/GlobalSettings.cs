@@ -13,8 +13,4 @@ public class GlobalSettings : CommandSettings
     [CommandOption("--json")]
     [Description("Print one JSON object instead of tables.")]
     public bool Json { get; init; }
-
-    [CommandOption("--threads <N>")]
-    [Description("Worker threads (default: all cores).")]
-    public int Threads { get; init; }
 }

@@ -19,7 +19,7 @@ namespace Ann2Snn.Cli.Commands;
 /// </summary>
 public sealed class LatencyCommand(IAnsiConsole console) : Command<LatencyCommand.Settings>
 {
-    public sealed class Settings : ConversionSettings
+    public sealed class Settings : RunSettings
     {
         [CommandArgument(0, "<MODEL>")]
         [Description("An ONNX model, converted for every window by every method.")]
@@ -92,6 +92,8 @@ public sealed class LatencyCommand(IAnsiConsole console) : Command<LatencyComman
                     MaxDegreeOfParallelism = Threads,
                 },
                 Input = InputEncodingOption(),
+                Synapse = SynapseOption(),
+                TauSyn = TauSynOption(),
                 Backend = Simulators.Parse(Backend, "--backend"),
                 BatchSize = BatchSize,
                 Limit = Limit,

@@ -13,7 +13,7 @@ namespace Ann2Snn.Cli.Commands;
 /// </summary>
 public sealed class SweepCommand(IAnsiConsole console) : Command<SweepCommand.Settings>
 {
-    public sealed class Settings : GlobalSettings
+    public sealed class Settings : ParallelSettings
     {
         [CommandArgument(0, "<SPEC>")]
         [Description("The sweep spec (sweep.json): models, data, options to combine (any option of eval/convert), seeds, shards.")]

@@ -41,6 +41,8 @@ public sealed record EnergyEstimate(
         }
         var layers = new List<(string, double)>();
         for (int l = 0; l < network.Layers.Count; l++) layers.Add((network.Layers[l].Name, result.SynapticEventsPerImage(l)));
+        // A bias neuron is a neuron: its events cost what any synaptic event costs (M10).
+        if (result.BiasEvents > 0) layers.Add(("bias neurons", SimulationResult.EventsPerImage(result.BiasEvents, 1, result.Images)));
         double input = SimulationResult.EventsPerImage(result.InputSpikes, result.InputFanOut, result.Images);
         return For(EnergyBasis.Of(network, ann), result.Timesteps, result.InputSpikes == 0 ? null : input, layers, profile);
     }

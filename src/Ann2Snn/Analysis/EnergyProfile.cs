@@ -69,6 +69,71 @@ public sealed record EnergyProfile(string Name, double SynapticEvent, double Mac
         return p!;
     }
 
+    /// <summary>Largest profile file read (bytes): a profile is a handful of numbers.</summary>
+    public const int MaxFileBytes = 64 * 1024;
+
+    /// <summary>
+    /// A custom profile from a JSON file: an object with <c>name</c> (a string) and the costs in picojoules,
+    /// <c>synaptic_event_pj</c> and <c>mac_pj</c> (required), <c>weight_read_pj</c> and <c>state_access_pj</c> (optional, 0), e.g.
+    /// <c>{"name": "my-chip", "synaptic_event_pj": 2.5, "mac_pj": 4.6}</c>. Anything else (a missing or unknown field, a value
+    /// of the wrong type, a negative or non-finite cost, a file that is not JSON or is too large) throws
+    /// <see cref="InvalidOptionException"/> naming the option <c>energy-profile</c>, the file and what is wrong.
+    /// </summary>
+    public static EnergyProfile Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string where = $"'{ThrowHelper.Printable(path, 120)}'";
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) ThrowHelper.InvalidOption("energy-profile", $"{where} does not exist");
+            if (info.Length > MaxFileBytes) ThrowHelper.InvalidOption("energy-profile", $"{where} is over {MaxFileBytes:N0} bytes");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOptionException($"option 'energy-profile': {where} cannot be read: {e.Message}");
+        }
+        System.Text.Json.Nodes.JsonObject root;
+        try
+        {
+            root = System.Text.Json.Nodes.JsonNode.Parse(bytes) as System.Text.Json.Nodes.JsonObject
+                ?? throw new InvalidOptionException($"option 'energy-profile': {where} is not a JSON object");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidOptionException($"option 'energy-profile': {where} is not valid JSON ({e.Message.Split('.')[0]})");
+        }
+        string[] known = ["name", "synaptic_event_pj", "mac_pj", "weight_read_pj", "state_access_pj"];
+        foreach (string key in root.Select(kv => kv.Key).Where(k => !known.Contains(k)))
+        {
+            ThrowHelper.InvalidOption("energy-profile", $"{where}: unknown field '{ThrowHelper.Printable(key, 40)}' (fields: "
+                + $"{string.Join(", ", known)})");
+        }
+        string name = root["name"] is System.Text.Json.Nodes.JsonValue n && n.TryGetValue(out string? text) && text.Length > 0
+            ? text
+            : throw new InvalidOptionException($"option 'energy-profile': {where}: 'name' must be a non-empty string");
+        double Cost(string key, bool required)
+        {
+            if (root[key] is null)
+            {
+                if (required) ThrowHelper.InvalidOption("energy-profile", $"{where}: '{key}' is missing");
+                return 0;
+            }
+            if (root[key] is not System.Text.Json.Nodes.JsonValue v || !v.TryGetValue(out double pj))
+            {
+                throw new InvalidOptionException($"option 'energy-profile': {where}: '{key}' must be a number of picojoules");
+            }
+            if (!(pj >= 0) || !double.IsFinite(pj)) ThrowHelper.InvalidOption("energy-profile", $"{where}: '{key}' = {pj} is negative");
+            return pj * Pico;
+        }
+        var profile = new EnergyProfile(ThrowHelper.Printable(name, 60), Cost("synaptic_event_pj", true), Cost("mac_pj", true),
+            Cost("weight_read_pj", false), Cost("state_access_pj", false));
+        profile.Validate();
+        return profile;
+    }
+
     /// <summary>Throws <see cref="InvalidOptionException"/> when a cost is negative or not finite.</summary>
     public void Validate()
     {

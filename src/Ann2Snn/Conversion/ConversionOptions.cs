@@ -25,8 +25,35 @@ public sealed record ConversionOptions
     /// <summary>Initial membrane potential as a fraction of the threshold: 0.5 centres the quantization error of the spike count.</summary>
     public float InitialFraction { get; init; } = 0.5f;
 
-    /// <summary>Membrane time constant in steps of the models with a leak (LIF; ignored for IF).</summary>
+    /// <summary>
+    /// Membrane time constant τm of the models with a leak (LIF; ignored for IF), in the time unit τ of <see cref="Dt"/> (steps
+    /// at the default Δt = 1).
+    /// </summary>
     public float TauMem { get; init; } = 1000f;
+
+    /// <summary>
+    /// Simulation step Δt in units of the neuron's time constant τ, the time in which a neuron at λ fires s spikes (s the
+    /// <see cref="EffectiveRateFraction"/>): a converted neuron fires at rate a·s/(λ·τ) in continuous time, s·Δt·a/λ spikes per
+    /// step, so Δt ∈ (0, 1] keeps the rate code below one spike per step, and Δt → 0 approaches the continuous-time network
+    /// (M6). The neuron's input gain per step is Δt (IF) or R·(1 − e^(−Δt/τm)) (LIF, R fixed at Δt = 1); the default 1 is the
+    /// usual one-step-per-τ network. The refractory period stays in steps.
+    /// </summary>
+    public float Dt { get; init; } = 1f;
+
+    /// <summary>
+    /// Firing threshold V_th of every population with weight scaling (default 1): weights and biases are scaled by
+    /// V_th − V_rest, so the spikes are the same for any V_th; with threshold scaling the thresholds are λ/s and this stays 1.
+    /// </summary>
+    public float VThreshold { get; init; } = 1f;
+
+    /// <summary>Resting (and reset-to-zero) potential V_rest of the models with a leak (LIF; default 0), below V_th.</summary>
+    public float VRest { get; init; }
+
+    /// <summary>
+    /// Membrane resistance R of the models with a leak (LIF); null (the default) takes R = 1/(1 − e^(−1/τm)), a per-step gain of
+    /// 1 at Δt = 1. Any other R scales the synaptic weights by the inverse ratio, so the rates, not the currents, stay the same.
+    /// </summary>
+    public float? Resistance { get; init; }
 
     /// <summary>Absolute refractory period in steps; f_max = 1/(τ_ref + 1) spikes per step.</summary>
     public int RefractorySteps { get; init; }
@@ -102,6 +129,32 @@ public sealed record ConversionOptions
     /// <summary>Number of calibration images.</summary>
     public int CalibrationImages { get; init; } = 1000;
 
+    /// <summary>
+    /// The parameters of a converted population of threshold <paramref name="threshold"/> (<see cref="NeuronModel.ForConversion"/>
+    /// with this Δt, V_rest and R); reset, refractory period, V(0), signed spikes and bursts are the converter's to set.
+    /// </summary>
+    public NeuronParameters ConvertedNeuron(float threshold)
+    {
+        NeuronParameters p = Neuron.ForConversion(threshold, TauMem);
+        return Neuron.Name == NeuronModels.If.Name ? p with { Dt = Dt }
+            : p with { Dt = Dt, VRest = VRest, Resistance = Resistance ?? p.Resistance };
+    }
+
+    /// <summary>
+    /// The current, in the neurons' units, that one rate unit (λ/s in ANN units) becomes with weight scaling:
+    /// (V_th − V_rest)·g₁/g, where g is the input gain per unit time at Δt = 1 of <see cref="ConvertedNeuron"/> and g₁ that of
+    /// the default R, so that V_th, V_rest and R change the weights and not the spikes. 1 with the defaults.
+    /// </summary>
+    public float CurrentPerRate
+    {
+        get
+        {
+            NeuronParameters p = ConvertedNeuron(VThreshold) with { Dt = 1f };
+            NeuronParameters reference = Neuron.ForConversion(VThreshold, TauMem);
+            return (VThreshold - p.ResetPotential) * reference.InputGain / p.InputGain;
+        }
+    }
+
     public float EffectiveRateFraction => RateFraction ?? (RefractorySteps > 0 ? 0.8f : 1f);
 
     /// <summary>Throws <see cref="InvalidOptionException"/> naming the option when a value is outside its domain.</summary>
@@ -110,7 +163,28 @@ public sealed record ConversionOptions
         if (Neuron is null) ThrowHelper.InvalidOption("neuron", "no neuron model is set");
         if (!(Percentile > 0 && Percentile <= 100)) ThrowHelper.InvalidOption("percentile", $"{Percentile} is outside (0, 100]");
         if (!(InitialFraction >= 0 && InitialFraction < 1)) ThrowHelper.InvalidOption("v-init", $"{InitialFraction} is outside [0, 1)");
-        if (!(TauMem > 0)) ThrowHelper.InvalidOption("tau-mem", $"{TauMem} must be positive");
+        if (!(TauMem > 0) || !float.IsFinite(TauMem)) ThrowHelper.InvalidOption("tau-mem", $"{TauMem} must be positive and finite");
+        if (!(Dt > 0 && Dt <= 1)) ThrowHelper.InvalidOption("dt", $"Δt = {Dt} is outside (0, 1] (units of the time constant τ)");
+        if (Neuron.Name != NeuronModels.If.Name && Dt > TauMem)
+        {
+            ThrowHelper.InvalidOption("dt", $"Δt = {Dt} is longer than the membrane time constant τm = {TauMem}");
+        }
+        if (!(VThreshold > 0) || !float.IsFinite(VThreshold))
+        {
+            ThrowHelper.InvalidOption("v-th", $"V_th = {VThreshold} must be positive and finite");
+        }
+        if (!float.IsFinite(VRest) || VRest >= VThreshold)
+        {
+            ThrowHelper.InvalidOption("v-rest", $"V_rest = {VRest} must be finite and below V_th = {VThreshold}");
+        }
+        if (Resistance is { } r && (!(r > 0) || !float.IsFinite(r)))
+        {
+            ThrowHelper.InvalidOption("resistance", $"R = {r} must be positive and finite");
+        }
+        if (Scaling == ScalingMode.Thresholds && (VThreshold != 1f || VRest != 0f || Resistance is not null))
+        {
+            ThrowHelper.InvalidOption("v-th", "threshold scaling sets the thresholds to λ/s: V_th, V_rest and R need weight scaling");
+        }
         if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"{RefractorySteps} must not be negative");
         if (RateFraction is { } f && !(f > 0 && f <= 1)) ThrowHelper.InvalidOption("rate-fraction", $"{f} is outside (0, 1]");
         if (SignedSpikes == true && !NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps))

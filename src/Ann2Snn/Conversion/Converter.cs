@@ -83,8 +83,11 @@ public static class Converter
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
         private readonly float _rateScale = options.EffectiveRateFraction * options.Burst / (options.RefractorySteps + 1f);
 
-        /// <summary>Spike slots of one neuron in the window (B per step with bursts): the levels a fitted λ is chosen for.</summary>
-        private int Levels => (options.Window ?? 1) * options.Burst;
+        /// <summary>
+        /// Spike slots of one neuron in the window (B per step with bursts, Δt·B per step at a step Δt &lt; 1, where λ maps to
+        /// one spike per τ): the levels a fitted λ is chosen for.
+        /// </summary>
+        private int Levels => Math.Max(1, (int)Math.Round((options.Window ?? 1) * options.Burst * (double)options.Dt));
 
         public ConversionResult Run(IReadOnlyList<string> passes)
         {
@@ -308,21 +311,30 @@ public static class Converter
             bool fromModel = quantized is not null && !RefitsQuantized(quantized);
             float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax);
             bool thresholds = options.Scaling == ScalingMode.Thresholds;
-            float theta = thresholds ? lambda[0] / _rateScale : 1f;
-            var toRate = new ScaleOp(x.Shape, lambda.Select(l => _rateScale / l).ToArray());
+            float theta = thresholds ? lambda[0] / _rateScale : options.VThreshold;
+            // Current per unit of rate: 1 with threshold scaling (ANN units), (V_th − V_rest)·g₁/g with weight scaling.
+            float unit = thresholds ? 1f : options.CurrentPerRate;
+            var toRate = new ScaleOp(x.Shape, lambda.Select(l => unit * _rateScale / l).ToArray());
             IReadOnlyList<Term> terms = thresholds ? x.Terms : x.Terms.Select(t => t.Then(toRate)).ToArray();
             float[] bias = x.Bias is null
                 ? new float[x.Shape.Size]
                 : thresholds ? (float[])x.Bias.Clone() : SynapticOpReference.Apply(toRate, x.Bias);
-            // One spike stands for u = λ/s in ANN units; a shift Δa of the encoded value is a current Δa·θ/u.
-            float[] spikeValue = lambda.Select(l => l / _rateScale).ToArray();
+            // One spike per step stands for λ/(s·Δt) in ANN units: at a step Δt the neuron fires s·Δt·a/λ per step, and a spike
+            // is a charge, not a current, so its weight downstream is that value (its charge is Δt times it). A shift Δa of the
+            // encoded value is a current Δa·θ/u with u = λ/s, whatever Δt.
+            float dt = options.Dt;
+            float[] spikeValue = lambda.Select(l => l / (_rateScale * dt)).ToArray();
             if (adjust.OutputShifts.TryGetValue(at.Name, out float[]? shift))
             {
                 int plane = x.Shape.Size / x.Shape.Channels;
-                for (int i = 0; i < bias.Length; i++) bias[i] += shift[i] * theta / spikeValue[spikeValue.Length == 1 ? 0 : i / plane];
+                float perValue = thresholds ? theta : unit;
+                for (int i = 0; i < bias.Length; i++)
+                {
+                    bias[i] += shift[i] * perValue / (spikeValue[spikeValue.Length == 1 ? 0 : i / plane] * dt);
+                }
             }
-            // Δt = 1 and a per-step input gain of 1, whatever the model (a LIF differs from the IF only by its leak).
-            NeuronParameters neuron = options.Neuron.ForConversion(theta, options.TauMem) with
+            // A per-unit-time input gain of 1 at Δt = 1, whatever the model (a LIF differs from the IF only by its leak).
+            NeuronParameters neuron = options.ConvertedNeuron(theta) with
             {
                 Reset = options.Reset,
                 RefractorySteps = options.RefractorySteps,

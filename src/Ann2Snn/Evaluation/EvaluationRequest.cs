@@ -63,6 +63,22 @@ public sealed record EvaluationRequest
     /// <summary>The input encoding, over the one the network was converted for; null keeps that (or <see cref="Simulation"/>'s).</summary>
     public InputEncoding? Input { get; init; }
 
+    /// <summary>The synapse model, over the one the network was converted for (<see cref="SynapseMetadata"/>); null keeps that (or
+    /// <see cref="Simulation"/>'s when the network stores none).</summary>
+    public SynapseModel? Synapse { get; init; }
+
+    /// <summary>τs of exponential synapses, over the network's stored one; null keeps that (or <see cref="Simulation"/>'s).</summary>
+    public float? TauSyn { get; init; }
+
+    /// <summary>
+    /// The length of the run in the time unit of the network's Δt (<see cref="Conversion.ConversionOptions.Dt"/>) instead of
+    /// <see cref="SimulationOptions.Timesteps"/>: T = max(1, round(duration/Δt)) steps. Null (the default): T as given.
+    /// </summary>
+    public double? Duration { get; init; }
+
+    /// <summary>The energy profiles the estimates are made for (default: every built-in one).</summary>
+    public IReadOnlyList<Analysis.EnergyProfile> EnergyProfiles { get; init; } = Analysis.EnergyProfile.BuiltIn;
+
     /// <summary>The T values to report SNN accuracy at, each in 1..T; null: <see cref="DefaultSteps"/> (always for ttfs input).</summary>
     public IReadOnlyList<int>? Steps { get; init; }
 
@@ -138,11 +154,18 @@ public sealed record EvaluationRequest
         if (Steps is { } steps)
         {
             if (steps.Count == 0) ThrowHelper.InvalidOption("steps", "no T values to report");
-            foreach (int t in steps.Where(t => t < 1 || t > Simulation.Timesteps))
+            foreach (int t in steps.Where(t => t < 1 || (Duration is null && t > Simulation.Timesteps)))
             {
                 ThrowHelper.InvalidOption("steps", $"T = {t} is outside 1..{Simulation.Timesteps} (timesteps)");
             }
         }
+        if (Duration is { } d && !(d > 0 && double.IsFinite(d))) ThrowHelper.InvalidOption("duration", $"{d} must be positive and finite");
+        if (TauSyn is { } tau && !(tau > 0 && float.IsFinite(tau)))
+        {
+            ThrowHelper.InvalidOption("tau-syn", $"τs = {tau} must be positive and finite");
+        }
+        ArgumentNullException.ThrowIfNull(EnergyProfiles, nameof(EnergyProfiles));
+        foreach (Analysis.EnergyProfile profile in EnergyProfiles) profile.Validate();
         if (Converts)
         {
             Conversion.Validate();

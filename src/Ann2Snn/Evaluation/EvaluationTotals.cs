@@ -42,6 +42,12 @@ public sealed record EvaluationTotals
     /// <summary>Mean synapses one input spike reaches.</summary>
     public required double InputFanOut { get; init; }
 
+    /// <summary>Spikes of the bias neurons (<see cref="SimulationResult.BiasSpikes"/>; 0 with bias currents).</summary>
+    public long BiasSpikes { get; init; }
+
+    /// <summary>Synaptic events of the bias neurons (<see cref="SimulationResult.BiasEvents"/>).</summary>
+    public long BiasEvents { get; init; }
+
     /// <summary>
     /// Images per stable-from step t (1..T; see <see cref="SimulationResult.StableFrom"/>), the steps with none left out.
     /// </summary>
@@ -69,6 +75,8 @@ public sealed record EvaluationTotals
             Layers = [.. layers],
             InputSpikes = snn.InputSpikes,
             InputFanOut = snn.InputFanOut,
+            BiasSpikes = snn.BiasSpikes,
+            BiasEvents = snn.BiasEvents,
             StableFrom = snn.StableFrom.GroupBy(t => t).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
             Energy = energy,
         };
@@ -85,23 +93,28 @@ public sealed record EvaluationTotals
     public IReadOnlyList<PopulationActivity> Activity() => [.. Layers.Select(l => PopulationActivity.Of(l, Images, Timesteps))];
 
     /// <summary>Spikes of every layer per image.</summary>
-    public double SpikesPerImage => SimulationResult.SpikesPerImageOf([.. Layers.Select(l => l.Spikes)], Images);
+    public double SpikesPerImage => SimulationResult.SpikesPerImageOf([.. Layers.Select(l => l.Spikes), BiasSpikes], Images);
 
     /// <summary>Synaptic events of every layer and of the input per image.</summary>
     public double SynapticEventsPerImage => SimulationResult.TotalEventsPerImage(
-        [.. Layers.Select(l => l.Spikes)], [.. Layers.Select(l => l.FanOut)], InputSpikes, InputFanOut, Images);
+        [.. Layers.Select(l => l.Spikes)], [.. Layers.Select(l => l.FanOut)], InputSpikes, InputFanOut, Images)
+        + SimulationResult.EventsPerImage(BiasEvents, 1, Images);
 
     /// <summary>The distribution of stable-from steps.</summary>
     public AccuracyLatency Latency() =>
         AccuracyLatency.Of([.. StableFrom.OrderBy(p => p.Key).SelectMany(p => Enumerable.Repeat(p.Key, p.Value))], Timesteps);
 
-    /// <summary>Energy per image under each built-in profile; null without an ANN.</summary>
-    public IReadOnlyList<EnergyEstimate>? EnergyEstimates()
+    /// <summary>The name the bias neurons' events go by in the energy estimates' layers.</summary>
+    public const string BiasNeurons = "bias neurons";
+
+    /// <summary>Energy per image under each of <paramref name="profiles"/> (default: the built-in ones); null without an ANN.</summary>
+    public IReadOnlyList<EnergyEstimate>? EnergyEstimates(IReadOnlyList<EnergyProfile>? profiles = null)
     {
         if (Energy is not { } basis) return null;
         double? input = InputSpikes == 0 ? null : SimulationResult.EventsPerImage(InputSpikes, InputFanOut, Images);
         (string, double)[] layers = [.. Layers.Select(l => (l.Name, SimulationResult.EventsPerImage(l.Spikes, l.FanOut, Images)))];
-        return [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(basis, Timesteps, input, layers, p))];
+        if (BiasEvents > 0) layers = [.. layers, (BiasNeurons, SimulationResult.EventsPerImage(BiasEvents, 1, Images))];
+        return [.. (profiles ?? EnergyProfile.BuiltIn).Select(p => EnergyEstimate.For(basis, Timesteps, input, layers, p))];
     }
 
     /// <summary>
@@ -150,6 +163,8 @@ public sealed record EvaluationTotals
             AnnCorrect = first.AnnCorrect is null ? null : sorted.Sum(p => p.AnnCorrect!.Value),
             Layers = [.. first.Layers.Select((l, k) => l with { Spikes = sorted.Sum(p => p.Layers[k].Spikes) })],
             InputSpikes = sorted.Sum(p => p.InputSpikes),
+            BiasSpikes = sorted.Sum(p => p.BiasSpikes),
+            BiasEvents = sorted.Sum(p => p.BiasEvents),
             StableFrom = stable.ToDictionary(),
         };
     }
@@ -176,6 +191,7 @@ public sealed record EvaluationTotals
         Check(Layers is not null && Layers.All(l => l is not null && l.Name is not null && l.Kind is not null && l.Neurons > 0
             && l.Spikes >= 0 && double.IsFinite(l.FanOut) && l.FanOut >= 0), "a layer is missing, empty, or has negative counts");
         Check(InputSpikes >= 0 && double.IsFinite(InputFanOut) && InputFanOut >= 0, "the input's spikes or fan-out are negative");
+        Check(BiasSpikes >= 0 && BiasEvents >= 0, "the bias neurons' spikes or events are negative");
         Check(StableFrom is not null && StableFrom.All(p => p.Key >= 1 && p.Key <= Timesteps && p.Value > 0)
             && StableFrom.Sum(p => (long)p.Value) == Images, $"the stable-from counts do not place each of the {Images} images in 1..T");
         Check(Energy is null || (Energy.AnalogInputMacs >= 0 && Energy.Neurons >= 0 && Energy.AnnMacs >= 0 && Energy.AnnOutputs >= 0),

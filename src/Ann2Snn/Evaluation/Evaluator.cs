@@ -42,7 +42,8 @@ public static class Evaluator
         IDataset snnImages = request.Shard is null ? spikes : new DatasetRange(spikes, first, images);
         int? limit = request.Shard is null ? request.Limit : null;
         InputEncoding input = request.Input ?? InputEncodingMetadata.Read(network) ?? request.Simulation.Input;
-        SimulationOptions simulation = request.Simulation with { Input = input };
+        SimulationOptions simulation = WithStoredSynapse(request, network, request.Simulation with { Input = input });
+        if (request.Duration is { } duration) simulation = simulation with { Timesteps = StepsOf(duration, network) };
 
         cancellationToken.ThrowIfCancellationRequested();
         AnnEvaluation? ann = graph is null ? null : request.KnownAnn ?? Stage(progress, EvaluationStage.Ann, $"ANN on {data.Description}",
@@ -55,12 +56,17 @@ public static class Evaluator
         IReadOnlyList<int> steps = request.Steps is { } given
             ? [.. given.Distinct().Order()]
             : EvaluationRequest.DefaultSteps(simulation.Timesteps);
+        if (steps[^1] > simulation.Timesteps)
+        {
+            ThrowHelper.InvalidOption("steps", $"T = {steps[^1]} is outside 1..{simulation.Timesteps} (the duration's steps)");
+        }
         if (simulation.Input == InputEncoding.Ttfs)
         {
             // The window, not Timesteps, sets the length of a time-to-first-spike run: report over its real length.
             long length = TtfsSimulator.TotalSteps(network, simulation.TtfsWindow);
             simulation = simulation with { Timesteps = (int)Math.Min(length, SimulationOptions.MaxTimesteps) };
-            steps = EvaluationRequest.DefaultSteps(simulation.Timesteps);
+            // The output layer answers in the last window only: an earlier step has no answer to report.
+            steps = [simulation.Timesteps];
         }
         string run = $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}";
         SimulationResult snn = Stage(progress, EvaluationStage.Snn, run, images,
@@ -89,8 +95,39 @@ public static class Evaluator
             Accuracy = totals.Accuracy(),
             Layers = totals.Activity(),
             Latency = totals.Latency(),
-            Energy = totals.EnergyEstimates(),
+            Energy = totals.EnergyEstimates(request.EnergyProfiles),
         };
+    }
+
+    /// <summary>
+    /// The request's synapse model and τs over those <paramref name="network"/> stores (<see cref="SynapseMetadata"/>), over
+    /// <paramref name="simulation"/>'s.
+    /// </summary>
+    private static SimulationOptions WithStoredSynapse(EvaluationRequest request, SpikingNetwork network, SimulationOptions simulation)
+    {
+        (SynapseModel Model, float? TauSyn)? stored = SynapseMetadata.Read(network);
+        return simulation with
+        {
+            Synapse = request.Synapse ?? stored?.Model ?? simulation.Synapse,
+            TauSyn = request.TauSyn ?? stored?.TauSyn ?? simulation.TauSyn,
+        };
+    }
+
+    /// <summary>
+    /// The steps of a run of <paramref name="duration"/> time units at the step Δt of <paramref name="network"/>'s neurons (1 without
+    /// any): max(1, round(duration/Δt)); throws <see cref="InvalidOptionException"/> beyond <see cref="SimulationOptions.MaxTimesteps"/>.
+    /// </summary>
+    public static int StepsOf(double duration, SpikingNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        double dt = network.Layers.OfType<NeuronLayer>().Select(l => (double)l.Neuron.Dt).DefaultIfEmpty(1).First();
+        double steps = Math.Max(1, Math.Round(duration / dt));
+        if (steps > SimulationOptions.MaxTimesteps)
+        {
+            ThrowHelper.InvalidOption("duration", $"{duration} at Δt = {dt} is {steps:N0} steps, over the limit of "
+                + $"{SimulationOptions.MaxTimesteps:N0}");
+        }
+        return (int)steps;
     }
 
     /// <summary>Layer <paramref name="index"/>'s totals: what <paramref name="activity"/> says it is, and its spikes in the run.</summary>

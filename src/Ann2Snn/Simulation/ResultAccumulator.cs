@@ -35,6 +35,12 @@ internal sealed class ResultAccumulator
 
     public long InputSpikes { get; set; }
 
+    /// <summary>Spikes of the bias neurons (<see cref="Snn.BiasMode.Neuron"/>).</summary>
+    public long BiasSpikes { get; set; }
+
+    /// <summary>Synaptic events of the bias neurons: per spike, the neurons of the layer with a non-zero bias.</summary>
+    public long BiasEvents { get; set; }
+
     /// <summary>Membrane trace of each probe (first image), one value per step.</summary>
     public Dictionary<NeuronProbe, float[]> Traces { get; } = [];
 
@@ -60,6 +66,9 @@ internal sealed class ResultAccumulator
         Array.Clear(LayerSpikes);
         result.InputSpikes += InputSpikes;
         InputSpikes = 0;
+        result.BiasSpikes += BiasSpikes;
+        result.BiasEvents += BiasEvents;
+        BiasSpikes = BiasEvents = 0;
         foreach (var (probe, trace) in Traces) result.Traces[probe] = trace;
         Traces.Clear();
     }

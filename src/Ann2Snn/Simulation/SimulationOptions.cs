@@ -33,7 +33,10 @@ public sealed record SimulationOptions
 
     public SynapseModel Synapse { get; init; } = SynapseModel.Delta;
 
-    /// <summary>Synaptic time constant τs in steps (exponential synapses).</summary>
+    /// <summary>
+    /// Synaptic time constant τs of exponential synapses, in the time unit of the neurons' Δt (steps at Δt = 1): the synaptic
+    /// current decays by e^(−Δt/τs) per step.
+    /// </summary>
     public float TauSyn { get; init; } = 5f;
 
     /// <summary>

@@ -27,6 +27,18 @@ public sealed class SimulationResult
     /// <summary>Input spikes (Poisson input) over all images and steps.</summary>
     public long InputSpikes { get; internal set; }
 
+    /// <summary>
+    /// Spikes of the bias neurons over all images and steps (<see cref="Snn.BiasMode.Neuron"/>: one bias neuron per population
+    /// with a bias, per image; 0 with bias currents). A bias neuron is a neuron: its spikes count in <see cref="SpikesPerImage"/>.
+    /// </summary>
+    public long BiasSpikes { get; internal set; }
+
+    /// <summary>
+    /// Synaptic events of the bias neurons: each spike reaches every neuron of its population with a non-zero bias. They count in
+    /// <see cref="TotalSynapticEventsPerImage"/> and in the energy estimates.
+    /// </summary>
+    public long BiasEvents { get; internal set; }
+
     /// <summary>Per layer, per neuron: spikes summed over images and steps.</summary>
     public long[][] NeuronSpikes { get; }
 
@@ -63,9 +75,12 @@ public sealed class SimulationResult
     /// <summary>Synaptic events (spikes × fan-out) per image of each layer.</summary>
     public double SynapticEventsPerImage(int layer) => EventsPerImage(LayerSpikes[layer], FanOut[layer], Images);
 
-    public double SpikesPerImage => SpikesPerImageOf(LayerSpikes, Images);
+    /// <summary>Spikes of every layer and of the bias neurons per image.</summary>
+    public double SpikesPerImage => SpikesPerImageOf([.. LayerSpikes, BiasSpikes], Images);
 
-    public double TotalSynapticEventsPerImage => TotalEventsPerImage(LayerSpikes, FanOut, InputSpikes, InputFanOut, Images);
+    /// <summary>Synaptic events of every layer, of the input and of the bias neurons per image.</summary>
+    public double TotalSynapticEventsPerImage =>
+        TotalEventsPerImage(LayerSpikes, FanOut, InputSpikes, InputFanOut, Images) + EventsPerImage(BiasEvents, 1, Images);
 
     /// <summary>
     /// Synaptic events per image of a source that fired <paramref name="spikes"/> spikes over <paramref name="images"/> images,

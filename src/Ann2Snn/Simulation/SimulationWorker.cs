@@ -22,7 +22,6 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
     private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
     private readonly ResultAccumulator _results;
-    private readonly float _synDecay;
 
     /// <param name="plan">The run's plan.</param>
     /// <param name="capacity">Images simulated together (at most the chunk size; a chunk is simulated in pieces of this many).</param>
@@ -52,7 +51,6 @@ internal abstract class SimulationWorker : IChunkWorker
         _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
         _fired = new int[layers.Max(l => l.Shape.Size)];
-        _synDecay = MathF.Exp(-1f / plan.Options.TauSyn);
     }
 
     protected SimulationPlan Plan { get; }
@@ -243,7 +241,8 @@ internal abstract class SimulationWorker : IChunkWorker
         switch (Plan.Layers[l])
         {
             case NeuronLayer nl:
-                StepNeurons(l, nl, n, t, _synDecay);
+                // τs is in the time unit of Δt: e^(−Δt/τs) per step (e^(−1/τs) at Δt = 1).
+                StepNeurons(l, nl, n, t, MathF.Exp(-nl.Neuron.Dt / Plan.Options.TauSyn));
                 break;
             case MaxPoolLayer mp:
                 _results.LayerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
@@ -291,7 +290,7 @@ internal abstract class SimulationWorker : IChunkWorker
         }
         if (o.Synapse == SynapseModel.Exponential)
         {
-            // I_syn ← I_syn·e^(−1/τs) + (1 − e^(−1/τs))·input: unit DC gain, so rates are preserved on average.
+            // I_syn ← I_syn·e^(−Δt/τs) + (1 − e^(−Δt/τs))·input: unit DC gain, so rates are preserved on average.
             Span<float> syn = _synapse[l].AsSpan(0, n * size);
             TensorPrimitives.Multiply(syn, synDecay, syn);
             TensorPrimitives.MultiplyAdd(input, 1f - synDecay, syn, syn);
@@ -315,6 +314,13 @@ internal abstract class SimulationWorker : IChunkWorker
                 input, _spikes[l].AsSpan(0, n * size));
     }
 
+    private static int CountNonZero(float[] values)
+    {
+        int count = 0;
+        foreach (float v in values) count += v != 0f ? 1 : 0;
+        return count;
+    }
+
     private void AddBiasSpikes(int l, int n, int t, Span<float> current)
     {
         SimulationOptions o = Plan.Options;
@@ -325,6 +331,13 @@ internal abstract class SimulationWorker : IChunkWorker
             if (Math.Floor((t + 1) * (double)o.BiasNeuronRate) > Math.Floor(t * (double)o.BiasNeuronRate))
             {
                 float[] bias = Plan.Biases[l];
+                // The bias neuron of each image spikes once and reaches every neuron with a non-zero bias (M10).
+                int targets = CountNonZero(bias);
+                if (targets > 0)
+                {
+                    _results.BiasSpikes += n;
+                    _results.BiasEvents += (long)n * targets;
+                }
                 for (int b = 0; b < n; b++) TensorPrimitives.MultiplyAdd(bias, 1f / o.BiasNeuronRate, current.Slice(b * size, size),
                     current.Slice(b * size, size));
             }

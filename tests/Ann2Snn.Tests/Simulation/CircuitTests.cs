@@ -105,6 +105,30 @@ public class CircuitTests
         Assert.Equal(current.LayerSpikes[0], biasNeuron.LayerSpikes[0]);
     }
 
+    [Theory]
+    [InlineData(0.5f, 40)]
+    [InlineData(0.25f, 40)]
+    [InlineData(1f, 40)]
+    [InlineData(0.3f, 37)]
+    public void BiasNeuronSpikesAndEventsAreCounted(float rate, int steps)
+    {
+        // One bias neuron per image for a population with a bias; it fires ⌊T·r⌋ times in T steps (at step t when
+        // ⌊(t+1)·r⌋ > ⌊t·r⌋) and each spike reaches the two neurons whose bias is not zero (M10).
+        var shape = new Shape(3);
+        var neuron = new NeuronLayer("n", shape, If0, [new Projection(-1, [new ScaleOp(shape, [0f])])], [0.25f, 0f, 0.5f]);
+        var net = new SpikingNetwork("bias", shape, [neuron]);
+        var o = new SimulationOptions { Timesteps = steps };
+        SimulationResult current = Run(net, [0f, 0f, 0f], 1, o);
+        SimulationResult biasNeuron = Run(net, [0f, 0f, 0f], 1, o with { Bias = BiasMode.Neuron, BiasNeuronRate = rate });
+        long fired = (long)Math.Floor(steps * (double)rate);
+        Assert.Equal(0, current.BiasSpikes);
+        Assert.Equal(0, current.BiasEvents);
+        Assert.Equal(fired, biasNeuron.BiasSpikes);
+        Assert.Equal(2 * fired, biasNeuron.BiasEvents);
+        Assert.Equal(biasNeuron.SpikesPerImage, biasNeuron.LayerSpikes[0] + fired);
+        Assert.Equal(current.TotalSynapticEventsPerImage + 2 * fired, biasNeuron.TotalSynapticEventsPerImage);
+    }
+
     [Fact]
     public void ExponentialSynapseKeepsTheRate()
     {

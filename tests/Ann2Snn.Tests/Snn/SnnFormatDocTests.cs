@@ -152,6 +152,8 @@ public sealed partial class SnnFormatDocTests
         Assert.Equal(Enum.GetValues<ResetMode>().Select(Snake), KindsRow("reset modes"));
         Assert.Equal(Enum.GetValues<MaxPoolScheme>().Select(Snake), KindsRow("max-pool schemes"));
         Assert.Equal(NeuronModels.All.Select(m => m.Name), KindsRow("neuron kinds"));
+        Assert.Equal(Enum.GetValues<Ann2Snn.Simulation.SynapseModel>().Select(Ann2Snn.Simulation.SynapseMetadata.Name),
+            KindsRow("synapse models"));
         SpikingNetwork all = SnnFileTests.AllKinds();
         Assert.Equal(all.Layers.Select(l => l.Kind).Distinct().Order(StringComparer.Ordinal),
             KindsRow("layer kinds").Order(StringComparer.Ordinal));
