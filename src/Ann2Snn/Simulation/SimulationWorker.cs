@@ -17,6 +17,7 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly float[][] _spikes, _constant, _synapse, _canonical;
     private readonly int[][] _refractory;
     private readonly int[][] _netCount; // signed populations: each neuron's net spike count
+    private readonly float[][] _charge; // signed populations with a negative branch: each neuron's input charge
     private readonly float[] _input, _scratchA, _scratchB;
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
@@ -40,6 +41,7 @@ internal abstract class SimulationWorker : IChunkWorker
             : []).ToArray();
         _refractory = layers.Select(l => l is NeuronLayer nl && nl.Neuron.RefractorySteps > 0 ? new int[n * l.Shape.Size] : []).ToArray();
         _netCount = layers.Select(l => l is NeuronLayer nl && nl.Neuron.SignedSpikes ? new int[n * l.Shape.Size] : []).ToArray();
+        _charge = layers.Select((l, i) => plan.NegativeGains[i].Length > 0 ? new float[n * l.Shape.Size] : []).ToArray();
         _countIn = layers.Select(l => l is MaxPoolLayer m ? new int[n * m.InputShape.Size] : []).ToArray();
         _countOut = layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
         // Canonical-order staging for constant currents of populations kept in another layout.
@@ -228,6 +230,7 @@ internal abstract class SimulationWorker : IChunkWorker
             if (_synapse[l].Length > 0) _synapse[l].AsSpan(0, n * size).Clear();
             if (_refractory[l].Length > 0) Array.Clear(_refractory[l]);
             if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
+            if (_charge[l].Length > 0) Array.Clear(_charge[l]);
             if (_spikes[l].Length > 0) _spikes[l].AsSpan(0, n * size).Clear();
         }
         Array.Clear(_readoutCounts);
@@ -309,10 +312,24 @@ internal abstract class SimulationWorker : IChunkWorker
     protected virtual int Fire(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
     {
         int size = layer.Shape.Size;
+        if (_charge[l].Length > 0) return FireLeaky(l, layer, n, v, input);
         return layer.Neuron.SignedSpikes
             ? NeuronKernels.StepSigned(layer.Neuron, v, _netCount[l].AsSpan(0, n * size), input, _spikes[l].AsSpan(0, n * size))
             : NeuronKernels.Step(layer.Neuron, v, _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [],
                 input, _spikes[l].AsSpan(0, n * size));
+    }
+
+    /// <summary>Signed neurons with a negative branch (<see cref="NeuronLayer.NegativeGain"/>), one image at a time.</summary>
+    private int FireLeaky(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
+    {
+        int size = layer.Shape.Size, events = 0;
+        for (int b = 0; b < n; b++)
+        {
+            events += NeuronKernels.StepSignedLeaky(layer.Neuron, Plan.NegativeGains[l], _charge[l].AsSpan(b * size, size),
+                _netCount[l].AsSpan(b * size, size), v.Slice(b * size, size), input.Slice(b * size, size),
+                _spikes[l].AsSpan(b * size, size));
+        }
+        return events;
     }
 
     private void AddBiasSpikes(int l, int n, int t, Span<float> current)

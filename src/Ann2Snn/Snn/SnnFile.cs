@@ -32,9 +32,10 @@ public static class SnnFile
     /// <summary>
     /// The newest format version this build reads and writes. A file is written with the oldest version that holds it
     /// (<see cref="VersionOf"/>): 1, or 2 when a population has burst spikes (<c>neuron.burst_limit</c>, which a version 1
-    /// reader would skip and simulate one spike per step).
+    /// reader would skip and simulate one spike per step), or 3 when a population has a negative branch
+    /// (<c>negative_gain</c>, LeakyRelu/PRelu: an older reader would simulate a ReLU).
     /// </summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     public const string Extension = ".snn";
 
@@ -122,7 +123,8 @@ public static class SnnFile
     public static int VersionOf(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return network.Layers.OfType<NeuronLayer>().Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
+        IEnumerable<NeuronLayer> populations = network.Layers.OfType<NeuronLayer>();
+        return populations.Any(l => l.NegativeGain is not null) ? 3 : populations.Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
@@ -245,6 +247,7 @@ public static class SnnFile
                         Shape = n.Shape.ToArray(),
                         Neuron = NeuronEntry.From(n.Neuron),
                         Bias = Blob(n.Bias, [n.Bias.Length], $"{where} bias"),
+                        NegativeGain = n.NegativeGain is { } gain ? Blob(gain, [gain.Length], $"{where} negative_gain") : null,
                         Projections = Projections(n.Projections, where),
                     };
                 case ReadoutLayer r:
@@ -421,7 +424,14 @@ public static class SnnFile
                         IReadOnlyList<Projection> projections = Projections(e.Projections, where);
                         Where = where;
                         float[] bias = Vector(e.Bias, "bias");
-                        return new NeuronLayer(e.Name, shape, neuron, projections, bias);
+                        float[]? gain = null;
+                        if (e.NegativeGain is not null)
+                        {
+                            if (_version < 3) throw new FormatError($"negative_gain needs format 3, the file says format {_version}");
+                            gain = Vector(e.NegativeGain, "negative_gain");
+                            if (NeuronLayer.NegativeGainProblem(gain, neuron, shape) is { } wrong) throw new FormatError(wrong);
+                        }
+                        return new NeuronLayer(e.Name, shape, neuron, projections, bias, gain);
                     }
                 case "readout":
                     {

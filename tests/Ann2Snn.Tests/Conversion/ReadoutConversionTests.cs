@@ -93,8 +93,6 @@ public sealed class ReadoutConversionTests
     {
         { "input-sigmoid", "Sigmoid of the input itself (before any weights) is part of the input encoding" },
         { "input-scaled-tanh", "Tanh of the input itself (before any weights) is part of the input encoding" },
-        { "leaky", "LeakyRelu inside the network needs signed neurons with a negative-branch gain (not yet)" },
-        { "prelu", "PRelu inside the network needs signed neurons with a negative-branch gain (not yet)" },
         { "tanh", "Tanh inside the network: no spiking equivalent; IF neurons approximate ReLU" },
         { "hardswish", "HardSwish inside the network: no spiking equivalent" },
         { "softmax", "Softmax inside the network has no spiking equivalent" },
@@ -119,8 +117,6 @@ public sealed class ReadoutConversionTests
         Node hidden = new DenseNode("d1", first, TestGraphs.Random(rng, 0.5f, 16, 12), null);
         hidden = where switch
         {
-            "leaky" => Act("bad", hidden, ActivationKind.LeakyRelu),
-            "prelu" => Act("bad", hidden, ActivationKind.PRelu),
             "tanh" => Act("bad", hidden, ActivationKind.Tanh),
             "hardswish" => Act("bad", hidden, ActivationKind.HardSwish),
             "softmax" => new SoftmaxNode("bad", hidden, false),

@@ -118,6 +118,9 @@ public sealed class TtfsSimulator : ISimulator
                 if (n.Neuron.BurstLimit > 1) ThrowHelper.InvalidOption("burst", $"population '{n.Name}' has burst spikes (B = "
                     + $"{n.Neuron.BurstLimit}): its values reach B·V_th, and the ttfs code clips at one spike's V_th; "
                     + "convert with burst 1");
+                if (n.NegativeGain is not null) ThrowHelper.InvalidOption("simulator", $"population '{n.Name}' has a negative "
+                    + "branch (LeakyRelu/PRelu, signed neurons): a first-spike time encodes only non-negative values; "
+                    + "use a rate backend (dense, event, layered)");
             }
             Depth = Depths(network);
             long total = TotalSteps(network, W);
