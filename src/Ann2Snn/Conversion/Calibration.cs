@@ -16,6 +16,7 @@ public static class Calibration
     {
         ArgumentNullException.ThrowIfNull(graph);
         return n is ReluNode or ClipNode or QuantizedClipNode or InputNode || Converter.IsLeaky(n) || n == graph.Output
+            || (InputFunctionChain.Of(graph) is [.., var last] && last == n)
             || graph.ConsumersOf(n).Any(c => c is Pool2dNode { Kind: PoolKind.Max });
     }
 

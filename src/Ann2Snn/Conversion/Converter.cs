@@ -101,6 +101,7 @@ public static class Converter
         private readonly List<ConvertedLayer> _log = [];
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
         private readonly float _rateScale = options.EffectiveRateFraction * options.Burst / (options.RefractorySteps + 1f);
+        private readonly IReadOnlyList<Node> _inputChain = InputFunctionChain.Of(graph);
 
         /// <summary>Spike slots of one neuron in the window (B per step with bursts): the levels a fitted λ is chosen for.</summary>
         private int Levels => (options.Window ?? 1) * options.Burst;
@@ -122,6 +123,7 @@ public static class Converter
                 ["calibration_images"] = (stats?.Images ?? 0).ToString(CultureInfo.InvariantCulture),
                 ["input_scale"] = InputScale().ToString("R", CultureInfo.InvariantCulture),
             };
+            if (InputFunctionChain.Function(graph) is { } function) metadata[InputFunction.Key] = function.ToString();
             var network = new SpikingNetwork(graph.Name, graph.Input.OutputShape, FoldGains(_layers), metadata);
             return new ConversionResult(network, graph, passes, _log);
         }
@@ -129,13 +131,16 @@ public static class Converter
         private float InputScale()
         {
             if (stats is null) return 1f;
-            float max = stats.For(graph.Input).Layer.Max;
+            // The encoder's input: the graph input, or what the input function makes of it.
+            float max = stats.For(_inputChain.Count > 0 ? _inputChain[^1] : graph.Input).Layer.Max;
             return max > 0 ? max : 1f;
         }
 
         private Signal Visit(Node n)
         {
             Signal In(int i) => _signals[n.Inputs[i]];
+            // The input function's nodes are the encoder's: the input signal passes (its reshapes stay synapses).
+            if (n is not ReshapeNode && _inputChain.Contains(n)) return In(0);
             switch (n)
             {
                 case InputNode i:

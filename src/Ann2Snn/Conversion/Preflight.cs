@@ -24,8 +24,18 @@ public static class Preflight
         IReadOnlyList<Node> tail = LinearReadout.Tail(graph);
         var linear = new HashSet<Node>(LinearReadout.NeedsFold(tail) ? tail : [], ReferenceEqualityComparer.Instance);
         var readout = new HashSet<Node>(argmax.Concat(linear), ReferenceEqualityComparer.Instance);
+        var encoding = new HashSet<Node>(InputFunctionChain.Of(graph), ReferenceEqualityComparer.Instance);
         foreach (Node n in graph.Nodes)
         {
+            if (encoding.Contains(n))
+            {
+                if (n is not (ReshapeNode or IdentityNode))
+                {
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        "part of the input encoding: the encoder applies it to the data (stored with the network)"));
+                }
+                continue;
+            }
             if (argmax.Contains(n))
             {
                 findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, ReadoutNote(n)));
@@ -203,7 +213,8 @@ public static class Preflight
             + "the readout is one class per sample",
         ArgMaxNode => "argmax inside the network has no spiking equivalent; only a final argmax (the readout) is supported",
         ActivationNode when ReadsInput(n) => $"{n.Op} of the input itself (before any weights) is part of the input encoding, "
-            + "which the converter cannot apply yet; apply it to the data instead",
+            + "which the encoder takes only as a chain of element-wise nodes that is the input's only consumer, with "
+            + "per-channel parameters before any reshape; apply it to the data instead",
         ActivationNode when n == graph.Output => $"{n.Op} at the output is not one strictly increasing function, so dropping it "
             + "could change the argmax, and it has no spiking equivalent",
         ActivationNode when !Converter.IsLeaky(n) => $"{n.Op} inside the network: no spiking equivalent; IF neurons approximate ReLU",

@@ -18,6 +18,7 @@ internal sealed class SimulationPlan
         Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
         foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
         InputScale = InputScaleOf(network);
+        InputFunction = InputFunction.Read(network);
         ScratchSize = Projections.SelectMany(p => p).Select(p => p.MaxSize).DefaultIfEmpty(1).Max();
         ReadoutIndex = Layers.Length - 1;
         Probes = ResolveProbes(Layers, options.Probes);
@@ -55,6 +56,9 @@ internal sealed class SimulationPlan
     public SpikingLayer[] Layers { get; }
     public CompiledProjection[][] Projections { get; }
     public float InputScale { get; }
+
+    /// <summary>The element-wise function the encoder applies to the data first (<see cref="Snn.InputFunction"/>); null for none.</summary>
+    public InputFunction? InputFunction { get; }
     public int ScratchSize { get; }
     public int ReadoutIndex { get; }
     public (NeuronProbe Probe, int Layer)[] Probes { get; }

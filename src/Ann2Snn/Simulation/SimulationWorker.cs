@@ -19,6 +19,7 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly int[][] _netCount; // signed populations: each neuron's net spike count
     private readonly float[][] _charge; // signed populations with a negative branch: each neuron's input charge
     private readonly float[] _input, _scratchA, _scratchB;
+    private readonly float[] _encoded, _encodedScratch; // the input function's output (and its intermediate steps)
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
     private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
@@ -49,6 +50,8 @@ internal abstract class SimulationWorker : IChunkWorker
             ? new float[n * l.Shape.Size]
             : []).ToArray();
         _input = new float[n * plan.Network.InputShape.Size];
+        _encoded = plan.InputFunction is null ? [] : new float[n * plan.Network.InputShape.Size];
+        _encodedScratch = plan.InputFunction is null ? [] : new float[n * plan.Network.InputShape.Size];
         _scratchA = new float[n * plan.ScratchSize];
         _scratchB = new float[n * plan.ScratchSize];
         _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
@@ -186,7 +189,7 @@ internal abstract class SimulationWorker : IChunkWorker
 
     /// <summary>
     /// Resets every layer's state for n images and precomputes the constant part of every population's current (bias and analog
-    /// input); returns the images' input.
+    /// input); returns the images' input as the encoder sees it (after the network's input function, if it has one).
     /// </summary>
     protected ReadOnlySpan<float> Begin(DataBatch batch, int start, int n)
     {
@@ -194,6 +197,11 @@ internal abstract class SimulationWorker : IChunkWorker
         SpikingLayer[] layers = Plan.Layers;
         int inSize = Plan.Network.InputShape.Size;
         ReadOnlySpan<float> x = batch.Data.AsSpan(start * inSize, n * inSize);
+        if (Plan.InputFunction is { } g)
+        {
+            g.Apply(x, _encoded, _encodedScratch, n);
+            x = _encoded.AsSpan(0, n * inSize);
+        }
         for (int l = 0; l < layers.Length; l++)
         {
             SpikingLayer layer = layers[l];

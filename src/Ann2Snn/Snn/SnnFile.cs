@@ -33,7 +33,8 @@ public static class SnnFile
     /// The newest format version this build reads and writes. A file is written with the oldest version that holds it
     /// (<see cref="VersionOf"/>): 1, or 2 when a population has burst spikes (<c>neuron.burst_limit</c>, which a version 1
     /// reader would skip and simulate one spike per step), or 3 when a population has a negative branch
-    /// (<c>negative_gain</c>, LeakyRelu/PRelu: an older reader would simulate a ReLU).
+    /// (<c>negative_gain</c>, LeakyRelu/PRelu: an older reader would simulate a ReLU) or the input has a function
+    /// (metadata <c>input_function</c>, which an older reader would not apply).
     /// </summary>
     public const int FormatVersion = 3;
 
@@ -124,7 +125,8 @@ public static class SnnFile
     {
         ArgumentNullException.ThrowIfNull(network);
         IEnumerable<NeuronLayer> populations = network.Layers.OfType<NeuronLayer>();
-        return populations.Any(l => l.NegativeGain is not null) ? 3 : populations.Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
+        if (populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key)) return 3;
+        return populations.Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
@@ -183,6 +185,11 @@ public static class SnnFile
         public Writer(SpikingNetwork network)
         {
             _network = network;
+            if (network.Metadata.TryGetValue(InputFunction.Key, out string? function)
+                && InputFunction.Problem(function, network.InputShape) is { } problem)
+            {
+                throw Refuse($"metadata {InputFunction.Key}", problem);
+            }
             _manifest = new SnnManifest
             {
                 Format = FormatName,
@@ -398,6 +405,11 @@ public static class SnnFile
             foreach (var (key, value) in m.Metadata ?? [])
             {
                 metadata[key] = value ?? throw new FormatError($"'{Quote(key)}' is null, expected a string");
+            }
+            if (metadata.TryGetValue(InputFunction.Key, out string? function))
+            {
+                if (_version < 3) throw new FormatError($"{InputFunction.Key} needs format 3, the file says format {_version}");
+                if (InputFunction.Problem(function, input) is { } problem) throw new FormatError($"{InputFunction.Key}: {problem}");
             }
             Where = ManifestEntry;
             return new SpikingNetwork(m.Name, input, layers, metadata);

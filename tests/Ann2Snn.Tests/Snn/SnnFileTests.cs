@@ -567,7 +567,7 @@ public sealed class SnnFileTests : IDisposable
 
     private static string BlobOf(string path, Func<JsonNode, JsonNode> select) => (string)select(ReadManifest(path))["entry"]!;
 
-    private static void EditManifest(string path, Action<JsonNode> edit)
+    internal static void EditManifest(string path, Action<JsonNode> edit)
     {
         JsonNode manifest = ReadManifest(path);
         edit(manifest);
