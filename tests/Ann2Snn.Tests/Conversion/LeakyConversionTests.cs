@@ -92,6 +92,18 @@ public class LeakyConversionTests
     }
 
     [Fact]
+    public void TuningForAShortWindowKeepsTheNegativeBranchesAndSaysWhy()
+    {
+        ModelGraph graph = TestGraphs.LeakyCnn();
+        const int images = 32;
+        float[] x = TestGraphs.Inputs(new Random(11), images, graph.Input.OutputShape.Size);
+        var data = new ArrayDataset(x, new int[images], graph.Input.OutputShape);
+        ConversionResult r = ConversionPipeline.Run(graph, data, ConversionOptions.ForWindow(4) with { CalibrationImages = images });
+        Assert.Contains("signed neurons: on (the network has LeakyRelu or PRelu: signed neurons with a negative branch)", r.Choices);
+        Assert.Equal(3, r.Network.Layers.OfType<NeuronLayer>().Count(l => l.NegativeGain is not null));
+    }
+
+    [Fact]
     public void PreflightNotesTheNegativeBranch()
     {
         ModelGraph graph = TestGraphs.LeakyCnn();
