@@ -179,6 +179,8 @@ def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
             out = numpy_helper.to_array(a["value"])
         elif op == "Relu":
             out = np.maximum(ins[0], np.float32(0))
+        elif op == "LeakyRelu":
+            out = np.where(ins[0] >= 0, ins[0], np.float32(a.get("alpha", 0.01)) * ins[0]).astype(np.float32)
         elif op == "Add":
             out = ins[0] + ins[1]
         elif op == "Sub":

@@ -270,6 +270,22 @@ class MnistMlpSigmoid(nn.Module):
         return torch.sigmoid(logits) if self.readout else logits
 
 
+class MnistLeakyCnn(nn.Module):
+    """A CNN with LeakyReLU (negative slope 0.1) activations inside: converts with signed neurons whose negative branch
+    has gain 0.1."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 16, 5, padding=2), nn.LeakyReLU(0.1), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 5, padding=2), nn.LeakyReLU(0.1), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(32 * 7 * 7, 64), nn.LeakyReLU(0.1), nn.Linear(64, 10),
+        )
+
+    def forward(self, x):
+        return self.net(x)
+
+
 # How each model takes the [N, 1, 28, 28] images in [0, 1]: (transform, dummy input shape for the export, the CLI
 # preprocessing flags a user passes so that `ann2snn` feeds the same).
 INPUTS = {
@@ -290,6 +306,7 @@ ZOO = {
     "mnist_nhwc_cnn": (MnistNhwcCnn, "mnist", 2, 3e-3, 1e-4, "shift", "nhwc"),
     "mnist_rows_cnn1d": (MnistRowsCnn1d, "mnist", 2, 3e-3, 1e-4, "shift", "rows"),
     "mnist_mlp_sigmoid": (MnistMlpSigmoid, "mnist", 2, 2e-3, 1e-4, "shift", "flat"),
+    "mnist_leaky_cnn": (MnistLeakyCnn, "mnist", 2, 3e-3, 1e-4, "shift"),
     "mnist_lenet_qcfs": (with_qcfs(MnistLenetBn, 8), "mnist", 3, 3e-3, 1e-4, "shift"),
 }
 

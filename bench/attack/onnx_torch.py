@@ -227,6 +227,8 @@ class OnnxTorch(torch.nn.Module):
             return [f(x[0], x[1])]
         if op == "Relu":
             return [torch.relu(x[0])]
+        if op == "LeakyRelu":
+            return [F.leaky_relu(x[0], float(a.get("alpha", 0.01)))]
         if op == "Sigmoid":
             return [torch.sigmoid(x[0])]
         if op == "Tanh":

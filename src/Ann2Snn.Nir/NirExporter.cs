@@ -260,6 +260,11 @@ public static class NirExporter
         {
             NeuronParameters p = layer.Neuron;
             Shape s = layer.Shape;
+            if (layer.NegativeGain is not null)
+            {
+                throw new UnsupportedOperatorException($"{where}: signed neurons with a negative branch (LeakyRelu/PRelu) have no NIR "
+                    + "form");
+            }
             var meta = new List<(string, NirValue)>
             {
                 (NirKeys.LayerName, NirValue.Text(layer.Name)),

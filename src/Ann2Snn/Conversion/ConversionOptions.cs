@@ -71,16 +71,17 @@ public sealed record ConversionOptions
     /// Null (the default) chooses by measurement: on for networks with residual connections (mnist_resnet_mini: 47.3 % → 99.27 %
     /// at T = 64) and for quantized-clip (QCFS) networks, which are run at T ≈ L where a spike fired too early is a whole level
     /// (mnist_lenet_qcfs at T = 8: 95.42 % → 99.19 %, ANN 99.12 %, for 1.11× the events); off otherwise (on mnist_lenet_bn
-    /// they cost 1.2× the synaptic events and make accuracy non-monotone in T).
+    /// they cost 1.2× the synaptic events and make accuracy non-monotone in T). Always on for networks with LeakyRelu or
+    /// PRelu inside: those become signed neurons with a negative branch, and conversion refuses them without signed spikes.
     /// </summary>
     public bool? SignedSpikes { get; init; }
 
     /// <summary>
     /// Whether populations get signed neurons for <paramref name="graph"/>: the explicit choice, or on when it has residual Add
-    /// nodes or quantized clips and the neuron allows it.
+    /// nodes, quantized clips, LeakyRelu or PRelu and the neuron allows it.
     /// </summary>
     public bool UseSignedSpikes(Graph.ModelGraph graph) =>
-        SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode or Graph.QuantizedClipNode)
+        SignedSpikes ?? (graph.Nodes.Any(n => n is Graph.AddNode or Graph.QuantizedClipNode || Converter.IsLeaky(n))
             && NeuronParameters.AllowsSignedSpikes(Neuron, Reset, RefractorySteps) && Burst == 1);
 
     /// <summary>

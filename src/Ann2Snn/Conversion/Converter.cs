@@ -49,10 +49,18 @@ public static class Converter
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         // Quantized clips bring their own λ: a network of only those converts without data whatever the normalization.
-        if (stats is null && options.Normalization.NeedsCalibration() && prepared.Nodes.Any(n => n is ReluNode or ClipNode))
+        if (stats is null && options.Normalization.NeedsCalibration()
+            && prepared.Nodes.Any(n => n is ReluNode or ClipNode || IsLeaky(n)))
         {
             ThrowHelper.InvalidOption("norm",
                 $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
+        }
+        if (prepared.Nodes.FirstOrDefault(IsLeaky) is { } leaky && !options.UseSignedSpikes(prepared))
+        {
+            ThrowHelper.InvalidOption("signed", $"node '{leaky.Name}' ({leaky.Op}) converts to signed IF neurons with a negative "
+                + "branch; they need signed spikes, IF neurons, reset by subtraction, no refractory period and burst 1 "
+                + $"(got signed {(options.SignedSpikes is { } on ? on ? "on" : "off" : "auto")}, {options.Neuron}, {options.Reset}, "
+                + $"refractory {options.RefractorySteps}, burst {options.Burst})");
         }
         bool perChannel = options.Normalization is NormalizationKind.ChannelWise or NormalizationKind.ChannelFit;
         if (perChannel && options.Scaling == ScalingMode.Thresholds)
@@ -63,17 +71,28 @@ public static class Converter
         return builder.Run(passesApplied ?? []);
     }
 
+    /// <summary>
+    /// A LeakyRelu or PRelu: it converts to signed neurons with a negative branch (<see cref="NeuronLayer.NegativeGain"/>).
+    /// </summary>
+    public static bool IsLeaky(Node n) => n is ActivationNode { Kind: ActivationKind.LeakyRelu or ActivationKind.PRelu };
+
     private sealed record Term(int Source, IReadOnlyList<SynapticOp> Ops)
     {
         public Term Then(SynapticOp op) => new(Source, [.. Ops, op]);
     }
 
-    /// <summary>A value in ANN units: Σ over terms of the chain applied to the source's spikes, plus a constant map.</summary>
-    private sealed record Signal(Shape Shape, IReadOnlyList<Term> Terms, float[]? Bias, float Bound)
+    /// <summary>
+    /// A value in ANN units: Σ over terms of the chain applied to the source's spikes, plus a constant map. Signed: the
+    /// source population has a negative branch, so its value may be negative.
+    /// </summary>
+    private sealed record Signal(Shape Shape, IReadOnlyList<Term> Terms, float[]? Bias, float Bound, bool Signed = false)
     {
-        /// <summary>Already spikes of one population, up to a positive per-channel gain: a ReLU on it changes nothing.</summary>
-        public bool IsSpiking => Bias is null && Terms.Count == 1 && Terms[0].Source >= 0
+        /// <summary>The spikes of one population, up to a positive per-channel gain.</summary>
+        public bool IsPopulation => Bias is null && Terms.Count == 1 && Terms[0].Source >= 0
             && Terms[0].Ops.All(o => o is ScaleOp s && s.Scale.All(v => v > 0));
+
+        /// <summary>Already non-negative spikes of one population: a ReLU (or a LeakyRelu) on it changes nothing.</summary>
+        public bool IsSpiking => IsPopulation && !Signed;
     }
 
     private sealed class Builder(ModelGraph graph, CalibrationStatistics? stats, ConversionOptions options, LayerAdjustments adjust)
@@ -82,6 +101,7 @@ public static class Converter
         private readonly List<ConvertedLayer> _log = [];
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
         private readonly float _rateScale = options.EffectiveRateFraction * options.Burst / (options.RefractorySteps + 1f);
+        private readonly IReadOnlyList<Node> _inputChain = InputFunctionChain.Of(graph);
 
         /// <summary>
         /// Spike slots of one neuron in the window (B per step with bursts, Δt·B per step at a step Δt &lt; 1, where λ maps to
@@ -106,6 +126,7 @@ public static class Converter
                 ["calibration_images"] = (stats?.Images ?? 0).ToString(CultureInfo.InvariantCulture),
                 ["input_scale"] = InputScale().ToString("R", CultureInfo.InvariantCulture),
             };
+            if (InputFunctionChain.Function(graph) is { } function) metadata[InputFunction.Key] = function.ToString();
             var network = new SpikingNetwork(graph.Name, graph.Input.OutputShape, FoldGains(_layers), metadata);
             return new ConversionResult(network, graph, passes, _log);
         }
@@ -113,13 +134,16 @@ public static class Converter
         private float InputScale()
         {
             if (stats is null) return 1f;
-            float max = stats.For(graph.Input).Layer.Max;
+            // The encoder's input: the graph input, or what the input function makes of it.
+            float max = stats.For(_inputChain.Count > 0 ? _inputChain[^1] : graph.Input).Layer.Max;
             return max > 0 ? max : 1f;
         }
 
         private Signal Visit(Node n)
         {
             Signal In(int i) => _signals[n.Inputs[i]];
+            // The input function's nodes are the encoder's: the input signal passes (its reshapes stay synapses).
+            if (n is not ReshapeNode && _inputChain.Contains(n)) return In(0);
             switch (n)
             {
                 case InputNode i:
@@ -168,12 +192,18 @@ public static class Converter
                     }
                 case ClipNode clip:
                     return Spike(n, In(0), clip.Max);
+                case ActivationNode a when IsLeaky(a):
+                    {
+                        Signal x = In(0);
+                        float[] gain = a.Kind == ActivationKind.LeakyRelu ? [a.Alpha] : (float[])a.Slope!.Clone();
+                        return x.IsSpiking ? x : Spike(n, x, float.PositiveInfinity, negativeGain: gain);
+                    }
                 case QuantizedClipNode q:
                     return Spike(n, In(0), q.Lambda, q);
                 case Pool2dNode { Kind: PoolKind.Max } mp:
                     {
                         Signal x = In(0);
-                        if (!x.IsSpiking) x = Spike(mp.Inputs[0], x, float.PositiveInfinity);
+                        if (!x.IsPopulation) x = Spike(mp.Inputs[0], x, float.PositiveInfinity);
                         Term t = x.Terms[0];
                         _layers.Add(new MaxPoolLayer(mp.Name, t.Source, mp.Inputs[0].OutputShape,
                             mp.Window, options.MaxPool, mp.OutputShape));
@@ -181,7 +211,8 @@ public static class Converter
                         _log.Add(new ConvertedLayer(mp.Name, "maxpool", mp.Name, mp.OutputShape, float.NaN, float.NaN));
                         // Max pooling commutes with the positive per-channel gain of its source.
                         var gain = (ScaleOp)t.Ops.Single();
-                        return new Signal(mp.OutputShape, [new Term(index, [new ScaleOp(mp.OutputShape, gain.Scale)])], null, x.Bound);
+                        return new Signal(mp.OutputShape, [new Term(index, [new ScaleOp(mp.OutputShape, gain.Scale)])], null, x.Bound,
+                            x.Signed);
                     }
                 default:
                     throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}): "
@@ -294,11 +325,6 @@ public static class Converter
         }
 
         /// <summary>
-        /// Replaces a signal by a spiking population encoding max(0, signal) (clipped at λ). A quantized clip brings its
-        /// own λ (the threshold, whatever the normalization) and its shift φ as the initial membrane fraction: with
-        /// θ = λ and V(0) = φ·θ the expected conversion error of QCFS is zero for any T (Bu et al. 2022).
-        /// </summary>
-        /// <summary>
         /// Whether a quantized clip takes its λ from data after all: when the conversion is tuned for a window whose spike slots
         /// differ from the node's L levels, the neurons cannot reproduce L levels, and λ is fitted to the slots like a ReLU's
         /// (at most the node's λ; <see cref="LayerwiseCalibration"/> then corrects the rest).
@@ -306,7 +332,15 @@ public static class Converter
         private bool RefitsQuantized(QuantizedClipNode q) =>
             options.Window is not null && stats is not null && q.Levels != Levels && options.Normalization.NeedsCalibration();
 
-        private Signal Spike(Node at, Signal x, float clipMax, QuantizedClipNode? quantized = null)
+        /// <summary>
+        /// Replaces a signal by a spiking population encoding max(0, signal) (clipped at λ). A quantized clip brings its
+        /// own λ (the threshold, whatever the normalization) and its shift φ as the initial membrane fraction: with
+        /// θ = λ and V(0) = φ·θ the expected conversion error of QCFS is zero for any T (Bu et al. 2022). With a
+        /// <paramref name="negativeGain"/> α (LeakyRelu's α or PRelu's slopes) the population encodes f(signal) = signal
+        /// above 0 and α·signal below (<see cref="NeuronLayer.NegativeGain"/>): f commutes with the positive per-channel
+        /// gain s/λ into rates, so the same λ, θ and bias serve, and λ comes from the positive side of f's statistics.
+        /// </summary>
+        private Signal Spike(Node at, Signal x, float clipMax, QuantizedClipNode? quantized = null, float[]? negativeGain = null)
         {
             bool fromModel = quantized is not null && !RefitsQuantized(quantized);
             float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax);
@@ -343,7 +377,7 @@ public static class Converter
                 BurstLimit = options.Burst,
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
-            _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias));
+            _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias, negativeGain));
             string? kind = quantized is null ? null : quantized.Levels is { } l ? $"QCFS L={l}" : "ReLU-λ";
             string? source = kind is null ? null
                 : fromModel ? $"model ({kind})"
@@ -353,14 +387,17 @@ public static class Converter
             // Downstream, one spike per step stands for λ/s in ANN units.
             var fromRate = new ScaleOp(x.Shape, spikeValue);
             float bound = thresholds ? lambda[0] : lambda.Max();
-            return new Signal(x.Shape, [new Term(index, [fromRate])], null, bound);
+            return new Signal(x.Shape, [new Term(index, [fromRate])], null, bound, negativeGain is not null);
         }
 
         private void Readout(Node output, Signal x)
         {
             if (options.Readout == ReadoutKind.SpikeCount)
             {
-                if (!(x.IsSpiking && _layers.Count > 0 && x.Terms[0].Source == _layers.Count - 1)) Spike(output, x, float.PositiveInfinity);
+                if (!(x.IsPopulation && _layers.Count > 0 && x.Terms[0].Source == _layers.Count - 1))
+                {
+                    Spike(output, x, float.PositiveInfinity);
+                }
                 return;
             }
             var projections = x.Terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
@@ -378,7 +415,7 @@ public static class Converter
     private static List<SpikingLayer> FoldGains(List<SpikingLayer> layers) =>
         layers.Select(l => l switch
         {
-            NeuronLayer n => new NeuronLayer(n.Name, n.Shape, n.Neuron, n.Projections.Select(Simplify).ToArray(), n.Bias),
+            NeuronLayer n => new NeuronLayer(n.Name, n.Shape, n.Neuron, n.Projections.Select(Simplify).ToArray(), n.Bias, n.NegativeGain),
             ReadoutLayer r => new ReadoutLayer(r.Name, r.Shape, r.Projections.Select(Simplify).ToArray(), r.Bias),
             _ => l,
         }).ToList();

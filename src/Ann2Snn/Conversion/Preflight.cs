@@ -6,8 +6,8 @@ namespace Ann2Snn.Conversion;
 /// <summary>
 /// Checks a graph against what rate-coded conversion can express: every hidden weighted layer must reach a ReLU
 /// (possibly through ops that commute with it or are affine and foldable), before any other weighted layer
-/// or average pooling consumes its signed output; Clip only with a lower bound of 0; a quantized clip (QCFS) where a
-/// ReLU may be. Softmax, strictly increasing
+/// or average pooling consumes its signed output; Clip only with a lower bound of 0; a quantized clip (QCFS), a
+/// LeakyRelu or a PRelu (signed neurons with a negative branch) where a ReLU may be. Softmax, strictly increasing
 /// activations and ArgMax only at the output, where the argmax readout makes them redundant
 /// (<see cref="ArgmaxReadoutPass"/>); other activations and general reductions have no spiking equivalent.
 /// </summary>
@@ -24,8 +24,18 @@ public static class Preflight
         IReadOnlyList<Node> tail = LinearReadout.Tail(graph);
         var linear = new HashSet<Node>(LinearReadout.NeedsFold(tail) ? tail : [], ReferenceEqualityComparer.Instance);
         var readout = new HashSet<Node>(argmax.Concat(linear), ReferenceEqualityComparer.Instance);
+        var encoding = new HashSet<Node>(InputFunctionChain.Of(graph), ReferenceEqualityComparer.Instance);
         foreach (Node n in graph.Nodes)
         {
+            if (encoding.Contains(n))
+            {
+                if (n is not (ReshapeNode or IdentityNode))
+                {
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        "part of the input encoding: the encoder applies it to the data (stored with the network)"));
+                }
+                continue;
+            }
             if (argmax.Contains(n))
             {
                 findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, ReadoutNote(n)));
@@ -70,6 +80,11 @@ public static class Preflight
                     break;
                 case IdentityNode:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, "dropped (pass-through at inference)"));
+                    break;
+                case ActivationNode a when Converter.IsLeaky(a):
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note, $"becomes signed IF neurons whose negative branch has gain "
+                        + $"{(a.Kind == ActivationKind.LeakyRelu ? $"α = {a.Alpha:g4}" : a.Describe())} (needs signed spikes, IF, "
+                        + "reset by subtraction)"));
                     break;
                 case Pool2dNode { Kind: PoolKind.Max }:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
@@ -164,6 +179,7 @@ public static class Preflight
                 switch (c)
                 {
                     case ReluNode or ClipNode or QuantizedClipNode:
+                    case ActivationNode when Converter.IsLeaky(c):
                         break;
                     case BatchNormNode or ScaleShiftNode or IdentityNode or AddNode or ReshapeNode or ConcatNode
                         or TransposeNode or PadNode or Pool2dNode { Kind: PoolKind.Max }:
@@ -197,12 +213,11 @@ public static class Preflight
             + "the readout is one class per sample",
         ArgMaxNode => "argmax inside the network has no spiking equivalent; only a final argmax (the readout) is supported",
         ActivationNode when ReadsInput(n) => $"{n.Op} of the input itself (before any weights) is part of the input encoding, "
-            + "which the converter cannot apply yet; apply it to the data instead",
+            + "which the encoder takes only as a chain of element-wise nodes that is the input's only consumer, with "
+            + "per-channel parameters before any reshape; apply it to the data instead",
         ActivationNode when n == graph.Output => $"{n.Op} at the output is not one strictly increasing function, so dropping it "
             + "could change the argmax, and it has no spiking equivalent",
-        ActivationNode { Kind: ActivationKind.LeakyRelu or ActivationKind.PRelu } =>
-            $"{n.Op} inside the network needs signed neurons with a negative-branch gain (not yet)",
-        ActivationNode => $"{n.Op} inside the network: no spiking equivalent; IF neurons approximate ReLU",
+        ActivationNode when !Converter.IsLeaky(n) => $"{n.Op} inside the network: no spiking equivalent; IF neurons approximate ReLU",
         ClipNode c when c.Min > c.Max => $"clip with min {c.Min:g4} > max {c.Max:g4} outputs the constant {c.Max:g4} everywhere",
         ReduceNode { Kind: ReduceKind.Prod or ReduceKind.SumSquare } r =>
             $"{n.Op} over axes [{string.Join(", ", r.Axes)}] is not linear in its input: no spiking equivalent",

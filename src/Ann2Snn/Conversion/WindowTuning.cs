@@ -80,7 +80,9 @@ public static class WindowTuning
         else
         {
             string why = options.SignedSpikes is not null ? "as asked"
-                : residual ? "the network has residual connections or quantized clips"
+                : residual ? (prepared.Nodes.Any(Converter.IsLeaky)
+                    ? "the network has LeakyRelu or PRelu: signed neurons with a negative branch"
+                    : "the network has residual connections or quantized clips")
                 : options.Burst > 1 ? "burst spikes are unsigned"
                 : "the neuron model does not allow them";
             choices.Add($"signed neurons: {(chosen.UseSignedSpikes(prepared) ? "on" : "off")} ({why})");

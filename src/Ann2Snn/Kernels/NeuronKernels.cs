@@ -312,4 +312,72 @@ public static class NeuronKernels
         }
         return events;
     }
+
+    /// <summary>
+    /// Advances every signed neuron with a negative branch of gain α one step (LeakyRelu/PRelu populations): it encodes
+    /// f(Q) = Q for Q ≥ 0, α·Q below, of its input charge Q, as a net count c = ⌊(V(0) + f(Q))/θ⌋ while f(Q) moves by at
+    /// most θ a step (then u below stays in [0, θ)). <paramref name="charge"/> holds each neuron's input charge Q and
+    /// <paramref name="counts"/> its net count c, both updated; <paramref name="negativeGain"/> holds α per neuron.
+    /// Per neuron: Q += g·I; y = Q ≥ 0 ? Q : α·Q; u = V(0) + y − c·θ; +1 when u ≥ θ (c += 1), else −1 when u &lt; 0
+    /// (c −= 1); v = u ∓ θ. Writes +1, −1 or 0 per neuron; returns the number of events.
+    /// </summary>
+    public static int StepSignedLeaky(in NeuronParameters p, ReadOnlySpan<float> negativeGain, Span<float> charge, Span<int> counts,
+        Span<float> v, ReadOnlySpan<float> current, Span<float> spikes)
+    {
+        int n = v.Length;
+        if (current.Length != n || spikes.Length != n || counts.Length != n || charge.Length != n || negativeGain.Length != n)
+        {
+            throw new ArgumentException($"spans differ in length: v {n}, counts {counts.Length}, charge {charge.Length}, "
+                + $"gain {negativeGain.Length}, current {current.Length}, spikes {spikes.Length}");
+        }
+        if (!p.SignedSpikes) throw new ArgumentException("StepSignedLeaky needs parameters with SignedSpikes set");
+        p.Validate();
+        float gain = p.InputGain, theta = p.VThreshold, v0 = p.InitialPotential;
+        int i = 0, events = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            // Eight neurons per lane group; the remainder goes through the scalar loop below, which computes the same.
+            ref float vr = ref v[0];
+            ref float qr = ref charge[0];
+            ref float ar = ref Unsafe.AsRef(in negativeGain[0]);
+            ref float cr = ref Unsafe.AsRef(in current[0]);
+            ref float sr = ref spikes[0];
+            ref int kr = ref counts[0];
+            var th = Vector256.Create(theta);
+            var g = Vector256.Create(gain);
+            var start = Vector256.Create(v0);
+            var one = Vector256<float>.One;
+            var minusOne = Vector256.Create(-1f);
+            var total = Vector256<int>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var q = Vector256.LoadUnsafe(ref qr, (nuint)i) + g * Vector256.LoadUnsafe(ref cr, (nuint)i);
+                q.StoreUnsafe(ref qr, (nuint)i);
+                var y = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(q, Vector256<float>.Zero), q,
+                    Vector256.LoadUnsafe(ref ar, (nuint)i) * q);
+                var k = Vector256.LoadUnsafe(ref kr, (nuint)i);
+                var u = start + y - Vector256.ConvertToSingle(k) * th;
+                var up = Vector256.GreaterThanOrEqual(u, th);
+                var down = Vector256.AndNot(Vector256.LessThan(u, Vector256<float>.Zero), up);
+                (u - (up & th) + (down & th)).StoreUnsafe(ref vr, (nuint)i);
+                ((up & one) | (down & minusOne)).StoreUnsafe(ref sr, (nuint)i);
+                (k - up.AsInt32() + down.AsInt32()).StoreUnsafe(ref kr, (nuint)i); // all-ones lanes = −1
+                total -= (up | down).AsInt32();
+            }
+            events = Vector256.Sum(total);
+        }
+        for (; i < n; i++)
+        {
+            float q = charge[i] + gain * current[i];
+            charge[i] = q;
+            float y = q >= 0f ? q : negativeGain[i] * q;
+            float u = v0 + y - counts[i] * theta;
+            float s = u >= theta ? 1f : u < 0f ? -1f : 0f;
+            counts[i] += (int)s;
+            v[i] = u - (s > 0f ? theta : 0f) + (s < 0f ? theta : 0f);
+            spikes[i] = s;
+            events += s != 0f ? 1 : 0;
+        }
+        return events;
+    }
 }

@@ -61,13 +61,15 @@ internal sealed class MaxPoolWindows
     /// Scans the window of output neuron <paramref name="at"/> of one image in (ky, kx) order: returns the input with the
     /// largest count before this step (the first on ties; −1 when no tap is inside the image) and, in
     /// <paramref name="maxAfter"/>, the largest count after this step's spikes (each adds its value: ±1, or k of a burst;
-    /// 0 for an empty window).
+    /// 0 for an empty window). Counts below 0 (a negative branch) take part as they are: the max of negative values is
+    /// negative.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Scan(int at, ReadOnlySpan<int> counts, ReadOnlySpan<float> spikes, out int maxAfter)
     {
-        int best = -1, bestCount = -1;
-        maxAfter = 0;
+        // Counts may be negative (signed neurons with a negative branch), so both maxima start below any count.
+        int best = -1, bestCount = int.MinValue;
+        maxAfter = int.MinValue;
         foreach (int j in _taps.AsSpan(_tapStart[at], _tapStart[at + 1] - _tapStart[at]))
         {
             int before = counts[j];
@@ -78,6 +80,7 @@ internal sealed class MaxPoolWindows
             }
             maxAfter = Math.Max(maxAfter, before + (int)spikes[j]);
         }
+        if (best < 0) maxAfter = 0;
         return best;
     }
 }

@@ -18,6 +18,7 @@ internal sealed class SimulationPlan
         Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
         foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
         InputScale = InputScaleOf(network);
+        InputFunction = InputFunction.Read(network);
         ScratchSize = Projections.SelectMany(p => p).Select(p => p.MaxSize).DefaultIfEmpty(1).Max();
         ReadoutIndex = Layers.Length - 1;
         Probes = ResolveProbes(Layers, options.Probes);
@@ -45,6 +46,9 @@ internal sealed class SimulationPlan
             ReadoutLayer r => Layouts[i].FromCanonical(r.Bias),
             _ => [],
         }).ToArray();
+        NegativeGains = Layers.Select((l, i) => l is NeuronLayer { NegativeGain: { } a }
+            ? Layouts[i].FromCanonical(PerNeuron(a, l.Shape))
+            : []).ToArray();
     }
 
     public SpikingNetwork Network { get; }
@@ -52,6 +56,9 @@ internal sealed class SimulationPlan
     public SpikingLayer[] Layers { get; }
     public CompiledProjection[][] Projections { get; }
     public float InputScale { get; }
+
+    /// <summary>The element-wise function the encoder applies to the data first (<see cref="Snn.InputFunction"/>); null for none.</summary>
+    public InputFunction? InputFunction { get; }
     public int ScratchSize { get; }
     public int ReadoutIndex { get; }
     public (NeuronProbe Probe, int Layer)[] Probes { get; }
@@ -77,6 +84,12 @@ internal sealed class SimulationPlan
     /// <summary>Each population's bias in its layout ([] for max-pool layers).</summary>
     public float[][] Biases { get; }
 
+    /// <summary>
+    /// Each population's negative-branch gain α per neuron in its layout (<see cref="NeuronLayer.NegativeGain"/>; [] for
+    /// none and for other layers).
+    /// </summary>
+    public float[][] NegativeGains { get; }
+
     /// <summary>What one Poisson input spike carries: input scale / max rate, so the mean matches the analog value.</summary>
     public float InputSpikeValue => InputScale / Options.PoissonMaxRate;
 
@@ -98,6 +111,14 @@ internal sealed class SimulationPlan
                 $"layer '{p.Layer}' has {layers[layer].Shape.Size} neurons; {p.Neuron} is out of range");
             return (p, layer);
         }).ToArray();
+
+    private static float[] PerNeuron(float[] values, Tensors.Shape shape)
+    {
+        int size = shape.Size, plane = size / shape.Channels;
+        var all = new float[size];
+        for (int i = 0; i < size; i++) all[i] = Tensors.ChannelBroadcast.At(values, i, plane, size);
+        return all;
+    }
 
     /// <summary>A projection whose current never changes during a run: analog input feeding it directly.</summary>
     public bool IsConstant(CompiledProjection p) => p.Source == -1 && Options.Input == InputEncoding.Analog;

@@ -17,7 +17,9 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly float[][] _spikes, _constant, _synapse, _canonical;
     private readonly int[][] _refractory;
     private readonly int[][] _netCount; // signed populations: each neuron's net spike count
+    private readonly float[][] _charge; // signed populations with a negative branch: each neuron's input charge
     private readonly float[] _input, _scratchA, _scratchB;
+    private readonly float[] _encoded, _encodedScratch; // the input function's output (and its intermediate steps)
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
     private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
@@ -39,6 +41,7 @@ internal abstract class SimulationWorker : IChunkWorker
             : []).ToArray();
         _refractory = layers.Select(l => l is NeuronLayer nl && nl.Neuron.RefractorySteps > 0 ? new int[n * l.Shape.Size] : []).ToArray();
         _netCount = layers.Select(l => l is NeuronLayer nl && nl.Neuron.SignedSpikes ? new int[n * l.Shape.Size] : []).ToArray();
+        _charge = layers.Select((l, i) => plan.NegativeGains[i].Length > 0 ? new float[n * l.Shape.Size] : []).ToArray();
         _countIn = layers.Select(l => l is MaxPoolLayer m ? new int[n * m.InputShape.Size] : []).ToArray();
         _countOut = layers.Select(l => l is MaxPoolLayer ? new int[n * l.Shape.Size] : []).ToArray();
         // Canonical-order staging for constant currents of populations kept in another layout.
@@ -46,6 +49,8 @@ internal abstract class SimulationWorker : IChunkWorker
             ? new float[n * l.Shape.Size]
             : []).ToArray();
         _input = new float[n * plan.Network.InputShape.Size];
+        _encoded = plan.InputFunction is null ? [] : new float[n * plan.Network.InputShape.Size];
+        _encodedScratch = plan.InputFunction is null ? [] : new float[n * plan.Network.InputShape.Size];
         _scratchA = new float[n * plan.ScratchSize];
         _scratchB = new float[n * plan.ScratchSize];
         _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
@@ -182,7 +187,7 @@ internal abstract class SimulationWorker : IChunkWorker
 
     /// <summary>
     /// Resets every layer's state for n images and precomputes the constant part of every population's current (bias and analog
-    /// input); returns the images' input.
+    /// input); returns the images' input as the encoder sees it (after the network's input function, if it has one).
     /// </summary>
     protected ReadOnlySpan<float> Begin(DataBatch batch, int start, int n)
     {
@@ -190,6 +195,11 @@ internal abstract class SimulationWorker : IChunkWorker
         SpikingLayer[] layers = Plan.Layers;
         int inSize = Plan.Network.InputShape.Size;
         ReadOnlySpan<float> x = batch.Data.AsSpan(start * inSize, n * inSize);
+        if (Plan.InputFunction is { } g)
+        {
+            g.Apply(x, _encoded, _encodedScratch, n);
+            x = _encoded.AsSpan(0, n * inSize);
+        }
         for (int l = 0; l < layers.Length; l++)
         {
             SpikingLayer layer = layers[l];
@@ -226,6 +236,7 @@ internal abstract class SimulationWorker : IChunkWorker
             if (_synapse[l].Length > 0) _synapse[l].AsSpan(0, n * size).Clear();
             if (_refractory[l].Length > 0) Array.Clear(_refractory[l]);
             if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
+            if (_charge[l].Length > 0) Array.Clear(_charge[l]);
             if (_spikes[l].Length > 0) _spikes[l].AsSpan(0, n * size).Clear();
         }
         Array.Clear(_readoutCounts);
@@ -308,6 +319,7 @@ internal abstract class SimulationWorker : IChunkWorker
     protected virtual int Fire(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
     {
         int size = layer.Shape.Size;
+        if (_charge[l].Length > 0) return FireLeaky(l, layer, n, v, input);
         return layer.Neuron.SignedSpikes
             ? NeuronKernels.StepSigned(layer.Neuron, v, _netCount[l].AsSpan(0, n * size), input, _spikes[l].AsSpan(0, n * size))
             : NeuronKernels.Step(layer.Neuron, v, _refractory[l].Length > 0 ? _refractory[l].AsSpan(0, n * size) : [],
@@ -319,6 +331,19 @@ internal abstract class SimulationWorker : IChunkWorker
         int count = 0;
         foreach (float v in values) count += v != 0f ? 1 : 0;
         return count;
+    }
+
+    /// <summary>Signed neurons with a negative branch (<see cref="NeuronLayer.NegativeGain"/>), one image at a time.</summary>
+    private int FireLeaky(int l, NeuronLayer layer, int n, Span<float> v, ReadOnlySpan<float> input)
+    {
+        int size = layer.Shape.Size, events = 0;
+        for (int b = 0; b < n; b++)
+        {
+            events += NeuronKernels.StepSignedLeaky(layer.Neuron, Plan.NegativeGains[l], _charge[l].AsSpan(b * size, size),
+                _netCount[l].AsSpan(b * size, size), v.Slice(b * size, size), input.Slice(b * size, size),
+                _spikes[l].AsSpan(b * size, size));
+        }
+        return events;
     }
 
     private void AddBiasSpikes(int l, int n, int t, Span<float> current)

@@ -10,6 +10,9 @@ internal sealed class LayerEntry
     // neurons
     public NeuronEntry? Neuron { get; init; }
 
+    /// <summary>Neurons with a negative branch only (format 3): α, 1 value, one per channel or one per neuron.</summary>
+    public BlobRef? NegativeGain { get; init; }
+
     // neurons, readout
     public BlobRef? Bias { get; init; }
     public List<ProjectionEntry>? Projections { get; init; }

@@ -32,9 +32,11 @@ public static class SnnFile
     /// <summary>
     /// The newest format version this build reads and writes. A file is written with the oldest version that holds it
     /// (<see cref="VersionOf"/>): 1, or 2 when a population has burst spikes (<c>neuron.burst_limit</c>, which a version 1
-    /// reader would skip and simulate one spike per step).
+    /// reader would skip and simulate one spike per step), or 3 when a population has a negative branch
+    /// (<c>negative_gain</c>, LeakyRelu/PRelu: an older reader would simulate a ReLU) or the input has a function
+    /// (metadata <c>input_function</c>, which an older reader would not apply).
     /// </summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     public const string Extension = ".snn";
 
@@ -122,7 +124,9 @@ public static class SnnFile
     public static int VersionOf(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return network.Layers.OfType<NeuronLayer>().Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
+        IEnumerable<NeuronLayer> populations = network.Layers.OfType<NeuronLayer>();
+        if (populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key)) return 3;
+        return populations.Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
@@ -181,6 +185,11 @@ public static class SnnFile
         public Writer(SpikingNetwork network)
         {
             _network = network;
+            if (network.Metadata.TryGetValue(InputFunction.Key, out string? function)
+                && InputFunction.Problem(function, network.InputShape) is { } problem)
+            {
+                throw Refuse($"metadata {InputFunction.Key}", problem);
+            }
             _manifest = new SnnManifest
             {
                 Format = FormatName,
@@ -245,6 +254,7 @@ public static class SnnFile
                         Shape = n.Shape.ToArray(),
                         Neuron = NeuronEntry.From(n.Neuron),
                         Bias = Blob(n.Bias, [n.Bias.Length], $"{where} bias"),
+                        NegativeGain = n.NegativeGain is { } gain ? Blob(gain, [gain.Length], $"{where} negative_gain") : null,
                         Projections = Projections(n.Projections, where),
                     };
                 case ReadoutLayer r:
@@ -396,6 +406,11 @@ public static class SnnFile
             {
                 metadata[key] = value ?? throw new FormatError($"'{Quote(key)}' is null, expected a string");
             }
+            if (metadata.TryGetValue(InputFunction.Key, out string? function))
+            {
+                if (_version < 3) throw new FormatError($"{InputFunction.Key} needs format 3, the file says format {_version}");
+                if (InputFunction.Problem(function, input) is { } problem) throw new FormatError($"{InputFunction.Key}: {problem}");
+            }
             Where = ManifestEntry;
             return new SpikingNetwork(m.Name, input, layers, metadata);
         }
@@ -421,7 +436,14 @@ public static class SnnFile
                         IReadOnlyList<Projection> projections = Projections(e.Projections, where);
                         Where = where;
                         float[] bias = Vector(e.Bias, "bias");
-                        return new NeuronLayer(e.Name, shape, neuron, projections, bias);
+                        float[]? gain = null;
+                        if (e.NegativeGain is not null)
+                        {
+                            if (_version < 3) throw new FormatError($"negative_gain needs format 3, the file says format {_version}");
+                            gain = Vector(e.NegativeGain, "negative_gain");
+                            if (NeuronLayer.NegativeGainProblem(gain, neuron, shape) is { } wrong) throw new FormatError(wrong);
+                        }
+                        return new NeuronLayer(e.Name, shape, neuron, projections, bias, gain);
                     }
                 case "readout":
                     {

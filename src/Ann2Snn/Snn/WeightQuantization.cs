@@ -55,9 +55,9 @@ public static class WeightQuantization
     private static NeuronLayer Quantize(NeuronLayer n, float levels, WeightScale mode)
     {
         var (projections, s) = Projections(n.Projections, n.Shape, levels, mode);
-        if (s is null) return new NeuronLayer(n.Name, n.Shape, n.Neuron, projections, n.Bias);
+        if (s is null) return new NeuronLayer(n.Name, n.Shape, n.Neuron, projections, n.Bias, n.NegativeGain);
         NeuronParameters p = n.Neuron with { VThreshold = n.Neuron.VThreshold / s.Value, VRest = n.Neuron.VRest / s.Value };
-        return new NeuronLayer(n.Name, n.Shape, p, projections, Divided(n.Bias, s.Value));
+        return new NeuronLayer(n.Name, n.Shape, p, projections, Divided(n.Bias, s.Value), n.NegativeGain);
     }
 
     private static ReadoutLayer Quantize(ReadoutLayer r, float levels, WeightScale mode)

@@ -78,7 +78,7 @@ public sealed class CliContractTests : IDisposable
     }
 
     [Fact]
-    public void InspectSaysASigmoidHeadIsPartOfTheReadoutAndAHiddenTanhBlocks()
+    public void InspectSaysASigmoidHeadIsPartOfTheReadoutAHiddenTanhBlocksAndAnInputTanhIsTheEncoders()
     {
         OnnxBuilder head = Mlp().Node("Sigmoid", ["y"], "p");
         head.Graph.Output[0].Name = "p";
@@ -87,11 +87,20 @@ public sealed class CliContractTests : IDisposable
         Assert.Contains("p: part of the readout: Sigmoid keeps the order of the outputs", r.Out);
         Assert.Contains("convertible to an SNN", r.Out);
 
-        OnnxBuilder hidden = new OnnxBuilder(13).Input("x", 4).Node("Tanh", ["x"], "t").Node("Relu", ["t"], "y").Output("y");
+        OnnxBuilder hidden = Mlp().Node("Tanh", ["y"], "t").Node("Relu", ["t"], "z");
+        hidden.Graph.Output[0].Name = "z";
         r = Run("inspect", Write("hidden.onnx", hidden.ToBytes()));
         Assert.Equal(0, r.Code);
         Assert.Contains("not convertible to an SNN", r.Out);
-        Assert.Contains("node 't' (Tanh): Tanh of the input itself (before any weights) is part of the input encoding", r.Out);
+        Assert.Contains("node 't' (Tanh): Tanh inside the network: no spiking equivalent", r.Out);
+
+        // On the input itself it is the input encoding's.
+        OnnxBuilder encoded = new OnnxBuilder(13).Input("x", 4).Node("Tanh", ["x"], "t").Node("Relu", ["t"], "y").Output("y");
+        r = Run("inspect", Write("encoded.onnx", encoded.ToBytes()));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("convertible to an SNN", r.Out);
+        Assert.DoesNotContain("not convertible", r.Out);
+        Assert.Contains("t: part of the input encoding: the encoder applies it to the data", r.Out);
     }
 
     [Fact]

@@ -94,10 +94,12 @@ public sealed class CliJsonAndBlockersTests : IDisposable
     [Fact]
     public void Inspect_of_an_imported_model_lists_every_preflight_blocker()
     {
-        // Two clips with a negative lower bound: each its own pre-flight blocker, both printed.
+        // Two clips with a negative lower bound after a weighted layer: each its own pre-flight blocker, both printed (on the
+        // input itself they would be the input encoding's).
         var b = new OnnxBuilder(13).Input("x", 4)
-            .Initializer("lo", [], [-1f]).Initializer("hi", [], [1f])
-            .NamedNode("clip1", "Clip", ["x", "lo", "hi"], ["c1"]).NamedNode("clip2", "Clip", ["c1", "lo", "hi"], ["y"]).Output("y");
+            .Initializer("w", [4, 4], [.. Enumerable.Range(0, 16).Select(i => i % 5 == 0 ? 1f : 0f)])
+            .Initializer("lo", [], [-1f]).Initializer("hi", [], [1f]).NamedNode("fc", "Gemm", ["x", "w"], ["h"])
+            .NamedNode("clip1", "Clip", ["h", "lo", "hi"], ["c1"]).NamedNode("clip2", "Clip", ["c1", "lo", "hi"], ["y"]).Output("y");
         var r = Run("inspect", Write("clips.onnx", b.ToBytes()));
         Assert.Equal(CliApp.ExitOk, r.Code);
         Assert.Contains("not convertible to an SNN:", r.Out);

@@ -12,12 +12,7 @@ namespace Ann2Snn.Tests.Conversion;
 /// <summary><see cref="ConversionOptions.Burst"/>: λ maps to B spikes per step, so T steps resolve T·B levels.</summary>
 public class BurstConversionTests
 {
-    private static ConversionResult Convert(ModelGraph graph, ConversionOptions options)
-    {
-        ModelGraph prepared = Converter.Prepare(graph, out var applied);
-        float[] calib = TestGraphs.Inputs(new Random(11), 32, graph.Input.OutputShape.Size);
-        return Converter.Convert(prepared, Calibration.Collect(prepared, [(calib, 32)], 32), options, applied);
-    }
+    private static ConversionResult Convert(ModelGraph graph, ConversionOptions options) => TestConversion.Convert(graph, options);
 
     [Theory]
     [InlineData(ScalingMode.Weights)]

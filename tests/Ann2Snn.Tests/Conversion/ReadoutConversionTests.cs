@@ -91,10 +91,10 @@ public sealed class ReadoutConversionTests
 
     public static TheoryData<string, string> Inside => new()
     {
-        { "input-sigmoid", "Sigmoid of the input itself (before any weights) is part of the input encoding" },
-        { "input-scaled-tanh", "Tanh of the input itself (before any weights) is part of the input encoding" },
-        { "leaky", "LeakyRelu inside the network needs signed neurons with a negative-branch gain (not yet)" },
-        { "prelu", "PRelu inside the network needs signed neurons with a negative-branch gain (not yet)" },
+        { "input-twice", "Sigmoid of the input itself (before any weights) is part of the input encoding, which the encoder takes "
+            + "only as a chain of element-wise nodes that is the input's only consumer" },
+        { "input-reshaped-prelu", "PRelu of the input itself (before any weights) is part of the input encoding, which the encoder "
+            + "takes only as a chain" },
         { "tanh", "Tanh inside the network: no spiking equivalent; IF neurons approximate ReLU" },
         { "hardswish", "HardSwish inside the network: no spiking equivalent" },
         { "softmax", "Softmax inside the network has no spiking equivalent" },
@@ -112,15 +112,14 @@ public sealed class ReadoutConversionTests
         var input = new InputNode("input", new Shape(12));
         Node first = where switch
         {
-            "input-sigmoid" => Act("bad", input, ActivationKind.Sigmoid),
-            "input-scaled-tanh" => Act("bad", new ScaleShiftNode("norm", input, [2f], [-1f]), ActivationKind.Tanh),
+            "input-twice" => new AddNode("sum", Act("bad", input, ActivationKind.Sigmoid), input),
+            "input-reshaped-prelu" => new ReshapeNode("flat", new ActivationNode("bad", new ReshapeNode("rows", input, new Shape(3, 4)),
+                ActivationKind.PRelu, slope: [0.1f, 0.2f, 0.3f]), new Shape(12)),
             _ => input,
         };
         Node hidden = new DenseNode("d1", first, TestGraphs.Random(rng, 0.5f, 16, 12), null);
         hidden = where switch
         {
-            "leaky" => Act("bad", hidden, ActivationKind.LeakyRelu),
-            "prelu" => Act("bad", hidden, ActivationKind.PRelu),
             "tanh" => Act("bad", hidden, ActivationKind.Tanh),
             "hardswish" => Act("bad", hidden, ActivationKind.HardSwish),
             "softmax" => new SoftmaxNode("bad", hidden, false),

@@ -12,48 +12,51 @@ namespace Ann2Snn.Tests.Simulation;
 /// potentials and predictions bit for bit. It has every kind of synapse and layer: convolutions (padded, strided
 /// with asymmetric pads, depthwise dilated, 1×1 into a concatenation slice), a residual gain, a concatenation of
 /// spikes, an overlapping max-pool, average pool → flatten → dense, a dense projection from the input, and a readout.
+/// With <c>leaky</c> (signed neurons only), the populations get negative branches (<see cref="NeuronLayer.NegativeGain"/>)
+/// of every form — per channel, one per layer, one per neuron — with gains that are multiples of 1/8, so α·Q stays exact.
 /// </summary>
 internal static class ExactNetwork
 {
     public static readonly Shape InputShape = new(2, 8, 8);
 
     public static SpikingNetwork Build(NeuronParameters neuron, MaxPoolScheme pool = MaxPoolScheme.WinnerTakeAll,
-        bool spikingOutput = false, int seed = 17)
+        bool spikingOutput = false, int seed = 17, bool leaky = false)
     {
         var rng = new Random(seed);
+        float[]? Gain(params float[] g) => leaky ? g : null;
         Shape a = new(4, 8, 8), s = new(6, 4, 4), cat = new(10, 4, 4), pooled = new(6, 2, 2), avg = new(10, 2, 2);
         var layers = new List<SpikingLayer>
         {
             new NeuronLayer("a", a, neuron,
                 [new Projection(-1, [new ConvOp(InputShape, Weights(rng, 0.5f, 4, 2, 3, 3), Window2d.Square(3, 1, 1), 1, a)])],
-                Bias(rng, a.Size)),
+                Bias(rng, a.Size), Gain(0.25f, 0.5f, 0f, 0.75f)),
             new NeuronLayer("s", s, neuron,
                 [new Projection(0, [new ConvOp(a, Weights(rng, 0.5f, 6, 4, 3, 3), new Window2d(3, 3, 2, 2, 1, 1, 0, 0), 1, s)])],
-                Bias(rng, s.Size)),
+                Bias(rng, s.Size), Gain(0.125f)),
             new NeuronLayer("dw", s, neuron,
             [
                 new Projection(1, [new ConvOp(s, Weights(rng, 0.5f, 6, 1, 3, 3),
                     new Window2d(3, 3, 1, 1, 2, 2, 2, 2, DilationH: 2, DilationW: 2), 6, s)]),
                 new Projection(1, [new ScaleOp(s, [0.5f, 1f, 0.25f, 0.5f, 1f, 0.75f])]),
-            ], Bias(rng, s.Size)),
+            ], Bias(rng, s.Size), Gain(Enumerable.Range(0, s.Size).Select(i => (i % 5) / 8f).ToArray())),
             new MaxPoolLayer("pool", 2, s, new Window2d(3, 3, 2, 2, 1, 1, 1, 1), pool, pooled),
             new NeuronLayer("cat", cat, neuron,
             [
                 new Projection(2, [new ConvOp(s, Weights(rng, 0.5f, 4, 6, 1, 1), Window2d.Square(1), 1, new Shape(4, 4, 4)),
                     new ConcatSliceOp(new Shape(4, 4, 4), 0, cat)]),
                 new Projection(1, [new ConcatSliceOp(s, 4, cat)]),
-            ], Bias(rng, cat.Size)),
+            ], Bias(rng, cat.Size), Gain(Enumerable.Range(0, cat.Channels).Select(c => (c % 3) / 4f).ToArray())),
             new NeuronLayer("fc", new Shape(12), neuron,
             [
                 new Projection(4, [new AvgPoolOp(cat, Window2d.Square(2, 2), false, avg), new ReshapeOp(avg, new Shape(40)),
                     new DenseOp(new Shape(40), Weights(rng, 0.25f, 12, 40))]),
                 new Projection(3, [new ReshapeOp(pooled, new Shape(24)), new DenseOp(new Shape(24), Weights(rng, 0.25f, 12, 24))]),
                 new Projection(-1, [new ReshapeOp(InputShape, new Shape(128)), new DenseOp(new Shape(128), Weights(rng, 0.25f, 12, 128))]),
-            ], Bias(rng, 12)),
+            ], Bias(rng, 12), Gain(0.5f)),
         };
         var readout = new Projection(5, [new DenseOp(new Shape(12), Weights(rng, 0.5f, 5, 12))]);
         layers.Add(spikingOutput
-            ? new NeuronLayer("out", new Shape(5), neuron, [readout], Bias(rng, 5))
+            ? new NeuronLayer("out", new Shape(5), neuron, [readout], Bias(rng, 5), Gain(0.25f))
             : new ReadoutLayer("out", new Shape(5), [readout], Bias(rng, 5)));
         return new SpikingNetwork("exact", InputShape, layers);
     }

@@ -42,7 +42,7 @@ public abstract class SimulatorConformanceTests
     [
         "analog", "unprobed", "poisson", "bias-neuron", "exponential", "lif-refractory", "to-zero", "gate", "spike-count", "chunks",
         "signed", "signed-gate", "signed-count", "burst2", "burst4", "burst2-gate", "burst4-count", "burst3-poisson", "burst2-unprobed",
-        "burst4-bias-neuron", "burst2-exponential"
+        "burst4-bias-neuron", "burst2-exponential", "leaky", "leaky-gate", "leaky-count", "leaky-poisson"
     ];
 
     private static (SpikingNetwork Net, SimulationOptions Options) ExactCase(string variant)
@@ -56,7 +56,7 @@ public abstract class SimulatorConformanceTests
             Probes = [new NeuronProbe("a", 77), new NeuronProbe("pool", 5), new NeuronProbe("fc", 3), new NeuronProbe("out", 1)],
         };
         MaxPoolScheme pool = MaxPoolScheme.WinnerTakeAll;
-        bool spiking = false;
+        bool spiking = false, leaky = false;
         switch (variant)
         {
             case "poisson": options = options with { Input = InputEncoding.Poisson, PoissonMaxRate = 0.5f, Seed = 42 }; break;
@@ -77,6 +77,14 @@ public abstract class SimulatorConformanceTests
             pool = variant == "signed-gate" ? MaxPoolScheme.Gate : pool;
             spiking = variant == "signed-count";
         }
+        if (variant.StartsWith("leaky", StringComparison.Ordinal))
+        {
+            neuron = neuron with { SignedSpikes = true };
+            leaky = true;
+            pool = variant == "leaky-gate" ? MaxPoolScheme.Gate : pool;
+            spiking = variant == "leaky-count";
+            if (variant == "leaky-poisson") options = options with { Input = InputEncoding.Poisson, PoissonMaxRate = 0.5f, Seed = 42 };
+        }
         if (variant.StartsWith("burst", StringComparison.Ordinal))
         {
             // θ = 1/4 (sums stay exact): currents reach several thresholds, so neurons burst.
@@ -93,7 +101,7 @@ public abstract class SimulatorConformanceTests
                 _ => options,
             };
         }
-        return (ExactNetwork.Build(neuron, pool, spiking), options);
+        return (ExactNetwork.Build(neuron, pool, spiking, leaky: leaky), options);
     }
 
     [Theory]
@@ -114,6 +122,7 @@ public abstract class SimulatorConformanceTests
         if (options.Input == InputEncoding.Poisson) Assert.True(expected.InputSpikes > 0);
         if (variant.StartsWith("signed", StringComparison.Ordinal)) AssertSomeSpikesTakenBack(net, expected);
         if (variant.StartsWith("burst", StringComparison.Ordinal)) AssertSomeBursts(net, expected, options.Timesteps);
+        if (variant.StartsWith("leaky", StringComparison.Ordinal)) AssertSomeNegativeCounts(net, expected);
         AssertIdentical(expected, actual);
         Assert.Equal(count, actual.StableFrom.Count);
         Assert.All(actual.StableFrom, s => Assert.InRange(s, 1, options.Timesteps));
@@ -128,13 +137,15 @@ public abstract class SimulatorConformanceTests
         { "zoo", "analog" }, { "zoo", "poisson" }, { "zoo", "gate" }, { "zoo", "exponential" },
         { "cnn", "signed" }, { "cnn", "signed-gate" }, { "cnn", "signed-count" }, { "residual", "signed" }, { "zoo", "signed" },
         { "zoo", "signed-gate" }, { "cnn", "burst" }, { "cnn", "burst-gate" }, { "cnn", "burst-count" }, { "residual", "burst" },
-        { "zoo", "burst" }, { "zoo", "burst-poisson" },
+        { "zoo", "burst" }, { "zoo", "burst-poisson" }, { "leaky", "analog" }, { "leaky", "poisson" }, { "leaky", "gate" },
+        { "leaky", "spike-count" }, { "leaky", "exponential" },
     };
 
     private static ModelGraph Graph(string name) => name switch
     {
         "cnn" => TestGraphs.SmallCnn(),
         "residual" => TestGraphs.ResidualMlp(),
+        "leaky" => TestGraphs.LeakyCnn(),
         _ => TestGraphs.ConvZoo(),
     };
 
@@ -179,6 +190,7 @@ public abstract class SimulatorConformanceTests
         SimulationResult actual = Run(CreateSimulator(), net, x, count, options);
         if (variant.StartsWith("signed", StringComparison.Ordinal)) AssertSomeSpikesTakenBack(net, expected);
         if (variant.StartsWith("burst", StringComparison.Ordinal)) AssertSomeBursts(net, expected, options.Timesteps);
+        if (graphName == "leaky") AssertSomeNegativeCounts(net, expected);
 
         // Float sums are taken in another order, which can move a spike across a step boundary in a rare neuron.
         Assert.Equal(expected.InputSpikes, actual.InputSpikes);
@@ -330,6 +342,14 @@ public abstract class SimulatorConformanceTests
         bool any = Enumerable.Range(0, net.Layers.Count)
             .Any(l => net.Layers[l] is not ReadoutLayer && result.LayerSpikes[l] > result.NeuronSpikes[l].Sum());
         Assert.True(any, "no layer emitted a −1 spike");
+    }
+
+    /// <summary>A case with negative branches tests them only if some neuron ended the run with a negative net count.</summary>
+    private static void AssertSomeNegativeCounts(SpikingNetwork net, SimulationResult result)
+    {
+        Assert.Contains(net.Layers, l => l is NeuronLayer { NegativeGain: not null });
+        bool any = Enumerable.Range(0, net.Layers.Count).Any(l => net.Layers[l] is NeuronLayer && result.NeuronSpikes[l].Any(c => c < 0));
+        Assert.True(any, "no neuron's net count went below 0");
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class SnnFileTests : IDisposable
     public static TheoryData<string> Conversions =>
     [
         "cnn", "residual", "cnn-gate-lif-spikecount", "residual-lif-refractory", "cnn-channelwise-thresholds", "cnn-signed",
-        "cnn-signed-gate-spikecount", "residual-signed", "cnn-burst4-gate-spikecount", "residual-burst2"
+        "cnn-signed-gate-spikecount", "residual-signed", "cnn-burst4-gate-spikecount", "residual-burst2", "leaky"
     ];
 
     internal static SpikingNetwork Converted(string name) => name switch
@@ -59,6 +59,7 @@ public sealed class SnnFileTests : IDisposable
         "cnn-burst4-gate-spikecount" => Convert(TestGraphs.SmallCnn(),
             new ConversionOptions { Burst = 4, MaxPool = MaxPoolScheme.Gate, Readout = ReadoutKind.SpikeCount }),
         "residual-burst2" => Convert(TestGraphs.ResidualMlp(), new ConversionOptions { Burst = 2 }),
+        "leaky" => Convert(TestGraphs.LeakyCnn(), new ConversionOptions()),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -151,6 +152,29 @@ public sealed class SnnFileTests : IDisposable
         Assert.All(loaded.Layers.OfType<NeuronLayer>(), l => Assert.Equal(1, l.Neuron.BurstLimit));
         SpikingNetwork loadedBurst = SnnFile.Load(SaveToFile(Converted("residual-burst2"), "burst2.snn"));
         Assert.All(loadedBurst.Layers.OfType<NeuronLayer>(), l => Assert.Equal(2, l.Neuron.BurstLimit));
+    }
+
+    [Fact]
+    public void NegativeGainsAreWrittenOnlyWhereSetInFormatThree()
+    {
+        string path = SaveToFile(Converted("leaky"), "leaky.snn");
+        JsonNode leaky = ReadManifest(path);
+        Assert.Equal(3, (int?)leaky["format_version"]);
+        Assert.Equal([1], leaky["layers"]![0]!["negative_gain"]!["shape"]!.AsArray().Select(d => (int)d!));
+        Assert.Equal([8], leaky["layers"]![2]!["negative_gain"]!["shape"]!.AsArray().Select(d => (int)d!));
+        Assert.Null(ReadManifest(SaveToFile(Converted("cnn-signed"), "signed.snn"))["layers"]![0]!["negative_gain"]);
+        EditManifest(path, m => m["format_version"] = 2);
+        string message = LoadFails(path).Message;
+        Assert.Contains("layer 0 '", message);
+        Assert.Contains("negative_gain needs format 3, the file says format 2", message);
+    }
+
+    [Fact]
+    public void ANegativeGainOnAnUnsignedPopulationInAFileIsRefused()
+    {
+        string path = SaveToFile(Converted("leaky"), "leaky-unsigned.snn");
+        EditManifest(path, m => m["layers"]![0]!["neuron"]!.AsObject().Remove("signed_spikes"));
+        Assert.Contains("a negative-branch gain needs signed spikes", LoadFails(path).Message);
     }
 
     [Theory]
@@ -543,7 +567,7 @@ public sealed class SnnFileTests : IDisposable
 
     private static string BlobOf(string path, Func<JsonNode, JsonNode> select) => (string)select(ReadManifest(path))["entry"]!;
 
-    private static void EditManifest(string path, Action<JsonNode> edit)
+    internal static void EditManifest(string path, Action<JsonNode> edit)
     {
         JsonNode manifest = ReadManifest(path);
         edit(manifest);

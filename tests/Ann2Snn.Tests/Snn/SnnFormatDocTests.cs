@@ -82,7 +82,7 @@ public sealed partial class SnnFormatDocTests
             new NeuronLayer("b", burst.Shape, burst.Neuron with { BurstLimit = 3, Reset = ResetMode.BySubtraction, InitialFraction = 0 },
                 burst.Projections, burst.Bias),
             new NeuronLayer("s", burst.Shape, NeuronParameters.IntegrateAndFire() with { SignedSpikes = true },
-                [new Projection(0, [new ReshapeOp(burst.Shape, burst.Shape)])], burst.Bias),
+                [new Projection(0, [new ReshapeOp(burst.Shape, burst.Shape)])], burst.Bias, [0.1f]),
         ]);
         var written = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (SpikingNetwork net in new[] { allKinds, signedBurst })
@@ -112,7 +112,7 @@ public sealed partial class SnnFormatDocTests
                 ("layer", "projections") => "projection",
                 ("projection", "ops") => "op",
                 (_, "window") => "window",
-                (_, "bias" or "weight" or "scale") => "blob reference",
+                (_, "bias" or "weight" or "scale" or "negative_gain") => "blob reference",
                 _ => null,
             };
             if (child is null) continue;

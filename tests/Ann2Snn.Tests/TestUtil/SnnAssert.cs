@@ -28,6 +28,8 @@ internal static class SnnAssert
                         var m = (NeuronLayer)a;
                         Assert.Equal(n.Neuron, m.Neuron);
                         Bits(n.Bias, m.Bias, where + " bias");
+                        Assert.Equal(n.NegativeGain is null, m.NegativeGain is null);
+                        if (n.NegativeGain is not null) Bits(n.NegativeGain, m.NegativeGain!, where + " negative_gain");
                         break;
                     }
                 case ReadoutLayer r:

@@ -42,6 +42,27 @@ internal static class TestGraphs
         return new ModelGraph(input, fc, "small_cnn");
     }
 
+    /// <summary>
+    /// Input[1,8,8] → Conv4(3×3,p1) → LeakyRelu(0.1) → MaxPool2 → Conv8(3×3,p1) → PRelu(8 slopes in [−0.2, 0.5]) → AvgPool2 →
+    /// Flatten → Dense(32→12) → LeakyRelu(0.3) → Dense(12→10): negative branches of every form.
+    /// </summary>
+    public static ModelGraph LeakyCnn(int seed = 13)
+    {
+        var rng = new Random(seed);
+        var input = new InputNode("input", new Shape(1, 8, 8));
+        var c1 = new Conv2dNode("conv1", input, Random(rng, 0.6f, 4, 1, 3, 3), Vector(rng, 4, -0.2f, 0.1f), Window2d.Square(3, 1, 1));
+        var l1 = new ActivationNode("leaky1", c1, ActivationKind.LeakyRelu, 0.1f);
+        var p1 = new Pool2dNode("pool1", l1, PoolKind.Max, Window2d.Square(2, 2));
+        var c2 = new Conv2dNode("conv2", p1, Random(rng, 0.4f, 8, 4, 3, 3), Vector(rng, 8, -0.1f, 0.1f), Window2d.Square(3, 1, 1));
+        var l2 = new ActivationNode("prelu2", c2, ActivationKind.PRelu, slope: Vector(rng, 8, -0.2f, 0.5f));
+        var p2 = new Pool2dNode("pool2", l2, PoolKind.Average, Window2d.Square(2, 2));
+        var flat = new ReshapeNode("flatten", p2, new Shape(32), "Flatten");
+        var fc1 = new DenseNode("fc1", flat, Random(rng, 0.5f, 12, 32), Vector(rng, 12, -0.1f, 0.1f));
+        var l3 = new ActivationNode("leaky3", fc1, ActivationKind.LeakyRelu, 0.3f);
+        var fc2 = new DenseNode("fc2", l3, Random(rng, 0.5f, 10, 12), Vector(rng, 10, -0.1f, 0.1f));
+        return new ModelGraph(input, fc2, "leaky_cnn");
+    }
+
     /// <summary>Input[16] → Dense 24 → ReLU → Dense 24 → ReLU (+ residual from the first ReLU) → Dense 5.</summary>
     public static ModelGraph ResidualMlp(int seed = 3)
     {

@@ -118,6 +118,9 @@ public sealed class TtfsSimulator : ISimulator
                 if (n.Neuron.BurstLimit > 1) ThrowHelper.InvalidOption("burst", $"population '{n.Name}' has burst spikes (B = "
                     + $"{n.Neuron.BurstLimit}): its values reach B·V_th, and the ttfs code clips at one spike's V_th; "
                     + "convert with burst 1");
+                if (n.NegativeGain is not null) ThrowHelper.InvalidOption("simulator", $"population '{n.Name}' has a negative "
+                    + "branch (LeakyRelu/PRelu, signed neurons): a first-spike time encodes only non-negative values; "
+                    + "use a rate backend (dense, event, layered)");
             }
             Depth = Depths(network);
             long total = TotalSteps(network, W);
@@ -126,6 +129,7 @@ public sealed class TtfsSimulator : ISimulator
             Timesteps = (int)total;
             Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
             InputScale = SimulationPlan.InputScaleOf(network);
+            InputFunction = InputFunction.Read(network);
             ScratchSize = Projections.SelectMany(p => p).Select(p => p.MaxSize).DefaultIfEmpty(1).Max();
             MaxSize = Math.Max(network.InputShape.Size, Layers.Max(l => l.Shape.Size));
             OutputIndex = Layers.Length - 1;
@@ -141,6 +145,7 @@ public sealed class TtfsSimulator : ISimulator
         public int Timesteps { get; }
         public CompiledProjection[][] Projections { get; }
         public float InputScale { get; }
+        public InputFunction? InputFunction { get; }
         public int ScratchSize { get; }
 
         /// <summary>Largest population (or input), in neurons per image.</summary>
@@ -180,7 +185,7 @@ public sealed class TtfsSimulator : ISimulator
     private sealed class Worker : IChunkWorker
     {
         private readonly Plan _plan;
-        private readonly float[] _inLevel, _out, _potential, _ramps, _scratchA, _scratchB;
+        private readonly float[] _inLevel, _out, _potential, _ramps, _scratchA, _scratchB, _encoded, _encodedScratch;
         private readonly float[][] _level; // spike level m ∈ 0..W per neuron (spike at window start + W − m; none for 0)
         private readonly ResultAccumulator _results;
 
@@ -189,6 +194,8 @@ public sealed class TtfsSimulator : ISimulator
             _plan = plan;
             int n = Capacity = plan.Options.ChunkSize;
             _inLevel = new float[n * plan.Network.InputShape.Size];
+            _encoded = plan.InputFunction is null ? [] : new float[n * plan.Network.InputShape.Size];
+            _encodedScratch = plan.InputFunction is null ? [] : new float[n * plan.Network.InputShape.Size];
             _level = plan.Layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
             _out = new float[n * plan.Layers[^1].Shape.Size];
             _potential = new float[n * plan.MaxSize];
@@ -220,6 +227,11 @@ public sealed class TtfsSimulator : ISimulator
         /// <summary>Encodes the input and finds every population's spike level, layer by layer.</summary>
         public void Propagate(ReadOnlySpan<float> x, int n)
         {
+            if (_plan.InputFunction is { } g)
+            {
+                g.Apply(x, _encoded, _encodedScratch, n);
+                x = _encoded.AsSpan(0, n * _plan.Network.InputShape.Size);
+            }
             int w = _plan.W;
             double scale = _plan.InputScale;
             for (int i = 0; i < n * _plan.Network.InputShape.Size; i++)
