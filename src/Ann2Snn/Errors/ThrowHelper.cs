@@ -18,6 +18,9 @@ public static class ThrowHelper
     public static void Unsupported(string message) => throw new UnsupportedOperatorException(message);
 
     [DoesNotReturn]
+    public static T Unsupported<T>(string message) => throw new UnsupportedOperatorException(message);
+
+    [DoesNotReturn]
     public static void InvalidDataset(string message) => throw new InvalidDatasetException(message);
 
     [DoesNotReturn]
