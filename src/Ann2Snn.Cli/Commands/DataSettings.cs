@@ -35,6 +35,11 @@ public class DataSettings : GlobalSettings
         + "MNIST-normalized models). convert stores it.")]
     public string? Std { get; init; }
 
+    [CommandOption("--sequence <LAYOUT>")]
+    [Description("For recurrent models: image samples [C, H, W] as sequences, rows (H elements of W·C features, sequential "
+        + "MNIST) or pixels (H·W elements of C). Arrays [N, L, F] are sequences as they are.")]
+    public string? Sequence { get; init; }
+
     /// <summary>The preprocessing the options give (null values where not given), checked.</summary>
     public InputPreprocessing Preprocessing()
     {
@@ -43,6 +48,7 @@ public class DataSettings : GlobalSettings
             PixelScale = PixelScale is null ? null : InputPreprocessing.ParseScale(PixelScale, InputPreprocessing.PixelScaleOption),
             Mean = Mean is null ? null : InputPreprocessing.ParseList(Mean, InputPreprocessing.MeanOption),
             Std = Std is null ? null : InputPreprocessing.ParseList(Std, InputPreprocessing.StdOption),
+            Sequence = Sequence is null ? SequenceLayout.None : InputPreprocessing.ParseSequence(Sequence),
         };
         preprocessing.Validate();
         return preprocessing;

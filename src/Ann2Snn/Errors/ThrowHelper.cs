@@ -30,6 +30,10 @@ public static class ThrowHelper
     public static void InvalidOption(string option, string message) =>
         throw new InvalidOptionException($"option '{option}': {message}");
 
+    [DoesNotReturn]
+    public static T InvalidOption<T>(string option, string message) =>
+        throw new InvalidOptionException($"option '{option}': {message}");
+
     /// <summary>
     /// Untrusted text (a name or string read from a file) made safe to quote in a one-line message or to use as a name:
     /// control characters and line or paragraph separators become '?', and text longer than
