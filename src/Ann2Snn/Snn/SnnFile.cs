@@ -34,7 +34,7 @@ public static class SnnFile
     /// (<see cref="VersionOf"/>): 1, or 2 when a population has burst spikes (<c>neuron.burst_limit</c>, which a version 1
     /// reader would skip and simulate one spike per step).
     /// </summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     public const string Extension = ".snn";
 
@@ -118,11 +118,14 @@ public static class SnnFile
         }
     }
 
-    /// <summary>The oldest format version that holds <paramref name="network"/>: 2 with burst populations, else 1.</summary>
+    /// <summary>
+    /// The oldest format version that holds <paramref name="network"/>: 3 with delayed projections, 2 with burst
+    /// populations, else 1.
+    /// </summary>
     public static int VersionOf(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return network.Layers.OfType<NeuronLayer>().Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
+        return network.HasDelays ? 3 : network.Layers.OfType<NeuronLayer>().Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
@@ -278,6 +281,7 @@ public static class SnnFile
             {
                 Source = p.Source,
                 Ops = p.Ops.Select((op, k) => Op(op, $"{where} projection {j} op {k} ({op.Kind})")).ToList(),
+                Delay = p.Delay == 0 ? null : p.Delay,
             }).ToList();
 
         private OpEntry Op(SynapticOp op, string where)
@@ -458,7 +462,11 @@ public static class SnnFile
                     ops.Add(Op(p.Ops[k] ?? throw new FormatError("null, expected an object")));
                 }
                 Where = $"{where} projection {j}";
-                projections.Add(new Projection(p.Source, ops));
+                if (p.Delay is { } delay && _version < 3)
+                {
+                    throw new FormatError($"delay = {delay} needs format 3, the file says format {_version}");
+                }
+                projections.Add(new Projection(p.Source, ops) { Delay = p.Delay ?? 0 });
             }
             return projections;
         }
