@@ -165,6 +165,32 @@ def as_2d(x, a, weight=None):
     return x[:, :, None, :], a, (None if weight is None else weight[:, :, None, :])
 
 
+def recurrent(op, ins, a):
+    """ONNX RNN (Relu or Tanh) or LSTM (default activations), forward, layout 0: X [L, N, F] -> (Y [L, 1, N, H], Y_h [1, N, H])."""
+    if a.get("direction", b"forward") not in (b"forward", "forward") or a.get("layout", 0) != 0:
+        raise NotImplementedError(f"{op}: only the forward direction in layout 0")
+    x, w, r = ins[0], ins[1][0], ins[2][0]
+    gates = w.shape[0]
+    hidden = r.shape[1]
+    b = ins[3][0] if len(ins) > 3 and ins[3] is not None else np.zeros(2 * gates, np.float32)
+    h = ins[5][0] if len(ins) > 5 and ins[5] is not None else np.zeros((x.shape[1], hidden), np.float32)
+    c = np.zeros_like(h)
+    ys = []
+    for t in range(x.shape[0]):
+        g = x[t] @ w.T + h @ r.T + b[:gates] + b[gates:]
+        if op == "RNN":
+            act = a.get("activations", [b"Tanh"])[0]
+            h = np.maximum(g, np.float32(0)) if act in (b"Relu", "Relu") else np.tanh(g)
+        else:
+            sig = lambda v: (1.0 / (1.0 + np.exp(-v.astype(np.float64)))).astype(np.float32)
+            i, o, f, cc = (g[:, k * hidden:(k + 1) * hidden] for k in range(4))
+            c = sig(f) * c + sig(i) * np.tanh(cc)
+            h = sig(o) * np.tanh(c)
+        ys.append(h)
+    y = np.stack(ys)[:, None]
+    return y.astype(np.float32), h[None].astype(np.float32)
+
+
 def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
     graph = model.graph
     env = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
@@ -256,6 +282,14 @@ def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
         elif op == "ReduceMean":
             axes = tuple(a["axes"])
             out = ins[0].mean(axis=axes, keepdims=bool(a.get("keepdims", 1)))
+        elif op == "ConstantOfShape":
+            value = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
+            out = np.full(tuple(ins[0].tolist()), value.reshape(-1)[0], dtype=value.dtype)
+        elif op in ("RNN", "LSTM"):
+            y, h_last = recurrent(op, ins, a)
+            if len(node.output) > 1 and node.output[1]:
+                env[node.output[1]] = h_last
+            out = y
         else:
             raise NotImplementedError(f"node '{node.name}': op {op} is not supported by this interpreter")
         env[node.output[0]] = np.asarray(out, dtype=out.dtype if hasattr(out, "dtype") else np.float32)

@@ -286,6 +286,40 @@ class MnistLeakyCnn(nn.Module):
         return self.net(x)
 
 
+class MnistRowsRnn(nn.Module):
+    """Row-sequential MNIST: a ReLU RNN (hidden 128, recurrent weights initialised to the identity, Le et al. 2015's IRNN)
+    reads the 28 rows of 28 pixels; its last hidden state feeds a linear readout."""
+
+    clip_grad = 1.0
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(28, 128, nonlinearity="relu", batch_first=True)
+        with torch.no_grad():
+            self.rnn.weight_hh_l0.copy_(torch.eye(128))
+            self.rnn.bias_hh_l0.zero_()
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        return self.fc(h[-1])
+
+
+class MnistRowsLstm(nn.Module):
+    """Row-sequential MNIST: an LSTM (hidden 128) over the 28 rows; its last hidden state feeds a linear readout."""
+
+    clip_grad = 1.0
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(28, 128, batch_first=True)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(x)
+        return self.fc(h[-1])
+
+
 # How each model takes the [N, 1, 28, 28] images in [0, 1]: (transform, dummy input shape for the export, the CLI
 # preprocessing flags a user passes so that `ann2snn` feeds the same).
 INPUTS = {
@@ -308,6 +342,8 @@ ZOO = {
     "mnist_mlp_sigmoid": (MnistMlpSigmoid, "mnist", 2, 2e-3, 1e-4, "shift", "flat"),
     "mnist_leaky_cnn": (MnistLeakyCnn, "mnist", 2, 3e-3, 1e-4, "shift"),
     "mnist_lenet_qcfs": (with_qcfs(MnistLenetBn, 8), "mnist", 3, 3e-3, 1e-4, "shift"),
+    "mnist_rows_rnn": (MnistRowsRnn, "mnist", 3, 1e-3, 1e-4, "none", "rows"),
+    "mnist_rows_lstm": (MnistRowsLstm, "mnist", 1, 3e-3, 1e-4, "none", "rows"),
 }
 
 
@@ -393,6 +429,8 @@ def train_one(name: str) -> dict:
             loss = F.cross_entropy(model(xb), y_train[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if hasattr(model, "clip_grad"):
+                nn.utils.clip_grad_norm_(model.parameters(), model.clip_grad)
             opt.step()
             sched.step()
             total_loss += float(loss) * idx.numel()

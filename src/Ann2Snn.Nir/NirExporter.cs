@@ -103,6 +103,11 @@ public static class NirExporter
             for (int j = 0; j < projections.Count; j++)
             {
                 Projection p = projections[j];
+                if (p.Delay > 0)
+                {
+                    throw new UnsupportedOperatorException($"{where} projection {j}: a delay of {p.Delay} step(s) has no NIR form "
+                        + "in this exporter");
+                }
                 string previous = SourceNode(p.Source);
                 for (int k = 0; k < p.Ops.Count; k++)
                 {

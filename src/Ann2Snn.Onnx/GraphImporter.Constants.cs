@@ -13,7 +13,8 @@ internal sealed partial class GraphImporter
         bool constant = p.OpType == "Constant";
         var inputs = p.Input.Where(i => i.Length > 0).ToList();
         // Shape needs only its input's dims, which a runtime tensor has too once its producer is imported.
-        bool shapeOf = p.OpType == "Shape" && inputs.Count == 1 && _values.GetValueOrDefault(inputs[0]) is ConstantValue or TensorValue;
+        bool shapeOf = p.OpType == "Shape" && inputs.Count == 1 && _values.GetValueOrDefault(inputs[0])
+            is ConstantValue or TensorValue or MovedBatchValue;
         if (!constant && !shapeOf && (inputs.Count == 0 || !inputs.All(i => _values.GetValueOrDefault(i) is ConstantValue))) return false;
         if (!constant && !shapeOf && p.OpType is not ("Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze"
             or "Add" or "Sub" or "Mul" or "Div") && !ShapeArithmetic.Contains(p.OpType)) return false;

@@ -7,19 +7,23 @@ namespace Ann2Snn.Onnx;
 /// <summary>Ops that move data between positions: Transpose (of tensors and of constants) and Pad.</summary>
 internal sealed partial class GraphImporter
 {
-    /// <summary>A Transpose that keeps the batch axis first becomes a <see cref="TransposeNode"/> over the per-sample axes.</summary>
+    /// <summary>
+    /// A Transpose that keeps the batch axis first becomes a <see cref="TransposeNode"/> over the per-sample axes; one that
+    /// moves the batch yields a <see cref="MovedBatchValue"/>.
+    /// </summary>
     private void Transpose(OnnxNode n)
     {
         n.RequireInputs(1, 1);
-        TensorValue x = n.Tensor(0);
-        int[] perm = TransposePermutation(n, x.Shape.Rank + 1);
-        if (perm[0] != 0)
+        (Node x, int batchAxis) = n.AnyTensor(0);
+        int[] perm = TransposePermutation(n, x.OutputShape.Rank + 1);
+        if (batchAxis == 0 && perm[0] == 0)
         {
-            n.Unsupported($"perm=[{string.Join(", ", perm)}] moves the batch axis; only permutations that keep axis 0 first "
-                + "are supported");
+            int[] perSample = [.. perm[1..].Select(a => a - 1)];
+            SetOutput(n, n.Make(() => new TransposeNode(n.Name, x, perSample)));
+            return;
         }
-        int[] perSample = [.. perm[1..].Select(a => a - 1)];
-        SetOutput(n, n.Make(() => new TransposeNode(n.Name, x.Node, perSample)));
+        // The batch moves (to or from a sequence-first layout): only recurrent ops and a few shape ops read the result.
+        TransposeMoved(n, x, batchAxis);
     }
 
     /// <summary>A Transpose of a constant is the permuted constant (first sweep); false when its input is computed.</summary>

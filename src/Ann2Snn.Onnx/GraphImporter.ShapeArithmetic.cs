@@ -59,6 +59,8 @@ internal sealed partial class GraphImporter
         long[] dims = n.Input(0) switch
         {
             TensorValue t => [ConstTensor.BatchSize, .. t.Shape.Select(d => (long)d)],
+            MovedBatchValue m => [.. m.Node.OutputShape.Take(m.BatchAxis).Select(d => (long)d), ConstTensor.BatchSize,
+                .. m.Node.OutputShape.Skip(m.BatchAxis).Select(d => (long)d)],
             ConstantValue c => Array.ConvertAll(c.Tensor.Dims, d => (long)d),
             _ => n.Fail<long[]>("input 0 must be a tensor"),
         };
@@ -161,6 +163,11 @@ internal sealed partial class GraphImporter
     private void GatherTensor(OnnxNode n)
     {
         n.RequireInputs(2, 2);
+        if (n.Input(0) is MovedBatchValue moved)
+        {
+            GatherMoved(n, moved.Node, moved.BatchAxis);
+            return;
+        }
         TensorValue x = n.Tensor(0);
         long[] indices = n.Integers(1, "indices");
         int[] indexDims = n.Constant(1, "indices").Dims;
@@ -306,7 +313,17 @@ internal sealed partial class GraphImporter
     private ConstTensor ConstantOfShape(OnnxNode n)
     {
         n.RequireInputs(1, 1);
-        long[] shape = n.Integers(0, "shape");
+        long[] shape = n.Integers(0, "shape", batchAllowed: true);
+        if (shape.Any(ConstTensor.IsSymbolic))
+        {
+            // PyTorch's zero initial state of a recurrent op, [D, N, H]: the same for every sample, so one sample's worth.
+            if (!shape.All(d => d != ConstTensor.DependsOnBatchSize) || !OnlyInitialState(n.Outputs[0]))
+            {
+                n.Unsupported($"shape ('{Text.Clean(n.InputName(0))}') is computed from the dynamic batch size; "
+                    + "only the initial state of a recurrent op may be");
+            }
+            shape = Array.ConvertAll(shape, d => d == ConstTensor.BatchSize ? 1 : d);
+        }
         long count = 1;
         foreach (long d in shape)
         {

@@ -71,6 +71,11 @@ internal sealed partial class GraphImporter
     private void Squeeze(OnnxNode n)
     {
         n.RequireInputs(1, 2);
+        if (n.Input(0) is MovedBatchValue moved)
+        {
+            SqueezeMoved(n, moved.Node, moved.BatchAxis);
+            return;
+        }
         TensorValue x = n.Tensor(0);
         long[] axes = SqueezeAxes(n, required: true)
             ?? n.Unsupported<long[]>("Squeeze without axes is not supported (it would also remove a batch of 1); give the axes");

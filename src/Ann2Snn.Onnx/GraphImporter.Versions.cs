@@ -28,6 +28,15 @@ internal sealed partial class GraphImporter
         V(1, note: "axes as an attribute"), V(11, note: "axes as an attribute"),
         V(13, "", "axes as an input"), V(21, ""), V(23, ""), V(24, ""), V(25, ""));
 
+    private const string OutputSequence = "output_sequence attribute (Y optional by attribute before opset 7)";
+    private const string RecurrentBefore14 = "activation_alpha,activation_beta,activations,clip,direction,hidden_size";
+
+    /// <summary>RNN, LSTM and GRU: clip refused; layout from opset 14; <paramref name="extra"/> the op's own attributes.</summary>
+    private static OpHistory RecurrentVersions(string extra, AttributeRule[] rules, params int[] refused) => History(
+        [AttributeRule.Absent("clip", "cell clipping"),
+            AttributeRule.String("direction", ["forward", "reverse", "bidirectional"], "not an ONNX direction"), .. rules],
+        [.. refused.Select(v => Refuse(v, OutputSequence)), V(7, RecurrentBefore14 + extra), V(14), V(22)]);
+
     /// <summary>An element-wise activation: version 1 had the consumed_inputs attribute; then the given versions.</summary>
     private static OpHistory ActivationVersions(params OpVersion[] versions) =>
         History([], [Refuse(1, "consumed_inputs attribute"), .. versions]);
@@ -76,6 +85,7 @@ internal sealed partial class GraphImporter
         ["Flatten"] = History([], V(1), V(9), V(11), V(13), V(21), V(23), V(24), V(25)),
         ["Floor"] = ActivationVersions(V(6), V(13)),
         ["Gather"] = History([], V(1), V(11), V(13)),
+        ["GRU"] = RecurrentVersions(",linear_before_reset", [], 1, 3),
         ["Gemm"] = History([AttributeRule.Int("transA", 0, "the input must be [N, K]")],
             Refuse(1, "broadcast attribute (C broadcast only on request before opset 7)"),
             Refuse(6, "broadcast attribute (C broadcast only on request before opset 7)"),
@@ -86,6 +96,7 @@ internal sealed partial class GraphImporter
         ["HardSwish"] = History([], V(14), V(22)),
         ["Identity"] = History([], V(1), V(13), V(14), V(16), V(19), V(21), V(23), V(24), V(25)),
         ["LeakyRelu"] = ActivationVersions(V(6), V(16)),
+        ["LSTM"] = RecurrentVersions(",input_forget", [AttributeRule.Int("input_forget", 0, "coupled input and forget gates")], 1),
         ["LogSoftmax"] = SoftmaxVersions,
         ["MatMul"] = History([], V(1), V(9), V(13)),
         // storage_order orders only the Indices output, which the importer refuses whenever it is used.
@@ -103,6 +114,7 @@ internal sealed partial class GraphImporter
         ["ReduceSum"] = ReduceVersions(13),
         ["ReduceSumSquare"] = ReduceVersions(18),
         ["Relu"] = History([], Refuse(1, "consumed_inputs attribute"), V(6), V(13), V(14)),
+        ["RNN"] = RecurrentVersions("", [], 1),
         ["Reshape"] = History([],
             Refuse(1, "shape and consumed_inputs attributes (the shape is an input from Reshape-5 on)"),
             V(5, ""), V(13, ""), V(14), V(19), V(21), V(23), V(24), V(25)),

@@ -19,6 +19,7 @@ internal sealed partial class GraphImporter
 
     private const string Window = "auto_pad,ceil_mode,dilations,kernel_shape,pads,strides";
     private const string Reduction = "axes,keepdims,noop_with_empty_axes";
+    private const string RecurrentAttributes = "activation_alpha,activation_beta,activations,clip,direction,hidden_size,layout";
 
     /// <summary>
     /// Each supported op: how it is imported, and the attributes it may carry in any of its versions (which of them a
@@ -47,6 +48,7 @@ internal sealed partial class GraphImporter
             ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
             ["Floor"] = (static (g, n) => g.Activation(n, ActivationKind.Floor), ""),
             ["Gather"] = (static (g, n) => g.GatherTensor(n), "axis"),
+            ["GRU"] = (static (g, n) => g.Recurrent(n, RecurrentCell.Gru), RecurrentAttributes + ",linear_before_reset"),
             ["Gemm"] = (static (g, n) => g.Gemm(n), "alpha,beta,transA,transB"),
             ["GlobalAveragePool"] = (static (g, n) => g.GlobalAveragePool(n), ""),
             ["GlobalMaxPool"] = (static (g, n) => g.GlobalMaxPool(n), ""),
@@ -54,6 +56,7 @@ internal sealed partial class GraphImporter
             ["HardSwish"] = (static (g, n) => g.Activation(n, ActivationKind.HardSwish), ""),
             ["Identity"] = (static (g, n) => g.Identity(n), ""),
             ["LeakyRelu"] = (static (g, n) => g.Activation(n, ActivationKind.LeakyRelu), "alpha"),
+            ["LSTM"] = (static (g, n) => g.Recurrent(n, RecurrentCell.Lstm), RecurrentAttributes + ",input_forget"),
             ["LogSoftmax"] = (static (g, n) => g.Softmax(n, log: true), "axis"),
             ["MatMul"] = (static (g, n) => g.MatMul(n), ""),
             ["MaxPool"] = (static (g, n) => g.Pool(n, PoolKind.Max), Window + ",storage_order"),
@@ -65,6 +68,7 @@ internal sealed partial class GraphImporter
             ["ReduceSum"] = (static (g, n) => g.Reduce(n, ReduceKind.Sum), Reduction),
             ["ReduceSumSquare"] = (static (g, n) => g.Reduce(n, ReduceKind.SumSquare), Reduction),
             ["Relu"] = (static (g, n) => g.Relu(n), ""),
+            ["RNN"] = (static (g, n) => g.Recurrent(n, RecurrentCell.Rnn), RecurrentAttributes),
             ["Reshape"] = (static (g, n) => g.Reshape(n), "allowzero"),
             ["Shape"] = (static (_, n) => ShapeArithmeticOfTensor(n), "end,start"),
             ["Sigmoid"] = (static (g, n) => g.Activation(n, ActivationKind.Sigmoid), ""),
@@ -129,7 +133,7 @@ internal sealed partial class GraphImporter
             _values[t.Name] = new ConstantValue(TensorDecoder.Decode(t, t.Name, _file, _options.MaxTensorElements, _external));
         }
         InputNode input = ReadInput(graph, out string inputName);
-        _values[inputName] = new TensorValue(input);
+        _values[inputName] = input.BatchAxis == 0 ? new TensorValue(input) : new MovedBatchValue(input, input.BatchAxis);
 
         foreach (NodeProto p in nodes)
         {
@@ -155,6 +159,8 @@ internal sealed partial class GraphImporter
         Node output = _values.GetValueOrDefault(outputName) switch
         {
             TensorValue t => t.Node,
+            MovedBatchValue m => ThrowHelper.Unsupported<Node>($"{_file}: graph output '{Text.Clean(outputName)}' has the batch at "
+                + $"axis {m.BatchAxis}; only an output with the batch first ([N, …]) is supported"),
             null => ThrowHelper.InvalidModel<Node>($"{_file}: graph output '{Text.Clean(outputName)}' is not produced by any node"),
             _ => ThrowHelper.InvalidModel<Node>($"{_file}: graph output '{Text.Clean(outputName)}' is a constant; "
                 + "it must depend on the input"),
@@ -227,8 +233,11 @@ internal sealed partial class GraphImporter
         {
             ThrowHelper.InvalidModel($"{what} has rank {dims.Count} ({DimsText(dims)}); expected [N, C, H, W], [N, C, L] or [N, F]");
         }
-        _fixedBatch = dims[0].HasDimValue ? dims[0].DimValue : 0;
-        if (dims[0].HasDimValue && dims[0].DimValue <= 0) ThrowHelper.InvalidModel($"{what} has batch dimension {dims[0].DimValue}");
+        // A sequence-first recurrent model reads [L, N, F] (L fixed): the batch is axis 1.
+        int batchAxis = dims.Count == 3 && dims[0].HasDimValue && IsSequenceFirst(graph, info.Name) ? 1 : 0;
+        TensorShapeProto.Types.Dimension batchDim = dims[batchAxis];
+        _fixedBatch = batchDim.HasDimValue ? batchDim.DimValue : 0;
+        if (batchDim.HasDimValue && batchDim.DimValue <= 0) ThrowHelper.InvalidModel($"{what} has batch dimension {batchDim.DimValue}");
 
         IReadOnlyList<int>? given = _options.InputShape;
         if (given is not null && given.Count != dims.Count - 1)
@@ -237,22 +246,24 @@ internal sealed partial class GraphImporter
                 $"[{string.Join(", ", given)}] has rank {given.Count}, but {what} is {DimsText(dims)}");
         }
         var shape = new int[dims.Count - 1];
-        for (int i = 1; i < dims.Count; i++)
+        for (int i = 0; i < dims.Count; i++)
         {
+            if (i == batchAxis) continue;
+            int at = i < batchAxis ? i : i - 1;
             TensorShapeProto.Types.Dimension d = dims[i];
             if (d.HasDimValue)
             {
                 if (d.DimValue is <= 0 or > int.MaxValue) ThrowHelper.InvalidModel($"{what} has dimension {d.DimValue} at axis {i}");
-                if (given is not null && given[i - 1] != d.DimValue)
+                if (given is not null && given[at] != d.DimValue)
                 {
                     ThrowHelper.InvalidOption(nameof(OnnxImportOptions.InputShape),
                         $"[{string.Join(", ", given)}] disagrees with {what} {DimsText(dims)} at axis {i}");
                 }
-                shape[i - 1] = (int)d.DimValue;
+                shape[at] = (int)d.DimValue;
             }
             else if (given is not null)
             {
-                shape[i - 1] = given[i - 1];
+                shape[at] = given[at];
             }
             else
             {
@@ -263,7 +274,7 @@ internal sealed partial class GraphImporter
         }
         try
         {
-            var node = new InputNode(Text.Clean(info.Name), new Shape(shape)) { TakesBytes = tensor.ElemType == 2 };
+            var node = new InputNode(Text.Clean(info.Name), new Shape(shape)) { TakesBytes = tensor.ElemType == 2, BatchAxis = batchAxis };
             _names.Add(node.Name);
             return node;
         }
@@ -352,7 +363,11 @@ internal sealed partial class GraphImporter
     private void ImportNode(NodeProto p)
     {
         OnnxNode n = Describe(p, unique: true);
-        if (p.Output.Count == 0 || p.Output[0].Length == 0) n.Fail("has no output");
+        // A recurrent op may leave Y unnamed and give only its last state Y_h.
+        if (p.Output.Count == 0 || (p.Output[0].Length == 0 && !(RecurrentOps.Contains(p.OpType) && p.Output.Any(o => o.Length > 0))))
+        {
+            n.Fail("has no output");
+        }
         Ops[p.OpType].Import(this, n);
         for (int k = 0; k < p.Output.Count; k++)
         {

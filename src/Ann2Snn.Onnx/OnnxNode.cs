@@ -109,8 +109,15 @@ internal sealed class OnnxNode
         ConstantValue => Unsupported<TensorValue>($"input {index} ('{Text.Clean(InputName(index))}') is a constant; "
             + "it must be computed from the graph input"),
         PaddedValue p => Fail<TensorValue>($"input {index} comes from Pad '{p.PadNode}', which was expected to fold into another node"),
+        MovedBatchValue m => Unsupported<TensorValue>($"input {index} ('{Text.Clean(InputName(index))}') has the batch at axis "
+            + $"{m.BatchAxis} (a sequence-first layout); only Transpose, Squeeze, Gather and RNN/LSTM/GRU read such a tensor, "
+            + "so move the batch first"),
         _ => throw new InvalidOperationException("unknown value kind"),
     };
+
+    /// <summary>Input <paramref name="index"/> as a runtime tensor and the position of its batch axis (0 unless moved).</summary>
+    public (Graph.Node Node, int BatchAxis) AnyTensor(int index) =>
+        Input(index) is MovedBatchValue m ? (m.Node, m.BatchAxis) : (Tensor(index).Node, 0);
 
     /// <summary>
     /// Input <paramref name="index"/> as a constant; a runtime tensor there is refused, and so is integer data computed from
@@ -210,6 +217,15 @@ internal sealed class OnnxNode
         if (v.Length != count) Fail($"attribute {name} has {v.Length} values, expected {count}");
         if (v.Any(x => x is < int.MinValue or > int.MaxValue)) Fail($"attribute {name}=[{string.Join(", ", v)}] is out of range");
         return Array.ConvertAll(v, x => (int)x);
+    }
+
+    /// <summary>A string-list attribute, or null when absent.</summary>
+    public string[]? Strings(string name)
+    {
+        AttributeProto? a = Find(name);
+        if (a is null) return null;
+        Expect(a, AttributeProto.Types.AttributeType.Strings);
+        return [.. a.Strings.Select(v => v.ToStringUtf8())];
     }
 
     public float[]? Floats(string name)

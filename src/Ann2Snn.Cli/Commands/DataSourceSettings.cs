@@ -31,6 +31,11 @@ public class DataSourceSettings : ParallelSettings
         + "MNIST-normalized models). convert stores it.")]
     public string? Std { get; init; }
 
+    [CommandOption("--sequence <LAYOUT>")]
+    [Description("For recurrent models: image samples [C, H, W] as sequences, rows (H elements of W·C features, sequential "
+        + "MNIST) or pixels (H·W elements of C). Arrays [N, L, F] are sequences as they are.")]
+    public string? Sequence { get; init; }
+
     /// <summary>The preprocessing the options give (null values where not given), checked.</summary>
     public InputPreprocessing Preprocessing()
     {
@@ -39,6 +44,7 @@ public class DataSourceSettings : ParallelSettings
             PixelScale = PixelScale is null ? null : InputPreprocessing.ParseScale(PixelScale, InputPreprocessing.PixelScaleOption),
             Mean = Mean is null ? null : InputPreprocessing.ParseList(Mean, InputPreprocessing.MeanOption),
             Std = Std is null ? null : InputPreprocessing.ParseList(Std, InputPreprocessing.StdOption),
+            Sequence = Sequence is null ? SequenceLayout.None : InputPreprocessing.ParseSequence(Sequence),
         };
         preprocessing.Validate();
         return preprocessing;

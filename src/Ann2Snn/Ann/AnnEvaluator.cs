@@ -46,10 +46,37 @@ public static class AnnEvaluator
         string option = "data")
     {
         ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(data);
+        CheckSequence(graph, data, preprocessing?.Sequence ?? SequenceLayout.None, option);
         PreprocessedDataset prepared = PreprocessedDataset.For(data, PreprocessingFor(graph, preprocessing),
             graph.Input.OutputShape, $"model '{graph.Name}'", option);
         CheckCompatible(graph, prepared, option);
         return prepared;
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidOptionException"/> when <paramref name="sequence"/> is given for a model without a recurrent
+    /// layer, or when a recurrent model is given samples that are not its sequences [L, F] without it. Arrays [N, L, F] are
+    /// read as samples [1, L, F] (one channel) and fed as they are.
+    /// </summary>
+    public static void CheckSequence(ModelGraph graph, IDataset data, SequenceLayout sequence, string option = "data")
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(data);
+        RecurrentNode? cell = graph.Nodes.OfType<RecurrentNode>().FirstOrDefault();
+        if (cell is null && sequence != SequenceLayout.None)
+        {
+            ThrowHelper.InvalidOption(InputPreprocessing.SequenceOption, $"model '{graph.Name}' has no recurrent layer "
+                + "(RNN, LSTM or GRU) to read a sequence; leave the option out for a feed-forward model");
+        }
+        Shape x = data.SampleShape, input = graph.Input.OutputShape;
+        bool fits = x.Equals(input) || (x.Rank == 3 && x[0] == 1 && new Shape(x[1], x[2]).Equals(input));
+        if (cell is not null && sequence == SequenceLayout.None && !fits)
+        {
+            ThrowHelper.InvalidOption(option, $"model '{graph.Name}' is recurrent ({cell.Op} '{cell.Name}') and takes sequences "
+                + $"{input} ([L, F]), but {data.Description} has samples of shape {x}; give {InputPreprocessing.SequenceOption} "
+                + "rows or pixels for images, or arrays [N, L, F]");
+        }
     }
 
     /// <summary>

@@ -65,6 +65,7 @@ internal abstract class Layer
         ActivationNode n => new ActivationLayer(n, inputs),
         ArgMaxNode n => new ArgMaxLayer(n, inputs),
         ReduceNode n => new ReduceLayer(n, inputs),
+        RecurrentNode n => new RecurrentLayer(n, inputs),
         _ => throw new UnsupportedOperatorException($"node '{node.Name}' ({node.Op}): the ANN executor does not run this operator"),
     };
 }

@@ -224,6 +224,11 @@ public static class Preflight
         GatherNode => $"{n.Op} of an activation (a fixed selection of its elements): no synapses for it yet",
         ReduceNode r => $"{n.Op} over axes [{string.Join(", ", r.Axes)}] of {r.Inputs[0].OutputShape}: no spiking equivalent yet "
             + "(a mean over the spatial axes of [C, H, W] is global average pooling, which converts)",
+        RecurrentNode { Cell: RecurrentCell.Lstm or RecurrentCell.Gru } =>
+            $"{n.Op}: its sigmoid/tanh gates multiply one activation by another (gate ⊙ state), which integrate-and-fire "
+            + "neurons summing weighted spikes cannot compute; see docs/recurrent.md",
+        RecurrentNode r => $"{n.Op} ({string.Join("/", r.Activations).ToLowerInvariant()}, {r.Direction.ToString().ToLowerInvariant()}): "
+            + "spiking recurrent layers with delayed recurrent synapses are not implemented yet; see docs/recurrent.md",
         _ => null,
     };
 

@@ -13,6 +13,9 @@ namespace Ann2Snn.Data;
 /// </item>
 /// <item><term><c>[1, H, W]</c> → <c>[H, W, 3]</c></term><description><see cref="InputAdaptationKind.ReplicateChannelLast"/></description>
 /// </item>
+/// <item><term><c>[C, H, W]</c> → <c>[H, W·C]</c> or <c>[H·W, C]</c></term><description>a sequence, only when asked for with a
+/// <see cref="SequenceLayout"/>: <see cref="InputAdaptationKind.SequenceRows"/>, <see cref="InputAdaptationKind.SequencePixels"/>
+/// (channels last, then the rows or the pixels as the elements)</description></item>
 /// </list>
 /// The element of channel <c>c</c> at plane position <c>p</c> (<c>p = h·W + w</c>) goes to <c>c·H·W + p</c>, or to
 /// <c>p·C + c</c> channels last; a replicated channel reads channel 0 for every <c>c</c>.
@@ -53,7 +56,8 @@ public sealed record InputAdaptation
     public int PlaneSize { get; }
 
     /// <summary>Whether the channel axis moves last (NHWC).</summary>
-    public bool ChannelsLast => Kind is InputAdaptationKind.ChannelsLast or InputAdaptationKind.ReplicateChannelLast;
+    public bool ChannelsLast => Kind is InputAdaptationKind.ChannelsLast or InputAdaptationKind.ReplicateChannelLast
+        or InputAdaptationKind.SequenceRows or InputAdaptationKind.SequencePixels;
 
     /// <summary>Whether one channel is copied to each of <see cref="ReplicatedChannels"/>.</summary>
     public bool Replicates => Kind is InputAdaptationKind.ReplicateChannel or InputAdaptationKind.ReplicateChannelLast;
@@ -65,13 +69,30 @@ public sealed record InputAdaptation
     /// The adaptation from samples of shape <paramref name="data"/> to a model input of shape <paramref name="model"/>:
     /// <see cref="InputAdaptationKind.Identity"/> when they agree, one of the kinds above when it fits, or null when none does.
     /// </summary>
-    public static InputAdaptation? Choose(Shape data, Shape model)
+    /// <remarks>
+    /// With a <paramref name="sequence"/> layout, image samples <c>[C, H, W]</c> become the sequence it names, and nothing
+    /// else fits.
+    /// </remarks>
+    public static InputAdaptation? Choose(Shape data, Shape model, SequenceLayout sequence = SequenceLayout.None)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(model);
-        InputAdaptationKind? kind = KindOf(data, model);
+        InputAdaptationKind? kind = sequence == SequenceLayout.None ? KindOf(data, model) : SequenceKindOf(data, model, sequence);
         return kind is { } k ? new InputAdaptation(k, data, model) : null;
     }
+
+    /// <summary>The sequence <paramref name="data"/> [C, H, W] becomes in <paramref name="layout"/>: [H, W·C] or [H·W, C].</summary>
+    public static Shape? SequenceShape(Shape data, SequenceLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Rank != 3 || layout == SequenceLayout.None) return null;
+        return layout == SequenceLayout.Rows ? new Shape(data[1], data[2] * data[0]) : new Shape(data[1] * data[2], data[0]);
+    }
+
+    private static InputAdaptationKind? SequenceKindOf(Shape data, Shape model, SequenceLayout layout) =>
+        SequenceShape(data, layout) is { } s && s.Equals(model)
+            ? layout == SequenceLayout.Rows ? InputAdaptationKind.SequenceRows : InputAdaptationKind.SequencePixels
+            : null;
 
     private static InputAdaptationKind? KindOf(Shape data, Shape model)
     {
@@ -97,6 +118,8 @@ public sealed record InputAdaptation
         InputAdaptationKind.ChannelsLast => "channels last (NCHW to NHWC)",
         InputAdaptationKind.ReplicateChannel => "replicate the channel",
         InputAdaptationKind.ReplicateChannelLast => "replicate the channel, channels last (NHWC)",
+        InputAdaptationKind.SequenceRows => "rows as a sequence",
+        InputAdaptationKind.SequencePixels => "pixels as a sequence",
         _ => Kind.ToString(),
     };
 }

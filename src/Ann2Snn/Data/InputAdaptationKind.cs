@@ -20,4 +20,10 @@ public enum InputAdaptationKind
 
     /// <summary><c>[1, H, W]</c> → <c>[H, W, 3]</c>: the one channel copied to each of three, channels last.</summary>
     ReplicateChannelLast,
+
+    /// <summary><c>[C, H, W]</c> → <c>[H, W·C]</c> (<see cref="SequenceLayout.Rows"/>): <c>y[h, w·C + c] = x[c, h, w]</c>.</summary>
+    SequenceRows,
+
+    /// <summary><c>[C, H, W]</c> → <c>[H·W, C]</c> (<see cref="SequenceLayout.Pixels"/>): <c>y[h·W + w, c] = x[c, h, w]</c>.</summary>
+    SequencePixels,
 }

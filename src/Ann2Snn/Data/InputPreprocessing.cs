@@ -22,6 +22,9 @@ public sealed record InputPreprocessing
     /// <summary>The option that sets <see cref="Std"/>, as messages name it.</summary>
     public const string StdOption = "--std";
 
+    /// <summary>The option that sets <see cref="Sequence"/>, as messages name it.</summary>
+    public const string SequenceOption = "--sequence";
+
     /// <summary>Nothing given: the data's own scale, no normalization.</summary>
     public static InputPreprocessing Default { get; } = new();
 
@@ -42,6 +45,21 @@ public sealed record InputPreprocessing
     /// raw stored values: <c>S</c> is then 1 unless <see cref="PixelScale"/> says otherwise. The importer sets it.
     /// </summary>
     public bool ModelTakesBytes { get; init; }
+
+    /// <summary>How image samples become sequences for a recurrent model (rows or pixels); None: fed as they are.</summary>
+    public SequenceLayout Sequence { get; init; }
+
+    /// <summary>
+    /// <paramref name="text"/> (rows or pixels) as a <see cref="SequenceLayout"/>; <see cref="InvalidOptionException"/>
+    /// naming <see cref="SequenceOption"/> otherwise.
+    /// </summary>
+    public static SequenceLayout ParseSequence(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "rows" => SequenceLayout.Rows,
+        "pixels" => SequenceLayout.Pixels,
+        _ => ThrowHelper.InvalidOption<SequenceLayout>(SequenceOption,
+            $"'{ThrowHelper.Printable(text, 40)}' is not a sequence layout; expected rows or pixels"),
+    };
 
     /// <summary>
     /// The scale readers use when none is given: <c>1/255</c> for unsigned-byte data (pixels to [0, 1], as <c>ToTensor</c>
@@ -70,6 +88,7 @@ public sealed record InputPreprocessing
         Mean = Mean ?? stored.Mean,
         Std = Std ?? stored.Std,
         ModelTakesBytes = ModelTakesBytes || stored.ModelTakesBytes,
+        Sequence = Sequence != SequenceLayout.None ? Sequence : stored.Sequence,
     };
 
     /// <summary>

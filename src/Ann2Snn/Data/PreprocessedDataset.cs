@@ -60,7 +60,16 @@ public sealed class PreprocessedDataset : IDataset
         ArgumentNullException.ThrowIfNull(preprocessing);
         ArgumentNullException.ThrowIfNull(modelInput);
         preprocessing.Validate();
-        InputAdaptation? adaptation = InputAdaptation.Choose(data.SampleShape, modelInput);
+        InputAdaptation? adaptation = InputAdaptation.Choose(data.SampleShape, modelInput, preprocessing.Sequence);
+        if (adaptation is null && preprocessing.Sequence != SequenceLayout.None)
+        {
+            string layout = preprocessing.Sequence.ToString().ToLowerInvariant();
+            ThrowHelper.InvalidOption(InputPreprocessing.SequenceOption, InputAdaptation.SequenceShape(data.SampleShape,
+                preprocessing.Sequence) is { } sequence
+                ? $"{layout} makes the samples {data.SampleShape} of {data.Description} the sequence {sequence}, "
+                    + $"but {model} takes {modelInput}"
+                : $"{layout} applies to image samples [C, H, W]; {data.Description} has samples of shape {data.SampleShape}");
+        }
         if (adaptation is null)
         {
             ThrowHelper.InvalidOption(option,

@@ -18,6 +18,9 @@ public static class ThrowHelper
     public static void Unsupported(string message) => throw new UnsupportedOperatorException(message);
 
     [DoesNotReturn]
+    public static T Unsupported<T>(string message) => throw new UnsupportedOperatorException(message);
+
+    [DoesNotReturn]
     public static void InvalidDataset(string message) => throw new InvalidDatasetException(message);
 
     [DoesNotReturn]
@@ -25,6 +28,10 @@ public static class ThrowHelper
 
     [DoesNotReturn]
     public static void InvalidOption(string option, string message) =>
+        throw new InvalidOptionException($"option '{option}': {message}");
+
+    [DoesNotReturn]
+    public static T InvalidOption<T>(string option, string message) =>
         throw new InvalidOptionException($"option '{option}': {message}");
 
     /// <summary>

@@ -53,6 +53,8 @@ public static class GraphRewriter
             ActivationNode a => new ActivationNode(a.Name, inputs[0], a.Kind, a.Alpha, a.Beta, a.Slope),
             ArgMaxNode m => new ArgMaxNode(m.Name, inputs[0], m.Axis, m.KeepDims, m.SelectLastIndex),
             ReduceNode r => new ReduceNode(r.Name, inputs[0], r.Kind, r.Axes, r.KeepDims),
+            RecurrentNode r => new RecurrentNode(r.Name, inputs[0], r.Cell, r.Direction, r.Weight, r.Recurrence, r.Bias, r.InitialH,
+                r.InitialC, r.Peepholes, [.. r.Activations], r.LinearBeforeReset),
             IdentityNode i => new IdentityNode(i.Name, inputs[0], i.Op),
             TransposeNode t => new TransposeNode(t.Name, inputs[0], [.. t.Permutation]),
             GatherNode g => new GatherNode(g.Name, inputs[0], g.Map.ToArray(), g.OutputShape, g.Op),

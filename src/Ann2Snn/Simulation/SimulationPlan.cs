@@ -12,6 +12,12 @@ internal sealed class SimulationPlan
     /// </summary>
     public SimulationPlan(SpikingNetwork network, SimulationOptions options, bool channelsLast = false)
     {
+        if (network.Layers.SelectMany(SpikingNetwork.ProjectionsOf).FirstOrDefault(p => p.Delay > 0) is { } delayed)
+        {
+            SpikingLayer target = network.Layers.First(l => SpikingNetwork.ProjectionsOf(l).Contains(delayed));
+            throw new UnsupportedOperatorException($"spiking network '{network.Name}': layer '{target.Name}' has a projection "
+                + $"delayed by {delayed.Delay} step(s); the simulators do not run delayed synapses yet");
+        }
         Network = network;
         Options = options;
         Layers = network.Layers.ToArray();

@@ -120,12 +120,19 @@ public static class SnnFile
         }
     }
 
-    /// <summary>The oldest format version that holds <paramref name="network"/>: 2 with burst populations, else 1.</summary>
+    /// <summary>
+    /// The oldest format version that holds <paramref name="network"/>: 3 with delayed projections, negative-branch gains or
+    /// an input function, 2 with burst
+    /// populations, else 1.
+    /// </summary>
     public static int VersionOf(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
         IEnumerable<NeuronLayer> populations = network.Layers.OfType<NeuronLayer>();
-        if (populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key)) return 3;
+        if (network.HasDelays || populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key))
+        {
+            return 3;
+        }
         return populations.Any(l => l.Neuron.BurstLimit != 1) ? 2 : 1;
     }
 
@@ -288,6 +295,7 @@ public static class SnnFile
             {
                 Source = p.Source,
                 Ops = p.Ops.Select((op, k) => Op(op, $"{where} projection {j} op {k} ({op.Kind})")).ToList(),
+                Delay = p.Delay == 0 ? null : p.Delay,
             }).ToList();
 
         private OpEntry Op(SynapticOp op, string where)
@@ -480,7 +488,11 @@ public static class SnnFile
                     ops.Add(Op(p.Ops[k] ?? throw new FormatError("null, expected an object")));
                 }
                 Where = $"{where} projection {j}";
-                projections.Add(new Projection(p.Source, ops));
+                if (p.Delay is { } delay && _version < 3)
+                {
+                    throw new FormatError($"delay = {delay} needs format 3, the file says format {_version}");
+                }
+                projections.Add(new Projection(p.Source, ops) { Delay = p.Delay ?? 0 });
             }
             return projections;
         }

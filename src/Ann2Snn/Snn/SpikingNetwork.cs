@@ -3,8 +3,9 @@ using Ann2Snn.Tensors;
 namespace Ann2Snn.Snn;
 
 /// <summary>
-/// A converted spiking network: an encoded input, layers in topological order (every source before its targets)
-/// and one output layer (the last).
+/// A converted spiking network: an encoded input, layers in topological order (every source before its targets, except
+/// on a recurrent edge: a projection with a delay of at least one step, which may read its own layer or a later one) and
+/// one output layer (the last).
 /// </summary>
 public sealed class SpikingNetwork
 {
@@ -16,8 +17,14 @@ public sealed class SpikingNetwork
         {
             foreach (int s in SourcesOf(layers[i]))
             {
-                if (s < -1 || s >= i) throw new InvalidModelException($"spiking network '{name}': layer '{layers[i].Name}' "
-                    + $"reads layer {s}, which does not come before it");
+                if (s < -1 || s >= layers.Count) throw new InvalidModelException($"spiking network '{name}': layer "
+                    + $"'{layers[i].Name}' reads layer {s}, which does not exist");
+                if (s >= i && (layers[i] is MaxPoolLayer || ProjectionsOf(layers[i]).Any(p => p.Source == s && p.Delay == 0)))
+                {
+                    throw new InvalidModelException($"spiking network '{name}': layer '{layers[i].Name}' reads layer {s} "
+                        + $"('{layers[s].Name}'), which does not come before it, with no delay: a cycle needs a delay of at "
+                        + "least one step");
+                }
                 Shape expected = s == -1 ? inputShape : layers[s].Shape;
                 Shape got = layers[i] is MaxPoolLayer mp
                     ? mp.InputShape
@@ -37,6 +44,9 @@ public sealed class SpikingNetwork
     public IReadOnlyList<SpikingLayer> Layers { get; }
     public SpikingLayer Output => Layers[^1];
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Whether some projection delays its spikes (a recurrent network, or delayed feed-forward synapses).</summary>
+    public bool HasDelays => Layers.Any(l => ProjectionsOf(l).Any(p => p.Delay > 0));
 
     public static IReadOnlyList<Projection> ProjectionsOf(SpikingLayer layer) => layer switch
     {

@@ -29,7 +29,7 @@ public sealed class TorchGradientAgreementTests(ITestOutputHelper output)
     public static TheoryData<string, bool> Cases()
     {
         var data = new TheoryData<string, bool>();
-        foreach (string model in Zoo.ModelNames())
+        foreach (string model in Zoo.FeedForwardModelNames())
         {
             data.Add(model, false);
             data.Add(model, true);
@@ -40,7 +40,7 @@ public sealed class TorchGradientAgreementTests(ITestOutputHelper output)
     [Fact]
     public void Every_zoo_model_has_a_fixture()
     {
-        string[] missing = [.. Zoo.ModelNames().Where(m => !File.Exists(FixturePath(m)))];
+        string[] missing = [.. Zoo.FeedForwardModelNames().Where(m => !File.Exists(FixturePath(m)))];
         Assert.True(missing.Length == 0,
             $"no gradient fixture for {string.Join(", ", missing)}: run /usr/bin/python3 bench/attack/make_gradient_fixtures.py");
     }
@@ -83,7 +83,7 @@ public sealed class TorchGradientAgreementTests(ITestOutputHelper output)
         Assert.True(diff <= 1e-6, $"{model}: fixture input differs from our prepared test images by {diff:E2}");
     }
 
-    public static TheoryData<string> Models() => new(Zoo.ModelNames());
+    public static TheoryData<string> Models() => new(Zoo.FeedForwardModelNames());
 
     private static string FixturePath(string model) => Path.Combine(FixturesFolder, model + ".json");
 

@@ -30,6 +30,13 @@ internal static class Zoo
         [.. Directory.EnumerateFiles(ModelsFolder, "*.onnx").Select(p => Path.GetFileNameWithoutExtension(p))
             .Order(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// The zoo models without a recurrent layer (RNN, LSTM, GRU): those that convert and have gradients. The recurrent ones
+    /// are refused by the pre-flight and by the gradients, each with its reason (tests/…/Onnx/OnnxImporterRecurrentTests).
+    /// </summary>
+    public static IReadOnlyList<string> FeedForwardModelNames() =>
+        [.. ModelNames().Where(m => !Ann2Snn.Onnx.OnnxImporter.Load(ModelPath(m)).Nodes.OfType<Ann2Snn.Graph.RecurrentNode>().Any())];
+
     /// <summary>The bundled data set a model was trained on: <c>fmnist_*</c> models take Fashion-MNIST, the others MNIST.</summary>
     public static string DatasetOf(string name) => name.StartsWith("fmnist_", StringComparison.Ordinal) ? "fashion-mnist" : "mnist";
 

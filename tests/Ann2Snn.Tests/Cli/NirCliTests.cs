@@ -118,7 +118,7 @@ public sealed class ZooNirExportTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    public static TheoryData<string> Models => [.. Zoo.ModelNames()];
+    public static TheoryData<string> Models => [.. Zoo.FeedForwardModelNames()];
 
     [Theory]
     [MemberData(nameof(Models))]

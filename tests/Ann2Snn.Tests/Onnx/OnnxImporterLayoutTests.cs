@@ -25,12 +25,16 @@ public sealed class OnnxImporterLayoutTests
     [Theory]
     [InlineData(new long[] { 1, 0, 2, 3 })]
     [InlineData(null)] // the default reverses every axis
-    public void Transpose_moving_the_batch_axis_is_refused(long[]? perm)
+    public void Transpose_moving_the_batch_axis_is_refused_where_the_moved_tensor_is_read_or_output(long[]? perm)
     {
+        // A moved batch is the sequence-first layout only recurrent ops (and Transpose, Squeeze, Gather) read.
         var b = new OnnxBuilder().Input("x", 3, 4, 5);
         b = perm is null ? b.Node("Transpose", ["x"], "y") : b.Node("Transpose", ["x"], "y", OnnxAttr.Ints("perm", perm));
         var ex = Assert.Throws<UnsupportedOperatorException>(() => Import(b.Output("y")));
-        Assert.Contains("moves the batch axis", ex.Message);
+        Assert.Contains($"graph output 'y' has the batch at axis {(perm is null ? 3 : 1)}", ex.Message);
+        b.Graph.Output.Clear();
+        ex = Assert.Throws<UnsupportedOperatorException>(() => Import(b.Node("Relu", ["y"], "z").Output("z")));
+        Assert.Contains($"input 0 ('y') has the batch at axis {(perm is null ? 3 : 1)} (a sequence-first layout)", ex.Message);
         var bad = new OnnxBuilder().Input("x", 3, 4).Node("Transpose", ["x"], "y", OnnxAttr.Ints("perm", 0, 1, 1)).Output("y");
         Assert.Contains("is not a permutation", Assert.Throws<InvalidModelException>(() => Import(bad)).Message);
     }

@@ -156,9 +156,37 @@ internal static class OnnxVersionSamples
                     return b.Node(op, ["x"], "y", OnnxAttr.Ints("axes", 2, 3), OnnxAttr.Int("keepdims", 0)).Output("y");
                 }
                 return b.Initializer("axes", [2L, 3L]).Node(op, ["x", "axes"], "y", OnnxAttr.Int("keepdims", 0)).Output("y");
+            case "RNN" or "LSTM" or "GRU":
+                return Recurrent(b, op, opset);
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A recurrent op of hidden size 2 over [N, 4, 3] with a bias, batch-first as PyTorch writes it (Transpose, the op in
+    /// layout 0, Y's batch moved back first; ONNX Runtime refuses layout 1), from opset 9 with PyTorch's zero initial state.
+    /// </summary>
+    private static OnnxBuilder Recurrent(OnnxBuilder b, string op, int opset)
+    {
+        int gates = op switch { "LSTM" => 4, "GRU" => 3, _ => 1 };
+        b.Input("x", 4, 3).Initializer("w", [1, 2 * gates, 3], TestData.Uniform(opset, 6 * gates))
+            .Initializer("r", [1, 2 * gates, 2], TestData.Uniform(opset + 1, 4 * gates))
+            .Initializer("bias", [1, 4 * gates], TestData.Uniform(opset + 2, 4 * gates));
+        List<AttributeProto> attributes = [OnnxAttr.Int("hidden_size", 2)];
+        if (op == "RNN") attributes.Add(OnnxAttr.Strings("activations", "Relu"));
+        if (op == "GRU") attributes.Add(OnnxAttr.Int("linear_before_reset", 1));
+        if (opset >= 14) attributes.Add(OnnxAttr.Int("layout", 0));
+        string[] inputs = ["xt", "w", "r", "bias"];
+        if (opset >= 9)
+        {
+            b.Node("Shape", ["x"], "shape").Initializer("first", [0L]).Node("Gather", ["shape", "first"], "n", OnnxAttr.Int("axis", 0))
+                .Initializer("one", [1L]).Initializer("two", [2L]).Node("Concat", ["one", "n", "two"], "dims", OnnxAttr.Int("axis", 0))
+                .Node("ConstantOfShape", ["dims"], "h0");
+            inputs = [.. inputs, "", "h0"];
+        }
+        return b.Node("Transpose", ["x"], "xt", OnnxAttr.Ints("perm", 1, 0, 2)).Node(op, inputs, "ys", [.. attributes])
+            .Node("Transpose", ["ys"], "y", OnnxAttr.Ints("perm", 2, 0, 1, 3)).Output("y");
     }
 
     /// <summary>The per-sample dims of the sample's input.</summary>

@@ -198,6 +198,58 @@ public sealed class SnnFileTests : IDisposable
         if (int.TryParse(json, out _)) Assert.Contains("layer 0", message); // a wrong JSON type is named by its path
     }
 
+    /// <summary>Input [2] → a population of 3 that reads itself one step late (a recurrent edge) → a readout of 2.</summary>
+    private static SpikingNetwork Delayed(int delay = 1) =>
+        new("recurrent", new Shape(2),
+        [
+            new NeuronLayer("hidden", new Shape(3), NeuronParameters.IntegrateAndFire(),
+                [new Projection(-1, [new DenseOp(new Shape(2), new FloatTensor([3, 2], [1, 0, 0, 1, 0.5f, 0.5f]))]),
+                    new Projection(0, [new DenseOp(new Shape(3), new FloatTensor([3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1]))]) { Delay = delay }],
+                new float[3]),
+            new ReadoutLayer("out", new Shape(2), [new Projection(0, [new DenseOp(new Shape(3), new FloatTensor([2, 3], new float[6]))])],
+                new float[2]),
+        ]);
+
+    [Fact]
+    public void DelaysAreWrittenInFormatThreeAndReadBack()
+    {
+        JsonNode manifest = ReadManifest(SaveToFile(Delayed(5), "delayed.snn"));
+        Assert.Equal(3, (int?)manifest["format_version"]);
+        Assert.Equal(5, (int?)manifest["layers"]![0]!["projections"]![1]!["delay"]);
+        Assert.Null(manifest["layers"]![0]!["projections"]![0]!["delay"]); // 0 is not written
+        SpikingNetwork loaded = SnnFile.Load(SaveToFile(Delayed(5), "again.snn"));
+        Assert.Equal([0, 5], SpikingNetwork.ProjectionsOf(loaded.Layers[0]).Select(p => p.Delay));
+        Assert.True(loaded.HasDelays);
+        Assert.False(Converted("cnn").HasDelays);
+    }
+
+    [Theory]
+    [InlineData(2, "1", "delay = 1 needs format 3, the file says format 2")]
+    [InlineData(3, "0", "reads layer 0 ('hidden'), which does not come before it, with no delay: a cycle needs a delay")]
+    [InlineData(3, "-1", "delay -1 is outside 0…65536 steps")]
+    public void A_bad_delay_in_a_file_is_refused_in_one_line(int version, string delay, string expected)
+    {
+        string path = SaveToFile(Delayed(), "bad-delay.snn");
+        EditManifest(path, m =>
+        {
+            m["format_version"] = version;
+            m["layers"]![0]!["projections"]![1]!["delay"] = JsonNode.Parse(delay);
+        });
+        string message = LoadFails(path).Message;
+        Assert.Contains(expected, message);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void A_cycle_without_delay_is_refused_and_simulators_say_they_do_not_run_delays_yet()
+    {
+        var ex = Assert.Throws<InvalidModelException>(() => Delayed(0));
+        Assert.Contains("layer 'hidden' reads layer 0 ('hidden'), which does not come before it, with no delay", ex.Message);
+        var run = Assert.Throws<UnsupportedOperatorException>(() => Simulate(Delayed(), [0.5f, 0.25f], 1));
+        Assert.Contains("layer 'hidden' has a projection delayed by 1 step(s); the simulators do not run delayed synapses yet",
+            run.Message);
+    }
+
     [Fact]
     public void BurstWithResetToZeroInAFileIsRefused()
     {

@@ -82,7 +82,8 @@ public sealed partial class SnnFormatDocTests
             new NeuronLayer("b", burst.Shape, burst.Neuron with { BurstLimit = 3, Reset = ResetMode.BySubtraction, InitialFraction = 0 },
                 burst.Projections, burst.Bias),
             new NeuronLayer("s", burst.Shape, NeuronParameters.IntegrateAndFire() with { SignedSpikes = true },
-                [new Projection(0, [new ReshapeOp(burst.Shape, burst.Shape)])], burst.Bias, [0.1f]),
+                [new Projection(0, [new ReshapeOp(burst.Shape, burst.Shape)]),
+                    new Projection(1, [new ReshapeOp(burst.Shape, burst.Shape)]) { Delay = 2 }], burst.Bias, [0.1f]),
         ]);
         var written = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (SpikingNetwork net in new[] { allKinds, signedBurst })

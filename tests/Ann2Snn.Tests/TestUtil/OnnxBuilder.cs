@@ -208,6 +208,13 @@ public static class OnnxAttr
         return a;
     }
 
+    public static AttributeProto Strings(string name, params string[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
+        a.Strings.AddRange(values.Select(ByteString.CopyFromUtf8));
+        return a;
+    }
+
     public static AttributeProto Floats(string name, params float[] values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Ann2Snn.Cli;
+using Ann2Snn.Tests.Ann;
+
+namespace Ann2Snn.Tests.Cli;
+
+/// <summary>
+/// <c>ann MODEL --data mnist --sequence rows</c> on the zoo's row-sequential RNN, and the bad input of issue 15 at the
+/// command line: exit 2 with one line naming what is wrong.
+/// </summary>
+public sealed class SequenceCliTests
+{
+    private static readonly string Rnn = Zoo.ModelPath("mnist_rows_rnn");
+
+    [Fact]
+    public void Ann_reads_mnist_as_rows_for_the_recurrent_zoo_model()
+    {
+        var r = CliContractTests.Run("ann", Rnn, "--data", "mnist", "--sequence", "rows", "--limit", "200", "--json");
+        Assert.True(r.Code == CliApp.ExitOk, r.Err);
+        JsonElement json = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(200, json.GetProperty("images").GetInt32());
+        Assert.True(json.GetProperty("ann_accuracy").GetDouble() > 0.9);
+        Assert.Contains("rows as a sequence [1×28×28] → [28×28]", json.GetProperty("input_adaptation").GetString());
+    }
+
+    [Theory]
+    [InlineData("ann", "mnist_mlp", "rows", "option '--sequence': model 'torch_jit' has no recurrent layer")]
+    [InlineData("ann", "mnist_rows_rnn", "columns", "option '--sequence': 'columns' is not a sequence layout")]
+    [InlineData("ann", "mnist_rows_rnn", "pixels", "option '--sequence': pixels makes the samples [1×28×28]")]
+    [InlineData("eval", "mnist_rows_rnn", "rows", "RNN (relu, forward): spiking recurrent layers with delayed recurrent synapses")]
+    public void Bad_sequence_input_exits_2_in_one_line(string command, string model, string layout, string expected)
+    {
+        var r = CliContractTests.Run(command, Zoo.ModelPath(model), "--data", "mnist", "--sequence", layout, "--limit", "10");
+        Assert.Equal(CliApp.ExitBadInput, r.Code);
+        string line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+    }
+}
