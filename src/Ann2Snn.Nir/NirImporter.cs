@@ -1,4 +1,5 @@
 using Ann2Snn.Neurons;
+using Ann2Snn.Simulation;
 using Ann2Snn.Snn;
 using Ann2Snn.Tensors;
 
@@ -7,7 +8,10 @@ namespace Ann2Snn.Nir;
 /// <summary>
 /// Reads a NIR graph as a <see cref="SpikingNetwork"/> our backends simulate (docs/nir.md has the table):
 /// <list type="bullet">
-/// <item><c>IF</c>, <c>LIF</c> → populations; <c>I</c> → a membrane readout; the subgraph of <see cref="NirMaxPool"/> →
+/// <item><c>IF</c>, <c>LIF</c> → populations; <c>CubaLIF</c> → LIF populations with exponential synapses (τs = tau_syn, stored
+/// with the network as <see cref="SynapseMetadata"/>, so every population of the graph must be a CubaLIF of the same tau_syn:
+/// ann2snn simulates one synapse model per network; w_in scales the incoming current); <c>I</c> → a membrane readout; the
+/// subgraph of <see cref="NirMaxPool"/> →
 /// winner-take-all max pooling;</item>
 /// <item>every path of linear nodes (<c>Affine</c>, <c>Linear</c>, <c>Conv1d</c>, <c>Conv2d</c>, <c>AvgPool2d</c>,
 /// <c>SumPool2d</c>, <c>Flatten</c>, <c>Scale</c>) from a population or the Input to a population → one projection (a linear
@@ -17,7 +21,7 @@ namespace Ann2Snn.Nir;
 /// Time: one step is the graph's metadata <c>dt</c> (ann2snn's export) or <see cref="DefaultDt"/> seconds. Per-neuron
 /// thresholds and gains that differ are folded into a Scale of the incoming current (v/θ fires at 1). ann2snn's own metadata
 /// (reset by subtraction, V(0), refractory period, signed and burst spikes, names) is read back, so an exported network
-/// imports bit for bit. Anything else (CubaLIF, LI, CubaLI, a Delay or Threshold outside the circuit, recurrence, several
+/// imports bit for bit. Anything else (LI, CubaLI, a Delay or Threshold outside the circuit, recurrence, several
 /// outputs, a non-zero v_reset other than LIF's v_leak) is an <see cref="UnsupportedOperatorException"/> naming the node.
 /// </summary>
 public static class NirImporter
@@ -40,7 +44,7 @@ public static class NirImporter
         private static bool IsLinear(string type) =>
             type is "Affine" or "Linear" or "Conv1d" or "Conv2d" or "AvgPool2d" or "SumPool2d" or "Flatten" or "Scale";
 
-        private bool IsLayer(string node) => graph.Nodes[node].Type is "IF" or "LIF" or "I" or NirSchema.Graph;
+        private bool IsLayer(string node) => graph.Nodes[node].Type is "IF" or "LIF" or "CubaLIF" or "I" or NirSchema.Graph;
 
         private static string At(string node) => $"node '{NirValidator.Quote(node)}'";
 
@@ -54,7 +58,7 @@ public static class NirImporter
                 + $"networks have one");
             foreach (var (node, n) in graph.Nodes)
             {
-                if (n.Type is "Input" or "Output" || IsLinear(n.Type) || n.Type is "IF" or "LIF" or "I") continue;
+                if (n.Type is "Input" or "Output" || IsLinear(n.Type) || n.Type is "IF" or "LIF" or "CubaLIF" or "I") continue;
                 if (n.Type == NirSchema.Graph && n.MetadataText(NirKeys.Circuit) == NirKeys.WtaCircuit) continue;
                 throw new UnsupportedOperatorException($"{At(node)} ({n.Type}): {Why(n.Type)}");
             }
@@ -82,13 +86,44 @@ public static class NirImporter
                     metadata[key[NirKeys.NetworkMetadata.Length..]] = s;
                 }
             }
-            return new SpikingNetwork(name, new Shape(types[inputs[0]].Out), layers, metadata);
+            var network = new SpikingNetwork(name, new Shape(types[inputs[0]].Out), layers, metadata);
+            return Synapse() is { } tauSyn ? SynapseMetadata.Write(network, SynapseModel.Exponential, tauSyn) : network;
+        }
+
+        /// <summary>
+        /// τs in steps when the graph's populations are CubaLIF (exponential synapses), null when none is. ann2snn simulates one
+        /// synapse model per network, so a graph that mixes CubaLIF with IF or LIF populations, or CubaLIF nodes of different
+        /// tau_syn, is refused naming the node.
+        /// </summary>
+        private float? Synapse()
+        {
+            var populations = graph.Nodes.Where(kv => kv.Value.Type is "IF" or "LIF" or "CubaLIF").ToArray();
+            if (!populations.Any(kv => kv.Value.Type == "CubaLIF")) return null;
+            double? tauSyn = null;
+            foreach (var (node, n) in populations)
+            {
+                if (n.Type != "CubaLIF")
+                {
+                    throw new UnsupportedOperatorException($"{At(node)} ({n.Type}): the graph mixes it with CubaLIF populations; ann2snn "
+                        + "simulates one synapse model per network (all CubaLIF, or none)");
+                }
+                double[] tau = n.Fields["tau_syn"].Floats!;
+                if (tau.Any(v => v != tau[0]) || (tauSyn is { } first && first != tau[0]))
+                {
+                    throw new UnsupportedOperatorException($"{At(node)} (CubaLIF): tau_syn differs between neurons or populations; "
+                        + "ann2snn simulates one synaptic time constant per network");
+                }
+                tauSyn = tau[0];
+            }
+            float steps = (float)(tauSyn!.Value / dt);
+            if (!(steps > 0) || !float.IsFinite(steps)) throw new InvalidModelException($"CubaLIF tau_syn {tauSyn} is not a positive time");
+            return steps;
         }
 
         private static string Why(string type) => type switch
         {
-            "CubaLIF" or "CubaLI" => "a synaptic current filter has no place in a .snn network (simulate with --synapse exponential "
-                + "instead)",
+            "CubaLI" => "a leaky non-spiking readout with a synaptic filter is not supported (ann2snn's readout integrates without "
+                + "leak: I)",
             "LI" => "leaky non-spiking readouts are not supported (ann2snn's readout integrates without leak: I)",
             "Delay" or "Threshold" => "delays and bare thresholds are supported only inside ann2snn's max-pool circuit",
             NirSchema.Graph => "nested graphs other than ann2snn's max-pool circuit are not supported (recurrent layers are not)",
@@ -354,11 +389,17 @@ public static class NirImporter
             }
             else
             {
-                double[] tau = n.Fields["tau"].Floats!;
+                if (n.Type == "CubaLIF" && n.Field("w_in")?.ToSingles() is { } wIn && wIn.Any(w => w != 1f))
+                {
+                    // w_in scales the current entering the synaptic filter: the same as scaling every incoming projection and the bias.
+                    Fold(projections, bias, shape, wIn.Length == shape.Size ? wIn : [.. Enumerable.Repeat(wIn[0], shape.Size)]);
+                }
+                double[] tau = n.Fields[n.Type == "CubaLIF" ? "tau_mem" : "tau"].Floats!;
                 float[] leak = n.Fields["v_leak"].ToSingles();
                 if (!tau.All(t => t == tau[0]) || !Uniform(leak))
                 {
-                    throw new UnsupportedOperatorException($"{at} (LIF): tau and v_leak must be the same for every neuron of a population");
+                    throw new UnsupportedOperatorException($"{at} ({n.Type}): tau and v_leak must be the same for every neuron of a "
+                        + "population");
                 }
                 if (reset.Any(v => v != leak[0])) throw new UnsupportedOperatorException($"{at} (LIF): v_reset ≠ v_leak; ann2snn's LIF "
                     + "resets to its resting potential");

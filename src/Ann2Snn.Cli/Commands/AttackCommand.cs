@@ -31,7 +31,7 @@ public sealed class AttackCommand(IAnsiConsole console) : Command<AttackCommand.
         public string Method { get; init; } = "fgsm";
 
         [CommandOption("--eps <LIST>")]
-        [Description("Comma-separated budgets ε in the images' units (pixels in [0, 1]); default 0.02,0.05,0.1.")]
+        [Description("Comma-separated budgets ε in the images' units (pixels in [[0, 1]]); default 0.02,0.05,0.1.")]
         public string Eps { get; init; } = "0.02,0.05,0.1";
 
         [CommandOption("--steps <N>")]

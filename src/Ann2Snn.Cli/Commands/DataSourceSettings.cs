@@ -32,8 +32,8 @@ public class DataSourceSettings : ParallelSettings
     public string? Std { get; init; }
 
     [CommandOption("--sequence <LAYOUT>")]
-    [Description("For recurrent models: image samples [C, H, W] as sequences, rows (H elements of W·C features, sequential "
-        + "MNIST) or pixels (H·W elements of C). Arrays [N, L, F] are sequences as they are.")]
+    [Description("For recurrent models: image samples [[C, H, W]] as sequences, rows (H elements of W·C features, sequential "
+        + "MNIST) or pixels (H·W elements of C). Arrays [[N, L, F]] are sequences as they are.")]
     public string? Sequence { get; init; }
 
     /// <summary>The preprocessing the options give (null values where not given), checked.</summary>

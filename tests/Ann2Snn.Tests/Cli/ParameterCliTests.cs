@@ -167,6 +167,11 @@ public sealed class ParameterCliTests : IDisposable
         { "eval", ["--limit", "--batch", "--dt", "--duration", "--energy-profile", "--synapse", "--v-th"], [] },
         { "latency", ["--limit", "--dt", "--synapse"], ["--energy-profile"] },
         { "sweep", ["--threads"], ["--limit"] },
+        { "attack", ["--sequence", "--limit"], [] },
+        { "finetune", ["--limit", "--batch", "--sequence"], [] },
+        { "check", [], [] },
+        { "bench", [], [] },
+        { "demo", [], [] },
     };
 
     [Theory]

@@ -69,6 +69,59 @@ public sealed class NirRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void LifWithExponentialSynapsesRoundTripsThroughCubaLifToIdenticalSpikes()
+    {
+        SpikingNetwork original = SnnFileTests.Converted("residual-lif-refractory");
+        var options = new NirExportOptions { Synapse = SynapseModel.Exponential, TauSyn = 3f };
+        NirGraph nir = NirExporter.Export(original, options).Graph;
+        Assert.Contains(nir.Nodes.Values, n => n.Type == "CubaLIF");
+        Assert.DoesNotContain(nir.Nodes.Values, n => n.Type == "LIF");
+        SpikingNetwork back = RoundTrip(original, options);
+        Assert.Equal((SynapseModel.Exponential, (float?)3f), SynapseMetadata.Read(back));
+        float[] x = TestGraphs.Inputs(new Random(11), 5, original.InputShape.Size);
+        var simulation = new SimulationOptions
+        {
+            Timesteps = 30,
+            MaxDegreeOfParallelism = 1,
+            ChunkSize = 4,
+            Synapse = SynapseModel.Exponential,
+            TauSyn = 3f,
+        };
+        foreach (string backend in Simulators.RateCoded)
+        {
+            SimulationResult a = Simulators.Create(backend).Run(original, [new DataBatch(x, new int[5], 5)], simulation);
+            SimulationResult b = Simulators.Create(backend).Run(back, [new DataBatch(x, new int[5], 5)], simulation);
+            Assert.Equal(a.NeuronSpikes, b.NeuronSpikes);
+            Assert.Equal(a.Predictions, b.Predictions);
+        }
+    }
+
+    [Fact]
+    public void CubaLifMixedWithLifOrOfDifferentTauSynIsRefusedNamingTheNode()
+    {
+        SpikingNetwork original = SnnFileTests.Converted("residual-lif-refractory");
+        NirGraph nir = NirExporter.Export(original, new NirExportOptions { Synapse = SynapseModel.Exponential, TauSyn = 3f }).Graph;
+        string[] cuba = [.. nir.Nodes.Where(kv => kv.Value.Type == "CubaLIF").Select(kv => kv.Key).Order(StringComparer.Ordinal)];
+        Assert.True(cuba.Length >= 2);
+        NirNode first = nir.Nodes[cuba[0]];
+        var slower = new Dictionary<string, NirValue>(first.Fields)
+        {
+            ["tau_syn"] = NirValue.Float64([.. Enumerable.Repeat(1e-3, first.Fields["tau_syn"].Count)], first.Fields["tau_syn"].Shape),
+        };
+        var nodes = new Dictionary<string, NirNode>(nir.Nodes) { [cuba[0]] = new NirNode("CubaLIF", slower, first.Metadata) };
+        var e = Assert.Throws<UnsupportedOperatorException>(() => NirImporter.Import(new NirGraph(nodes, nir.Edges, nir.Metadata), "x"));
+        Assert.Contains("tau_syn", e.Message, StringComparison.Ordinal);
+
+        var lif = new Dictionary<string, NirValue>(first.Fields) { ["tau"] = first.Fields["tau_mem"] };
+        lif.Remove("tau_mem");
+        lif.Remove("tau_syn");
+        lif.Remove("w_in");
+        nodes[cuba[0]] = new NirNode("LIF", lif, first.Metadata);
+        e = Assert.Throws<UnsupportedOperatorException>(() => NirImporter.Import(new NirGraph(nodes, nir.Edges, nir.Metadata), "x"));
+        Assert.Contains("one synapse model per network", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ExactRoundTripOfTheSnnItselfWhereEveryOpHasItsOwnNode()
     {
         // Without concatenation (which becomes a one-hot convolution) the network comes back field for field.
