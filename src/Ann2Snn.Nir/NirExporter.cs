@@ -20,7 +20,8 @@ namespace Ann2Snn.Nir;
 /// <item>winner-take-all max pooling → a NIRGraph subgraph of explicit units and synapses (<see cref="NirMaxPool"/>); spike
 /// gating is refused, NIR has no way to route spikes by a count.</item>
 /// </list>
-/// What NIR cannot say (reset by subtraction, firing at V = V_th, V(0), refractory periods, signed and burst spikes, bias
+/// What NIR cannot say (reset by subtraction, firing at V = V_th, V(0), refractory periods, signed and burst spikes, the
+/// negative branch of LeakyRelu/PRelu neurons, bias
 /// currents rather than bias neurons) is stated in metadata and returned as warnings. Anything that has no NIR form at all
 /// is an <see cref="UnsupportedOperatorException"/> naming the layer and the reason.
 /// </summary>
@@ -265,17 +266,18 @@ public static class NirExporter
         {
             NeuronParameters p = layer.Neuron;
             Shape s = layer.Shape;
-            if (layer.NegativeGain is not null)
-            {
-                throw new UnsupportedOperatorException($"{where}: signed neurons with a negative branch (LeakyRelu/PRelu) have no NIR "
-                    + "form");
-            }
             var meta = new List<(string, NirValue)>
             {
                 (NirKeys.LayerName, NirValue.Text(layer.Name)),
                 (NirKeys.Reset, NirValue.Text(p.Reset == ResetMode.BySubtraction ? "by_subtraction" : "to_zero")),
                 (NirKeys.FiresAt, NirValue.Text("v >= v_threshold")),
             };
+            if (layer.NegativeGain is { } alpha)
+            {
+                meta.Add((NirKeys.NegativeGain, NirValue.Float32(alpha, alpha.Length)));
+                _warnings.Add("the negative branch of signed neurons (LeakyRelu/PRelu, gain α) has no NIR form: receivers fire only "
+                    + "above threshold, as for a ReLU (ann2snn_negative_gain)");
+            }
             _warnings.Add("ann2snn fires at v >= v_threshold, NIR at v > v_threshold (they differ only when v lands on the threshold)");
             if (p.Reset == ResetMode.BySubtraction)
             {

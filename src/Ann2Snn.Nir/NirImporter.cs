@@ -20,7 +20,7 @@ namespace Ann2Snn.Nir;
 /// </list>
 /// Time: one step is the graph's metadata <c>dt</c> (ann2snn's export) or <see cref="DefaultDt"/> seconds. Per-neuron
 /// thresholds and gains that differ are folded into a Scale of the incoming current (v/θ fires at 1). ann2snn's own metadata
-/// (reset by subtraction, V(0), refractory period, signed and burst spikes, names) is read back, so an exported network
+/// (reset by subtraction, V(0), refractory period, signed and burst spikes, negative-branch gains, names) is read back, so an exported network
 /// imports bit for bit. Anything else (LI, CubaLI, a Delay or Threshold outside the circuit, recurrence, several
 /// outputs, a non-zero v_reset other than LIF's v_leak) is an <see cref="UnsupportedOperatorException"/> naming the node.
 /// </summary>
@@ -354,7 +354,13 @@ public static class NirImporter
                 if (r.Any(x => x != 1f)) Fold(projections, bias, shape, r);
                 return new ReadoutLayer(name, shape, projections, bias);
             }
-            return new NeuronLayer(name, shape, Neuron(at, n, projections, bias, shape), projections, bias);
+            float[]? negativeGain = n.Metadata.GetValueOrDefault(NirKeys.NegativeGain) is { Floats: not null } g ? g.ToSingles() : null;
+            NeuronParameters neuron = Neuron(at, n, projections, bias, shape);
+            if (NeuronLayer.NegativeGainProblem(negativeGain, neuron, shape) is { } problem)
+            {
+                throw new InvalidModelException($"{at} ({n.Type}): {NirKeys.NegativeGain}: {problem}");
+            }
+            return new NeuronLayer(name, shape, neuron, projections, bias, negativeGain);
         }
 
         /// <summary>Multiplies every incoming current of a layer by per-neuron <paramref name="gains"/> (a Scale after each

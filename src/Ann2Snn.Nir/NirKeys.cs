@@ -20,6 +20,7 @@ internal static class NirKeys
     public const string InitialFraction = "ann2snn_initial_fraction";
     public const string Refractory = "ann2snn_refractory_steps";
     public const string Signed = "ann2snn_signed_spikes";
+    public const string NegativeGain = "ann2snn_negative_gain";
     public const string Burst = "ann2snn_burst_limit";
     public const string Dynamics = "ann2snn_neuron";
     public const string Circuit = "ann2snn_circuit";

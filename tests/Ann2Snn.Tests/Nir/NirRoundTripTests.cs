@@ -49,7 +49,7 @@ public sealed class NirRoundTripTests : IDisposable
     }
 
     public static TheoryData<string> Conversions =>
-        ["cnn", "residual", "residual-lif-refractory", "residual-signed", "residual-burst2", "cnn-channelwise-thresholds"];
+        ["cnn", "residual", "residual-lif-refractory", "residual-signed", "residual-burst2", "cnn-channelwise-thresholds", "leaky"];
 
     [Theory]
     [MemberData(nameof(Conversions))]
