@@ -88,9 +88,12 @@ internal sealed partial class GraphImporter
 
     /// <summary>Gather's indices along an axis of <paramref name="size"/>: negative ones count from the end; others are refused.</summary>
     private static int[] GatherIndices(OnnxNode n, long[] indices, int axis, int size) =>
-        Array.ConvertAll(indices, i => i >= -size && i < size
-            ? (int)(i < 0 ? i + size : i)
-            : n.Fail<int>($"index {i} is out of range for axis {axis} of size {size}"));
+        Array.ConvertAll(indices, i => GatherIndex(n, i, axis, size));
+
+    /// <summary>One index along an axis of <paramref name="size"/>: a negative one counts from the end; others are refused.</summary>
+    private static int GatherIndex(OnnxNode n, long i, int axis, int size) => i >= -size && i < size
+        ? (int)(i < 0 ? i + size : i)
+        : n.Fail<int>($"index {i} is out of range for axis {axis} of size {size}");
 
     /// <summary>Slice of a constant.</summary>
     private static ConstTensor Slice(OnnxNode n)
@@ -416,8 +419,7 @@ internal sealed partial class GraphImporter
     /// </summary>
     private static int[] Offsets(int[] dims, int[][] picks)
     {
-        var strides = new int[dims.Length];
-        for (int a = dims.Length - 1, s = 1; a >= 0; s *= dims[a], a--) strides[a] = s;
+        int[] strides = Strides(dims);
         var offsets = new int[picks.Aggregate(1, (a, p) => a * p.Length)];
         var index = new int[dims.Length];
         for (int k = 0; k < offsets.Length; k++)

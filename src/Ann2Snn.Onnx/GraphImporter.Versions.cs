@@ -85,6 +85,8 @@ internal sealed partial class GraphImporter
         ["Flatten"] = History([], V(1), V(9), V(11), V(13), V(21), V(23), V(24), V(25)),
         ["Floor"] = ActivationVersions(V(6), V(13)),
         ["Gather"] = History([], V(1), V(11), V(13)),
+        ["GatherElements"] = History([], V(11), V(13)),
+        ["GatherND"] = History([], V(11, ""), V(12), V(13)),
         ["GRU"] = RecurrentVersions(",linear_before_reset", [], 1, 3),
         ["Gemm"] = History([AttributeRule.Int("transA", 0, "the input must be [N, K]")],
             Refuse(1, "broadcast attribute (C broadcast only on request before opset 7)"),

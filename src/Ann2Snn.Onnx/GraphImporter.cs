@@ -48,6 +48,8 @@ internal sealed partial class GraphImporter
             ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
             ["Floor"] = (static (g, n) => g.Activation(n, ActivationKind.Floor), ""),
             ["Gather"] = (static (g, n) => g.GatherTensor(n), "axis"),
+            ["GatherElements"] = (static (g, n) => g.GatherElementsTensor(n), "axis"),
+            ["GatherND"] = (static (g, n) => g.GatherNdTensor(n), "batch_dims"),
             ["GRU"] = (static (g, n) => g.Recurrent(n, RecurrentCell.Gru), RecurrentAttributes + ",linear_before_reset"),
             ["Gemm"] = (static (g, n) => g.Gemm(n), "alpha,beta,transA,transB"),
             ["GlobalAveragePool"] = (static (g, n) => g.GlobalAveragePool(n), ""),

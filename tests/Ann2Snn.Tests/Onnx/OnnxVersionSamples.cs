@@ -116,6 +116,21 @@ internal static class OnnxVersionSamples
                     .Node(op, ["s", "i"], "n", OnnxAttr.Int("axis", 0))
                     .Constant("rest", [-1L]).Node("Concat", ["n", "rest"], "target", OnnxAttr.Int("axis", 0))
                     .Node("Reshape", ["x", "target"], "y").Output("y");
+            case "GatherElements":
+                // The batch fixed at 3 by the file; the same selection (a negative index among them) in every sample.
+                return b.InputWithDims("x", [3, 2, 3])
+                    .Initializer(OnnxBuilder.Int64Tensor("i", [3, 2, 2], [2, 0, -1, 1, 2, 0, -1, 1, 2, 0, -1, 1]))
+                    .Node(op, ["x", "i"], "y", OnnxAttr.Int("axis", 2)).Output("y");
+            case "GatherND":
+                // batch_dims 0: each tuple starts with its own sample; from GatherND-12 batch_dims 1.
+                b.InputWithDims("x", [3, 2, 3]);
+                if (opset < 12)
+                {
+                    return b.Initializer(OnnxBuilder.Int64Tensor("i", [3, 2, 2], [0, 1, 0, -2, 1, 1, 1, -2, -1, 1, 2, 0]))
+                        .Node(op, ["x", "i"], "y").Output("y");
+                }
+                return b.Initializer(OnnxBuilder.Int64Tensor("i", [3, 2, 1], [1, -2, 1, -2, 1, -2]))
+                    .Node(op, ["x", "i"], "y", OnnxAttr.Int("batch_dims", 1)).Output("y");
             case "Slice":
                 b.Input("x", 2, 3, 2).Node("Shape", ["x"], "s");
                 if (opset < 10) b.Node(op, ["s"], "n", OnnxAttr.Ints("starts", 0), OnnxAttr.Ints("ends", 1));

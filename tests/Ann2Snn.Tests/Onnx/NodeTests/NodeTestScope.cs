@@ -6,10 +6,10 @@ namespace Ann2Snn.Tests.Onnx.NodeTests;
 /// Whether a node test lies in the scope of issue 11 and, when not, why. In scope: one float32 data input (graph
 /// input 0, its ONNX axis 0 the batch) of rank 2–4, one compared float32 output of rank 2–4 (ArgMax/ArgMin's int64
 /// indices also count), no empty tensors, and nothing the per-sample IR cannot express: no op along axis 0 and no
-/// constant that differs between samples. A node whose extra outputs are all optional (Dropout's mask, MaxPool's
-/// indices, BatchNormalization's running statistics, an RNN's last states) is in scope with only its first output
-/// compared. Out-of-scope tests still run when their data can be bound (<see cref="Runnable"/>): they too must pass or
-/// be refused, never answer wrongly.
+/// constant that differs between samples (GatherElements/GatherND indices among them). A node whose extra outputs
+/// are all optional (Dropout's mask, MaxPool's indices, BatchNormalization's running statistics, an RNN's last states)
+/// is in scope with only its first output compared. Out-of-scope tests still run when their data can be bound
+/// (<see cref="Runnable"/>): they too must pass or be refused, never answer wrongly.
 /// </summary>
 /// <param name="Reason">Why the test is out of scope; null when it is in scope.</param>
 /// <param name="Runnable">False when the harness cannot even feed or compare the test (non-float data, no input).</param>
@@ -131,6 +131,12 @@ internal sealed record NodeTestScope(string? Reason, bool Runnable)
             int g = c.GraphInputIndex(n.Input[k]);
             if (g < 1) continue;
             TensorProto t = c.Input(g);
+            if (n.OpType is "GatherElements" or "GatherND" && k == 1 && t.DataType == NodeTestTensor.Int64 && t.Dims.Count > 0
+                && RowsDiffer(NodeTestTensor.Int64s(t), t.Dims[0]))
+            {
+                return $"indices '{n.Input[k]}' [{string.Join(", ", t.Dims)}] differ along axis 0 (the batch): "
+                    + "each sample selects other elements";
+            }
             if (t.DataType != NodeTestTensor.Float || t.Dims.Count == 0 || t.Dims[0] <= 1) continue;
             bool spans = n.OpType switch
             {
@@ -142,6 +148,13 @@ internal sealed record NodeTestScope(string? Reason, bool Runnable)
             if (spans) return $"constant '{n.Input[k]}' [{string.Join(", ", t.Dims)}] differs along axis 0 (the batch)";
         }
         return null;
+    }
+
+    /// <summary>Whether the <paramref name="rows"/> equal slices of <paramref name="values"/> along axis 0 are not all alike.</summary>
+    private static bool RowsDiffer(long[] values, long rows)
+    {
+        int size = (int)(values.Length / rows);
+        return Enumerable.Range(1, (int)rows - 1).Any(r => !values.AsSpan(r * size, size).SequenceEqual(values.AsSpan(0, size)));
     }
 
     private static long Normalize(long axis, int rank) => axis < 0 ? axis + rank : axis;
