@@ -20,9 +20,9 @@ namespace Ann2Snn.Nir;
 /// </list>
 /// Time: one step is the graph's metadata <c>dt</c> (ann2snn's export) or <see cref="DefaultDt"/> seconds. Per-neuron
 /// thresholds and gains that differ are folded into a Scale of the incoming current (v/θ fires at 1). ann2snn's own metadata
-/// (reset by subtraction, V(0), refractory period, signed and burst spikes, negative-branch gains, names) is read back, so an exported network
-/// imports bit for bit. Anything else (LI, CubaLI, a Delay or Threshold outside the circuit, recurrence, several
-/// outputs, a non-zero v_reset other than LIF's v_leak) is an <see cref="UnsupportedOperatorException"/> naming the node.
+/// (reset by subtraction, V(0), refractory period, signed and burst spikes, negative-branch gains, names) is read back, so an
+/// exported network imports bit for bit. Anything else (LI, CubaLI, a Delay or Threshold outside the circuit, recurrence,
+/// several outputs, a non-zero v_reset other than LIF's v_leak) is an <see cref="UnsupportedOperatorException"/> naming the node.
 /// </summary>
 public static class NirImporter
 {
