@@ -4,7 +4,9 @@ using Onnx;
 
 namespace Ann2Snn.Onnx;
 
-/// <summary>Fully connected ops: Gemm, and MatMul by a constant (with the bias Add that follows it).</summary>
+/// <summary>
+/// Fully connected ops: Gemm, and MatMul by a constant (with the bias Add that follows it; batched products as one dense map).
+/// </summary>
 internal sealed partial class GraphImporter
 {
     /// <summary>Y = alpha·A·B' + beta·C with A = [N, K]; alpha and beta are folded into the weight and bias.</summary>
@@ -47,12 +49,13 @@ internal sealed partial class GraphImporter
         n.RequireInputs(2, 2);
         if (n.Input(0) is ConstantValue) n.Unsupported("a constant left operand is not supported; expected input × constant weight");
         TensorValue a = n.Tensor(0);
-        if (a.Shape.Rank != 1)
-        {
-            n.Unsupported($"input A is [N, {string.Join(", ", a.Shape)}]; only a matrix [N, K] times a constant [K, M] is supported");
-        }
         if (n.Input(1) is not ConstantValue) n.Unsupported("the product of two computed tensors is not supported; "
             + "B must be a constant weight");
+        if (a.Shape.Rank != 1)
+        {
+            BatchedMatMul(n, a, n.Weight(1, "B"));
+            return;
+        }
         ConstTensor b = n.Weight(1, "B");
         if (b.Rank != 2) n.Unsupported($"B '{Text.Clean(b.Name)}' is {b.DimsText}; only a constant matrix [K, M] is supported");
         int k = b.Dims[0], outputs = b.Dims[1];
@@ -72,6 +75,79 @@ internal sealed partial class GraphImporter
         DenseNode dense = n.Make(() => new DenseNode(n.Name, a.Node, new FloatTensor([outputs, k], weight), bias));
         SetOutput(n, dense);
         if (bias is not null) _values[add!.Output[0]] = new TensorValue(dense);
+    }
+
+    /// <summary>Most weights of the dense map a batched MatMul becomes (64 MB of float32).</summary>
+    private const long MaxBatchedMatMulWeights = 1L << 24;
+
+    /// <summary>
+    /// A sample [..., m, k] times a constant B [..., k, n] (or a vector [k]) with NumPy broadcasting of the leading axes, as
+    /// ONNX MatMul defines it: per sample a fixed linear map, so it becomes a Flatten, one Dense node over the sample (weight
+    /// W[o, i] = B[…, k, j] where output o = (…, r, j) reads input i = (…, r, k)) and a Reshape to the product's shape. B's
+    /// leading axes must not reach the batch axis with a size other than 1 (that would differ between samples).
+    /// </summary>
+    private void BatchedMatMul(OnnxNode n, TensorValue a, ConstTensor b)
+    {
+        int[] sa = a.Shape.ToArray();
+        bool vector = b.Rank == 1;
+        int[] sb = vector ? [b.Dims[0], 1] : [.. b.Dims];
+        int m = sa[^2], k = sa[^1], cols = sb[^1];
+        if (sb[^2] != k) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, but input A's rows have {k} elements");
+        int[] batchA = sa[..^2], batchB = sb[..^2];
+        if (batchB.Length > batchA.Length)
+        {
+            // B's extra leading axes meet the batch axis (and beyond): only size-1 axes are the same for every sample.
+            if (batchB[..(batchB.Length - batchA.Length)].Any(d => d != 1))
+            {
+                n.Unsupported($"B '{Text.Clean(b.Name)}' is {b.DimsText}: its leading axes reach the batch axis of A [N, "
+                    + $"{string.Join(", ", sa)}] with sizes other than 1");
+            }
+            batchB = batchB[(batchB.Length - batchA.Length)..];
+        }
+        batchB = [.. Enumerable.Repeat(1, batchA.Length - batchB.Length), .. batchB];
+        int[] batch = new int[batchA.Length];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            if (batchA[i] != batchB[i] && batchA[i] != 1 && batchB[i] != 1)
+            {
+                n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, which does not broadcast with input A [N, {string.Join(", ", sa)}]");
+            }
+            batch[i] = Math.Max(batchA[i], batchB[i]);
+        }
+        long blocks = batch.Aggregate(1L, (p, d) => p * d);
+        long inputs = a.Shape.Size, outputs = blocks * m * cols;
+        if (inputs * outputs > MaxBatchedMatMulWeights)
+        {
+            n.Unsupported($"input A [N, {string.Join(", ", sa)}] times B {b.DimsText} would be a dense map of {inputs:N0} × "
+                + $"{outputs:N0} weights, over the limit of {MaxBatchedMatMulWeights:N0}");
+        }
+        var weight = new float[outputs * inputs];
+        int[] index = new int[batch.Length];
+        for (long block = 0; block < blocks; block++)
+        {
+            long rest = block;
+            for (int i = batch.Length - 1; i >= 0; i--) (index[i], rest) = ((int)(rest % batch[i]), rest / batch[i]);
+            long blockA = 0, blockB = 0;
+            for (int i = 0; i < batch.Length; i++)
+            {
+                blockA = blockA * batchA[i] + (batchA[i] == 1 ? 0 : index[i]);
+                blockB = blockB * batchB[i] + (batchB[i] == 1 ? 0 : index[i]);
+            }
+            for (int r = 0; r < m; r++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    long o = (block * m + r) * cols + j;
+                    for (int q = 0; q < k; q++) weight[o * inputs + (blockA * m + r) * k + q] = b.Floats[(blockB * k + q) * cols + j];
+                }
+            }
+        }
+        ThrowHelper.ThrowIfNotFinite(weight, $"{n.Where}: tensor '{Text.Clean(b.Name)}'");
+        int[] shape = vector ? [.. batch, m] : [.. batch, m, cols];
+        ReshapeNode flat = n.Make(() => new ReshapeNode(UniqueName(n.Name + "/flatten"), a.Node, new Shape((int)inputs), "Flatten"));
+        DenseNode dense = n.Make(() => new DenseNode(UniqueName(n.Name + "/dense"), flat, new FloatTensor([(int)outputs, (int)inputs],
+            weight), null));
+        SetOutput(n, n.Make(() => new ReshapeNode(n.Name, dense, new Shape(shape), "MatMul")));
     }
 
     /// <summary>
