@@ -47,16 +47,9 @@ public static class PreprocessingMetadata
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(preprocessing);
         preprocessing.Validate();
-        var metadata = network.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-        Set(metadata, PixelScaleKey, preprocessing.EffectiveScale is float s ? InputPreprocessing.Format(s) : null);
-        Set(metadata, MeanKey, preprocessing.Mean is { } mean ? InputPreprocessing.Format(mean) : null);
-        Set(metadata, StdKey, preprocessing.Std is { } std ? InputPreprocessing.Format(std) : null);
-        return new SpikingNetwork(network.Name, network.InputShape, network.Layers, metadata);
-    }
-
-    private static void Set(Dictionary<string, string> metadata, string key, string? value)
-    {
-        if (value is null) metadata.Remove(key);
-        else metadata[key] = value;
+        return network.WithMetadata(
+            (PixelScaleKey, preprocessing.EffectiveScale is float s ? InputPreprocessing.Format(s) : null),
+            (MeanKey, preprocessing.Mean is { } mean ? InputPreprocessing.Format(mean) : null),
+            (StdKey, preprocessing.Std is { } std ? InputPreprocessing.Format(std) : null));
     }
 }

@@ -56,11 +56,8 @@ public static class SynapseMetadata
     public static SpikingNetwork Write(SpikingNetwork network, SynapseModel model, float tauSyn)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var metadata = network.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-        metadata[ModelKey] = Name(model);
-        if (model == SynapseModel.Exponential) metadata[TauKey] = tauSyn.ToString("R", CultureInfo.InvariantCulture);
-        else metadata.Remove(TauKey);
-        return new SpikingNetwork(network.Name, network.InputShape, network.Layers, metadata);
+        return network.WithMetadata((ModelKey, Name(model)),
+            (TauKey, model == SynapseModel.Exponential ? tauSyn.ToString("R", CultureInfo.InvariantCulture) : null));
     }
 
     private static SynapseModel Unknown(string value, string option)

@@ -38,9 +38,7 @@ public static class InputEncodingMetadata
     public static SpikingNetwork Write(SpikingNetwork network, InputEncoding encoding)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var metadata = network.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-        metadata[Key] = Name(encoding);
-        return new SpikingNetwork(network.Name, network.InputShape, network.Layers, metadata);
+        return network.WithMetadata((Key, Name(encoding)));
     }
 
     private static InputEncoding Unknown(string value, string option)

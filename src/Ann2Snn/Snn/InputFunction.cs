@@ -131,10 +131,7 @@ public sealed class InputFunction
     public static SpikingNetwork Write(SpikingNetwork network, InputFunction? function)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var metadata = network.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
-        if (function is null) metadata.Remove(Key);
-        else metadata[Key] = function.ToString();
-        return new SpikingNetwork(network.Name, network.InputShape, network.Layers, metadata);
+        return network.WithMetadata((Key, function?.ToString()));
     }
 
     private static (InputFunctionStep[]? Steps, string? Problem) TryParse(string text, Shape shape)

@@ -45,6 +45,22 @@ public sealed class SpikingNetwork
     public SpikingLayer Output => Layers[^1];
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>
+    /// This network with <paramref name="entries"/> set in its metadata (an entry whose value is null removed), the rest
+    /// unchanged: how the metadata readers and writers (input encoding, preprocessing, synapses, input function) store theirs.
+    /// </summary>
+    public SpikingNetwork WithMetadata(params (string Key, string? Value)[] entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var metadata = Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (key, value) in entries)
+        {
+            if (value is null) metadata.Remove(key);
+            else metadata[key] = value;
+        }
+        return new SpikingNetwork(Name, InputShape, Layers, metadata);
+    }
+
     /// <summary>Whether some projection delays its spikes (a recurrent network, or delayed feed-forward synapses).</summary>
     public bool HasDelays => Layers.Any(l => ProjectionsOf(l).Any(p => p.Delay > 0));
 
