@@ -100,6 +100,7 @@ public static class CliApp
         {
             // The library names options by property; the user typed them with dashes.
             error.WriteLine($"ann2snn: error: {OneLine(OptionNames.Dashed(e.Message))}");
+            if (verbose) error.WriteLine(e.ToString());
             return ExitBadInput;
         }
         catch (CommandAppException e)

@@ -121,6 +121,16 @@ public class ConversionSettings : DataSourceSettings
         + "T·B levels (default 1; needs --reset subtract, no --refractory, unsigned neurons; not for the ttfs backend).")]
     public string Burst { get; init; } = "1";
 
+    [CommandOption("--recurrent-delay <STEPS>")]
+    [Description("Recurrent models: the conduction delay of the recurrent synapses in steps (default: one window per element, "
+        + "so element t − 1's state arrives during element t's window).")]
+    public int? RecurrentDelay { get; init; }
+
+    [CommandOption("--window-start <MODE>")]
+    [Description("Recurrent models: what membranes keep when an element's window starts: residue (clamped to [[V_reset, V_th]], "
+        + "the quantization remainder carries on; default) | rest (back to V(0)) | carry (unchanged).")]
+    public string WindowStartMode { get; init; } = "residue";
+
     [CommandOption("--weight-bits <K>")]
     [Description("Quantize the weights to K-bit signed integers (2..16) for chips, rounding to nearest; thresholds are rescaled "
         + "(see --weight-scale). Default: float32 weights.")]
@@ -232,6 +242,14 @@ public class ConversionSettings : DataSourceSettings
             },
             Percentile = Percentile,
             Burst = BurstLimit(),
+            RecurrentDelay = RecurrentDelay,
+            WindowStart = WindowStartMode switch
+            {
+                "residue" => WindowStart.Residue,
+                "rest" => WindowStart.Rest,
+                "carry" => WindowStart.Carry,
+                _ => Bad<WindowStart>("--window-start", WindowStartMode, "residue, rest, carry"),
+            },
             WeightBits = WeightBitsOption(),
             WeightScale = WeightScaleOption(),
             SignedSpikes = Signed switch

@@ -23,6 +23,8 @@ internal static class EvalOutput
             data = r.Data,
             images = c["images"],
             timesteps = r.Simulation.Timesteps,
+            sequence_length = SequencePresentation.Read(r.Network)?.Length,
+            window_per_element = SequencePresentation.Read(r.Network)?.Window,
             input = InputEncodingMetadata.Name(r.Simulation.Input),
             backend = r.Simulator.Name,
             pilot_rate = r.PilotRate,
@@ -91,6 +93,12 @@ internal static class EvalOutput
         string input = InputEncodingMetadata.Name(r.Simulation.Input);
         console.MarkupLine($"accuracy on {Markup.Escape(r.Data)}, {r.Images:N0} images, {input} input, {r.Simulator.Name} backend{pilot}");
         InputNotes.PrintAdaptation(console, r.Input);
+        if (SequencePresentation.Read(r.Network) is { } sequence)
+        {
+            console.MarkupLine($"sequence: {sequence.Length} elements, each presented for a window of W steps (W = T below; a run is "
+                + $"{sequence.Length}·W steps); recurrent synapses delayed by one window; membranes at a window's start: "
+                + sequence.Start.ToString().ToLowerInvariant());
+        }
         if (!r.Input.Preprocessing.IsDefault)
         {
             console.MarkupLine($"[dim]input preprocessing: {Markup.Escape(r.Input.Preprocessing.ToString())}[/]");
@@ -134,21 +142,24 @@ internal static class EvalOutput
     private static Table AccuracyTable(EvaluationResult r)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumn(new TableColumn("T").RightAligned());
+        int elements = SequencePresentation.Read(r.Network)?.Length ?? 0;
+        table.AddColumn(new TableColumn(elements > 0 ? "W" : "T").RightAligned());
+        if (elements > 0) table.AddColumn(new TableColumn("steps").RightAligned());
         table.AddColumn(new TableColumn("SNN").RightAligned());
         table.AddColumn(new TableColumn("ANN").RightAligned());
         table.AddColumn(new TableColumn("SNN − ANN").RightAligned());
         foreach (StepAccuracy a in r.Accuracy)
         {
             string t = a.Timesteps.ToString(CultureInfo.InvariantCulture), snn = $"{100 * a.Snn:F2} %";
+            string[] steps = elements > 0 ? [(elements * a.Timesteps).ToString("N0", CultureInfo.InvariantCulture)] : [];
             if (a.Ann is not double ann || a.Difference is not double difference)
             {
-                table.AddRow(t, snn, "—", "—");
+                table.AddRow([t, .. steps, snn, "—", "—"]);
                 continue;
             }
             double d = 100 * difference;
             string color = d >= -0.1 ? "green" : d >= -1 ? "yellow" : "red";
-            table.AddRow(t, snn, $"{100 * ann:F2} %", $"[{color}]{d:+0.00;-0.00;0.00} pp[/]");
+            table.AddRow([t, .. steps, snn, $"{100 * ann:F2} %", $"[{color}]{d:+0.00;-0.00;0.00} pp[/]"]);
         }
         return table;
     }

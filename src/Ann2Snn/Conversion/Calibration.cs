@@ -15,7 +15,7 @@ public static class Calibration
     public static bool NeedsStatistics(ModelGraph graph, Node n)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        return n is ReluNode or ClipNode or QuantizedClipNode or InputNode || Converter.IsLeaky(n) || n == graph.Output
+        return n is ReluNode or ClipNode or QuantizedClipNode or InputNode or RecurrentNode || Converter.IsLeaky(n) || n == graph.Output
             || (InputFunctionChain.Of(graph) is [.., var last] && last == n)
             || graph.ConsumersOf(n).Any(c => c is Pool2dNode { Kind: PoolKind.Max });
     }

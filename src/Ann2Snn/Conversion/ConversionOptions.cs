@@ -121,6 +121,21 @@ public sealed record ConversionOptions
         Calibrate = LayerCalibration.Advanced,
     };
 
+    /// <summary>
+    /// A recurrent model: the steps W each sequence element is presented for (the window per element; a run lasts L·W steps).
+    /// Null: the <see cref="Window"/>, which a recurrent model then needs. The evaluation sets it to its T.
+    /// </summary>
+    public int? SequenceWindow { get; init; }
+
+    /// <summary>
+    /// A recurrent model: the conduction delay Δ of the recurrent synapses in steps; null for one window (Δ = W), so that the
+    /// state of element t − 1 arrives, whole, during element t's window (docs/recurrent.md compares the alternatives).
+    /// </summary>
+    public int? RecurrentDelay { get; init; }
+
+    /// <summary>A recurrent model: what membranes keep when an element's window starts (<see cref="Snn.WindowStart"/>).</summary>
+    public WindowStart WindowStart { get; init; }
+
     /// <summary>Layer-wise calibration at the <see cref="Window"/> on the calibration images (needs a window).</summary>
     public LayerCalibration Calibrate { get; init; }
 
@@ -194,6 +209,10 @@ public sealed record ConversionOptions
         }
         if (Window is { } w && (w <= 0 || w > MaxWindow)) ThrowHelper.InvalidOption("optimize-for",
             $"T = {w} is outside 1..{MaxWindow:N0}");
+        if (SequenceWindow is { } sw && (sw <= 0 || sw > MaxWindow)) ThrowHelper.InvalidOption("timesteps",
+            $"a window of {sw} steps per sequence element is outside 1..{MaxWindow:N0}");
+        if (RecurrentDelay is { } d && (d <= 0 || d > Projection.MaxDelay)) ThrowHelper.InvalidOption("recurrent-delay",
+            $"Δ = {d} steps is outside 1..{Projection.MaxDelay:N0}");
         if (Normalization is NormalizationKind.Fit or NormalizationKind.ChannelFit && Window is null)
         {
             ThrowHelper.InvalidOption("norm", $"{Normalization} normalization fits λ to a window: give the window (--optimize-for T)");

@@ -76,9 +76,22 @@ public static class Converter
     /// </summary>
     public static bool IsLeaky(Node n) => n is ActivationNode { Kind: ActivationKind.LeakyRelu or ActivationKind.PRelu };
 
-    private sealed record Term(int Source, IReadOnlyList<SynapticOp> Ops)
+    private sealed record Term(int Source, IReadOnlyList<SynapticOp> Ops, int Delay = 0)
     {
-        public Term Then(SynapticOp op) => new(Source, [.. Ops, op]);
+        public Term Then(SynapticOp op) => new(Source, [.. Ops, op], Delay);
+    }
+
+    /// <summary>What a signal of a recurrent model holds over a sequence.</summary>
+    private enum Sequencing
+    {
+        /// <summary>Not a sequence: one value per sample (any model without a recurrent layer).</summary>
+        None,
+
+        /// <summary>One value per element, presented in the element's window: the signal's shape is one element's.</summary>
+        Elements,
+
+        /// <summary>The last element's value only: what it feeds runs in the last window alone.</summary>
+        Last,
     }
 
     /// <summary>
@@ -87,6 +100,9 @@ public static class Converter
     /// </summary>
     private sealed record Signal(Shape Shape, IReadOnlyList<Term> Terms, float[]? Bias, float Bound, bool Signed = false)
     {
+        /// <summary>What the signal holds over a sequence.</summary>
+        public Sequencing Sequence { get; init; }
+
         /// <summary>The spikes of one population, up to a positive per-channel gain.</summary>
         public bool IsPopulation => Bias is null && Terms.Count == 1 && Terms[0].Source >= 0
             && Terms[0].Ops.All(o => o is ScaleOp s && s.Scale.All(v => v > 0));
@@ -102,6 +118,12 @@ public static class Converter
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
         private readonly float _rateScale = options.EffectiveRateFraction * options.Burst / (options.RefractorySteps + 1f);
         private readonly IReadOnlyList<Node> _inputChain = InputFunctionChain.Of(graph);
+
+        /// <summary>L: the elements of a recurrent model's input sequence (0 for a model without a recurrent layer).</summary>
+        private readonly int _length = graph.Nodes.Any(n => n is RecurrentNode) ? graph.Input.OutputShape[0] : 0;
+
+        /// <summary>The layers built from the last element's state (they run in the last window only).</summary>
+        private readonly SortedSet<int> _lastWindow = [];
 
         /// <summary>
         /// Spike slots of one neuron in the window (B per step with bursts, Δt·B per step at a step Δt &lt; 1, where λ maps to
@@ -127,7 +149,9 @@ public static class Converter
                 ["input_scale"] = InputScale().ToString("R", CultureInfo.InvariantCulture),
             };
             if (InputFunctionChain.Function(graph) is { } function) metadata[InputFunction.Key] = function.ToString();
-            var network = new SpikingNetwork(graph.Name, graph.Input.OutputShape, FoldGains(_layers), metadata);
+            Shape input = _length > 0 ? ElementOf(graph.Input.OutputShape) : graph.Input.OutputShape;
+            var network = new SpikingNetwork(graph.Name, input, FoldGains(_layers), metadata);
+            if (_length > 0) network = Presentation().WriteTo(network);
             return new ConversionResult(network, graph, passes, _log);
         }
 
@@ -139,15 +163,57 @@ public static class Converter
             return max > 0 ? max : 1f;
         }
 
+        /// <summary>
+        /// How the network presents the sequence: each element for the window, the layers of the last element's state from
+        /// the first of them on (they must be the last layers: nothing per element may come after them).
+        /// </summary>
+        private SequencePresentation Presentation()
+        {
+            int from = _lastWindow.Count > 0 ? _lastWindow.Min : _layers.Count;
+            if (from + _lastWindow.Count != _layers.Count)
+            {
+                int other = Enumerable.Range(from, _layers.Count - from).First(i => !_lastWindow.Contains(i));
+                throw new UnsupportedOperatorException($"layer '{_layers[other].Name}' runs on every sequence element but comes after "
+                    + $"layer '{_layers[from].Name}', which reads the last element only: the converter needs the last state's layers last");
+            }
+            return new SequencePresentation(_length, ElementWindow, from) { Start = options.WindowStart };
+        }
+
+        /// <summary>W: the steps each element of a sequence is presented (the window of the conversion).</summary>
+        private int ElementWindow => options.SequenceWindow ?? options.Window
+            ?? throw new InvalidOptionException("option 'timesteps': a recurrent model converts for a window per sequence element; "
+                + "give one (the evaluation's T, or --optimize-for T)");
+
+        /// <summary>One element of a sequence [L, …]: […].</summary>
+        private static Shape ElementOf(Shape sequence) => sequence.Rank == 1 ? new Shape(1) : new Shape(sequence.ToArray()[1..]);
+
         private Signal Visit(Node n)
         {
             Signal In(int i) => _signals[n.Inputs[i]];
             // The input function's nodes are the encoder's: the input signal passes (its reshapes stay synapses).
             if (n is not ReshapeNode && _inputChain.Contains(n)) return In(0);
+            if (n is not (RecurrentNode or ReshapeNode or GatherNode or ReluNode or IdentityNode)
+                && n.Inputs.Any(i => _signals[i].Sequence == Sequencing.Elements))
+            {
+                throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}) acts on the whole sequence {n.Inputs[0].OutputShape}: "
+                    + "a network presented one element at a time converts recurrent layers, reshapes that keep the sequence axis, "
+                    + "ReLUs and the selection of the last element, and what follows that selection");
+            }
             switch (n)
             {
+                case InputNode i when _length > 0:
+                    return new Signal(ElementOf(i.OutputShape), [new Term(-1, [])], null, Math.Max(1f, stats is null ? 1f : InputScale()))
+                    {
+                        Sequence = Sequencing.Elements,
+                    };
                 case InputNode i:
                     return new Signal(i.OutputShape, [new Term(-1, [])], null, Math.Max(1f, stats is null ? 1f : InputScale()));
+                case RecurrentNode r:
+                    return Recurrent(r, In(0));
+                case ReshapeNode r when In(0).Sequence == Sequencing.Elements:
+                    return ElementReshape(r, In(0));
+                case GatherNode g when In(0).Sequence == Sequencing.Elements:
+                    return LastElement(g, In(0));
                 case Conv2dNode c:
                     {
                         var op = new ConvOp(c.Inputs[0].OutputShape, c.Weight, c.Window, c.Groups, c.OutputShape);
@@ -168,6 +234,8 @@ public static class Converter
                     }
                 case ReshapeNode r:
                     return Linear(In(0), new ReshapeOp(r.Inputs[0].OutputShape, r.OutputShape), null, null);
+                case IdentityNode:
+                    return In(0);
                 case PadNode pad:
                     return Pad(In(0), pad);
                 case ScaleShiftNode s:
@@ -181,7 +249,10 @@ public static class Converter
                     {
                         Signal a = In(0), b = In(1);
                         float[]? bias = a.Bias is null ? b.Bias : b.Bias is null ? a.Bias : a.Bias.Zip(b.Bias, (x, y) => x + y).ToArray();
-                        return new Signal(n.OutputShape, [.. a.Terms, .. b.Terms], bias, a.Bound + b.Bound);
+                        return new Signal(n.OutputShape, [.. a.Terms, .. b.Terms], bias, a.Bound + b.Bound)
+                        {
+                            Sequence = (Sequencing)Math.Max((int)a.Sequence, (int)b.Sequence),
+                        };
                     }
                 case ConcatNode cat:
                     return Concat(cat);
@@ -190,6 +261,11 @@ public static class Converter
                         Signal x = In(0);
                         return x.IsSpiking ? x : Spike(n, x, float.PositiveInfinity);
                     }
+                case GatherNode g when g.KeepsOrder:
+                    return Linear(In(0), new ReshapeOp(g.Inputs[0].OutputShape, g.OutputShape), null, null);
+                case GatherNode:
+                    throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}): a fixed selection of an activation's elements "
+                        + "has no synapses yet");
                 case ClipNode clip:
                     return Spike(n, In(0), clip.Max);
                 case ActivationNode a when IsLeaky(a):
@@ -212,12 +288,67 @@ public static class Converter
                         // Max pooling commutes with the positive per-channel gain of its source.
                         var gain = (ScaleOp)t.Ops.Single();
                         return new Signal(mp.OutputShape, [new Term(index, [new ScaleOp(mp.OutputShape, gain.Scale)])], null, x.Bound,
-                            x.Signed);
+                            x.Signed)
+                        { Sequence = x.Sequence };
                     }
                 default:
                     throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}): "
                         + "the converter has no spiking equivalent for this node");
             }
+        }
+
+        /// <summary>
+        /// A ReLU RNN over the elements of <paramref name="x"/>: a population of H IF neurons charged, in element t's window, by
+        /// W·xₜ + Wb + Rb and by its own spikes of the previous window through R (delayed by the window, or by
+        /// <see cref="ConversionOptions.RecurrentDelay"/>), so that its rate in window t encodes Hₜ = ReLU(W·xₜ + R·Hₜ₋₁ + b).
+        /// The recurrent weights take the population's λ on both sides, so the feed-forward path's normalization serves them.
+        /// </summary>
+        private Signal Recurrent(RecurrentNode r, Signal x)
+        {
+            if (x.Sequence != Sequencing.Elements)
+            {
+                throw new UnsupportedOperatorException($"node '{r.Name}' ({r.Op}) reads a tensor that is not a sequence of the "
+                    + "input's elements");
+            }
+            int h = r.HiddenSize, f = r.InputSize;
+            var w = new FloatTensor([h, f], r.Weight.Data.ToArray());
+            var recurrence = new FloatTensor([h, h], r.Recurrence.Data.ToArray());
+            float[]? bias = r.Bias is { } b ? [.. Enumerable.Range(0, h).Select(i => b[i] + b[h + i])] : null;
+            Signal u = Linear(x, new DenseOp(x.Shape, w), bias, AbsoluteRowBound(w, bias) + AbsoluteRowBound(recurrence, null));
+            Signal hidden = Spike(r, u, float.PositiveInfinity, recurrence: recurrence);
+            // Per element the node's output is [D = 1, H].
+            return Linear(hidden, new ReshapeOp(hidden.Shape, ElementOf(r.OutputShape)), null, null);
+        }
+
+        /// <summary>A reshape of a sequence that keeps its element axis: the same reshape of each element.</summary>
+        private Signal ElementReshape(ReshapeNode r, Signal x)
+        {
+            Shape from = r.Inputs[0].OutputShape, to = r.OutputShape;
+            if (to.Rank < 2 || to[0] != _length || from[0] != _length)
+            {
+                throw new UnsupportedOperatorException($"node '{r.Name}' ({r.Op}) reshapes the sequence {from} to {to}, which mixes "
+                    + "its elements; a network presented one element at a time needs the element axis kept");
+            }
+            return Linear(x, new ReshapeOp(x.Shape, ElementOf(to)), null, null);
+        }
+
+        /// <summary>
+        /// The selection of the last element's state (PyTorch's h_n or y[:, −1]): the signal of the last window, which what
+        /// follows reads.
+        /// </summary>
+        private Signal LastElement(GatherNode g, Signal x)
+        {
+            int element = x.Shape.Size, first = (_length - 1) * element;
+            ReadOnlySpan<int> map = g.Map;
+            bool last = map.Length == element;
+            for (int i = 0; last && i < map.Length; i++) last = map[i] == first + i;
+            if (!last)
+            {
+                throw new UnsupportedOperatorException($"node '{g.Name}' ({g.Op}) selects elements of the sequence "
+                    + $"{g.Inputs[0].OutputShape} other than the last element's state; a spiking network presented one element at a "
+                    + "time reads out the last state only");
+            }
+            return Linear(x, new ReshapeOp(x.Shape, g.OutputShape), null, null) with { Sequence = Sequencing.Last };
         }
 
         private static float AbsoluteRowBound(FloatTensor w, float[]? bias)
@@ -234,7 +365,7 @@ public static class Converter
             return (float)best;
         }
 
-        private static Signal Linear(Signal x, SynapticOp op, float[]? ownBias, float? boundGain)
+        private Signal Linear(Signal x, SynapticOp op, float[]? ownBias, float? boundGain)
         {
             float[]? bias = x.Bias is null ? null : SynapticOpReference.Apply(op, x.Bias);
             if (ownBias is not null)
@@ -244,11 +375,11 @@ public static class Converter
                 for (int i = 0; i < bias.Length; i++) bias[i] += ownBias[i / plane];
             }
             float bound = boundGain is { } g ? g * Math.Max(1f, x.Bound) : x.Bound;
-            return new Signal(op.OutputShape, x.Terms.Select(t => t.Then(op)).ToArray(), bias, bound);
+            return new Signal(op.OutputShape, x.Terms.Select(t => t.Then(op)).ToArray(), bias, bound) { Sequence = x.Sequence };
         }
 
         /// <summary>Constant padding: the synapses of zero padding, and a non-zero fill value as a bias on the padded cells.</summary>
-        private static Signal Pad(Signal x, PadNode pad)
+        private Signal Pad(Signal x, PadNode pad)
         {
             foreach (SynapticOp op in PadSynapses.Ops(pad)) x = Linear(x, op, null, null);
             if (PadSynapses.Fill(pad) is not { } fill) return x;
@@ -266,7 +397,10 @@ public static class Converter
                 bias[i] = (x.Bias?[i] ?? 0f) * ChannelBroadcast.At(scale, i, plane, size) + ChannelBroadcast.At(shift, i, plane, size);
             }
             float bound = x.Bound * scale.Max(MathF.Abs) + shift.Max(MathF.Abs);
-            return new Signal(x.Shape, x.Terms.Select(t => t.Then(op)).ToArray(), bias.Any(v => v != 0f) ? bias : null, bound);
+            return new Signal(x.Shape, x.Terms.Select(t => t.Then(op)).ToArray(), bias.Any(v => v != 0f) ? bias : null, bound)
+            {
+                Sequence = x.Sequence,
+            };
         }
 
         private Signal Concat(ConcatNode cat)
@@ -288,7 +422,8 @@ public static class Converter
                 bound = Math.Max(bound, s.Bound);
                 offset += s.Shape.Channels;
             }
-            return new Signal(cat.OutputShape, terms, bias, bound);
+            Sequencing sequence = cat.Inputs.Select(i => _signals[i].Sequence).Max();
+            return new Signal(cat.OutputShape, terms, bias, bound) { Sequence = sequence };
         }
 
         /// <summary>The activation scale λ of a node (per channel, or one value repeated), clamped to a Clip's maximum.</summary>
@@ -303,7 +438,14 @@ public static class Converter
             else
             {
                 NodeStatistics s = stats!.For(n);
-                lambda = options.Normalization switch
+                // A recurrent layer's statistics are kept per element, not per hidden unit: its λ is the layer's.
+                NormalizationKind kind = n is not RecurrentNode ? options.Normalization : options.Normalization switch
+                {
+                    NormalizationKind.ChannelWise => NormalizationKind.Percentile,
+                    NormalizationKind.ChannelFit => NormalizationKind.Fit,
+                    var other => other,
+                };
+                lambda = kind switch
                 {
                     NormalizationKind.Max => [s.Layer.Max],
                     NormalizationKind.Percentile => [s.Layer.Percentile(options.Percentile)],
@@ -340,8 +482,14 @@ public static class Converter
         /// above 0 and α·signal below (<see cref="NeuronLayer.NegativeGain"/>): f commutes with the positive per-channel
         /// gain s/λ into rates, so the same λ, θ and bias serve, and λ comes from the positive side of f's statistics.
         /// </summary>
-        private Signal Spike(Node at, Signal x, float clipMax, QuantizedClipNode? quantized = null, float[]? negativeGain = null)
+        private Signal Spike(Node at, Signal x, float clipMax, QuantizedClipNode? quantized = null, float[]? negativeGain = null,
+            FloatTensor? recurrence = null)
         {
+            if (x.Sequence == Sequencing.Elements && _lastWindow.Count > 0)
+            {
+                throw new UnsupportedOperatorException($"node '{at.Name}' ({at.Op}) runs on every sequence element after a layer that "
+                    + "reads the last element only; the converter needs the last state's layers last");
+            }
             bool fromModel = quantized is not null && !RefitsQuantized(quantized);
             float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax);
             bool thresholds = options.Scaling == ScalingMode.Thresholds;
@@ -349,15 +497,22 @@ public static class Converter
             // Current per unit of rate: 1 with threshold scaling (ANN units), (V_th − V_rest)·g₁/g with weight scaling.
             float unit = thresholds ? 1f : options.CurrentPerRate;
             var toRate = new ScaleOp(x.Shape, lambda.Select(l => unit * _rateScale / l).ToArray());
-            IReadOnlyList<Term> terms = thresholds ? x.Terms : x.Terms.Select(t => t.Then(toRate)).ToArray();
+            float dt = options.Dt;
+            float[] spikeValue = lambda.Select(l => l / (_rateScale * dt)).ToArray();
+            IReadOnlyList<Term> inputs = x.Terms;
+            if (recurrence is not null)
+            {
+                // The population's own spikes of the previous window, as values (λ/s a spike) through R, back onto the population.
+                int delay = options.RecurrentDelay ?? ElementWindow;
+                inputs = [.. inputs, new Term(_layers.Count, [new ScaleOp(x.Shape, spikeValue), new DenseOp(x.Shape, recurrence)], delay)];
+            }
+            IReadOnlyList<Term> terms = thresholds ? inputs : inputs.Select(t => t.Then(toRate)).ToArray();
             float[] bias = x.Bias is null
                 ? new float[x.Shape.Size]
                 : thresholds ? (float[])x.Bias.Clone() : SynapticOpReference.Apply(toRate, x.Bias);
             // One spike per step stands for λ/(s·Δt) in ANN units: at a step Δt the neuron fires s·Δt·a/λ per step, and a spike
             // is a charge, not a current, so its weight downstream is that value (its charge is Δt times it). A shift Δa of the
             // encoded value is a current Δa·θ/u with u = λ/s, whatever Δt.
-            float dt = options.Dt;
-            float[] spikeValue = lambda.Select(l => l / (_rateScale * dt)).ToArray();
             if (adjust.OutputShifts.TryGetValue(at.Name, out float[]? shift))
             {
                 int plane = x.Shape.Size / x.Shape.Channels;
@@ -376,8 +531,9 @@ public static class Converter
                 SignedSpikes = options.UseSignedSpikes(graph),
                 BurstLimit = options.Burst,
             };
-            var projections = terms.Select(t => new Projection(t.Source, t.Ops)).ToArray();
+            var projections = terms.Select(t => new Projection(t.Source, t.Ops) { Delay = t.Delay }).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias, negativeGain));
+            if (x.Sequence == Sequencing.Last) _lastWindow.Add(_layers.Count - 1);
             string? kind = quantized is null ? null : quantized.Levels is { } l ? $"QCFS L={l}" : "ReLU-λ";
             string? source = kind is null ? null
                 : fromModel ? $"model ({kind})"
@@ -387,11 +543,16 @@ public static class Converter
             // Downstream, one spike per step stands for λ/s in ANN units.
             var fromRate = new ScaleOp(x.Shape, spikeValue);
             float bound = thresholds ? lambda[0] : lambda.Max();
-            return new Signal(x.Shape, [new Term(index, [fromRate])], null, bound, negativeGain is not null);
+            return new Signal(x.Shape, [new Term(index, [fromRate])], null, bound, negativeGain is not null) { Sequence = x.Sequence };
         }
 
         private void Readout(Node output, Signal x)
         {
+            if (x.Sequence == Sequencing.Elements)
+            {
+                throw new UnsupportedOperatorException($"output '{output.Name}' holds a value per sequence element; a spiking network "
+                    + "presented one element at a time reads out the last element's state only (e.g. h_n, or y[:, -1])");
+            }
             if (options.Readout == ReadoutKind.SpikeCount)
             {
                 if (!(x.IsPopulation && _layers.Count > 0 && x.Terms[0].Source == _layers.Count - 1))
@@ -407,6 +568,7 @@ public static class Converter
                 for (int i = 0; i < bias.Length; i++) bias[i] += shift[i];
             }
             _layers.Add(new ReadoutLayer(output.Name + ".readout", x.Shape, projections, bias));
+            if (x.Sequence == Sequencing.Last) _lastWindow.Add(_layers.Count - 1);
             _log.Add(new ConvertedLayer(output.Name + ".readout", "readout", output.Name, x.Shape, 1f, float.NaN));
         }
     }
@@ -420,5 +582,5 @@ public static class Converter
             _ => l,
         }).ToList();
 
-    private static Projection Simplify(Projection p) => new(p.Source, ChainSimplifier.Simplify(p.Ops));
+    private static Projection Simplify(Projection p) => new(p.Source, ChainSimplifier.Simplify(p.Ops)) { Delay = p.Delay };
 }

@@ -32,6 +32,13 @@ public sealed class LayerwiseCalibration
     /// <summary>Factors on λ that <see cref="LayerCalibration.Advanced"/> tries per population.</summary>
     public static IReadOnlyList<float> LambdaGrid { get; } = [0.8f, 0.9f, 1f, 1.1f, 1.25f];
 
+    /// <summary>
+    /// Factors tried for a recurrent population. Its membranes carry the quantization residue from element to element
+    /// (<see cref="WindowStart.Residue"/>), so rounding errors do not add up over the sequence and its best λ lies well below
+    /// the per-window quantization optimum: the grid reaches down to a quarter (docs/recurrent.md).
+    /// </summary>
+    public static IReadOnlyList<float> RecurrentLambdaGrid { get; } = [0.25f, 0.35f, 0.5f, 0.7f, 0.85f, 1f, 1.2f];
+
     /// <summary>Images the λ search of <see cref="LayerCalibration.Advanced"/> simulates per candidate (the first of the set).</summary>
     public const int SearchImages = 256;
 
@@ -83,7 +90,8 @@ public sealed class LayerwiseCalibration
             {
                 float best = 1f;
                 double bestError = double.PositiveInfinity;
-                foreach (float factor in LambdaGrid)
+                bool recurrent = SpikingNetwork.ProjectionsOf(layer).Any(p => p.Delay > 0);
+                foreach (float factor in recurrent ? RecurrentLambdaGrid : LambdaGrid)
                 {
                     ConversionResult candidate = Convert(options, adjust.WithLambdaFactor(log.FromNode, factor));
                     double error = Measure(candidate, SearchImages).OutputError;
@@ -93,10 +101,13 @@ public sealed class LayerwiseCalibration
                 current = Convert(options, adjust);
                 log = current.Layers[l];
             }
+            // A shift of a recurrent population's input would come back through its recurrent synapses every element, adding
+            // up over the sequence: its λ is tuned, its bias is left as it is.
+            if (SpikingNetwork.ProjectionsOf(layer).Any(p => p.Delay > 0)) continue;
             SimulationResult sim = Simulate(current.Network, Count);
             float[] shift = layer is ReadoutLayer
                 ? _targets.MeanLogits.Zip(MeanOutputs(sim, layer.Shape.Size), (a, s) => a - s).ToArray()
-                : NeuronShift(sim, l, log, _targets.MeanActivation(log.FromNode), Count, Window);
+                : NeuronShift(sim, l, log, _targets.MeanActivation(log.FromNode), Count, StepsRun(current.Network, l));
             adjust = adjust.AddOutputShift(layer is ReadoutLayer ? log.Name : log.FromNode, shift);
             current = Convert(options, adjust);
         }
@@ -123,7 +134,7 @@ public sealed class LayerwiseCalibration
                 sum += d * d;
             }
         }
-        return new WindowAgreement(sum / n, sim.AccuracyAt(Window), sim.TotalSynapticEventsPerImage, n);
+        return new WindowAgreement(sum / n, sim.AccuracyAt(sim.Timesteps), sim.TotalSynapticEventsPerImage, n);
     }
 
     private ConversionResult Convert(ConversionOptions options, LayerAdjustments adjust) =>
@@ -133,20 +144,33 @@ public sealed class LayerwiseCalibration
     private SimulationResult Simulate(SpikingNetwork network, int n)
     {
         var batch = new DataBatch(_images, _targets.Labels, n);
-        var simulation = new SimulationOptions { Timesteps = Window, KeepOutputs = true, ChunkSize = 16 };
+        // A sequence network presents each element for the window.
+        int steps = (int)(SequencePresentation.Read(network)?.TotalSteps ?? Window);
+        var simulation = new SimulationOptions { Timesteps = steps, KeepOutputs = true, ChunkSize = 16 };
         return Simulators.ChooseFor(network).Run(network, [batch], simulation);
     }
 
-    /// <summary>Per neuron: the ANN's mean activation minus the mean value the population's spikes encoded over the window.</summary>
-    private static float[] NeuronShift(SimulationResult sim, int l, ConvertedLayer log, double[] target, int count, int window)
+    /// <summary>Steps layer <paramref name="l"/> runs: the window, or every element's window of a sequence but the last state's.</summary>
+    private int StepsRun(SpikingNetwork network, int l) => SequencePresentation.Read(network) is { } s
+        ? l >= s.LastWindowFrom ? s.Window : (int)s.TotalSteps
+        : Window;
+
+    /// <summary>
+    /// Per neuron: the ANN's mean activation minus the mean value the population's spikes encoded over the <paramref name="steps"/>
+    /// it ran. A recurrent layer's activations hold a value per sequence element and neuron: its target is their mean over the
+    /// elements, which its spikes over every element's window encode.
+    /// </summary>
+    private static float[] NeuronShift(SimulationResult sim, int l, ConvertedLayer log, double[] target, int count, int steps)
     {
         long[] spikes = sim.NeuronSpikes[l];
-        int plane = log.Shape.Size / log.Shape.Channels;
+        int plane = log.Shape.Size / log.Shape.Channels, elements = target.Length / spikes.Length;
         var shift = new float[spikes.Length];
         for (int j = 0; j < spikes.Length; j++)
         {
             float u = log.SpikeValue[log.SpikeValue.Count == 1 ? 0 : j / plane];
-            shift[j] = (float)(target[j] - (double)spikes[j] / count / window * u);
+            double mean = 0;
+            for (int e = 0; e < elements; e++) mean += target[e * spikes.Length + j];
+            shift[j] = (float)(mean / elements - (double)spikes[j] / count / steps * u);
         }
         return shift;
     }

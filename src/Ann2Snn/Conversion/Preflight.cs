@@ -221,14 +221,23 @@ public static class Preflight
         ClipNode c when c.Min > c.Max => $"clip with min {c.Min:g4} > max {c.Max:g4} outputs the constant {c.Max:g4} everywhere",
         ReduceNode { Kind: ReduceKind.Prod or ReduceKind.SumSquare } r =>
             $"{n.Op} over axes [{string.Join(", ", r.Axes)}] is not linear in its input: no spiking equivalent",
+        GatherNode { Inputs: [RecurrentNode or ReshapeNode { Inputs: [RecurrentNode] }] } => null,
+        GatherNode { KeepsOrder: true } => null,
         GatherNode => $"{n.Op} of an activation (a fixed selection of its elements): no synapses for it yet",
         ReduceNode r => $"{n.Op} over axes [{string.Join(", ", r.Axes)}] of {r.Inputs[0].OutputShape}: no spiking equivalent yet "
             + "(a mean over the spatial axes of [C, H, W] is global average pooling, which converts)",
         RecurrentNode { Cell: RecurrentCell.Lstm or RecurrentCell.Gru } =>
             $"{n.Op}: its sigmoid/tanh gates multiply one activation by another (gate ⊙ state), which integrate-and-fire "
             + "neurons summing weighted spikes cannot compute; see docs/recurrent.md",
-        RecurrentNode r => $"{n.Op} ({string.Join("/", r.Activations).ToLowerInvariant()}, {r.Direction.ToString().ToLowerInvariant()}): "
-            + "spiking recurrent layers with delayed recurrent synapses are not implemented yet; see docs/recurrent.md",
+        RecurrentNode r when r.Activations.Any(a => a != RecurrentActivation.Relu) =>
+            $"{n.Op} with {string.Join("/", r.Activations).ToLowerInvariant()}: IF neurons approximate ReLU; an RNN converts with "
+            + "nonlinearity='relu' (retrain it so)",
+        RecurrentNode r when r.Direction != RecurrentDirection.Forward =>
+            $"{n.Op} ({r.Direction.ToString().ToLowerInvariant()}): a spiking network is presented one element after the other, so "
+            + "a direction that reads later elements first cannot run; the executor runs it, conversion takes forward RNNs",
+        RecurrentNode { InitialH: not null } r when r.InitialH.Any(v => v != 0f) =>
+            $"{n.Op} with a non-zero initial state: the spiking hidden layer starts from rest; give it a zero initial_h",
+        RecurrentNode => null,
         _ => null,
     };
 

@@ -56,9 +56,13 @@ public sealed record EvaluationTotals
     /// <summary>The networks' part of the energy estimates; null without an ANN.</summary>
     public EnergyBasis? Energy { get; init; }
 
-    /// <summary>The totals of one simulation (and the ANN's evaluation on the same images, if any).</summary>
+    /// <summary>
+    /// The totals of one simulation (and the ANN's evaluation on the same images, if any). A sequence network reports windows per
+    /// element: <paramref name="correct"/> then gives the images right after each of <paramref name="steps"/> (one run per window;
+    /// <paramref name="snn"/> is the longest), instead of the counts of <paramref name="snn"/> at those steps.
+    /// </summary>
     public static EvaluationTotals Of(SimulationResult snn, IReadOnlyList<int> steps, IReadOnlyList<LayerTotals> layers, int? annCorrect,
-        EnergyBasis? energy, int firstImage, int totalImages)
+        EnergyBasis? energy, int firstImage, int totalImages, IReadOnlyList<long>? correct = null)
     {
         ArgumentNullException.ThrowIfNull(snn);
         ArgumentNullException.ThrowIfNull(steps);
@@ -70,7 +74,7 @@ public sealed record EvaluationTotals
             TotalImages = totalImages,
             Timesteps = snn.Timesteps,
             Steps = [.. steps],
-            SnnCorrect = [.. steps.Select(t => snn.CorrectAt[t - 1])],
+            SnnCorrect = correct is null ? [.. steps.Select(t => snn.CorrectAt[t - 1])] : [.. correct],
             AnnCorrect = annCorrect,
             Layers = [.. layers],
             InputSpikes = snn.InputSpikes,

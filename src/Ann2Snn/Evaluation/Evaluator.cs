@@ -34,9 +34,10 @@ public static class Evaluator
         (SpikingNetwork network, ModelGraph? graph, ConversionResult? conversion, PreprocessedDataset data) = Load(request, progress);
         double? conversionSeconds = conversion is null ? null : System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         // The spiking network may take its input in another layout than the ANN (an input Transpose taken as the layout).
-        PreprocessedDataset spikes = graph is null || network.InputShape.Equals(graph.Input.OutputShape)
+        SequencePresentation? sequence = SequencePresentation.Read(network);
+        PreprocessedDataset spikes = graph is null || SampleShapeOf(network).Equals(graph.Input.OutputShape)
             ? data
-            : PreprocessedDataset.For(request.Data, data.Preprocessing, network.InputShape, $"network '{network.Name}'");
+            : PreprocessedDataset.For(request.Data, data.Preprocessing, SampleShapeOf(network), $"network '{network.Name}'");
         // A shard runs its range of the images; the limit is in the range, the pilot run reads the whole set's first images.
         IDataset annImages = request.Shard is null ? data : new DatasetRange(data, first, images);
         IDataset snnImages = request.Shard is null ? spikes : new DatasetRange(spikes, first, images);
@@ -51,7 +52,19 @@ public static class Evaluator
                 new AnnExecutor(graph, request.Executor), annImages, request.BatchSize, limit, p, cancellationToken));
 
         cancellationToken.ThrowIfCancellationRequested();
-        (ISimulator simulator, double? pilotRate) = Simulators.Choose(request.Backend, network, simulation,
+        if (sequence is not null)
+        {
+            // T is the window per element: the network converted (or loaded) for one window runs at each reported window.
+            network = SequencePresentation.WithWindow(network, simulation.Timesteps);
+            sequence = SequencePresentation.Read(network)!;
+            if (sequence.TotalSteps > SimulationOptions.MaxTimesteps)
+            {
+                ThrowHelper.InvalidOption("timesteps", $"{sequence.Length} sequence elements × T = {sequence.Window} is "
+                    + $"{sequence.TotalSteps:N0} steps, over the limit of {SimulationOptions.MaxTimesteps:N0}");
+            }
+        }
+        (ISimulator simulator, double? pilotRate) = Simulators.Choose(request.Backend, network,
+            sequence is null ? simulation : simulation with { Timesteps = (int)sequence.TotalSteps },
             () => spikes.Batches(Simulators.PilotImages, Math.Min(Simulators.PilotImages, total)).First());
         IReadOnlyList<int> steps = request.Steps is { } given
             ? [.. given.Distinct().Order()]
@@ -68,13 +81,34 @@ public static class Evaluator
             // The output layer answers in the last window only: an earlier step has no answer to report.
             steps = [simulation.Timesteps];
         }
-        string run = $"SNN ({simulator.Name}, T={simulation.Timesteps}) on {data.Description}";
-        SimulationResult snn = Stage(progress, EvaluationStage.Snn, run, images,
-            p => simulator.Run(network, snnImages.Batches(request.BatchSize, limit), simulation with { FirstImage = first }, p,
+        SimulationResult Simulate(SpikingNetwork net, int timesteps, string label) => Stage(progress, EvaluationStage.Snn,
+            $"SNN ({simulator.Name}, {label}) on {data.Description}", images, p => simulator.Run(net,
+                snnImages.Batches(request.BatchSize, limit), simulation with { FirstImage = first, Timesteps = timesteps }, p,
                 cancellationToken));
+        SimulationResult snn;
+        IReadOnlyList<long>? windowCorrect = null;
+        if (sequence is not null)
+        {
+            // One run per reported window (the recurrent delays are one window long), the longest last: its counts are the run's.
+            var correct = new List<long>();
+            snn = null!;
+            foreach (int w in steps)
+            {
+                SimulationResult r = Simulate(SequencePresentation.WithWindow(network, w), sequence.Length * w,
+                    $"W={w} × {sequence.Length} elements");
+                correct.Add(r.CorrectAt[r.Timesteps - 1]);
+                snn = r;
+            }
+            windowCorrect = correct;
+            simulation = simulation with { Timesteps = (int)sequence.TotalSteps };
+        }
+        else
+        {
+            snn = Simulate(network, simulation.Timesteps, $"T={simulation.Timesteps}");
+        }
         LayerTotals[] layers = [.. network.Layers.Select((l, i) => Totals(PopulationActivity.Of(l, i, snn, conversion), snn, i))];
         EnergyBasis? energy = graph is null ? null : EnergyBasis.Of(network, graph);
-        EvaluationTotals totals = EvaluationTotals.Of(snn, steps, layers, ann?.Correct, energy, first, total);
+        EvaluationTotals totals = EvaluationTotals.Of(snn, steps, layers, ann?.Correct, energy, first, total, windowCorrect);
 
         return new EvaluationResult
         {
@@ -97,6 +131,18 @@ public static class Evaluator
             Latency = totals.Latency(),
             Energy = totals.EnergyEstimates(request.EnergyProfiles),
         };
+    }
+
+    /// <summary>
+    /// The shape of one sample of <paramref name="network"/>'s data: its input shape, or [L, …] of it for a network that takes
+    /// sequences of L elements.
+    /// </summary>
+    public static Tensors.Shape SampleShapeOf(SpikingNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return SequencePresentation.Read(network) is { } sequence
+            ? new Tensors.Shape([sequence.Length, .. network.InputShape])
+            : network.InputShape;
     }
 
     /// <summary>
@@ -145,18 +191,25 @@ public static class Evaluator
         {
             ModelGraph graph = request.Graph ?? request.GraphLoader!(request.ModelPath!);
             PreprocessedDataset data = AnnEvaluator.Prepare(graph, request.Data, request.Preprocessing);
+            ConversionOptions options = request.Conversion;
+            // A recurrent model converts for a window per element: the evaluation's T unless the request says otherwise.
+            if (graph.Nodes.Any(n => n is RecurrentNode) && options.SequenceWindow is null && options.Window is null)
+            {
+                options = options with { SequenceWindow = request.Simulation.Timesteps };
+            }
             IDataset? calibration = request.Conversion.Normalization.NeedsCalibration() && request.Calibration is { } calib
                 ? AnnEvaluator.Prepare(graph, calib, request.Preprocessing, "calib")
                 : null;
             int total = Math.Min(calibration?.Count ?? 0, request.Conversion.CalibrationImages);
             string calibrating = $"calibrating on {calibration?.Description ?? "weights"}";
             ConversionResult conversion = Stage(progress, EvaluationStage.Conversion, calibrating, total,
-                p => ConversionPipeline.Run(graph, calibration, request.Conversion, p, request.Executor));
+                p => ConversionPipeline.Run(graph, calibration, options, p, request.Executor));
             return (conversion.Network, graph, conversion, data);
         }
         SpikingNetwork network = request.Network ?? SnnFile.Load(request.ModelPath!);
         InputPreprocessing preprocessing = request.Preprocessing.Over(PreprocessingMetadata.Read(network));
-        PreprocessedDataset input = PreprocessedDataset.For(request.Data, preprocessing, network.InputShape, $"network '{network.Name}'");
+        PreprocessedDataset input = PreprocessedDataset.For(request.Data, preprocessing, SampleShapeOf(network),
+            $"network '{network.Name}'");
         ModelGraph? ann = request.Graph ?? (request.AnnPath is { } path ? request.GraphLoader!(path) : null);
         return (network, ann, null, input);
     }

@@ -30,6 +30,20 @@ public sealed class GatherNode : Node
     /// <summary>For each output element (row-major), the input element it copies.</summary>
     public ReadOnlySpan<int> Map => _map;
 
+    /// <summary>Whether every element is copied in order (a reshape, e.g. an index of an axis of size 1).</summary>
+    public bool KeepsOrder
+    {
+        get
+        {
+            if (_map.Length != Inputs[0].OutputShape.Size) return false;
+            for (int i = 0; i < _map.Length; i++)
+            {
+                if (_map[i] != i) return false;
+            }
+            return true;
+        }
+    }
+
     public override Shape OutputShape { get; }
     public override string Op { get; }
 }

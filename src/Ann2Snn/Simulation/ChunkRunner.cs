@@ -70,12 +70,13 @@ internal static class ChunkRunner
     /// </summary>
     public static void CheckBatch(SpikingNetwork network, DataBatch batch)
     {
-        if (batch.Data.Length < (long)batch.Count * network.InputShape.Size)
+        int length = SequencePresentation.Read(network)?.Length ?? 1, sample = network.InputShape.Size * length;
+        if (batch.Data.Length < (long)batch.Count * sample)
         {
+            string each = length == 1 ? $"{network.InputShape}" : $"{length} sequence elements of {network.InputShape}";
             throw new InvalidDatasetException($"simulation: a batch of {batch.Count} images holds {batch.Data.Length} values, "
-                + $"expected {batch.Count * network.InputShape.Size} ({network.InputShape} each)");
+                + $"expected {(long)batch.Count * sample} ({each} each)");
         }
-        ElementType.CheckFinite(batch.Data.AsSpan(0, batch.Count * network.InputShape.Size),
-            "simulation input", 0, network.InputShape.Size);
+        ElementType.CheckFinite(batch.Data.AsSpan(0, batch.Count * sample), "simulation input", 0, sample);
     }
 }

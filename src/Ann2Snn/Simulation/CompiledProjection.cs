@@ -7,6 +7,12 @@ namespace Ann2Snn.Simulation;
 internal sealed class CompiledProjection(Projection p)
 {
     public int Source { get; } = p.Source;
+
+    /// <summary>Steps between a source spike and its arrival (<see cref="Projection.Delay"/>).</summary>
+    public int Delay { get; } = p.Delay;
+
+    /// <summary>A delayed projection's ring buffer among the plan's (<see cref="SimulationPlan.Delayed"/>); −1 when not delayed.</summary>
+    public int Ring { get; init; } = -1;
     public CompiledOp[] Ops { get; } = p.Ops.Select(CompiledOp.Compile).ToArray();
     public int MaxSize { get; } = p.Ops.Max(o => Math.Max(o.InputShape.Size, o.OutputShape.Size));
 

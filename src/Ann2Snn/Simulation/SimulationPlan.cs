@@ -12,16 +12,19 @@ internal sealed class SimulationPlan
     /// </summary>
     public SimulationPlan(SpikingNetwork network, SimulationOptions options, bool channelsLast = false)
     {
-        if (network.Layers.SelectMany(SpikingNetwork.ProjectionsOf).FirstOrDefault(p => p.Delay > 0) is { } delayed)
-        {
-            SpikingLayer target = network.Layers.First(l => SpikingNetwork.ProjectionsOf(l).Contains(delayed));
-            throw new UnsupportedOperatorException($"spiking network '{network.Name}': layer '{target.Name}' has a projection "
-                + $"delayed by {delayed.Delay} step(s); the simulators do not run delayed synapses yet");
-        }
         Network = network;
         Options = options;
         Layers = network.Layers.ToArray();
-        Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l).Select(p => new CompiledProjection(p)).ToArray()).ToArray();
+        int rings = 0;
+        Projections = Layers.Select(l => SpikingNetwork.ProjectionsOf(l)
+            .Select(p => new CompiledProjection(p) { Ring = p.Delay > 0 ? rings++ : -1 }).ToArray()).ToArray();
+        Delayed = [.. Projections.SelectMany(ps => ps).Where(p => p.Ring >= 0)];
+        Sequence = SequencePresentation.Read(network);
+        if (Sequence is { } sequence && options.Timesteps != sequence.TotalSteps)
+        {
+            ThrowHelper.InvalidOption("timesteps", $"network '{network.Name}' presents {sequence.Length} sequence elements for "
+                + $"{sequence.Window} steps each: a run is {sequence.TotalSteps} steps, not {options.Timesteps}");
+        }
         foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
         InputScale = InputScaleOf(network);
         InputFunction = InputFunction.Read(network);
@@ -61,6 +64,24 @@ internal sealed class SimulationPlan
     public SimulationOptions Options { get; }
     public SpikingLayer[] Layers { get; }
     public CompiledProjection[][] Projections { get; }
+
+    /// <summary>The delayed projections, by <see cref="CompiledProjection.Ring"/>: each has a ring of its source's last spikes.</summary>
+    public CompiledProjection[] Delayed { get; }
+
+    /// <summary>How the network takes a sequence (null: one sample at a time).</summary>
+    public SequencePresentation? Sequence { get; }
+
+    /// <summary>Values of one sample in the data: the input shape's, times the sequence's elements.</summary>
+    public int SampleSize => Network.InputShape.Size * (Sequence?.Length ?? 1);
+
+    /// <summary>Steps layer <paramref name="l"/> runs: the last window's for a layer of the last element's state, else all.</summary>
+    public int StepsRun(int l) => Sequence is { } s && l >= s.LastWindowFrom ? s.Window : Options.Timesteps;
+
+    /// <summary>
+    /// Whether layer <paramref name="l"/> is stepped at step <paramref name="t"/>: always, except a layer that reads the last
+    /// sequence element's state only, before that element's window.
+    /// </summary>
+    public bool Runs(int l, int t) => Sequence is not { } s || l < s.LastWindowFrom || t >= s.LastWindowStart;
     public float InputScale { get; }
 
     /// <summary>The element-wise function the encoder applies to the data first (<see cref="Snn.InputFunction"/>); null for none.</summary>

@@ -23,6 +23,9 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
     private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
+    private readonly float[] _element; // a sequence's element of n images, presented for a window
+    private readonly float[][] _rings; // per delayed projection: its source's spikes of the last d steps, n images each
+    private int _step; // the step being simulated
     private readonly ResultAccumulator _results;
 
     /// <param name="plan">The run's plan.</param>
@@ -56,6 +59,8 @@ internal abstract class SimulationWorker : IChunkWorker
         _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
         _fired = new int[layers.Max(l => l.Shape.Size)];
+        _element = plan.Sequence is null ? [] : new float[n * plan.Network.InputShape.Size];
+        _rings = plan.Delayed.Select(p => new float[(long)p.Delay * n * layers[p.Source].Shape.Size]).ToArray();
     }
 
     protected SimulationPlan Plan { get; }
@@ -141,14 +146,25 @@ internal abstract class SimulationWorker : IChunkWorker
         int inSize = Plan.Network.InputShape.Size;
         ReadOnlySpan<float> x = Begin(batch, start, n);
         SplitMix64[] rngs = InputStreams(n, firstImage);
+        int window = Plan.Sequence?.Window ?? int.MaxValue;
         for (int t = 0; t < o.Timesteps; t++)
         {
+            _step = t;
+            if (t > 0 && t % window == 0)
+            {
+                x = Present(batch, start, n, t / window);
+                StartWindow(n, Plan.Sequence!.Start);
+            }
             if (o.Input == InputEncoding.Poisson)
             {
                 EncodeInput(x, n, rngs, _input.AsSpan(0, n * inSize));
                 InputFired(n);
             }
-            for (int l = 0; l < Plan.Layers.Length; l++) StepLayer(l, n, t);
+            for (int l = 0; l < Plan.Layers.Length; l++)
+            {
+                if (Plan.Runs(l, t)) StepLayer(l, n, t);
+            }
+            KeepDelayed(n, t);
             Score(n, t, batch.Labels.AsSpan(start, n), predictions, stableFrom, start);
             if (firstImage == 0) RecordProbes(t);
         }
@@ -186,20 +202,13 @@ internal abstract class SimulationWorker : IChunkWorker
     }
 
     /// <summary>
-    /// Resets every layer's state for n images and precomputes the constant part of every population's current (bias and analog
-    /// input); returns the images' input as the encoder sees it (after the network's input function, if it has one).
+    /// Resets every layer's state for n images and presents their input (the first element of a sequence, see
+    /// <see cref="Present"/>); returns the images' input as the encoder sees it.
     /// </summary>
     protected ReadOnlySpan<float> Begin(DataBatch batch, int start, int n)
     {
-        SimulationOptions o = Plan.Options;
         SpikingLayer[] layers = Plan.Layers;
-        int inSize = Plan.Network.InputShape.Size;
-        ReadOnlySpan<float> x = batch.Data.AsSpan(start * inSize, n * inSize);
-        if (Plan.InputFunction is { } g)
-        {
-            g.Apply(x, _encoded, _encodedScratch, n);
-            x = _encoded.AsSpan(0, n * inSize);
-        }
+        _step = 0;
         for (int l = 0; l < layers.Length; l++)
         {
             SpikingLayer layer = layers[l];
@@ -211,6 +220,76 @@ internal abstract class SimulationWorker : IChunkWorker
                 _spikes[l].AsSpan(0, n * size).Clear();
                 continue;
             }
+            float v0 = layer is NeuronLayer neurons ? neurons.Neuron.InitialPotential : 0f;
+            _v[l].AsSpan(0, n * size).Fill(v0);
+            if (_synapse[l].Length > 0) _synapse[l].AsSpan(0, n * size).Clear();
+            if (_refractory[l].Length > 0) Array.Clear(_refractory[l]);
+            if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
+            if (_charge[l].Length > 0) Array.Clear(_charge[l]);
+            if (_spikes[l].Length > 0) _spikes[l].AsSpan(0, n * size).Clear();
+        }
+        foreach (float[] ring in _rings) Array.Clear(ring);
+        Array.Clear(_readoutCounts);
+        return Present(batch, start, n, 0);
+    }
+
+    /// <summary>
+    /// A new element's window (<see cref="WindowStart"/>): every population's membranes clamped to [V_reset, V_th] (the residue)
+    /// or back to V(0), signed neurons' counts and charges to 0 then; or nothing (carry).
+    /// </summary>
+    private void StartWindow(int n, WindowStart start)
+    {
+        if (start == WindowStart.Carry) return;
+        for (int l = 0; l < Plan.Layers.Length; l++)
+        {
+            if (Plan.Layers[l] is not NeuronLayer layer) continue;
+            Span<float> v = _v[l].AsSpan(0, n * layer.Shape.Size);
+            if (start == WindowStart.Residue)
+            {
+                TensorPrimitives.Clamp(v, layer.Neuron.ResetPotential, layer.Neuron.VThreshold, v);
+            }
+            else
+            {
+                v.Fill(layer.Neuron.InitialPotential);
+            }
+            if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
+            if (_charge[l].Length > 0) Array.Clear(_charge[l]);
+        }
+    }
+
+    /// <summary>
+    /// Presents element <paramref name="element"/> of n images' sequences (their whole sample when the network does not take
+    /// sequences): precomputes the constant part of every population's current (bias and analog input) and returns the input
+    /// as the encoder sees it (after the network's input function, if it has one).
+    /// </summary>
+    protected ReadOnlySpan<float> Present(DataBatch batch, int start, int n, int element)
+    {
+        SimulationOptions o = Plan.Options;
+        SpikingLayer[] layers = Plan.Layers;
+        int inSize = Plan.Network.InputShape.Size, sample = Plan.SampleSize;
+        ReadOnlySpan<float> x;
+        if (Plan.Sequence is null)
+        {
+            x = batch.Data.AsSpan(start * inSize, n * inSize);
+        }
+        else
+        {
+            for (int b = 0; b < n; b++)
+            {
+                batch.Data.AsSpan((start + b) * sample + element * inSize, inSize).CopyTo(_element.AsSpan(b * inSize, inSize));
+            }
+            x = _element.AsSpan(0, n * inSize);
+        }
+        if (Plan.InputFunction is { } g)
+        {
+            g.Apply(x, _encoded, _encodedScratch, n);
+            x = _encoded.AsSpan(0, n * inSize);
+        }
+        for (int l = 0; l < layers.Length; l++)
+        {
+            SpikingLayer layer = layers[l];
+            int size = layer.Shape.Size;
+            if (layer is MaxPoolLayer) continue;
             Span<float> constant = _constant[l].AsSpan(0, n * size);
             float[] bias = Plan.Biases[l];
             for (int b = 0; b < n; b++)
@@ -231,16 +310,34 @@ internal abstract class SimulationWorker : IChunkWorker
                 p.AddTo(x, n, staged, _scratchA, _scratchB);
                 for (int b = 0; b < n; b++) Plan.Layouts[l].AddFromCanonical(staged.Slice(b * size, size), constant.Slice(b * size, size));
             }
-            float v0 = layer is NeuronLayer neurons ? neurons.Neuron.InitialPotential : 0f;
-            _v[l].AsSpan(0, n * size).Fill(v0);
-            if (_synapse[l].Length > 0) _synapse[l].AsSpan(0, n * size).Clear();
-            if (_refractory[l].Length > 0) Array.Clear(_refractory[l]);
-            if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
-            if (_charge[l].Length > 0) Array.Clear(_charge[l]);
-            if (_spikes[l].Length > 0) _spikes[l].AsSpan(0, n * size).Clear();
         }
-        Array.Clear(_readoutCounts);
         return x;
+    }
+
+    /// <summary>
+    /// The spikes projection <paramref name="p"/> delivers at this step (n images, in its source's layout): the input's, or its
+    /// source's of this step, or, for a delayed projection, those its source emitted <see cref="CompiledProjection.Delay"/>
+    /// steps ago (zero before the run had that many steps).
+    /// </summary>
+    protected ReadOnlySpan<float> SourceSpikes(CompiledProjection p, int n)
+    {
+        if (p.Source == -1) return _input.AsSpan(0, n * Plan.Network.InputShape.Size);
+        int size = n * Plan.Layers[p.Source].Shape.Size;
+        return p.Ring < 0 ? _spikes[p.Source].AsSpan(0, size) : _rings[p.Ring].AsSpan(_step % p.Delay * size, size);
+    }
+
+    /// <summary>
+    /// After step t: keeps every delayed projection's source spikes of this step in its ring, in the slot step t + d reads
+    /// (the one step t − d's spikes were just read from).
+    /// </summary>
+    private void KeepDelayed(int n, int t)
+    {
+        for (int r = 0; r < _rings.Length; r++)
+        {
+            CompiledProjection p = Plan.Delayed[r];
+            int size = n * Plan.Layers[p.Source].Shape.Size;
+            _spikes[p.Source].AsSpan(0, size).CopyTo(_rings[r].AsSpan(t % p.Delay * size, size));
+        }
     }
 
     /// <summary>
@@ -269,7 +366,7 @@ internal abstract class SimulationWorker : IChunkWorker
     {
         int l = Plan.ReadoutIndex;
         SpikingLayer layer = Plan.Layers[l];
-        int size = layer.Shape.Size, steps = Plan.Options.Timesteps;
+        int size = layer.Shape.Size, steps = Plan.StepsRun(l);
         for (int b = 0; b < n; b++)
         {
             var y = new float[size];

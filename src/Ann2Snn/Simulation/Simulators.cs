@@ -109,7 +109,9 @@ public static class Simulators
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(pilot);
         ArgumentNullException.ThrowIfNull(options);
-        SimulationOptions quick = options with { Timesteps = Math.Min(options.Timesteps, 64), Probes = [], KeepOutputs = false };
+        // A sequence network runs its whole length (a run of another length does not present every element).
+        int steps = SequencePresentation.IsSequence(network) ? options.Timesteps : Math.Min(options.Timesteps, 64);
+        SimulationOptions quick = options with { Timesteps = steps, Probes = [], KeepOutputs = false };
         double rate = MeanRate(new EventSimulator().Run(network, [pilot], quick), network);
         return (ChooseFor(network, rate), rate);
     }

@@ -121,15 +121,15 @@ public static class SnnFile
     }
 
     /// <summary>
-    /// The oldest format version that holds <paramref name="network"/>: 3 with delayed projections, negative-branch gains or
-    /// an input function, 2 with burst
-    /// populations, else 1.
+    /// The oldest format version that holds <paramref name="network"/>: 3 with delayed projections, negative-branch gains, an
+    /// input function or a sequence presentation, 2 with burst populations, else 1.
     /// </summary>
     public static int VersionOf(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
         IEnumerable<NeuronLayer> populations = network.Layers.OfType<NeuronLayer>();
-        if (network.HasDelays || populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key))
+        if (network.HasDelays || populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key)
+            || SequencePresentation.IsSequence(network))
         {
             return 3;
         }

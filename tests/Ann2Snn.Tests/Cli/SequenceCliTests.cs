@@ -23,11 +23,26 @@ public sealed class SequenceCliTests
         Assert.Contains("rows as a sequence [1×28×28] → [28×28]", json.GetProperty("input_adaptation").GetString());
     }
 
+    [Fact]
+    public void Eval_runs_a_recurrent_model_per_element_and_reports_the_window_and_the_steps()
+    {
+        var r = CliContractTests.Run("eval", Rnn, "--data", "mnist", "--sequence", "rows", "--limit", "20", "-T", "16", "--at", "8,16",
+            "--calib-images", "200", "--backend", "event", "--json");
+        Assert.True(r.Code == CliApp.ExitOk, r.Err);
+        JsonElement json = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(28, json.GetProperty("sequence_length").GetInt32());
+        Assert.Equal(16, json.GetProperty("window_per_element").GetInt32());
+        Assert.Equal(28 * 16, json.GetProperty("timesteps").GetInt32());
+        JsonElement snn = json.GetProperty("snn_accuracy");
+        Assert.Equal(["8", "16"], snn.EnumerateObject().Select(p => p.Name));
+        Assert.True(snn.GetProperty("16").GetDouble() > 0.5, r.Out);
+    }
+
     [Theory]
     [InlineData("ann", "mnist_mlp", "rows", "option '--sequence': model 'torch_jit' has no recurrent layer")]
     [InlineData("ann", "mnist_rows_rnn", "columns", "option '--sequence': 'columns' is not a sequence layout")]
     [InlineData("ann", "mnist_rows_rnn", "pixels", "option '--sequence': pixels makes the samples [1×28×28]")]
-    [InlineData("eval", "mnist_rows_rnn", "rows", "RNN (relu, forward): spiking recurrent layers with delayed recurrent synapses")]
+    [InlineData("eval", "mnist_mlp", "rows", "option '--sequence': model 'torch_jit' has no recurrent layer")]
     public void Bad_sequence_input_exits_2_in_one_line(string command, string model, string layout, string expected)
     {
         var r = CliContractTests.Run(command, Zoo.ModelPath(model), "--data", "mnist", "--sequence", layout, "--limit", "10");

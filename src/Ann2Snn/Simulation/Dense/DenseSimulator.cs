@@ -20,17 +20,14 @@ public sealed class DenseSimulator : ISimulator
 
     private sealed class Worker(SimulationPlan plan) : SimulationWorker(plan, plan.Options.ChunkSize)
     {
-        /// <summary>current = constant part + Σ over time-varying projections of chain(source spikes).</summary>
+        /// <summary>current = constant part + Σ over time-varying projections of chain(source spikes, delayed where they are).</summary>
         protected override void Charge(int l, int n, Span<float> current, ReadOnlySpan<float> constant)
         {
             constant.CopyTo(current);
             foreach (CompiledProjection p in Plan.Projections[l])
             {
                 if (Plan.IsConstant(p)) continue;
-                ReadOnlySpan<float> source = p.Source == -1
-                    ? Input.AsSpan(0, n * Plan.Network.InputShape.Size)
-                    : Spikes[p.Source].AsSpan(0, n * Plan.Layers[p.Source].Shape.Size);
-                p.AddTo(source, n, current, ScratchA, ScratchB);
+                p.AddTo(SourceSpikes(p, n), n, current, ScratchA, ScratchB);
             }
         }
     }

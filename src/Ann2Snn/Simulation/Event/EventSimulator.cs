@@ -48,8 +48,13 @@ public sealed class EventSimulator : ISimulator
         public EventPlan(SimulationPlan plan, long budget)
         {
             Plan = plan;
-            Projections = plan.Projections.Select((ps, l) =>
-                ps.Where(p => !plan.IsConstant(p)).Select(p => Build(p, l, budget)).ToArray()).ToArray();
+            Projections = plan.Projections.Select((ps, l) => ps.Where(p => !plan.IsConstant(p)).Select(p =>
+            {
+                Propagation propagation = Build(p, l, budget);
+                propagation.Ring = p.Ring;
+                propagation.Compiled = p;
+                return propagation;
+            }).ToArray()).ToArray();
             InputEvents = Projections.SelectMany(p => p).Any(p => p.Source == -1 && p is not DenseFallback);
             MaxPools = plan.MaxPoolWindows.Select((w, i) => w is null ? null : new EventMaxPool(w, plan.Burst[i])).ToArray();
             FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>()
@@ -60,6 +65,8 @@ public sealed class EventSimulator : ISimulator
             {
                 if (mp.Scheme != MaxPoolScheme.WinnerTakeAll) readsVector.Add(mp.Source); // a gate reads the spike vector
             }
+            // A delayed projection reads its source's spike vectors of earlier steps, kept in a ring.
+            foreach (CompiledProjection p in plan.Delayed) readsVector.Add(p.Source);
             Listed = plan.Layers.Select((l, i) => l is NeuronLayer nl && NeuronKernels.IsListable(nl.Neuron)
                 && !readsVector.Contains(i)).ToArray();
             // Listed populations whose membranes are read only against the threshold (not the readout, not probed), under
@@ -67,8 +74,9 @@ public sealed class EventSimulator : ISimulator
             // below threshold can never fire, so only the others are stepped (compacted); otherwise, at unit gain, the
             // synaptic input goes straight onto the membranes and each reset adds the next step's constant input (fused).
             SimulationOptions o = plan.Options;
+            // A sequence changes the constant input every window: neither shortcut holds then.
             bool[] thresholdOnly = plan.Layers.Select((_, i) => Listed[i] && i != plan.ReadoutIndex && !plan.Probes.Any(p => p.Layer == i)
-                && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta).ToArray();
+                && o.Bias == BiasMode.Current && o.Synapse == SynapseModel.Delta && plan.Sequence is null).ToArray();
             Compacted = plan.Layers.Select((_, i) => thresholdOnly[i] && plan.IsStatic[i]).ToArray();
             Fused = plan.Layers.Select((l, i) => thresholdOnly[i] && !plan.IsStatic[i]
                 && ((NeuronLayer)l).Neuron.InputGain == 1f).ToArray();
@@ -128,6 +136,12 @@ public sealed class EventSimulator : ISimulator
     {
         public int Source { get; } = source;
 
+        /// <summary>The projection propagated (set once, when the plan is built).</summary>
+        public CompiledProjection Compiled { get; set; } = null!;
+
+        /// <summary>Its ring of delayed source spikes (<see cref="CompiledProjection.Ring"/>); −1 when not delayed.</summary>
+        public int Ring { get; set; } = -1;
+
         /// <summary>target += the synaptic input from the neurons in <paramref name="active"/> (one image, target layout).</summary>
         public abstract void Scatter(ReadOnlySpan<int> active, Span<float> target);
 
@@ -172,7 +186,6 @@ public sealed class EventSimulator : ISimulator
     /// <summary>A chain too large to tabulate: applied to the whole chunk with the dense kernels, in canonical order.</summary>
     private sealed class DenseFallback(CompiledProjection compiled, LayerLayout? source, LayerLayout target) : Propagation(compiled.Source)
     {
-        public CompiledProjection Compiled { get; } = compiled;
         public LayerLayout? SourceLayout { get; } = source;
         public LayerLayout TargetLayout { get; } = target;
 
@@ -198,6 +211,8 @@ public sealed class EventSimulator : ISimulator
         private readonly int[][] _negative, _negativeCount; // per signed source: the −1 spikes (_active then lists the +1 spikes)
         private readonly float[] _stageIn, _stageOut;
         private readonly int[] _round; // one image's neurons of a burst source with k ≥ r, for round r of its scatter
+        // a delayed projection's source spikes of d steps ago as lists (n images, each at b·size of the largest delayed source)
+        private readonly int[] _delayedActive, _delayedCount, _delayedNegative, _delayedNegativeCount;
         private readonly int[][] _visited; // per max-pool layer: the step in which a gate last evaluated each window
         private int _stamp;
 
@@ -232,6 +247,11 @@ public sealed class EventSimulator : ISimulator
             _liveCount = Plan.Layers.Select(_ => new int[n]).ToArray();
             _prepared = new bool[Plan.Layers.Length];
             _round = Plan.Burst.Any(k => k > 1) ? new int[Plan.Layers.Max(l => l.Shape.Size)] : [];
+            int delayed = Plan.Delayed.Select(p => Plan.Layers[p.Source].Shape.Size).DefaultIfEmpty(0).Max();
+            _delayedActive = new int[n * delayed];
+            _delayedNegative = new int[n * delayed];
+            _delayedCount = new int[n];
+            _delayedNegativeCount = new int[n];
             _stageIn = new float[n * events.FallbackSize];
             _stageOut = new float[n * events.FallbackSize];
         }
@@ -262,17 +282,23 @@ public sealed class EventSimulator : ISimulator
                 }
                 int sourceSize = SourceSize(p.Source);
                 int[] active = _active[p.Source + 1], counts = _activeCount[p.Source + 1];
+                int[] negative = _negative[p.Source + 1], negativeCounts = _negativeCount[p.Source + 1];
+                ReadOnlySpan<float> spikes = p.Source < 0 ? [] : SourceSpikes(p.Compiled, n);
+                if (p.Ring >= 0)
+                {
+                    // The source's spikes of d steps ago, listed afresh from the ring.
+                    (active, counts, negative, negativeCounts) = (_delayedActive, _delayedCount, _delayedNegative, _delayedNegativeCount);
+                    ListDelayed(p.Source, n, spikes);
+                }
                 int burst = p.Source < 0 ? 1 : Plan.Burst[p.Source];
                 for (int b = 0; b < n; b++)
                 {
                     if (counts[b] == 0) continue;
                     ReadOnlySpan<int> list = active.AsSpan(b * sourceSize, counts[b]);
                     p.Scatter(list, current.Slice(b * size, size));
-                    if (burst > 1) ScatterBursts(p, list, Spikes[p.Source].AsSpan(b * sourceSize, sourceSize), burst,
-                        current.Slice(b * size, size));
+                    if (burst > 1) ScatterBursts(p, list, spikes.Slice(b * sourceSize, sourceSize), burst, current.Slice(b * size, size));
                 }
                 if (p.Source < 0 || !Plan.IsSigned[p.Source]) continue;
-                int[] negative = _negative[p.Source + 1], negativeCounts = _negativeCount[p.Source + 1];
                 for (int b = 0; b < n; b++)
                 {
                     if (negativeCounts[b] > 0) p.ScatterNegative(negative.AsSpan(b * sourceSize, negativeCounts[b]),
@@ -299,12 +325,31 @@ public sealed class EventSimulator : ISimulator
             }
         }
 
+        /// <summary>Lists the +1 (and −1) spikes of n images of a delayed source's <paramref name="spikes"/> (the delayed lists).</summary>
+        private void ListDelayed(int source, int n, ReadOnlySpan<float> spikes)
+        {
+            int size = SourceSize(source);
+            for (int b = 0; b < n; b++)
+            {
+                ReadOnlySpan<float> s = spikes.Slice(b * size, size);
+                if (Plan.IsSigned[source])
+                {
+                    (_delayedCount[b], _delayedNegativeCount[b]) = SpikeScatter.CollectSigned(s, _delayedActive.AsSpan(b * size, size),
+                        _delayedNegative.AsSpan(b * size, size));
+                }
+                else
+                {
+                    _delayedCount[b] = SpikeScatter.CollectActive(s, _delayedActive.AsSpan(b * size, size));
+                }
+            }
+        }
+
         private int SourceSize(int source) => source == -1 ? Plan.Network.InputShape.Size : Plan.Layers[source].Shape.Size;
 
         private void ApplyDense(DenseFallback f, int n, Span<float> current)
         {
             int inSize = f.Compiled.Ops[0].InSize, outSize = f.Compiled.Ops[^1].OutSize;
-            ReadOnlySpan<float> x = f.Source == -1 ? Input.AsSpan(0, n * inSize) : Spikes[f.Source].AsSpan(0, n * inSize);
+            ReadOnlySpan<float> x = SourceSpikes(f.Compiled, n);
             if (f.SourceLayout is { IsChannelsLast: true } sl)
             {
                 for (int b = 0; b < n; b++) sl.CopyToCanonical(x.Slice(b * inSize, inSize), _stageIn.AsSpan(b * inSize, inSize));

@@ -26,8 +26,15 @@ public sealed class LayeredSimulator : ISimulator
     public string Name => "layered";
 
     public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress, cancellationToken);
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (network.HasDelays || SequencePresentation.IsSequence(network)) ThrowHelper.InvalidOption("simulator",
+            $"network '{network.Name}' is recurrent (delayed synapses, sequence input); the layered backend runs a layer over "
+            + "all steps before the next, so it takes feed-forward networks only: use dense or event");
+        return SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress,
+            cancellationToken);
+    }
 
     /// <summary>
     /// The spikes of one population (or the Poisson input) for every step of a chunk: one bit per neuron and step, each

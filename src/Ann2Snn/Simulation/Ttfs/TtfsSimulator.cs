@@ -108,6 +108,9 @@ public sealed class TtfsSimulator : ISimulator
                 "the ttfs backend's synapses are ramps; exponential synapses are not supported");
             if (options.Bias != BiasMode.Current) ThrowHelper.InvalidOption("bias",
                 "the ttfs backend delivers bias as a ramp current; bias neurons are not supported");
+            if (network.HasDelays || SequencePresentation.IsSequence(network)) ThrowHelper.InvalidOption("simulator",
+                $"network '{network.Name}' is recurrent (delayed synapses, sequence input): one first spike per neuron and window "
+                + "cannot carry a state from element to element; use a rate backend (dense, event)");
             Network = network;
             Options = options;
             W = options.TtfsWindow;
