@@ -35,9 +35,9 @@ public sealed class LayerwiseCalibration
     /// <summary>
     /// Factors tried for a recurrent population. Its membranes carry the quantization residue from element to element
     /// (<see cref="WindowStart.Residue"/>), so rounding errors do not add up over the sequence and its best λ lies well below
-    /// the per-window quantization optimum: the grid reaches down to a quarter (docs/recurrent.md).
+    /// the per-window quantization optimum: the grid reaches down to 0.15 (docs/recurrent.md).
     /// </summary>
-    public static IReadOnlyList<float> RecurrentLambdaGrid { get; } = [0.25f, 0.35f, 0.5f, 0.7f, 0.85f, 1f, 1.2f];
+    public static IReadOnlyList<float> RecurrentLambdaGrid { get; } = [0.15f, 0.2f, 0.25f, 0.35f, 0.5f, 0.7f, 1f];
 
     /// <summary>Images the λ search of <see cref="LayerCalibration.Advanced"/> simulates per candidate (the first of the set).</summary>
     public const int SearchImages = 256;
@@ -89,13 +89,17 @@ public sealed class LayerwiseCalibration
             if (options.Calibrate == LayerCalibration.Advanced && layer is NeuronLayer)
             {
                 float best = 1f;
-                double bestError = double.PositiveInfinity;
+                (double, double) bestScore = (double.PositiveInfinity, double.PositiveInfinity);
                 bool recurrent = SpikingNetwork.ProjectionsOf(layer).Any(p => p.Delay > 0);
                 foreach (float factor in recurrent ? RecurrentLambdaGrid : LambdaGrid)
                 {
                     ConversionResult candidate = Convert(options, adjust.WithLambdaFactor(log.FromNode, factor));
-                    double error = Measure(candidate, SearchImages).OutputError;
-                    if (error < bestError) (best, bestError) = (factor, error);
+                    // Agreement counts images: a recurrent population's search measures on every calibration image.
+                    WindowAgreement m = Measure(candidate, recurrent ? Count : SearchImages);
+                    // A recurrent population is chosen by its class agreement first: a smaller λ clips the largest states, which
+                    // costs the logits' squared error more than the class (measured, docs/recurrent.md).
+                    (double, double) score = recurrent ? (-m.Agreement, m.OutputError) : (m.OutputError, 0);
+                    if (score.CompareTo(bestScore) < 0) (best, bestScore) = (factor, score);
                 }
                 adjust = adjust.WithLambdaFactor(log.FromNode, best);
                 current = Convert(options, adjust);

@@ -153,7 +153,7 @@ internal abstract class SimulationWorker : IChunkWorker
             if (t > 0 && t % window == 0)
             {
                 x = Present(batch, start, n, t / window);
-                StartWindow(n, Plan.Sequence!.Start);
+                for (int l = 0; l < Plan.Layers.Length; l++) StartWindow(l, n);
             }
             if (o.Input == InputEncoding.Poisson)
             {
@@ -234,27 +234,24 @@ internal abstract class SimulationWorker : IChunkWorker
     }
 
     /// <summary>
-    /// A new element's window (<see cref="WindowStart"/>): every population's membranes clamped to [V_reset, V_th] (the residue)
-    /// or back to V(0), signed neurons' counts and charges to 0 then; or nothing (carry).
+    /// A new element's window for layer <paramref name="l"/> (<see cref="WindowStart"/>): a population's membranes clamped to
+    /// [V_reset, V_th] (the residue) or back to V(0), signed neurons' counts and charges to 0 then; or nothing (carry).
     /// </summary>
-    private void StartWindow(int n, WindowStart start)
+    protected void StartWindow(int l, int n)
     {
-        if (start == WindowStart.Carry) return;
-        for (int l = 0; l < Plan.Layers.Length; l++)
+        WindowStart start = Plan.Sequence!.Start;
+        if (start == WindowStart.Carry || Plan.Layers[l] is not NeuronLayer layer) return;
+        Span<float> v = _v[l].AsSpan(0, n * layer.Shape.Size);
+        if (start == WindowStart.Residue)
         {
-            if (Plan.Layers[l] is not NeuronLayer layer) continue;
-            Span<float> v = _v[l].AsSpan(0, n * layer.Shape.Size);
-            if (start == WindowStart.Residue)
-            {
-                TensorPrimitives.Clamp(v, layer.Neuron.ResetPotential, layer.Neuron.VThreshold, v);
-            }
-            else
-            {
-                v.Fill(layer.Neuron.InitialPotential);
-            }
-            if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
-            if (_charge[l].Length > 0) Array.Clear(_charge[l]);
+            TensorPrimitives.Clamp(v, layer.Neuron.ResetPotential, layer.Neuron.VThreshold, v);
         }
+        else
+        {
+            v.Fill(layer.Neuron.InitialPotential);
+        }
+        if (_netCount[l].Length > 0) Array.Clear(_netCount[l]);
+        if (_charge[l].Length > 0) Array.Clear(_charge[l]);
     }
 
     /// <summary>

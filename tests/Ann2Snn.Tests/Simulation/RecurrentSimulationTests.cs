@@ -19,9 +19,12 @@ namespace Ann2Snn.Tests.Simulation;
 /// </summary>
 public class RecurrentSimulationTests
 {
-    public static TheoryData<string> Backends => ["dense", "event"];
-
-    private static ISimulator Create(string name) => name == "dense" ? new DenseSimulator() : new EventSimulator();
+    private static ISimulator Create(string name) => name switch
+    {
+        "dense" => new DenseSimulator(),
+        "layered" => new LayeredSimulator(),
+        _ => new EventSimulator(),
+    };
 
     /// <summary>
     /// A neuron that fires every step (input 1 per step, θ = 1, V(0) = 0) into a readout through one synapse of weight 1 delayed
@@ -33,6 +36,8 @@ public class RecurrentSimulationTests
     [InlineData("dense", 7)]
     [InlineData("event", 1)]
     [InlineData("event", 5)]
+    [InlineData("layered", 1)]
+    [InlineData("layered", 4)]
     public void ADelayedSpikeArrivesExactlyDStepsLater(string backend, int delay)
     {
         var one = new Shape(1);
@@ -58,6 +63,7 @@ public class RecurrentSimulationTests
     [InlineData("dense", 1)]
     [InlineData("dense", 3)]
     [InlineData("event", 2)]
+    [InlineData("layered", 2)]
     public void ChangingElementKChangesTheRecurrentInputOnlyFromWindowKPlusOne(string backend, int k)
     {
         const int L = 5, W = 8, F = 3, H = 4;
@@ -82,8 +88,8 @@ public class RecurrentSimulationTests
     }
 
     /// <summary>
-    /// The dense and event backends give the same spikes, potentials and predictions on recurrent sequence networks whose sums
-    /// are exact in float (weights multiples of 1/16), for every window start, analog and Poisson input.
+    /// The dense, event and layered backends give the same spikes, potentials and predictions on recurrent sequence networks whose
+    /// sums are exact in float (weights multiples of 1/16), for every window start, analog and Poisson input.
     /// </summary>
     [Theory]
     [InlineData(1, WindowStart.Residue, InputEncoding.Analog)]
@@ -108,14 +114,17 @@ public class RecurrentSimulationTests
             Probes = [new NeuronProbe("hidden", 2), new NeuronProbe("out", 1)],
         };
         SimulationResult dense = new DenseSimulator().Run(net, [new DataBatch(x, labels, images)], options);
-        SimulationResult events = new EventSimulator().Run(net, [new DataBatch(x, labels, images)], options);
         Assert.True(dense.LayerSpikes[0] > 0, "the hidden layer never fired");
-        Assert.Equal(dense.CorrectAt, events.CorrectAt);
-        Assert.Equal(dense.LayerSpikes, events.LayerSpikes);
-        Assert.Equal(dense.NeuronSpikes[0], events.NeuronSpikes[0]);
-        Assert.Equal(dense.Predictions, events.Predictions);
-        for (int i = 0; i < images; i++) Assert.Equal(dense.Outputs[i], events.Outputs[i]);
-        foreach (var (probe, trace) in dense.Traces) Assert.Equal(trace, events.Traces[probe]);
+        foreach (string backend in new[] { "event", "layered" })
+        {
+            SimulationResult other = Create(backend).Run(net, [new DataBatch(x, labels, images)], options);
+            Assert.Equal(dense.CorrectAt, other.CorrectAt);
+            Assert.Equal(dense.LayerSpikes, other.LayerSpikes);
+            Assert.Equal(dense.NeuronSpikes[0], other.NeuronSpikes[0]);
+            Assert.Equal(dense.Predictions, other.Predictions);
+            for (int i = 0; i < images; i++) Assert.Equal(dense.Outputs[i], other.Outputs[i]);
+            foreach (var (probe, trace) in dense.Traces) Assert.Equal(trace, other.Traces[probe]);
+        }
     }
 
     /// <summary>
@@ -202,13 +211,26 @@ public class RecurrentSimulationTests
     }
 
     [Fact]
-    public void TheLayeredAndTtfsBackendsRefuseRecurrentNetworksWithTheReason()
+    public void TheTtfsBackendRefusesRecurrentNetworksAndTheLayeredOneALaterSourceWithTheReason()
     {
         SpikingNetwork net = Rnn(4, 6, 3, 5, seed: 2, WindowStart.Residue);
         DataBatch[] data = [new DataBatch(new float[12], [0], 1)];
-        var layered = Assert.Throws<InvalidOptionException>(() => new LayeredSimulator().Run(net, data,
-            new SimulationOptions { Timesteps = 24 }));
-        Assert.Contains("feed-forward networks only: use dense or event", layered.Message);
+        var one = new Shape(1);
+        NeuronParameters neuron = NeuronParameters.IntegrateAndFire();
+        var backward = new SpikingNetwork("backward", one,
+        [
+            new NeuronLayer("a", one, neuron, [new Projection(-1, [new ScaleOp(one, [1f])]), new Projection(1, [new ScaleOp(one, [1f])])
+            {
+                Delay = 2,
+            }], [0f]),
+            new NeuronLayer("b", one, neuron, [new Projection(0, [new ScaleOp(one, [1f])])], [0f]),
+            new ReadoutLayer("out", one, [new Projection(1, [new ScaleOp(one, [1f])])], [0f]),
+        ]);
+        var layered = Assert.Throws<InvalidOptionException>(() => new LayeredSimulator().Run(backward, [new DataBatch([1f], [0], 1)],
+            new SimulationOptions { Timesteps = 8 }));
+        Assert.Contains("layer 'a' of network 'backward' reads the later layer 'b'", layered.Message);
+        SimulationResult dense = new DenseSimulator().Run(backward, [new DataBatch([1f], [0], 1)], new SimulationOptions { Timesteps = 8 });
+        Assert.True(dense.LayerSpikes[1] > 0);
         var ttfs = Assert.Throws<InvalidOptionException>(() => new TtfsSimulator().Run(net, data,
             new SimulationOptions { Timesteps = 24, Input = InputEncoding.Ttfs }));
         Assert.Contains("is recurrent", ttfs.Message);

@@ -29,9 +29,15 @@ public sealed class LayeredSimulator : ISimulator
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
-        if (network.HasDelays || SequencePresentation.IsSequence(network)) ThrowHelper.InvalidOption("simulator",
-            $"network '{network.Name}' is recurrent (delayed synapses, sequence input); the layered backend runs a layer over "
-            + "all steps before the next, so it takes feed-forward networks only: use dense or event");
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            if (SpikingNetwork.ProjectionsOf(network.Layers[l]).FirstOrDefault(p => p.Source > l) is { } later)
+            {
+                ThrowHelper.InvalidOption("simulator", $"layer '{network.Layers[l].Name}' of network '{network.Name}' reads the later "
+                    + $"layer '{network.Layers[later.Source].Name}'; the layered backend runs a layer over all steps before the next, "
+                    + "so a layer may read itself or earlier layers only: use dense or event");
+            }
+        }
         return SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress,
             cancellationToken);
     }
@@ -218,6 +224,8 @@ public sealed class LayeredSimulator : ISimulator
                     .DefaultIfEmpty(0).Max();
                 int scratch = plan.Projections[l].Select(p => p.MaxSize).DefaultIfEmpty(0).Max();
                 _block[l] = Math.Clamp(BlockFloats / (n * (size + source + 2 * scratch)), 1, steps);
+                // A layer reading its own spikes d steps back computes at most d steps at once: those spikes exist by then.
+                foreach (CompiledProjection p in plan.Projections[l].Where(p => p.Source == l)) _block[l] = Math.Min(_block[l], p.Delay);
                 rows = Math.Max(rows, _block[l] * n);
                 currentFloats = Math.Max(currentFloats, _block[l] * n * size);
                 sourceFloats = Math.Max(sourceFloats, _block[l] * n * source);
@@ -273,6 +281,7 @@ public sealed class LayeredSimulator : ISimulator
             SimulationOptions o = Plan.Options;
             SpikingLayer[] layers = Plan.Layers;
             int steps = o.Timesteps, inSize = Plan.Network.InputShape.Size;
+            int window = Plan.Sequence?.Window ?? int.MaxValue;
             ReadOnlySpan<float> x = Begin(batch, start, n);
             SpikeTrain? input = null;
             if (_inputLastConsumer >= 0)
@@ -282,9 +291,11 @@ public sealed class LayeredSimulator : ISimulator
                 input = new SpikeTrain(steps, n * inSize, signed: false);
                 for (int t = 0; t < steps; t++)
                 {
+                    if (t > 0 && t % window == 0) x = Present(batch, start, n, t / window);
                     EncodeInput(x, n, rngs, Input.AsSpan(0, n * inSize));
                     input.Pack(t, Input.AsSpan(0, n * inSize));
                 }
+                if (steps > window) Present(batch, start, n, 0);
             }
             try
             {
@@ -298,11 +309,18 @@ public sealed class LayeredSimulator : ISimulator
                     if (layers[l] is MaxPoolLayer mp) BeginMaxPool(l, mp, n);
                     for (int t = 0; t < steps; t++)
                     {
-                        if (charged && (t == 0 || t - _blockStart >= _block[l])) ChargeBlock(l, n, t,
-                            Math.Min(_block[l], steps - t), input);
+                        if (t > 0 && t % window == 0)
+                        {
+                            // A sequence's next element: this layer's constant input and its membranes' window start.
+                            Present(batch, start, n, t / window);
+                            StartWindow(l, n);
+                        }
+                        // A block stays within one element's window (its constant input) and, for a recurrent layer, one delay.
+                        if (charged && (t == 0 || t - _blockStart >= _block[l] || t % window == 0)) ChargeBlock(l, n, t,
+                            Math.Min(Math.Min(_block[l], steps - t), window - t % window), input);
                         _step = t;
                         if (layers[l] is MaxPoolLayer pool) ShowStep(pool.Source, n, t);
-                        StepLayer(l, n, t);
+                        if (Plan.Runs(l, t)) StepLayer(l, n, t);
                         if (kept) _trains[l]!.Pack(t, Spikes[l].AsSpan(0, n * size));
                         if (firstImage == 0) RecordProbes(t, l);
                         if (l == Plan.ReadoutIndex) Score(n, t, batch.Labels.AsSpan(start, n), predictions, stableFrom, start);
@@ -311,6 +329,7 @@ public sealed class LayeredSimulator : ISimulator
                     {
                         if (s >= 0 && _lastConsumer[s] == l) Release(s);
                     }
+                    if (steps > window && l < layers.Length - 1) Present(batch, start, n, 0);
                 }
             }
             finally
@@ -358,8 +377,20 @@ public sealed class LayeredSimulator : ISimulator
                 if (Plan.IsConstant(p)) continue;
                 int sourceSize = p.Source == -1 ? Plan.Network.InputShape.Size : Plan.Layers[p.Source].Shape.Size;
                 Span<float> source = _sources.AsSpan(0, rows * sourceSize);
-                if (p.Source == -1) input!.Unpack(t0, count, Plan.InputSpikeValue, source);
-                else _trains[p.Source]!.Unpack(t0, count, 1f, source);
+                if (p.Source == -1)
+                {
+                    input!.Unpack(t0, count, Plan.InputSpikeValue, source);
+                }
+                else
+                {
+                    // A delayed projection reads its source d steps back: nothing arrives before step d.
+                    int silent = Math.Clamp(p.Delay - t0, 0, count);
+                    source[..(silent * n * sourceSize)].Clear();
+                    if (silent < count)
+                    {
+                        _trains[p.Source]!.Unpack(t0 + silent - p.Delay, count - silent, 1f, source[(silent * n * sourceSize)..]);
+                    }
+                }
                 p.AddTo(source, rows, current, _wideA, _wideB);
             }
         }
