@@ -23,6 +23,7 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly int[][] _countIn, _countOut; // max pooling: cumulative input and output spike counts
     private readonly int[] _readoutCounts; // per image and output neuron, for a spiking output layer
     private readonly int[] _fired; // one image's spiking neurons of one layer, for counting
+    private readonly OperatorCircuit.State?[] _operators; // per operator layer: its sums and last output
     private readonly ResultAccumulator _results;
 
     /// <param name="plan">The run's plan.</param>
@@ -32,7 +33,8 @@ internal abstract class SimulationWorker : IChunkWorker
         Plan = plan;
         int n = Capacity = Math.Clamp(capacity, 1, plan.Options.ChunkSize);
         SpikingLayer[] layers = plan.Layers;
-        _v = layers.Select(l => new AlignedFloats(l is MaxPoolLayer ? 0 : n * l.Shape.Size)).ToArray();
+        // An operator layer has no membranes: a probe on it records the value it emits.
+        _v = layers.Select(l => new AlignedFloats(l is MaxPoolLayer or OperatorLayer ? 0 : n * l.Shape.Size)).ToArray();
         _spikes = layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
         _current = layers.Select(l => new AlignedFloats(l is MaxPoolLayer ? 0 : n * l.Shape.Size)).ToArray();
         _constant = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
@@ -56,6 +58,7 @@ internal abstract class SimulationWorker : IChunkWorker
         _results = new ResultAccumulator(plan.Options.Timesteps, layers, plan.Layouts);
         _readoutCounts = layers[^1] is NeuronLayer ? new int[n * layers[^1].Shape.Size] : [];
         _fired = new int[layers.Max(l => l.Shape.Size)];
+        _operators = plan.Operators.Select(c => c?.NewState(n)).ToArray();
     }
 
     protected SimulationPlan Plan { get; }
@@ -211,6 +214,12 @@ internal abstract class SimulationWorker : IChunkWorker
                 _spikes[l].AsSpan(0, n * size).Clear();
                 continue;
             }
+            if (_operators[l] is { } state)
+            {
+                state.Clear();
+                _spikes[l].AsSpan(0, n * size).Clear();
+                continue;
+            }
             Span<float> constant = _constant[l].AsSpan(0, n * size);
             float[] bias = Plan.Biases[l];
             for (int b = 0; b < n; b++)
@@ -258,11 +267,40 @@ internal abstract class SimulationWorker : IChunkWorker
             case MaxPoolLayer mp:
                 _results.LayerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
                 break;
+            case OperatorLayer:
+                StepOperator(l, n, t);
+                break;
             case ReadoutLayer:
                 Charge(l, n, _current[l].AsSpan(0, n * size), _constant[l].AsSpan(0, n * size));
                 TensorPrimitives.Add(_v[l].AsSpan(0, n * size), _current[l].AsSpan(0, n * size), _v[l].AsSpan(0, n * size));
                 break;
         }
+    }
+
+    /// <summary>
+    /// Step t of operator layer l for n images: each operand's current from its sources' spike vectors (read densely, in
+    /// canonical order: the plan keeps the sources of operators canonical), then the operator's step; counts its operations
+    /// and the non-zero values it emitted.
+    /// </summary>
+    private void StepOperator(int l, int n, int t)
+    {
+        OperatorCircuit circuit = Plan.Operators[l]!;
+        OperatorCircuit.State state = _operators[l]!;
+        for (int x = 0; x < circuit.Operands.Length; x++)
+        {
+            Span<float> current = state.Current[x].AsSpan(0, n * circuit.OperandSizes[x]);
+            current.Clear();
+            foreach (CompiledProjection p in circuit.Operands[x])
+            {
+                ReadOnlySpan<float> source = p.Source == -1
+                    ? _input.AsSpan(0, n * Plan.Network.InputShape.Size)
+                    : _spikes[p.Source].AsSpan(0, n * Plan.Layers[p.Source].Shape.Size);
+                p.AddTo(source, n, current, _scratchA, _scratchB);
+            }
+        }
+        Span<float> output = _spikes[l].AsSpan(0, n * circuit.OutSize);
+        _results.OperatorMacs[l] += circuit.Step(state, n, t, output);
+        _results.OperatorOutputs[l] += CountNonZero(output);
     }
 
     protected void KeepOutputs(int n, int start, float[][] outputs)
@@ -326,7 +364,7 @@ internal abstract class SimulationWorker : IChunkWorker
                 input, _spikes[l].AsSpan(0, n * size));
     }
 
-    private static int CountNonZero(float[] values)
+    private static int CountNonZero(ReadOnlySpan<float> values)
     {
         int count = 0;
         foreach (float v in values) count += v != 0f ? 1 : 0;

@@ -75,14 +75,21 @@ public sealed class OperatorLayer : SpikingLayer
         string where = $"operator '{name}' (layernorm)";
         if (normalizedAxes < 1 || normalizedAxes > input.Shape.Rank)
         {
-            throw new InvalidModelException($"{where}: normalizes {normalizedAxes} trailing axes of {input.Shape}; expected 1…{input.Shape.Rank}");
+            throw new InvalidModelException($"{where}: normalizes {normalizedAxes} trailing axes of {input.Shape}; "
+                + $"expected 1…{input.Shape.Rank}");
         }
         int size = 1;
         for (int a = input.Shape.Rank - normalizedAxes; a < input.Shape.Rank; a++) size *= input.Shape[a];
         if (gamma.Length != size || beta.Length != size) throw new InvalidModelException($"{where}: γ has {gamma.Length} and β "
             + $"{beta.Length} values; the last {normalizedAxes} axes of {input.Shape} hold {size}");
-        if (!(epsilon > 0) || !float.IsFinite(epsilon)) throw new InvalidModelException($"{where}: ε = {epsilon} must be positive and finite");
-        if (!gamma.All(float.IsFinite) || !beta.All(float.IsFinite)) throw new InvalidModelException($"{where}: γ or β holds a non-finite value");
+        if (!(epsilon > 0) || !float.IsFinite(epsilon))
+        {
+            throw new InvalidModelException($"{where}: ε = {epsilon} must be positive and finite");
+        }
+        if (!gamma.All(float.IsFinite) || !beta.All(float.IsFinite))
+        {
+            throw new InvalidModelException($"{where}: γ or β holds a non-finite value");
+        }
         return new(name, OperatorKind.LayerNorm, [input], input.Shape, normalizedAxes, gamma, beta, epsilon);
     }
 
@@ -112,8 +119,10 @@ public sealed class OperatorLayer : SpikingLayer
         for (int i = 0; i < rank - 2; i++)
         {
             int da = BatchDim(a, i, rank), db = BatchDim(b, i, rank);
-            if (da != db && da != 1 && db != 1) throw new InvalidModelException($"{where}: leading axes of A {a} and B {b} do not broadcast "
-                + $"({da} against {db})");
+            if (da != db && da != 1 && db != 1)
+            {
+                throw new InvalidModelException($"{where}: leading axes of A {a} and B {b} do not broadcast ({da} against {db})");
+            }
             dims[i] = Math.Max(da, db);
         }
         dims[^2] = a[^2];
@@ -121,7 +130,9 @@ public sealed class OperatorLayer : SpikingLayer
         return new Shape(dims);
     }
 
-    /// <summary>Dimension <paramref name="i"/> of the leading axes of <paramref name="s"/>, padded with 1 in front to rank − 2 axes.</summary>
+    /// <summary>
+    /// Dimension <paramref name="i"/> of the leading axes of <paramref name="s"/>, padded with 1 in front to rank − 2 axes.
+    /// </summary>
     internal static int BatchDim(Shape s, int i, int rank)
     {
         int at = i - (rank - s.Rank);

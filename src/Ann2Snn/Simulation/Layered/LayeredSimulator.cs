@@ -26,8 +26,13 @@ public sealed class LayeredSimulator : ISimulator
     public string Name => "layered";
 
     public SimulationResult Run(SpikingNetwork network, IEnumerable<DataBatch> data, SimulationOptions options,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress, cancellationToken);
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        SimulationPlan.RefuseOperators(network, Name, "keeps spike trains as bits, and operators emit real values");
+        return SimulationRunner.Run(network, data, options, channelsLast: false, plan => () => new Worker(plan), progress,
+            cancellationToken);
+    }
 
     /// <summary>
     /// The spikes of one population (or the Poisson input) for every step of a chunk: one bit per neuron and step, each
