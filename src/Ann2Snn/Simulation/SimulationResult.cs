@@ -43,8 +43,14 @@ public sealed class SimulationResult
     /// MACs per image of layer <paramref name="layer"/>: its operator's operations plus its emitted values × fan-out (0 for
     /// populations, whose work is <see cref="SynapticEventsPerImage"/>).
     /// </summary>
-    public double MacsPerImage(int layer) =>
-        Images == 0 ? 0 : (OperatorMacs[layer] + OperatorOutputs[layer] * FanOut[layer]) / Images;
+    public double MacsPerImage(int layer) => MacsPerImageOf(OperatorMacs[layer], OperatorOutputs[layer], FanOut[layer], Images);
+
+    /// <summary>
+    /// MACs per image of an operator layer that performed <paramref name="macs"/> operations and emitted <paramref name="outputs"/>
+    /// non-zero values, each reaching <paramref name="fanOut"/> synapses, over <paramref name="images"/> images (0 without images).
+    /// </summary>
+    public static double MacsPerImageOf(long macs, long outputs, double fanOut, int images) =>
+        images == 0 ? 0 : (macs + outputs * fanOut) / images;
 
     /// <summary>MACs per image of every operator layer (<see cref="MacsPerImage"/>).</summary>
     public double TotalMacsPerImage => Enumerable.Range(0, LayerSpikes.Length).Sum(MacsPerImage);

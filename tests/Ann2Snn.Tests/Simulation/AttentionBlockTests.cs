@@ -46,6 +46,13 @@ public sealed class AttentionBlockTests(ITestOutputHelper output)
     public void SimulatedBlockTracksTheAnnAsTheWindowGrows(string backend, OperatorEvaluation mode, int seed)
     {
         ISimulator simulator = backend == "dense" ? new DenseSimulator() : new EventSimulator();
+        foreach (int t in (int[])[8, 32])
+        {
+            var (error, r) = Error(simulator, t, mode, seed);
+            output.WriteLine($"{backend} {mode} seed {seed} T = {t}: max |SNN − ANN| {error:G3}; operator MACs/image "
+                + $"{r.OperatorMacs.Sum() / (double)r.Images:G4} (+ {r.TotalMacsPerImage - r.OperatorMacs.Sum() / (double)r.Images:G4} "
+                + $"downstream), synaptic events/image {r.TotalSynapticEventsPerImage:G4}");
+        }
         var (shortError, _) = Error(simulator, 64, mode, seed);
         var (longError, result) = Error(simulator, 1024, mode, seed);
         output.WriteLine($"{backend} {mode} seed {seed}: max |SNN − ANN| {shortError:G3} at T = 64, {longError:G3} at T = 1024; "
