@@ -16,7 +16,8 @@ internal sealed partial class GraphImporter
     /// <summary>The ops folded here when their inputs are constants (Shape: when its input's dims are known).</summary>
     private static readonly FrozenSet<string> ShapeArithmetic =
         FrozenSet.ToFrozenSet(
-            ["Shape", "Gather", "Slice", "Concat", "Cast", "ConstantOfShape", "ReduceProd", "Expand", "Equal", "Where"], StringComparer.Ordinal);
+            ["Shape", "Gather", "Slice", "Concat", "Cast", "ConstantOfShape", "ReduceProd", "Expand", "Equal", "Where"],
+            StringComparer.Ordinal);
 
     private void FoldShapeArithmetic(OnnxNode n)
     {

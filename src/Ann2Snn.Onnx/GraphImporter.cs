@@ -222,8 +222,11 @@ internal sealed partial class GraphImporter
         var inputs = graph.Input.Where(i => !_values.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
         {
+            // A second input read by the graph (an attention mask, token types): name the node it would feed.
+            string readers = string.Join("", inputs.Skip(1).Select(i => graph.Node.FirstOrDefault(p => p.Input.Contains(i.Name)) is { } p
+                ? $"; '{Text.Clean(i.Name)}' is read by node '{DisplayName(p)}' ({Text.Clean(p.OpType)})" : ""));
             ThrowHelper.InvalidModel($"{_file}: the graph has {inputs.Count} inputs ({NameList(inputs.Select(i => i.Name))}); "
-                + "exactly one is supported");
+                + $"exactly one is supported{readers}");
         }
         ValueInfoProto info = inputs[0];
         inputName = info.Name;

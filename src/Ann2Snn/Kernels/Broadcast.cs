@@ -6,7 +6,9 @@ namespace Ann2Snn.Kernels;
 /// </summary>
 public static class Broadcast
 {
-    /// <summary>The source index of each element of a tensor of <paramref name="to"/> dims read from one of <paramref name="from"/>.</summary>
+    /// <summary>
+    /// The source index of each element of a tensor of <paramref name="to"/> dims read from one of <paramref name="from"/>.
+    /// </summary>
     public static int[] Offsets(ReadOnlySpan<int> from, ReadOnlySpan<int> to)
     {
         if (from.Length != to.Length) throw new ArgumentException($"ranks differ: {from.Length} and {to.Length}");

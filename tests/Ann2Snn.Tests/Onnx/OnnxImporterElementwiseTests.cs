@@ -89,7 +89,8 @@ public sealed class OnnxImporterElementwiseTests
         Assert.Contains("does not broadcast", Assert.Throws<UnsupportedOperatorException>(() => Import(b)).Message);
 
         // Two computed tensors of different per-sample ranks would broadcast into the batch axis.
-        var tensors = new OnnxBuilder().Input("x", 2, 3).Node("ReduceMean", ["x"], "m", OnnxAttr.Ints("axes", 2), OnnxAttr.Int("keepdims", 0))
+        var tensors = new OnnxBuilder().Input("x", 2, 3)
+            .Node("ReduceMean", ["x"], "m", OnnxAttr.Ints("axes", 2), OnnxAttr.Int("keepdims", 0))
             .NamedNode("mul", "Mul", ["x", "m"], ["y"]).Output("y");
         string message = Assert.Throws<UnsupportedOperatorException>(() => Import(tensors)).Message;
         Assert.Contains("'mul'", message, StringComparison.Ordinal);
