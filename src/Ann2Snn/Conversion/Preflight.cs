@@ -222,6 +222,13 @@ public static class Preflight
         ReduceNode { Kind: ReduceKind.Prod or ReduceKind.SumSquare } r =>
             $"{n.Op} over axes [{string.Join(", ", r.Axes)}] is not linear in its input: no spiking equivalent",
         GatherNode => $"{n.Op} of an activation (a fixed selection of its elements): no synapses for it yet",
+        MatMulNode => $"{n.Op} of two activations ({n.Describe()}, attention's Q·Kᵀ or A·V) multiplies one spike train by "
+            + "another, which integrate-and-fire neurons summing weighted spikes cannot compute; no spiking operator for it yet",
+        BinaryNode b => $"{n.Op} of two activations ({b.Kind.ToString().ToLowerInvariant()}, element-wise) is not a weighted sum "
+            + "of spikes; no spiking operator for it yet",
+        LayerNormNode => $"{n.Op} divides by a statistic of its own input (the standard deviation over {n.Describe()}); "
+            + "no spiking operator for it yet",
+        ConstantNode => $"{n.Op} (a learned token the same for every sample): no constant spike source for it yet",
         ReduceNode r => $"{n.Op} over axes [{string.Join(", ", r.Axes)}] of {r.Inputs[0].OutputShape}: no spiking equivalent yet "
             + "(a mean over the spatial axes of [C, H, W] is global average pooling, which converts)",
         RecurrentNode { Cell: RecurrentCell.Lstm or RecurrentCell.Gru } =>
