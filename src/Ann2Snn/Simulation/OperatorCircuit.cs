@@ -41,26 +41,12 @@ internal sealed class OperatorCircuit
         if (layer.Operator != OperatorKind.MatMul) return;
         var (a, b) = (layer.Operands[0].Shape, layer.Operands[1].Shape);
         (M, K, N) = (a[^2], a[^1], b[^1]);
-        int rank = layer.Shape.Rank, batches = OutSize / (M * N);
-        _aOffsets = new int[batches];
-        _bOffsets = new int[batches];
-        for (int g = 0; g < batches; g++)
-        {
-            // Decode the output batch index into its leading axes; each operand's index skips its broadcast axes.
-            int rest = g, ia = 0, ib = 0, strideA = 1, strideB = 1;
-            for (int axis = rank - 3; axis >= 0; axis--)
-            {
-                int d = layer.Shape[axis], i = rest % d;
-                rest /= d;
-                int da = OperatorLayer.BatchDim(a, axis, rank), db = OperatorLayer.BatchDim(b, axis, rank);
-                ia += (da == 1 ? 0 : i) * strideA;
-                ib += (db == 1 ? 0 : i) * strideB;
-                strideA *= da;
-                strideB *= db;
-            }
-            _aOffsets[g] = ia * M * K;
-            _bOffsets[g] = ib * K * N;
-        }
+        // Per product of the output's leading axes: the element offset of the matrix of A and of B it reads (broadcast).
+        int rank = layer.Shape.Rank;
+        int[] to = [.. layer.Shape.Take(rank - 2)];
+        int[] Lead(Tensors.Shape s) => [.. Enumerable.Range(0, rank - 2).Select(i => OperatorLayer.BatchDim(s, i, rank))];
+        _aOffsets = [.. Broadcast.Offsets(Lead(a), to).Select(i => i * M * K)];
+        _bOffsets = [.. Broadcast.Offsets(Lead(b), to).Select(i => i * K * N)];
     }
 
     public OperatorLayer Layer { get; }
@@ -214,10 +200,10 @@ internal sealed class OperatorCircuit
                 OperatorKernels.SoftmaxRows(x, RowLength, y);
                 break;
             case OperatorKind.LayerNorm:
-                OperatorKernels.LayerNormRows(x, Layer.Gamma, Layer.Beta, Layer.Epsilon, y);
+                LayerNormKernels.Forward(x, RowLength, Layer.Epsilon, Layer.Gamma, Layer.Beta, y);
                 break;
             default:
-                OperatorKernels.Gelu(x, y);
+                ActivationKernels.Gelu(x, y);
                 break;
         }
     }
