@@ -96,6 +96,11 @@ public static class ConstraintChecker
                 nodes.Add("I");
                 (fanIn, weightBits) = Synapses(r.Projections, quantizedBits, problems, nodes, target);
                 break;
+            case OperatorLayer o:
+                fanIn = o.Operands.Sum(x => (long)x.Shape.Size);
+                problems.Add($"a spike-equivalent {OperatorLayer.NameOf(o.Operator)} computes on accumulated values every step: "
+                    + "no chip runs it and NIR has no form for it");
+                break;
             case MaxPoolLayer m:
                 fanIn = m.Window.KernelH * m.Window.KernelW;
                 try

@@ -48,9 +48,12 @@ internal sealed partial class GraphImporter
     {
         n.RequireInputs(2, 2);
         if (n.Input(0) is ConstantValue) n.Unsupported("a constant left operand is not supported; expected input × constant weight");
+        if (n.Input(1) is not ConstantValue)
+        {
+            MatMulOfTensors(n);
+            return;
+        }
         TensorValue a = n.Tensor(0);
-        if (n.Input(1) is not ConstantValue) n.Unsupported("the product of two computed tensors is not supported; "
-            + "B must be a constant weight");
         if (a.Shape.Rank != 1)
         {
             BatchedMatMul(n, a, n.Weight(1, "B"));

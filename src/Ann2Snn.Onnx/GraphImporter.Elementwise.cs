@@ -6,7 +6,8 @@ namespace Ann2Snn.Onnx;
 internal sealed partial class GraphImporter
 {
     /// <summary>
-    /// Add of two tensors of one shape is an <see cref="AddNode"/>; Add/Sub/Mul/Div of a tensor and a constant is a
+    /// Add of two tensors of one shape is an <see cref="AddNode"/>, other Add/Sub/Mul/Div of two tensors (of one rank,
+    /// broadcasting) a <see cref="BinaryNode"/>; Add/Sub/Mul/Div of a tensor and a constant is a
     /// <see cref="ScaleShiftNode"/> (y = x·scale + shift) named after the ONNX op.
     /// </summary>
     private void Arithmetic(OnnxNode n)
@@ -17,10 +18,18 @@ internal sealed partial class GraphImporter
         if (left is not ConstantValue && right is not ConstantValue)
         {
             TensorValue a = n.Tensor(0), b = n.Tensor(1);
-            if (op != "Add") n.Unsupported($"{op} of two computed tensors is not supported; one operand must be a constant");
-            if (!a.Shape.Equals(b.Shape)) n.Unsupported($"broadcasting Add of [N, {string.Join(", ", a.Shape)}] "
-                + $"and [N, {string.Join(", ", b.Shape)}] is not supported; the shapes must match");
-            SetOutput(n, n.Make(() => new AddNode(n.Name, a.Node, b.Node)));
+            if (op == "Add" && a.Shape.Equals(b.Shape))
+            {
+                SetOutput(n, n.Make(() => new AddNode(n.Name, a.Node, b.Node)));
+                return;
+            }
+            if (a.Shape.Rank != b.Shape.Rank)
+            {
+                n.Unsupported($"broadcasting {op} of [N, {string.Join(", ", a.Shape)}] and [N, {string.Join(", ", b.Shape)}] "
+                    + "is not supported; the operands must have the same rank");
+            }
+            BinaryKind kind = Enum.Parse<BinaryKind>(op);
+            SetOutput(n, n.Make(() => new BinaryNode(n.Name, a.Node, b.Node, kind)));
             return;
         }
         if (left is ConstantValue && right is ConstantValue)

@@ -16,7 +16,8 @@ internal sealed partial class GraphImporter
     /// <summary>The ops folded here when their inputs are constants (Shape: when its input's dims are known).</summary>
     private static readonly FrozenSet<string> ShapeArithmetic =
         FrozenSet.ToFrozenSet(
-            ["Shape", "Gather", "Slice", "Concat", "Cast", "ConstantOfShape", "ReduceProd", "Expand"], StringComparer.Ordinal);
+            ["Shape", "Gather", "Slice", "Concat", "Cast", "ConstantOfShape", "ReduceProd", "Expand", "Equal", "Where"],
+            StringComparer.Ordinal);
 
     private void FoldShapeArithmetic(OnnxNode n)
     {
@@ -30,6 +31,8 @@ internal sealed partial class GraphImporter
             "ConstantOfShape" => ConstantOfShape(n),
             "ReduceProd" => ReduceProd(n),
             "Expand" => Expand(n),
+            "Equal" => EqualConstants(n),
+            "Where" => WhereConstants(n),
             _ => throw new InvalidOperationException($"no fold for {n.OpType}"),
         };
         SetOutput(n, new ConstantValue(result));
@@ -380,13 +383,15 @@ internal sealed partial class GraphImporter
     {
         n.RequireInputs(2, 2);
         ConstTensor x = n.Constant(0, "input", batchAllowed: true);
-        long[] shape = n.Integers(1, "shape");
+        long[] shape = n.Integers(1, "shape", batchAllowed: true);
         int rank = Math.Max(x.Rank, shape.Length);
         int[] from = [.. Enumerable.Repeat(1, rank - x.Rank), .. x.Dims];
         var dims = new int[rank];
         for (int a = 0; a < rank; a++)
         {
             long s = a - (rank - shape.Length) is var k && k >= 0 ? shape[k] : 1;
+            // A learned token expanded over the dynamic batch stays [1, …]: the same for every sample (Concat joins it).
+            if (a == 0 && s == ConstTensor.BatchSize && from[0] == 1 && rank == shape.Length) s = 1;
             if (s is < 0 or > Shape.MaxElements)
             {
                 n.Fail($"shape [{string.Join(", ", shape)}] has dim {s}; dims must lie in 0…{Shape.MaxElements} (the size limit)");

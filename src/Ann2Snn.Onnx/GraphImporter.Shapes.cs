@@ -100,7 +100,7 @@ internal sealed partial class GraphImporter
     private void Concat(OnnxNode n)
     {
         if (n.InputCount == 0) n.Fail("has no inputs");
-        var inputs = Enumerable.Range(0, n.InputCount).Select(i => n.Tensor(i).Node).ToList();
+        List<Node> inputs = ConcatInputs(n);
         if (!n.HasAttribute("axis")) n.Fail("attribute axis is required");
         int rank = inputs[0].OutputShape.Rank + 1;
         if (NormalizeAxis(n, n.Int("axis", 1), rank, "axis") != 1)

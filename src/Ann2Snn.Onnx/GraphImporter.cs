@@ -43,6 +43,8 @@ internal sealed partial class GraphImporter
                 "auto_pad,dilations,group,kernel_shape,output_padding,output_shape,pads,strides"),
             ["Div"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Dropout"] = (static (g, n) => g.Dropout(n), "ratio,seed"),
+            ["Equal"] = (static (_, n) => ShapeArithmeticOfTensor(n), ""),
+            ["Erf"] = (static (g, n) => g.Activation(n, ActivationKind.Erf), ""),
             ["Elu"] = (static (g, n) => g.Activation(n, ActivationKind.Elu), "alpha"),
             ["Expand"] = (static (g, n) => g.ExpandTensor(n), ""),
             ["Flatten"] = (static (g, n) => g.Flatten(n), "axis"),
@@ -51,12 +53,14 @@ internal sealed partial class GraphImporter
             ["GatherElements"] = (static (g, n) => g.GatherElementsTensor(n), "axis"),
             ["GatherND"] = (static (g, n) => g.GatherNdTensor(n), "batch_dims"),
             ["GRU"] = (static (g, n) => g.Recurrent(n, RecurrentCell.Gru), RecurrentAttributes + ",linear_before_reset"),
+            ["Gelu"] = (static (g, n) => g.Gelu(n), "approximate"),
             ["Gemm"] = (static (g, n) => g.Gemm(n), "alpha,beta,transA,transB"),
             ["GlobalAveragePool"] = (static (g, n) => g.GlobalAveragePool(n), ""),
             ["GlobalMaxPool"] = (static (g, n) => g.GlobalMaxPool(n), ""),
             ["HardSigmoid"] = (static (g, n) => g.Activation(n, ActivationKind.HardSigmoid), "alpha,beta"),
             ["HardSwish"] = (static (g, n) => g.Activation(n, ActivationKind.HardSwish), ""),
             ["Identity"] = (static (g, n) => g.Identity(n), ""),
+            ["LayerNormalization"] = (static (g, n) => g.LayerNormalization(n), "axis,epsilon,stash_type"),
             ["LeakyRelu"] = (static (g, n) => g.Activation(n, ActivationKind.LeakyRelu), "alpha"),
             ["LSTM"] = (static (g, n) => g.Recurrent(n, RecurrentCell.Lstm), RecurrentAttributes + ",input_forget"),
             ["LogSoftmax"] = (static (g, n) => g.Softmax(n, log: true), "axis"),
@@ -64,6 +68,7 @@ internal sealed partial class GraphImporter
             ["MaxPool"] = (static (g, n) => g.Pool(n, PoolKind.Max), Window + ",storage_order"),
             ["Mul"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Pad"] = (static (g, n) => g.Pad(n), "mode,pads,value"),
+            ["Pow"] = (static (g, n) => g.Pow(n), ""),
             ["PRelu"] = (static (g, n) => g.PRelu(n), ""),
             ["ReduceMean"] = (static (g, n) => g.Reduce(n, ReduceKind.Mean), Reduction),
             ["ReduceProd"] = (static (g, n) => g.Reduce(n, ReduceKind.Prod), Reduction),
@@ -76,11 +81,14 @@ internal sealed partial class GraphImporter
             ["Sigmoid"] = (static (g, n) => g.Activation(n, ActivationKind.Sigmoid), ""),
             ["Slice"] = (static (g, n) => g.SliceTensor(n), "axes,ends,starts"),
             ["Softmax"] = (static (g, n) => g.Softmax(n, log: false), "axis"),
+            ["Split"] = (static (g, n) => g.SplitTensor(n), "axis,num_outputs,split"),
+            ["Sqrt"] = (static (g, n) => g.Activation(n, ActivationKind.Sqrt), ""),
             ["Squeeze"] = (static (g, n) => g.Squeeze(n), "axes"),
             ["Sub"] = (static (g, n) => g.Arithmetic(n), ""),
             ["Tanh"] = (static (g, n) => g.Activation(n, ActivationKind.Tanh), ""),
             ["Transpose"] = (static (g, n) => g.Transpose(n), "perm"),
             ["Unsqueeze"] = (static (g, n) => g.Unsqueeze(n), "axes"),
+            ["Where"] = (static (_, n) => ShapeArithmeticOfTensor(n), ""),
         }.ToFrozenDictionary(e => e.Key, e => (e.Value.Item1, e.Value.Item2.Split(',', StringSplitOptions.RemoveEmptyEntries)),
             StringComparer.Ordinal);
 
@@ -214,8 +222,11 @@ internal sealed partial class GraphImporter
         var inputs = graph.Input.Where(i => !_values.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
         {
+            // A second input read by the graph (an attention mask, token types): name the node it would feed.
+            string readers = string.Join("", inputs.Skip(1).Select(i => graph.Node.FirstOrDefault(p => p.Input.Contains(i.Name)) is { } p
+                ? $"; '{Text.Clean(i.Name)}' is read by node '{DisplayName(p)}' ({Text.Clean(p.OpType)})" : ""));
             ThrowHelper.InvalidModel($"{_file}: the graph has {inputs.Count} inputs ({NameList(inputs.Select(i => i.Name))}); "
-                + "exactly one is supported");
+                + $"exactly one is supported{readers}");
         }
         ValueInfoProto info = inputs[0];
         inputName = info.Name;

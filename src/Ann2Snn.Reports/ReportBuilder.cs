@@ -42,7 +42,7 @@ public static class ReportBuilder
             Energy = inputs.Ann is null
                 ? []
                 : [.. EnergyProfile.BuiltIn.Select(p => EnergyEstimate.For(snn, network, inputs.Ann, p))
-                    .Select(e => new EnergyRow(e.Profile.Name, e.SnnJoules, e.AnnJoules, e.Ratio))],
+                    .Select(e => new EnergyRow(e.Profile.Name, e.SnnJoules, e.AnnJoules, e.Ratio, e.MacShare))],
         };
         if (inputs.NeuronStudies)
         {
@@ -120,7 +120,7 @@ public static class ReportBuilder
     private static LayerActivity Activity(SpikingLayer layer, int i, SimulationResult snn, ConversionResult? conversion)
     {
         PopulationActivity a = PopulationActivity.Of(layer, i, snn, conversion);
-        return new LayerActivity(a.Name, a.Kind, a.Neurons, a.Lambda, a.SpikesPerImage, a.Rate, a.SynapticEventsPerImage);
+        return new LayerActivity(a.Name, a.Kind, a.Neurons, a.Lambda, a.SpikesPerImage, a.Rate, a.SynapticEventsPerImage, a.MacsPerImage);
     }
 
     private static double[] Every(double[] values, int max)

@@ -75,11 +75,12 @@ public static class ReportWriter
 
         Text("report.json", JsonSerializer.Serialize(d, JsonOptions));
         Text("accuracy.csv", Csv(["T", "snn", "ann"], d.Accuracy.Select(a => new object?[] { a.Timesteps, a.Snn, d.AnnAccuracy })));
-        Text("layers.csv", Csv(["layer", "kind", "neurons", "lambda", "spikes_per_image", "rate", "synaptic_events_per_image"],
+        Text("layers.csv", Csv(
+            ["layer", "kind", "neurons", "lambda", "spikes_per_image", "rate", "synaptic_events_per_image", "macs_per_image"],
             d.Layers.Select(l => new object?[]
-                { l.Name, l.Kind, l.Neurons, l.Lambda, l.SpikesPerImage, l.Rate, l.SynapticEventsPerImage })));
-        Text("energy.csv", Csv(["profile", "snn_joules", "ann_joules", "ann_over_snn"],
-            d.Energy.Select(e => new object?[] { e.Profile, e.SnnJoules, e.AnnJoules, e.Ratio })));
+                { l.Name, l.Kind, l.Neurons, l.Lambda, l.SpikesPerImage, l.Rate, l.SynapticEventsPerImage, l.MacsPerImage })));
+        Text("energy.csv", Csv(["profile", "snn_joules", "ann_joules", "ann_over_snn", "snn_mac_share"],
+            d.Energy.Select(e => new object?[] { e.Profile, e.SnnJoules, e.AnnJoules, e.Ratio, e.SnnMacShare })));
         Text("agreement.csv", Csv(
             ["population", "from_node", "neurons", "lambda", "correlation", "rmse", "saturated_fraction", "mean_ann", "mean_snn"],
             d.Agreement.Select(a => new object?[]
@@ -230,11 +231,13 @@ public static class ReportWriter
             d.AnnAccuracy is { } b ? (100 * (p.Snn - b)).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "—",
         }));
         sb.Append("<h2>Activity per image</h2>\n");
-        Table(sb, ["layer", "kind", "neurons", "λ", "spikes", "rate (per step)", "synaptic events"], d.Layers.Select(l => new[]
+        // Operator layers compute on accumulated values every step: MACs, not synaptic events.
+        Table(sb, ["layer", "kind", "neurons", "λ", "spikes", "rate (per step)", "synaptic events", "MACs"], d.Layers.Select(l => new[]
         {
             l.Name, l.Kind, l.Neurons.ToString("N0", CultureInfo.InvariantCulture), l.Lambda is { } x ? G(x) : "",
             l.SpikesPerImage.ToString("N0", CultureInfo.InvariantCulture), G(l.Rate),
             l.SynapticEventsPerImage.ToString("N0", CultureInfo.InvariantCulture),
+            l.MacsPerImage.ToString("N0", CultureInfo.InvariantCulture),
         }));
         sb.Append("<h2>Latency to a stable answer</h2>\n");
         Table(sb, ["stable from step", "images"], d.Latency.Bins.Select(b => new[]
@@ -244,8 +247,11 @@ public static class ReportWriter
         if (d.Energy.Count > 0)
         {
             sb.Append("<h2>Energy per image</h2>\n");
-            Table(sb, ["profile", "SNN", "ANN", "ANN / SNN"],
-                d.Energy.Select(e => new[] { e.Profile, Joules(e.SnnJoules), Joules(e.AnnJoules), G(e.Ratio) }));
+            Table(sb, ["profile", "SNN", "ANN", "ANN / SNN", "SNN share in MACs"], d.Energy.Select(e => new[]
+            {
+                e.Profile, Joules(e.SnnJoules), Joules(e.AnnJoules), G(e.Ratio),
+                e.SnnMacShare.ToString("P1", CultureInfo.InvariantCulture),
+            }));
         }
         if (d.Agreement.Count > 0)
         {

@@ -43,6 +43,7 @@ internal static class EvalOutput
             snn_accuracy = c["snn_accuracy"],
             spikes_per_image = c["spikes_per_image"],
             synaptic_events_per_image = c["synaptic_events_per_image"],
+            macs_per_image = c["macs_per_image"],
             latency = c["latency"],
             energy = c["energy"],
             layers = c["layers"],
@@ -61,6 +62,7 @@ internal static class EvalOutput
             ["snn_accuracy"] = t.Accuracy().ToDictionary(a => a.Timesteps.ToString(CultureInfo.InvariantCulture), a => a.Snn),
             ["spikes_per_image"] = t.SpikesPerImage,
             ["synaptic_events_per_image"] = t.SynapticEventsPerImage,
+            ["macs_per_image"] = t.MacsPerImage,
             ["latency"] = new { p50 = latency.P50, p90 = latency.P90, p99 = latency.P99, mean = latency.Mean },
             ["energy"] = t.EnergyEstimates(profiles)?.Select(e => new
             {
@@ -68,6 +70,7 @@ internal static class EvalOutput
                 snn_joules_per_image = e.SnnJoules,
                 ann_joules_per_image = e.AnnJoules,
                 ann_over_snn = e.Ratio,
+                snn_mac_share = e.MacShare,
             }).ToArray(),
             ["layers"] = t.Activity().Select(l => new
             {
@@ -77,6 +80,7 @@ internal static class EvalOutput
                 spikes_per_image = l.SpikesPerImage,
                 rate = l.Rate,
                 synaptic_events_per_image = l.SynapticEventsPerImage,
+                macs_per_image = l.MacsPerImage,
             }).ToArray(),
         };
     }
@@ -108,9 +112,11 @@ internal static class EvalOutput
         console.MarkupLine($"latency to a stable answer: median {r.Latency.P50} steps, 90 % by {r.Latency.P90}, 99 % by {r.Latency.P99}");
         if (r.Graph is not null && r.Energy is not null)
         {
+            string macs = r.Snn.TotalMacsPerImage > 0 ? $" and {r.Snn.TotalMacsPerImage:N0} operator MACs" : "";
             console.MarkupLine($"ANN: {r.Graph.TotalMacs:N0} MACs per image; "
-                + $"SNN: {r.Snn.TotalSynapticEventsPerImage:N0} synaptic events per image over T={r.Simulation.Timesteps}");
-            console.MarkupLine("energy per image: E_SNN = E_s × synaptic events (+ the analog first layer's MACs), E_ANN = MACs × E_MAC");
+                + $"SNN: {r.Snn.TotalSynapticEventsPerImage:N0} synaptic events{macs} per image over T={r.Simulation.Timesteps}");
+            console.MarkupLine("energy per image: E_SNN = E_s × synaptic events (+ E_MAC × the analog first layer's and the operators' "
+                + "MACs), E_ANN = MACs × E_MAC");
             console.Write(EnergyTable(r.Energy));
         }
         InputNotes.PrintWarnings(console, r.AnnAccuracy);
@@ -174,20 +180,28 @@ internal static class EvalOutput
         table.AddColumn(new TableColumn("spikes").RightAligned());
         table.AddColumn(new TableColumn("rate").RightAligned());
         table.AddColumn(new TableColumn("synaptic events").RightAligned());
+        // Operator layers compute on accumulated values every step: their work is MACs, not events (shown when there are any).
+        bool macs = r.Layers.Any(l => l.MacsPerImage > 0);
+        if (macs) table.AddColumn(new TableColumn("MACs").RightAligned());
         foreach (PopulationActivity l in r.Layers)
         {
-            table.AddRow(
+            bool op = l.Kind == "operator";
+            string[] row =
+            [
                 Markup.Escape(l.Name),
                 l.Kind,
                 l.Neurons.ToString("N0"),
                 l.Lambda is float lambda ? lambda.ToString("G4", CultureInfo.InvariantCulture) : "",
-                l.IsReadout ? "" : l.SpikesPerImage.ToString("N0"),
-                l.IsReadout ? "" : l.Rate.ToString("P2"),
-                l.IsReadout ? "" : l.SynapticEventsPerImage.ToString("N0"));
+                l.IsReadout || op ? "" : l.SpikesPerImage.ToString("N0"),
+                l.IsReadout || op ? "" : l.Rate.ToString("P2"),
+                l.IsReadout || op ? "" : l.SynapticEventsPerImage.ToString("N0"),
+            ];
+            table.AddRow(macs ? [.. row, op ? l.MacsPerImage.ToString("N0") : ""] : row);
         }
         table.AddEmptyRow();
-        table.AddRow("[bold]total[/]", "", "", "", $"[bold]{r.Snn.SpikesPerImage:N0}[/]", "",
-            $"[bold]{r.Snn.TotalSynapticEventsPerImage:N0}[/]");
+        string[] total = ["[bold]total[/]", "", "", "", $"[bold]{r.Snn.SpikesPerImage:N0}[/]", "",
+            $"[bold]{r.Snn.TotalSynapticEventsPerImage:N0}[/]"];
+        table.AddRow(macs ? [.. total, $"[bold]{r.Snn.TotalMacsPerImage:N0}[/]"] : total);
         return table;
     }
 
@@ -198,10 +212,11 @@ internal static class EvalOutput
         table.AddColumn(new TableColumn("SNN").RightAligned());
         table.AddColumn(new TableColumn("ANN").RightAligned());
         table.AddColumn(new TableColumn("ANN / SNN").RightAligned());
+        table.AddColumn(new TableColumn("SNN share in MACs").RightAligned());
         foreach (EnergyEstimate e in energy)
         {
             string ratio = e.Ratio.ToString("F2", CultureInfo.InvariantCulture);
-            table.AddRow(Markup.Escape(e.Profile.Name), Joules(e.SnnJoules), Joules(e.AnnJoules), ratio);
+            table.AddRow(Markup.Escape(e.Profile.Name), Joules(e.SnnJoules), Joules(e.AnnJoules), ratio, e.MacShare.ToString("P1"));
         }
         return table;
     }

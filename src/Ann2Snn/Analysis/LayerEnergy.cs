@@ -1,4 +1,7 @@
 namespace Ann2Snn.Analysis;
 
-/// <summary>One source of synaptic events (a population, or "input" for input spikes): events and their energy per image.</summary>
-public sealed record LayerEnergy(string Name, double EventsPerImage, double Joules);
+/// <summary>
+/// One source of work (a population, an operator layer, or "input" for input spikes): its synaptic events and MACs per image
+/// and their energy.
+/// </summary>
+public sealed record LayerEnergy(string Name, double EventsPerImage, double Joules, double MacsPerImage = 0);

@@ -48,6 +48,21 @@ internal sealed class ActivationLayer(ActivationNode node, int[] inputs) : Layer
             case ActivationKind.Floor:
                 System.Numerics.Tensors.TensorPrimitives.Floor(x, y);
                 break;
+            case ActivationKind.Gelu:
+                ActivationKernels.Gelu(x, y);
+                break;
+            case ActivationKind.GeluTanh:
+                ActivationKernels.GeluTanh(x, y);
+                break;
+            case ActivationKind.Erf:
+                ActivationKernels.Erf(x, y);
+                break;
+            case ActivationKind.Sqrt:
+                System.Numerics.Tensors.TensorPrimitives.Sqrt(x, y);
+                break;
+            case ActivationKind.Pow:
+                ActivationKernels.Pow(x, _alpha, y);
+                break;
             default:
                 throw new InvalidOperationException($"unknown activation kind {_kind}");
         }
@@ -87,6 +102,21 @@ internal sealed class ActivationLayer(ActivationNode node, int[] inputs) : Layer
                 break;
             case ActivationKind.Floor:
                 break;  // zero almost everywhere
+            case ActivationKind.Gelu:
+                GradientKernels.Gelu(x, dy, dx);
+                break;
+            case ActivationKind.GeluTanh:
+                GradientKernels.GeluTanh(x, dy, dx);
+                break;
+            case ActivationKind.Erf:
+                GradientKernels.Erf(x, dy, dx);
+                break;
+            case ActivationKind.Sqrt:
+                GradientKernels.Sqrt(y, dy, dx);
+                break;
+            case ActivationKind.Pow:
+                GradientKernels.Pow(x, _alpha, dy, dx);
+                break;
             default:
                 throw new InvalidOperationException($"unknown activation kind {_kind}");
         }

@@ -66,6 +66,10 @@ internal abstract class Layer
         ArgMaxNode n => new ArgMaxLayer(n, inputs),
         ReduceNode n => new ReduceLayer(n, inputs),
         RecurrentNode n => new RecurrentLayer(n, inputs),
+        BinaryNode n => new BinaryLayer(n, inputs),
+        MatMulNode n => new MatMulLayer(n, inputs),
+        LayerNormNode n => new LayerNormLayer(n, inputs),
+        ConstantNode n => new ConstantLayer(n, inputs),
         _ => throw new UnsupportedOperatorException($"node '{node.Name}' ({node.Op}): the ANN executor does not run this operator"),
     };
 }

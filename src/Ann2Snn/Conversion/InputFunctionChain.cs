@@ -29,7 +29,7 @@ public static class InputFunctionChain
                 ReshapeNode => (reshaped = true),
                 ScaleShiftNode s => !reshaped || (s.Scale.Length == 1 && s.Shift.Length == 1),
                 ClipNode clip => clip.Min <= clip.Max,
-                ActivationNode a => !reshaped || a.Slope is null or { Length: 1 },
+                ActivationNode a => HasInputFunction(a.Kind) && (!reshaped || a.Slope is null or { Length: 1 }),
                 _ => false,
             };
             if (!takes) break;
@@ -75,6 +75,11 @@ public static class InputFunctionChain
         ActivationKind.Elu => new(InputFunctionKind.Elu, [[a.Alpha]]),
         ActivationKind.HardSigmoid => new(InputFunctionKind.HardSigmoid, [[a.Alpha], [a.Beta]]),
         ActivationKind.HardSwish => new(InputFunctionKind.HardSwish),
-        _ => new(InputFunctionKind.Floor),
+        ActivationKind.Floor => new(InputFunctionKind.Floor),
+        _ => throw new InvalidOperationException($"activation {a.Kind} has no input function"),
     };
+
+    /// <summary>Whether the input encoder can apply <paramref name="kind"/> (the Transformer functions it cannot).</summary>
+    private static bool HasInputFunction(ActivationKind kind) =>
+        kind is not (ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.Erf or ActivationKind.Sqrt or ActivationKind.Pow);
 }

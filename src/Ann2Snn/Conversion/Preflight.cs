@@ -207,7 +207,8 @@ public static class Preflight
     {
         SoftmaxNode s when n == graph.Output => $"{n.Op} over part of the sample ({s.Describe()} of {s.OutputShape}) at the output: "
             + "dropping it would change the argmax over the whole output, and it has no spiking equivalent",
-        SoftmaxNode => $"{n.Op} inside the network has no spiking equivalent; only a final softmax (read out as argmax) is supported",
+        SoftmaxNode => $"{n.Op} inside the network: the spiking network has a spike-equivalent softmax (an operator layer, "
+            + $"docs/transformers.md), but the converter does not map it yet; only a final softmax (read out as argmax) converts",
         ArgMaxNode m when n == graph.Output && !m.CoversSample =>
             $"argmax over axis {m.Axis} of {m.Inputs[0].OutputShape} (part of the sample) at the output: "
             + "the readout is one class per sample",
@@ -217,6 +218,8 @@ public static class Preflight
             + "per-channel parameters before any reshape; apply it to the data instead",
         ActivationNode when n == graph.Output => $"{n.Op} at the output is not one strictly increasing function, so dropping it "
             + "could change the argmax, and it has no spiking equivalent",
+        ActivationNode { Kind: ActivationKind.Gelu } => $"{n.Op} inside the network: the spiking network has a spike-equivalent "
+            + "GELU (an operator layer, docs/transformers.md), but the converter does not map it yet",
         ActivationNode when !Converter.IsLeaky(n) => $"{n.Op} inside the network: no spiking equivalent; IF neurons approximate ReLU",
         ClipNode c when c.Min > c.Max => $"clip with min {c.Min:g4} > max {c.Max:g4} outputs the constant {c.Max:g4} everywhere",
         ReduceNode { Kind: ReduceKind.Prod or ReduceKind.SumSquare } r =>
@@ -224,6 +227,15 @@ public static class Preflight
         GatherNode { Inputs: [RecurrentNode or ReshapeNode { Inputs: [RecurrentNode] }] } => null,
         GatherNode { KeepsOrder: true } => null,
         GatherNode => $"{n.Op} of an activation (a fixed selection of its elements): no synapses for it yet",
+        MatMulNode => $"{n.Op} of two activations ({n.Describe()}, attention's Q·Kᵀ or A·V) multiplies one spike train by "
+            + "another, which integrate-and-fire neurons summing weighted spikes cannot compute; the spiking network has a "
+            + "spike-equivalent product (an operator layer, docs/transformers.md), but the converter does not map it yet",
+        BinaryNode b => $"{n.Op} of two activations ({b.Kind.ToString().ToLowerInvariant()}, element-wise) is not a weighted sum "
+            + "of spikes; no spiking operator for it yet",
+        LayerNormNode => $"{n.Op} divides by a statistic of its own input (the standard deviation over {n.Describe()}); "
+            + "the spiking network has a spike-equivalent LayerNorm (an operator layer, docs/transformers.md), but the converter "
+            + "does not map it yet",
+        ConstantNode => $"{n.Op} (a learned token the same for every sample): no constant spike source for it yet",
         ReduceNode r => $"{n.Op} over axes [{string.Join(", ", r.Axes)}] of {r.Inputs[0].OutputShape}: no spiking equivalent yet "
             + "(a mean over the spatial axes of [C, H, W] is global average pooling, which converts)",
         RecurrentNode { Cell: RecurrentCell.Lstm or RecurrentCell.Gru } =>

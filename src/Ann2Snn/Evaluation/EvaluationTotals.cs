@@ -104,6 +104,9 @@ public sealed record EvaluationTotals
         [.. Layers.Select(l => l.Spikes)], [.. Layers.Select(l => l.FanOut)], InputSpikes, InputFanOut, Images)
         + SimulationResult.EventsPerImage(BiasEvents, 1, Images);
 
+    /// <summary>MACs of every operator layer per image (<see cref="LayerTotals.MacsPerImage"/>).</summary>
+    public double MacsPerImage => Layers.Sum(l => l.MacsPerImage(Images));
+
     /// <summary>The distribution of stable-from steps.</summary>
     public AccuracyLatency Latency() =>
         AccuracyLatency.Of([.. StableFrom.OrderBy(p => p.Key).SelectMany(p => Enumerable.Repeat(p.Key, p.Value))], Timesteps);
@@ -116,8 +119,9 @@ public sealed record EvaluationTotals
     {
         if (Energy is not { } basis) return null;
         double? input = InputSpikes == 0 ? null : SimulationResult.EventsPerImage(InputSpikes, InputFanOut, Images);
-        (string, double)[] layers = [.. Layers.Select(l => (l.Name, SimulationResult.EventsPerImage(l.Spikes, l.FanOut, Images)))];
-        if (BiasEvents > 0) layers = [.. layers, (BiasNeurons, SimulationResult.EventsPerImage(BiasEvents, 1, Images))];
+        (string, double, double)[] layers =
+            [.. Layers.Select(l => (l.Name, SimulationResult.EventsPerImage(l.Spikes, l.FanOut, Images), l.MacsPerImage(Images)))];
+        if (BiasEvents > 0) layers = [.. layers, (BiasNeurons, SimulationResult.EventsPerImage(BiasEvents, 1, Images), 0.0)];
         return [.. (profiles ?? EnergyProfile.BuiltIn).Select(p => EnergyEstimate.For(basis, Timesteps, input, layers, p))];
     }
 
@@ -165,7 +169,12 @@ public sealed record EvaluationTotals
             Images = sorted.Sum(p => p.Images),
             SnnCorrect = [.. first.Steps.Select((_, k) => sorted.Sum(p => p.SnnCorrect[k]))],
             AnnCorrect = first.AnnCorrect is null ? null : sorted.Sum(p => p.AnnCorrect!.Value),
-            Layers = [.. first.Layers.Select((l, k) => l with { Spikes = sorted.Sum(p => p.Layers[k].Spikes) })],
+            Layers = [.. first.Layers.Select((l, k) => l with
+            {
+                Spikes = sorted.Sum(p => p.Layers[k].Spikes),
+                OperatorMacs = sorted.Sum(p => p.Layers[k].OperatorMacs),
+                OperatorOutputs = sorted.Sum(p => p.Layers[k].OperatorOutputs),
+            })],
             InputSpikes = sorted.Sum(p => p.InputSpikes),
             BiasSpikes = sorted.Sum(p => p.BiasSpikes),
             BiasEvents = sorted.Sum(p => p.BiasEvents),
@@ -193,7 +202,8 @@ public sealed record EvaluationTotals
             "the SNN's correct answers are not one count in 0..images per step");
         Check(AnnCorrect is null or >= 0 && AnnCorrect <= Images, $"the ANN's {AnnCorrect} correct answers are not in 0..{Images}");
         Check(Layers is not null && Layers.All(l => l is not null && l.Name is not null && l.Kind is not null && l.Neurons > 0
-            && l.Spikes >= 0 && double.IsFinite(l.FanOut) && l.FanOut >= 0), "a layer is missing, empty, or has negative counts");
+            && l.Spikes >= 0 && l.OperatorMacs >= 0 && l.OperatorOutputs >= 0 && double.IsFinite(l.FanOut) && l.FanOut >= 0),
+            "a layer is missing, empty, or has negative counts");
         Check(InputSpikes >= 0 && double.IsFinite(InputFanOut) && InputFanOut >= 0, "the input's spikes or fan-out are negative");
         Check(BiasSpikes >= 0 && BiasEvents >= 0, "the bias neurons' spikes or events are negative");
         Check(StableFrom is not null && StableFrom.All(p => p.Key >= 1 && p.Key <= Timesteps && p.Value > 0)

@@ -178,7 +178,8 @@ public static class Evaluator
 
     /// <summary>Layer <paramref name="index"/>'s totals: what <paramref name="activity"/> says it is, and its spikes in the run.</summary>
     private static LayerTotals Totals(PopulationActivity activity, SimulationResult snn, int index) => new(
-        activity.Name, activity.Kind, activity.Neurons, activity.IsReadout, activity.Lambda, snn.LayerSpikes[index], snn.FanOut[index]);
+        activity.Name, activity.Kind, activity.Neurons, activity.IsReadout, activity.Lambda, snn.LayerSpikes[index], snn.FanOut[index],
+        snn.OperatorMacs[index], snn.OperatorOutputs[index]);
 
     /// <summary>
     /// The network to simulate (loaded, given, or converted from the ANN), the ANN, if any, and the test images as they take

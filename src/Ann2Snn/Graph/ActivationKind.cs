@@ -29,4 +29,19 @@ public enum ActivationKind
 
     /// <summary>y = ⌊x⌋, the largest integer not above x.</summary>
     Floor,
+
+    /// <summary>GELU, exact form: y = x · Φ(x) = x · (1 + erf(x / √2)) / 2 (ONNX Gelu approximate="none"; PyTorch nn.GELU()).</summary>
+    Gelu,
+
+    /// <summary>GELU, tanh form: y = x · (1 + tanh(√(2/π) · (x + 0.044715 x³))) / 2 (ONNX Gelu approximate="tanh").</summary>
+    GeluTanh,
+
+    /// <summary>y = erf x = (2/√π) ∫₀ˣ e^(−t²) dt.</summary>
+    Erf,
+
+    /// <summary>y = √x (NaN below 0, as ONNX's).</summary>
+    Sqrt,
+
+    /// <summary>y = x^α for a constant exponent α (ONNX Pow by a scalar constant); x² and x^0.5 in LayerNorm written out.</summary>
+    Pow,
 }

@@ -15,7 +15,7 @@ public sealed class ActivationNode : Node
     {
         if (!Enum.IsDefined(kind)) throw new InvalidModelException($"node '{name}': unknown activation kind {(int)kind}");
         Shape x = Single(name, kind.ToString(), Inputs);
-        bool takesAlpha = kind is ActivationKind.LeakyRelu or ActivationKind.Elu or ActivationKind.HardSigmoid;
+        bool takesAlpha = kind is ActivationKind.LeakyRelu or ActivationKind.Elu or ActivationKind.HardSigmoid or ActivationKind.Pow;
         bool takesBeta = kind == ActivationKind.HardSigmoid;
         if (!float.IsFinite(alpha) || !float.IsFinite(beta))
         {
@@ -60,7 +60,7 @@ public sealed class ActivationNode : Node
     /// </summary>
     public bool IsStrictlyIncreasing => Kind switch
     {
-        ActivationKind.Sigmoid or ActivationKind.Tanh => true,
+        ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.Erf => true,
         ActivationKind.LeakyRelu or ActivationKind.Elu => Alpha > 0,
         ActivationKind.PRelu => Slope!.All(s => s == Slope![0]) && Slope![0] > 0,
         _ => false,
@@ -69,6 +69,7 @@ public sealed class ActivationNode : Node
     public override string Describe() => Kind switch
     {
         ActivationKind.LeakyRelu or ActivationKind.Elu => $"α={Alpha:g4}",
+        ActivationKind.Pow => $"exponent {Alpha:g4}",
         ActivationKind.HardSigmoid => $"α={Alpha:g4} β={Beta:g4}",
         ActivationKind.PRelu => Slope!.Length == 1 ? $"slope={Slope[0]:g4}" : $"{Slope.Length} slopes",
         _ => "",

@@ -108,6 +108,71 @@ public static class ActivationKernels
         }
     }
 
+    /// <summary>y = x · (1 + erf(x / √2)) / 2 (exact GELU), in double precision per element.</summary>
+    public static void Gelu(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckLengths(x, y, "Gelu");
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x[i];
+            y[i] = (float)(0.5 * v * (1.0 + Erf(v * Math.Sqrt(0.5))));
+        }
+    }
+
+    /// <summary>y = x · (1 + tanh(√(2/π) · (x + 0.044715 x³))) / 2 (tanh-approximate GELU), in double precision.</summary>
+    public static void GeluTanh(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckLengths(x, y, "GeluTanh");
+        double c = Math.Sqrt(2.0 / Math.PI);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x[i];
+            y[i] = (float)(0.5 * v * (1.0 + Math.Tanh(c * (v + (0.044715 * v * v * v)))));
+        }
+    }
+
+    /// <summary>y = erf x, in double precision per element (see <see cref="Erf(double)"/>).</summary>
+    public static void Erf(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckLengths(x, y, "Erf");
+        for (int i = 0; i < x.Length; i++) y[i] = (float)Erf((double)x[i]);
+    }
+
+    /// <summary>
+    /// erf x to about 1e-15 relative: the Maclaurin series Σ (−1)ⁿ x^(2n+1) / (n! (2n+1)) · 2/√π for |x| &lt; 2.5, and
+    /// beyond it 1 − erfc x from erfc's continued fraction (Lentz's method), e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + …))).
+    /// </summary>
+    public static double Erf(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        double a = Math.Abs(x);
+        if (a < 2.5)
+        {
+            double term = x, sum = x, x2 = x * x;
+            for (int n = 1; n < 60 && Math.Abs(term) > 1e-17 * Math.Abs(sum); n++)
+            {
+                term *= -x2 / n;
+                sum += term / ((2 * n) + 1);
+            }
+            return sum * 2.0 / Math.Sqrt(Math.PI);
+        }
+        if (a > 6.0) return Math.Sign(x);
+        // erfc a = e^(−a²)/√π · K, K = 1/(a + (1/2)/(a + (2/2)/(a + (3/2)/(a + …)))), evaluated from the bottom up.
+        double k = a;
+        for (int n = 60; n >= 1; n--) k = a + (n / 2.0 / k);
+        double erfc = Math.Exp(-a * a) / Math.Sqrt(Math.PI) / k;
+        return Math.Sign(x) * (1.0 - erfc);
+    }
+
+    /// <summary>y = x^p for a constant exponent p (x² exactly as x·x).</summary>
+    public static void Pow(ReadOnlySpan<float> x, float p, Span<float> y)
+    {
+        CheckLengths(x, y, "Pow");
+        if (p == 2f) TensorPrimitives.Multiply(x, x, y);
+        else if (p == 1f) x.CopyTo(y);
+        else TensorPrimitives.Pow(x, p, y);
+    }
+
     private static void CheckLengths(ReadOnlySpan<float> x, Span<float> y, string what)
     {
         if (x.Length != y.Length) throw new ArgumentException($"{what}: {x.Length} inputs but {y.Length} outputs");

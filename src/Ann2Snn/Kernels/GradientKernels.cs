@@ -140,4 +140,52 @@ public static class GradientKernels
     {
         if (x != dy || dx != x) throw new ArgumentException($"gradient: {x} values, {dy} output gradients and {dx} input gradients differ");
     }
+
+    /// <summary>dx += dy ⊙ (Φ(x) + x·φ(x)) (exact GELU; Φ, φ the standard normal's distribution and density).</summary>
+    public static void Gelu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        Check(x.Length, dy.Length, dx.Length);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x[i];
+            double cdf = 0.5 * (1.0 + ActivationKernels.Erf(v * Math.Sqrt(0.5)));
+            double pdf = Math.Exp(-0.5 * v * v) / Math.Sqrt(2.0 * Math.PI);
+            dx[i] += (float)(dy[i] * (cdf + (v * pdf)));
+        }
+    }
+
+    /// <summary>dx += dy ⊙ d/dx [x (1 + tanh u) / 2], u = √(2/π)(x + 0.044715 x³).</summary>
+    public static void GeluTanh(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        Check(x.Length, dy.Length, dx.Length);
+        double c = Math.Sqrt(2.0 / Math.PI);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x[i];
+            double t = Math.Tanh(c * (v + (0.044715 * v * v * v)));
+            double du = c * (1.0 + (3 * 0.044715 * v * v));
+            dx[i] += (float)(dy[i] * ((0.5 * (1.0 + t)) + (0.5 * v * (1.0 - (t * t)) * du)));
+        }
+    }
+
+    /// <summary>dx += dy ⊙ 2/√π · e^(−x²) (erf).</summary>
+    public static void Erf(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        Check(x.Length, dy.Length, dx.Length);
+        for (int i = 0; i < x.Length; i++) dx[i] += (float)(dy[i] * 2.0 / Math.Sqrt(Math.PI) * Math.Exp(-(double)x[i] * x[i]));
+    }
+
+    /// <summary>dx += dy ⊙ 1 / (2y) (square root, from its output).</summary>
+    public static void Sqrt(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        Check(y.Length, dy.Length, dx.Length);
+        for (int i = 0; i < y.Length; i++) dx[i] += dy[i] * 0.5f / y[i];
+    }
+
+    /// <summary>dx += dy ⊙ p·x^(p−1) (a constant exponent p).</summary>
+    public static void Pow(ReadOnlySpan<float> x, float p, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        Check(x.Length, dy.Length, dx.Length);
+        for (int i = 0; i < x.Length; i++) dx[i] += dy[i] * (p == 2f ? 2f * x[i] : p * MathF.Pow(x[i], p - 1f));
+    }
 }

@@ -61,6 +61,10 @@ public static class GraphRewriter
             PadNode p => new PadNode(p.Name, inputs[0], p.Mode, [.. p.Begin], [.. p.End], p.Value),
             ConvTranspose2dNode c => new ConvTranspose2dNode(c.Name, inputs[0], c.Weight, c.Bias, c.Window, c.Groups,
                 c.OutputPaddingH, c.OutputPaddingW),
+            BinaryNode b => new BinaryNode(b.Name, inputs[0], inputs[1], b.Kind),
+            MatMulNode m => new MatMulNode(m.Name, inputs[0], inputs[1]),
+            LayerNormNode l => new LayerNormNode(l.Name, inputs[0], l.FirstAxis, l.Epsilon, l.Scale, l.Bias),
+            ConstantNode c => new ConstantNode(c.Name, inputs[0], c.OutputShape, c.Values),
             _ => throw new InvalidModelException($"node '{node.Name}' ({node.Op}): no rewrite rule for this node type"),
         };
     }

@@ -32,10 +32,13 @@ public sealed class PassPipeline(string name, params IGraphPass[] passes)
 
     /// <summary>
     /// What the ONNX importer applies to every graph it builds: the chains quantization-aware training exports around a
-    /// Floor become one quantized clip (<see cref="FoldQuantizedClipPass"/>), then the <see cref="Layout"/> clean-up.
+    /// Floor become one quantized clip (<see cref="FoldQuantizedClipPass"/>), LayerNorm and GELU written out op by op
+    /// become one node each (<see cref="FoldLayerNormPass"/>, <see cref="FoldGeluPass"/>), then the <see cref="Layout"/>
+    /// clean-up.
     /// </summary>
     public static PassPipeline Import { get; } = new("import",
-        new FoldQuantizedClipPass(), new CancelTransposesPass(), new FoldTransposeIntoDensePass());
+        new FoldQuantizedClipPass(), new FoldLayerNormPass(), new FoldGeluPass(), new CancelTransposesPass(),
+        new FoldTransposeIntoDensePass());
 
     /// <summary>Runs the pipeline and drops the log.</summary>
     public ModelGraph Run(ModelGraph graph) => Run(graph, out _);

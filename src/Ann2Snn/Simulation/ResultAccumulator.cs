@@ -18,6 +18,8 @@ internal sealed class ResultAccumulator
     {
         Correct = new long[timesteps];
         LayerSpikes = new long[layers.Length];
+        OperatorMacs = new long[layers.Length];
+        OperatorOutputs = new long[layers.Length];
         NeuronSpikes = layers.Select(l => new long[l.Shape.Size]).ToArray();
         _toCanonical = layers.Select((_, i) => layouts is not null && layouts[i].IsChannelsLast
             ? layouts[i].ToCanonicalMap.ToArray()
@@ -29,6 +31,12 @@ internal sealed class ResultAccumulator
 
     /// <summary>Spikes per layer.</summary>
     public long[] LayerSpikes { get; }
+
+    /// <summary>Per operator layer: the operations it performed (<see cref="OperatorCircuit"/>; 0 for other layers).</summary>
+    public long[] OperatorMacs { get; }
+
+    /// <summary>Per operator layer: the non-zero values it emitted (each costs its fan-out in MACs downstream).</summary>
+    public long[] OperatorOutputs { get; }
 
     /// <summary>Per layer and neuron (index in the worker's layout of the layer): spikes (net of sign for signed layers).</summary>
     public long[][] NeuronSpikes { get; }
@@ -52,6 +60,8 @@ internal sealed class ResultAccumulator
         for (int l = 0; l < LayerSpikes.Length; l++)
         {
             result.LayerSpikes[l] += LayerSpikes[l];
+            result.OperatorMacs[l] += OperatorMacs[l];
+            result.OperatorOutputs[l] += OperatorOutputs[l];
             long[] counts = NeuronSpikes[l], total = result.NeuronSpikes[l];
             if (_toCanonical[l] is { } canonical)
             {
@@ -64,6 +74,8 @@ internal sealed class ResultAccumulator
             Array.Clear(NeuronSpikes[l]);
         }
         Array.Clear(LayerSpikes);
+        Array.Clear(OperatorMacs);
+        Array.Clear(OperatorOutputs);
         result.InputSpikes += InputSpikes;
         InputSpikes = 0;
         result.BiasSpikes += BiasSpikes;

@@ -54,6 +54,9 @@ public sealed record SimulationOptions
     /// <summary>Keep each image's final output estimate (readout potential / T, in ANN output units).</summary>
     public bool KeepOutputs { get; init; }
 
+    /// <summary>How operator layers are evaluated each step (<see cref="OperatorEvaluation"/>).</summary>
+    public OperatorEvaluation Operators { get; init; } = OperatorEvaluation.Exact;
+
     /// <summary>Neurons whose membrane potential is recorded (first image only).</summary>
     public IReadOnlyList<NeuronProbe> Probes { get; init; } = [];
 

@@ -25,6 +25,10 @@ internal sealed class SimulationPlan
             ThrowHelper.InvalidOption("timesteps", $"network '{network.Name}' presents {sequence.Length} sequence elements for "
                 + $"{sequence.Window} steps each: a run is {sequence.TotalSteps} steps, not {options.Timesteps}");
         }
+        Operators = Layers.Select((l, i) => l is OperatorLayer o
+            ? new OperatorCircuit(o, Projections[i], options.Operators)
+            : null).ToArray();
+        CheckOperators(network, options);
         foreach (NeuronLayer n in Layers.OfType<NeuronLayer>()) n.Neuron.Validate();
         InputScale = InputScaleOf(network);
         InputFunction = InputFunction.Read(network);
@@ -43,7 +47,9 @@ internal sealed class SimulationPlan
             };
         }
         IsStatic = Projections.Select(ps => ps.All(IsConstant)).ToArray();
-        Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex
+        // Operator layers, and the layers they read, stay canonical: operators compute on row-major tensors.
+        var operatorSide = new HashSet<int>(Layers.OfType<OperatorLayer>().SelectMany(SpikingNetwork.SourcesOf));
+        Layouts = Layers.Select((l, i) => channelsLast && i != ReadoutIndex && l is not OperatorLayer && !operatorSide.Contains(i)
             ? LayerLayout.ChannelsLastWhereUseful(l.Shape)
             : LayerLayout.Canonical(l.Shape)).ToArray();
         MaxPoolWindows = Layers.Select((l, i) => l is MaxPoolLayer mp
@@ -82,6 +88,9 @@ internal sealed class SimulationPlan
     /// sequence element's state only, before that element's window.
     /// </summary>
     public bool Runs(int l, int t) => Sequence is not { } s || l < s.LastWindowFrom || t >= s.LastWindowStart;
+
+    /// <summary>Per layer: the compiled operator of an <see cref="OperatorLayer"/> (null for other layers).</summary>
+    public OperatorCircuit?[] Operators { get; }
     public float InputScale { get; }
 
     /// <summary>The element-wise function the encoder applies to the data first (<see cref="Snn.InputFunction"/>); null for none.</summary>
@@ -145,6 +154,35 @@ internal sealed class SimulationPlan
         var all = new float[size];
         for (int i = 0; i < size; i++) all[i] = Tensors.ChannelBroadcast.At(values, i, plane, size);
         return all;
+    }
+
+    /// <summary>
+    /// Throws <see cref="UnsupportedOperatorException"/> when <paramref name="network"/> has operator layers, which
+    /// <paramref name="backend"/> cannot run, for the reason <paramref name="why"/>.
+    /// </summary>
+    public static void RefuseOperators(SpikingNetwork network, string backend, string why)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (network.Layers.OfType<OperatorLayer>().FirstOrDefault() is { } o)
+        {
+            ThrowHelper.Unsupported($"spiking network '{network.Name}': operator layer '{o.Name}' ({OperatorLayer.NameOf(o.Operator)}): "
+                + $"the {backend} backend {why}; use the dense or event backend");
+        }
+    }
+
+    /// <summary>Operators read spike-carried tensors (not the analog input) and are not the output layer.</summary>
+    private static void CheckOperators(SpikingNetwork network, SimulationOptions options)
+    {
+        if (network.Output is OperatorLayer last) ThrowHelper.Unsupported($"spiking network '{network.Name}': the output layer "
+            + $"'{last.Name}' is an operator; the output must be neurons or a readout");
+        foreach (OperatorLayer o in network.Layers.OfType<OperatorLayer>())
+        {
+            if (options.Input == InputEncoding.Analog && o.Projections.Any(p => p.Source == -1))
+            {
+                ThrowHelper.Unsupported($"spiking network '{network.Name}': operator layer '{o.Name}' reads the analog input "
+                    + "directly; operators accumulate spike-carried tensors (put a population in between, or use Poisson input)");
+            }
+        }
     }
 
     /// <summary>A projection whose current never changes during a run: analog input feeding it directly.</summary>

@@ -9,6 +9,8 @@ public sealed class SimulationResult
         LayerNames = layerNames;
         CorrectAt = new long[timesteps];
         LayerSpikes = new long[layerNames.Length];
+        OperatorMacs = new long[layerNames.Length];
+        OperatorOutputs = new long[layerNames.Length];
         NeuronSpikes = layerSizes.Select(s => new long[s]).ToArray();
         FanOut = fanOut;
         InputFanOut = inputFanOut;
@@ -23,6 +25,35 @@ public sealed class SimulationResult
 
     /// <summary>Spikes per layer over all images and steps.</summary>
     public long[] LayerSpikes { get; }
+
+    /// <summary>
+    /// Per layer, over all images and steps: the operations of a spike-equivalent operator (<see cref="Snn.OperatorLayer"/>),
+    /// which computes on accumulated values and is not event-driven (multiply-accumulates, element-wise operations
+    /// counted one each); 0 for other layers.
+    /// </summary>
+    public long[] OperatorMacs { get; }
+
+    /// <summary>
+    /// Per layer, over all images and steps: the non-zero real values an operator layer emitted; each reaches its fan-out of
+    /// synapses as a multiply-accumulate (a real value, not a spike); 0 for other layers.
+    /// </summary>
+    public long[] OperatorOutputs { get; }
+
+    /// <summary>
+    /// MACs per image of layer <paramref name="layer"/>: its operator's operations plus its emitted values × fan-out (0 for
+    /// populations, whose work is <see cref="SynapticEventsPerImage"/>).
+    /// </summary>
+    public double MacsPerImage(int layer) => MacsPerImageOf(OperatorMacs[layer], OperatorOutputs[layer], FanOut[layer], Images);
+
+    /// <summary>
+    /// MACs per image of an operator layer that performed <paramref name="macs"/> operations and emitted <paramref name="outputs"/>
+    /// non-zero values, each reaching <paramref name="fanOut"/> synapses, over <paramref name="images"/> images (0 without images).
+    /// </summary>
+    public static double MacsPerImageOf(long macs, long outputs, double fanOut, int images) =>
+        images == 0 ? 0 : (macs + outputs * fanOut) / images;
+
+    /// <summary>MACs per image of every operator layer (<see cref="MacsPerImage"/>).</summary>
+    public double TotalMacsPerImage => Enumerable.Range(0, LayerSpikes.Length).Sum(MacsPerImage);
 
     /// <summary>Input spikes (Poisson input) over all images and steps.</summary>
     public long InputSpikes { get; internal set; }

@@ -26,6 +26,7 @@ internal abstract class SimulationWorker : IChunkWorker
     private readonly float[] _element; // a sequence's element of n images, presented for a window
     private readonly float[][] _rings; // per delayed projection: its source's spikes of the last d steps, n images each
     private int _step; // the step being simulated
+    private readonly OperatorCircuit.State?[] _operators; // per operator layer: its sums and last output
     private readonly ResultAccumulator _results;
 
     /// <param name="plan">The run's plan.</param>
@@ -35,7 +36,8 @@ internal abstract class SimulationWorker : IChunkWorker
         Plan = plan;
         int n = Capacity = Math.Clamp(capacity, 1, plan.Options.ChunkSize);
         SpikingLayer[] layers = plan.Layers;
-        _v = layers.Select(l => new AlignedFloats(l is MaxPoolLayer ? 0 : n * l.Shape.Size)).ToArray();
+        // An operator layer has no membranes: a probe on it records the value it emits.
+        _v = layers.Select(l => new AlignedFloats(l is MaxPoolLayer or OperatorLayer ? 0 : n * l.Shape.Size)).ToArray();
         _spikes = layers.Select(l => l is ReadoutLayer ? [] : new float[n * l.Shape.Size]).ToArray();
         _current = layers.Select(l => new AlignedFloats(l is MaxPoolLayer ? 0 : n * l.Shape.Size)).ToArray();
         _constant = layers.Select(l => l is MaxPoolLayer ? [] : new float[n * l.Shape.Size]).ToArray();
@@ -61,6 +63,7 @@ internal abstract class SimulationWorker : IChunkWorker
         _fired = new int[layers.Max(l => l.Shape.Size)];
         _element = plan.Sequence is null ? [] : new float[n * plan.Network.InputShape.Size];
         _rings = plan.Delayed.Select(p => new float[(long)p.Delay * n * layers[p.Source].Shape.Size]).ToArray();
+        _operators = plan.Operators.Select(c => c?.NewState(n)).ToArray();
     }
 
     protected SimulationPlan Plan { get; }
@@ -220,6 +223,12 @@ internal abstract class SimulationWorker : IChunkWorker
                 _spikes[l].AsSpan(0, n * size).Clear();
                 continue;
             }
+            if (_operators[l] is { } state)
+            {
+                state.Clear();
+                _spikes[l].AsSpan(0, n * size).Clear();
+                continue;
+            }
             float v0 = layer is NeuronLayer neurons ? neurons.Neuron.InitialPotential : 0f;
             _v[l].AsSpan(0, n * size).Fill(v0);
             if (_synapse[l].Length > 0) _synapse[l].AsSpan(0, n * size).Clear();
@@ -286,7 +295,7 @@ internal abstract class SimulationWorker : IChunkWorker
         {
             SpikingLayer layer = layers[l];
             int size = layer.Shape.Size;
-            if (layer is MaxPoolLayer) continue;
+            if (layer is MaxPoolLayer || _operators[l] is not null) continue;
             Span<float> constant = _constant[l].AsSpan(0, n * size);
             float[] bias = Plan.Biases[l];
             for (int b = 0; b < n; b++)
@@ -352,11 +361,40 @@ internal abstract class SimulationWorker : IChunkWorker
             case MaxPoolLayer mp:
                 _results.LayerSpikes[l] += StepMaxPool(l, mp, n, _countIn[l], _countOut[l]);
                 break;
+            case OperatorLayer:
+                StepOperator(l, n, t);
+                break;
             case ReadoutLayer:
                 Charge(l, n, _current[l].AsSpan(0, n * size), _constant[l].AsSpan(0, n * size));
                 TensorPrimitives.Add(_v[l].AsSpan(0, n * size), _current[l].AsSpan(0, n * size), _v[l].AsSpan(0, n * size));
                 break;
         }
+    }
+
+    /// <summary>
+    /// Step t of operator layer l for n images: each operand's current from its sources' spike vectors (read densely, in
+    /// canonical order: the plan keeps the sources of operators canonical), then the operator's step; counts its operations
+    /// and the non-zero values it emitted.
+    /// </summary>
+    private void StepOperator(int l, int n, int t)
+    {
+        OperatorCircuit circuit = Plan.Operators[l]!;
+        OperatorCircuit.State state = _operators[l]!;
+        for (int x = 0; x < circuit.Operands.Length; x++)
+        {
+            Span<float> current = state.Current[x].AsSpan(0, n * circuit.OperandSizes[x]);
+            current.Clear();
+            foreach (CompiledProjection p in circuit.Operands[x])
+            {
+                ReadOnlySpan<float> source = p.Source == -1
+                    ? _input.AsSpan(0, n * Plan.Network.InputShape.Size)
+                    : _spikes[p.Source].AsSpan(0, n * Plan.Layers[p.Source].Shape.Size);
+                p.AddTo(source, n, current, _scratchA, _scratchB);
+            }
+        }
+        Span<float> output = _spikes[l].AsSpan(0, n * circuit.OutSize);
+        _results.OperatorMacs[l] += circuit.Step(state, n, t, output);
+        _results.OperatorOutputs[l] += CountNonZero(output);
     }
 
     protected void KeepOutputs(int n, int start, float[][] outputs)
@@ -420,7 +458,7 @@ internal abstract class SimulationWorker : IChunkWorker
                 input, _spikes[l].AsSpan(0, n * size));
     }
 
-    private static int CountNonZero(float[] values)
+    private static int CountNonZero(ReadOnlySpan<float> values)
     {
         int count = 0;
         foreach (float v in values) count += v != 0f ? 1 : 0;

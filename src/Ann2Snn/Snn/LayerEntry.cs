@@ -1,6 +1,6 @@
 namespace Ann2Snn.Snn;
 
-/// <summary>A layer: <c>kind</c> is "neurons", "maxpool" or "readout" (<see cref="SpikingLayer.Kind"/>).</summary>
+/// <summary>A layer: <c>kind</c> is "neurons", "maxpool", "readout" or "operator" (<see cref="SpikingLayer.Kind"/>).</summary>
 internal sealed class LayerEntry
 {
     public required string Kind { get; init; }
@@ -22,4 +22,12 @@ internal sealed class LayerEntry
     public int[]? InputShape { get; init; }
     public WindowEntry? Window { get; init; }
     public MaxPoolScheme? Scheme { get; init; }
+
+    // operator (format 4): its name (softmax, layernorm, gelu, matmul), operands, and LayerNorm's axes, γ, β and ε
+    public string? Operator { get; init; }
+    public List<OperandEntry>? Operands { get; init; }
+    public int? NormalizedAxes { get; init; }
+    public BlobRef? Gamma { get; init; }
+    public BlobRef? Beta { get; init; }
+    public float? Epsilon { get; init; }
 }

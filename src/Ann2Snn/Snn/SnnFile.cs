@@ -34,9 +34,10 @@ public static class SnnFile
     /// (<see cref="VersionOf"/>): 1, or 2 when a population has burst spikes (<c>neuron.burst_limit</c>, which a version 1
     /// reader would skip and simulate one spike per step), or 3 when a population has a negative branch
     /// (<c>negative_gain</c>, LeakyRelu/PRelu: an older reader would simulate a ReLU) or the input has a function
-    /// (metadata <c>input_function</c>, which an older reader would not apply).
+    /// (metadata <c>input_function</c>, which an older reader would not apply), or 4 when it holds an operator layer
+    /// (<see cref="OperatorLayer"/>, a layer kind older readers do not know).
     /// </summary>
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
 
     public const string Extension = ".snn";
 
@@ -121,12 +122,14 @@ public static class SnnFile
     }
 
     /// <summary>
-    /// The oldest format version that holds <paramref name="network"/>: 3 with delayed projections, negative-branch gains, an
-    /// input function or a sequence presentation, 2 with burst populations, else 1.
+    /// The oldest format version that holds <paramref name="network"/>: 4 with operator layers, 3 with delayed projections,
+    /// negative-branch gains, an input function or a sequence presentation,
+    /// 2 with burst populations, else 1.
     /// </summary>
     public static int VersionOf(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (network.Layers.Any(l => l is OperatorLayer)) return 4;
         IEnumerable<NeuronLayer> populations = network.Layers.OfType<NeuronLayer>();
         if (network.HasDelays || populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key)
             || SequencePresentation.IsSequence(network))
@@ -284,6 +287,24 @@ public static class SnnFile
                         InputShape = m.InputShape.ToArray(),
                         Window = WindowEntry.From(m.Window),
                         Scheme = m.Scheme,
+                    };
+                case OperatorLayer o:
+                    if (!Enum.IsDefined(o.Operator)) throw Refuse(where, $"operator {(int)o.Operator} is unknown");
+                    return new LayerEntry
+                    {
+                        Kind = o.Kind,
+                        Name = o.Name,
+                        Shape = o.Shape.ToArray(),
+                        Operator = OperatorLayer.NameOf(o.Operator),
+                        Operands = o.Operands.Select((x, j) => new OperandEntry
+                        {
+                            Shape = x.Shape.ToArray(),
+                            Projections = Projections(x.Projections, $"{where} operand {j}"),
+                        }).ToList(),
+                        NormalizedAxes = o.Operator == OperatorKind.LayerNorm ? o.NormalizedAxes : null,
+                        Gamma = o.Gamma is { } g ? Blob(g, [g.Length], $"{where} gamma") : null,
+                        Beta = o.Beta is { } b ? Blob(b, [b.Length], $"{where} beta") : null,
+                        Epsilon = o.Operator == OperatorKind.LayerNorm ? o.Epsilon : null,
                     };
                 default:
                     throw Refuse(where, $"layer kind '{layer.Kind}' has no representation in format {FormatVersion}");
@@ -468,9 +489,43 @@ public static class SnnFile
                         var inputShape = new Shape(e.InputShape ?? throw Missing("input_shape"));
                         return new MaxPoolLayer(e.Name, source, inputShape, Window(e.Window), scheme, shape);
                     }
+                case "operator":
+                    if (_version < 4) throw new FormatError($"operator layers need format 4, the file says format {_version}");
+                    return Operator(e, where, shape);
                 default:
-                    throw new FormatError($"unknown layer kind '{Quote(e.Kind)}'; this build reads neurons, maxpool and readout");
+                    throw new FormatError($"unknown layer kind '{Quote(e.Kind)}'; this build reads neurons, maxpool, readout and operator");
             }
+        }
+
+        private OperatorLayer Operator(LayerEntry e, string where, Shape shape)
+        {
+            string name = e.Operator ?? throw Missing("operator");
+            OperatorKind? kind = Enum.GetValues<OperatorKind>().Select(k => (OperatorKind?)k)
+                .FirstOrDefault(k => OperatorLayer.NameOf(k!.Value) == name);
+            if (kind is not { } op) throw new FormatError($"unknown operator '{Quote(name)}'; this build reads "
+                + string.Join(", ", Enum.GetValues<OperatorKind>().Select(OperatorLayer.NameOf)));
+            List<OperandEntry> entries = e.Operands ?? throw Missing("operands");
+            int expected = op == OperatorKind.MatMul ? 2 : 1;
+            if (entries.Count != expected) throw new FormatError($"{name} takes {expected} operand(s), the file gives {entries.Count}");
+            var operands = new List<Operand>(entries.Count);
+            for (int j = 0; j < entries.Count; j++)
+            {
+                Where = $"{where} operand {j}";
+                OperandEntry x = entries[j] ?? throw new FormatError("null, expected an object");
+                var operandShape = new Shape(x.Shape);
+                operands.Add(new Operand(operandShape, Projections(x.Projections, $"{where} operand {j}")));
+            }
+            Where = where;
+            OperatorLayer layer = op switch
+            {
+                OperatorKind.Softmax => OperatorLayer.Softmax(e.Name, operands[0]),
+                OperatorKind.Gelu => OperatorLayer.Gelu(e.Name, operands[0]),
+                OperatorKind.LayerNorm => OperatorLayer.LayerNorm(e.Name, operands[0], Vector(e.Gamma, "gamma"), Vector(e.Beta, "beta"),
+                    e.Epsilon ?? throw Missing("epsilon"), e.NormalizedAxes ?? throw Missing("normalized_axes")),
+                _ => OperatorLayer.MatMul(e.Name, operands[0], operands[1]),
+            };
+            if (!layer.Shape.Equals(shape)) throw new FormatError($"declares shape {shape}, the operator delivers {layer.Shape}");
+            return layer;
         }
 
         private List<Projection> Projections(List<ProjectionEntry>? entries, string where)

@@ -68,6 +68,7 @@ public sealed class SpikingNetwork
     {
         NeuronLayer n => n.Projections,
         ReadoutLayer r => r.Projections,
+        OperatorLayer o => o.Projections,
         _ => [],
     };
 

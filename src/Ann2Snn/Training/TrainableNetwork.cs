@@ -304,6 +304,11 @@ public sealed class TrainableNetwork
         for (int i = 0; i < network.Layers.Count; i++)
         {
             SpikingLayer layer = network.Layers[i];
+            if (layer is OperatorLayer o)
+            {
+                ThrowHelper.InvalidModel($"{where}: operator layer '{layer.Name}' ({OperatorLayer.NameOf(o.Operator)}) has no "
+                    + "surrogate gradient; fine-tuning differentiates populations, max pools and a readout");
+            }
             if (layer is ReadoutLayer && i != network.Layers.Count - 1)
             {
                 ThrowHelper.InvalidModel($"{where}: readout '{layer.Name}' is not the last layer");

@@ -2,6 +2,7 @@ using Ann2Snn.Ann;
 using Ann2Snn.Graph;
 using Ann2Snn.Onnx;
 using Ann2Snn.Tensors;
+using Ann2Snn.Tests.Onnx;
 using Ann2Snn.Tests.TestUtil;
 
 namespace Ann2Snn.Tests.Ann;
@@ -44,6 +45,18 @@ public class GradientTests
             CheckInput(graph, 11);
             CheckParameters(graph, 12);
         }
+    }
+
+    [Theory]
+    [InlineData(13, 2)]
+    [InlineData(17, 5)]
+    public void Gradients_of_imported_attention_blocks_match_central_differences(int opset, int seed)
+    {
+        // LayerNorm, q·kᵀ and a·v products, softmax over the keys and GELU, written out (opset 13) or not (17).
+        (byte[] bytes, _, _) = OnnxImporterTransformerTests.AttentionBlock(seed, opset);
+        ModelGraph graph = OnnxImporter.Load(bytes, $"attention_{seed}.onnx");
+        CheckInput(graph, seed);
+        CheckParameters(graph, seed + 1);
     }
 
     [Theory]
@@ -204,6 +217,8 @@ public class GradientTests
             (ScaleShiftNode s, "scale") => s.Scale,
             (ScaleShiftNode s, "shift") => s.Shift,
             (ActivationNode a, "slope") => a.Slope!,
+            (LayerNormNode l, "scale") => l.Scale,
+            (LayerNormNode l, "bias") => l.Bias,
             _ => throw new InvalidOperationException($"unknown parameter {p.Node}.{p.Parameter}"),
         };
     }

@@ -97,7 +97,7 @@ public sealed class ReadoutConversionTests
             + "takes only as a chain" },
         { "tanh", "Tanh inside the network: no spiking equivalent; IF neurons approximate ReLU" },
         { "hardswish", "HardSwish inside the network: no spiking equivalent" },
-        { "softmax", "Softmax inside the network has no spiking equivalent" },
+        { "softmax", "Softmax inside the network: the spiking network has a spike-equivalent softmax" },
         { "argmax", "argmax inside the network has no spiking equivalent" },
         { "mean-features", "ReduceMean over axes [0] of [16]: no spiking equivalent yet" },
         { "sumsquare", "ReduceSumSquare over axes [0] is not linear in its input" },

@@ -85,6 +85,18 @@ public sealed class ConstraintCheckerTests
     }
 
     [Fact]
+    public void OperatorLayersFailEveryTarget()
+    {
+        SpikingNetwork net = SnnFileTests.Operators();
+        foreach (string name in HardwareTargets.Names)
+        {
+            ConstraintReport r = ConstraintChecker.Check(net, HardwareTargets.Find(name));
+            Assert.Equal(["ln", "gelu", "qk", "p", "pv"], r.Layers.Where(l => l.Problems.Any(p => p.Contains("spike-equivalent",
+                StringComparison.Ordinal))).Select(l => l.Name));
+        }
+    }
+
+    [Fact]
     public void SpeckRunsIfOnlyAndNeedsACorePerLayer()
     {
         SpikingNetwork lif = SnnFileTests.Converted("residual-lif-refractory");

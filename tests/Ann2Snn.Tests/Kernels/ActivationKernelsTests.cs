@@ -97,4 +97,35 @@ public sealed class ActivationKernelsTests
         Elementwise.Clip(x, 0f, 6f, y);
         Assert.Equal([0f, 0f, 1.5f, 6f], y[..4]);
     }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(0.1, 0.1124629160182849)]
+    [InlineData(0.5, 0.5204998778130465)]
+    [InlineData(1.0, 0.8427007929497149)]
+    [InlineData(2.0, 0.9953222650189527)]
+    [InlineData(2.49, 0.9995707121322661)]
+    [InlineData(2.51, 0.9996142945182758)]
+    [InlineData(3.0, 0.9999779095030014)]
+    [InlineData(-1.5, -0.9661051464753108)]
+    [InlineData(5.0, 0.9999999999984626)]
+    public void Erf_matches_tabulated_values(double x, double expected) =>
+        Assert.True(Math.Abs(ActivationKernels.Erf(x) - expected) <= 1e-13,
+            $"erf({x}) = {ActivationKernels.Erf(x):R}, expected {expected:R}");
+
+    [Fact]
+    public void Gelu_is_x_times_the_normal_cdf_and_its_tanh_form_stays_within_its_known_error()
+    {
+        float[] x = [.. Enumerable.Range(-40, 81).Select(i => i / 8f)];
+        float[] exact = new float[x.Length], tanh = new float[x.Length];
+        ActivationKernels.Gelu(x, exact);
+        ActivationKernels.GeluTanh(x, tanh);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double phi = 0.5 * (1 + ActivationKernels.Erf(x[i] / Math.Sqrt(2)));
+            double expected = x[i] * phi;
+            Assert.True(Math.Abs(exact[i] - expected) <= 1e-7 * Math.Max(1, Math.Abs(expected)), $"x = {x[i]}: {exact[i]} vs {expected}");
+            Assert.True(Math.Abs(exact[i] - tanh[i]) <= 1e-3, $"x = {x[i]}: exact {exact[i]}, tanh form {tanh[i]}");
+        }
+    }
 }

@@ -88,8 +88,13 @@ public sealed class OnnxImporterElementwiseTests
         var b = new OnnxBuilder().Input("x", 4).Initializer("c", [3, 4], TestData.Uniform(1, 12)).Node("Add", ["x", "c"], "y").Output("y");
         Assert.Contains("does not broadcast", Assert.Throws<UnsupportedOperatorException>(() => Import(b)).Message);
 
-        var tensors = new OnnxBuilder().Input("x", 3).Node("Mul", ["x", "x"], "y").Output("y");
-        Assert.Contains("one operand must be a constant", Assert.Throws<UnsupportedOperatorException>(() => Import(tensors)).Message);
+        // Two computed tensors of different per-sample ranks would broadcast into the batch axis.
+        var tensors = new OnnxBuilder().Input("x", 2, 3)
+            .Node("ReduceMean", ["x"], "m", OnnxAttr.Ints("axes", 2), OnnxAttr.Int("keepdims", 0))
+            .NamedNode("mul", "Mul", ["x", "m"], ["y"]).Output("y");
+        string message = Assert.Throws<UnsupportedOperatorException>(() => Import(tensors)).Message;
+        Assert.Contains("'mul'", message, StringComparison.Ordinal);
+        Assert.Contains("same rank", message, StringComparison.Ordinal);
     }
 
     [Fact]

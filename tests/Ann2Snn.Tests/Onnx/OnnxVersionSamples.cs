@@ -137,6 +137,32 @@ internal static class OnnxVersionSamples
                 else b.Initializer("from", [0L]).Initializer("to", [1L]).Node(op, ["s", "from", "to"], "n");
                 return b.Constant("rest", [-1L]).Node("Concat", ["n", "rest"], "target", OnnxAttr.Int("axis", 0))
                     .Node("Reshape", ["x", "target"], "y").Output("y");
+            case "Erf" or "Sqrt":
+                // Sqrt of |x|-like values: x² + 0.25 keeps the input positive.
+                b.Input("x", 5);
+                if (op == "Erf") return b.Node(op, ["x"], "y").Output("y");
+                return b.Node("Mul", ["x", "x"], "sq").Initializer("q", [1], [0.25f]).Node("Add", ["sq", "q"], "p")
+                    .Node(op, ["p"], "y").Output("y");
+            case "Pow":
+                return b.Input("x", 5).Initializer("e", [], [2f]).Node(op, ["x", "e"], "y").Output("y");
+            case "Gelu":
+                return b.Input("x", 6).Node(op, ["x"], "y", OnnxAttr.String("approximate", opset % 2 == 0 ? "tanh" : "none")).Output("y");
+            case "LayerNormalization":
+                return b.Input("x", 3, 4).Initializer("g", [4], Four).Initializer("beta", [4], [0.1f, -0.2f, 0.3f, 0f])
+                    .Node(op, ["x", "g", "beta"], "y", OnnxAttr.Int("axis", -1), OnnxAttr.Float("epsilon", 1e-3f)).Output("y");
+            case "Split":
+                b.Input("x", 5, 2);
+                AttributeProto axis = OnnxAttr.Int("axis", 1);
+                if (opset < 13) b.NamedNode("split", op, ["x"], ["a", "c"], axis, OnnxAttr.Ints("split", 2, 3));
+                else if (opset < 18) b.Initializer("parts", [2L, 3L]).NamedNode("split", op, ["x", "parts"], ["a", "c"], axis);
+                else b.NamedNode("split", op, ["x"], ["a", "c"], axis, OnnxAttr.Int("num_outputs", 2));
+                return b.Node("Relu", ["a"], "ra").Node("Concat", ["c", "ra"], "y", OnnxAttr.Int("axis", 1)).Output("y");
+            case "Equal" or "Where":
+                // Shape arithmetic folded at import: Where(Equal(s, -1), 2, s) turns [0, -1, 2] into [0, 2, 2], Reshape's target.
+                b.Input("x", op == "Equal" ? 3 : 4).Initializer("s", [0L, -1L, 2L]).Initializer("minus", [-1L, -1L, -1L])
+                    .Node("Equal", ["s", "minus"], "eq");
+                if (op == "Equal") return b.Node("Cast", ["eq"], "f", OnnxAttr.Int("to", 1)).Node("Add", ["x", "f"], "y").Output("y");
+                return b.Initializer("two", [2L, 2L, 2L]).Node(op, ["eq", "two", "s"], "t").Node("Reshape", ["x", "t"], "y").Output("y");
             case "Cast":
                 return b.Input("x", 4).Node(op, ["x"], "c", OnnxAttr.Int("to", 1)).Node("Relu", ["c"], "y").Output("y");
             case "ConstantOfShape":

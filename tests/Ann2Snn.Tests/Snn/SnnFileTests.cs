@@ -241,13 +241,12 @@ public sealed class SnnFileTests : IDisposable
     }
 
     [Fact]
-    public void A_cycle_without_delay_is_refused_and_simulators_say_they_do_not_run_delays_yet()
+    public void A_cycle_without_delay_is_refused_and_a_delayed_one_runs()
     {
         var ex = Assert.Throws<InvalidModelException>(() => Delayed(0));
         Assert.Contains("layer 'hidden' reads layer 0 ('hidden'), which does not come before it, with no delay", ex.Message);
-        var run = Assert.Throws<UnsupportedOperatorException>(() => Simulate(Delayed(), [0.5f, 0.25f], 1));
-        Assert.Contains("layer 'hidden' has a projection delayed by 1 step(s); the simulators do not run delayed synapses yet",
-            run.Message);
+        SimulationResult run = Simulate(Delayed(), [0.5f, 0.25f], 1);
+        Assert.Equal(1, run.Images);
     }
 
     [Fact]
@@ -556,6 +555,71 @@ public sealed class SnnFileTests : IDisposable
     }
 
     // ---- helpers ----
+
+    /// <summary>
+    /// A small attention-shaped network with every operator: LayerNorm over two axes, GELU, a broadcast product of two
+    /// populations, softmax, and a product of an operator's output with a population (format 4).
+    /// </summary>
+    internal static SpikingNetwork Operators()
+    {
+        var rng = new Random(4);
+        var x = new Shape(2, 3, 4);
+        NeuronParameters signed = NeuronParameters.IntegrateAndFire(1f, initialFraction: 0.5f) with { SignedSpikes = true };
+        Operand From(int source, Shape s) => new(s, [new Projection(source, [new ScaleOp(s, [0.5f])])]);
+        var layers = new List<SpikingLayer>
+        {
+            new NeuronLayer("x", x, signed, [new Projection(-1, [new ReshapeOp(x, x)])], new float[x.Size]),
+            OperatorLayer.LayerNorm("ln", From(0, x), TestGraphs.Vector(rng, 12, 0.5f, 1.5f), TestGraphs.Vector(rng, 12, -0.5f, 0.5f),
+                1e-5f, normalizedAxes: 2),
+            OperatorLayer.Gelu("gelu", From(1, x)),
+            new NeuronLayer("k", new Shape(1, 4, 3), signed, [new Projection(-1, [new ReshapeOp(x, new Shape(24)),
+                new DenseOp(new Shape(24), TestGraphs.Random(rng, 0.5f, 12, 24)), new ReshapeOp(new Shape(12), new Shape(1, 4, 3))])],
+                new float[12]),
+            OperatorLayer.MatMul("qk", From(2, x), From(3, new Shape(1, 4, 3))),
+            OperatorLayer.Softmax("p", From(4, new Shape(2, 3, 3))),
+            OperatorLayer.MatMul("pv", From(5, new Shape(2, 3, 3)), From(0, x)),
+            new ReadoutLayer("out", new Shape(3), [new Projection(6, [new ReshapeOp(x, new Shape(24)),
+                new DenseOp(new Shape(24), TestGraphs.Random(rng, 0.5f, 3, 24))])], new float[3]),
+        };
+        return new SpikingNetwork("operators", new Shape(2, 3, 4), layers);
+    }
+
+    [Fact]
+    public void OperatorLayersRoundTripInFormat4()
+    {
+        SpikingNetwork original = Operators();
+        Assert.Equal(4, SnnFile.VersionOf(original));
+        string path = SaveToFile(original);
+        Assert.Equal(4, (int?)ReadManifest(path)["format_version"]);
+        Assert.Equal("layernorm", (string?)ReadManifest(path)["layers"]![1]!["operator"]);
+        SnnAssert.Equal(original, SnnFile.Load(path));
+    }
+
+    [Theory]
+    [InlineData("version", "operator layers need format 4, the file says format 3")]
+    [InlineData("operator", "unknown operator 'exp'; this build reads softmax, layernorm, gelu, matmul")]
+    [InlineData("operands", "matmul takes 2 operand(s), the file gives 1")]
+    [InlineData("shape", "declares shape [2×3×4], the operator delivers [2×3×3]")]
+    [InlineData("epsilon", "ε = 0 must be positive and finite")]
+    public void DamagedOperatorLayersAreRefusedWithOneLine(string damage, string message)
+    {
+        string path = SaveToFile(Operators());
+        EditManifest(path, m =>
+        {
+            JsonNode layers = m["layers"]!;
+            switch (damage)
+            {
+                case "version": m["format_version"] = 3; break;
+                case "operator": layers[1]!["operator"] = "exp"; break;
+                case "operands": layers[4]!["operands"]!.AsArray().RemoveAt(1); break;
+                case "shape": layers[5]!["shape"] = new JsonArray(2, 3, 4); break;
+                default: layers[1]!["epsilon"] = 0; break;
+            }
+        });
+        var e = Assert.Throws<InvalidModelException>(() => SnnFile.Load(path));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
 
     /// <summary>
     /// A network using every op kind and unusual attributes: grouped, dilated and asymmetrically padded convolution, ceil-mode and

@@ -48,6 +48,7 @@ public sealed partial class SnnFormatDocTests
         ["layer"] = typeof(LayerEntry),
         ["neuron"] = typeof(NeuronEntry),
         ["projection"] = typeof(ProjectionEntry),
+        ["operand"] = typeof(OperandEntry),
         ["op"] = typeof(OpEntry),
         ["window"] = typeof(WindowEntry),
         ["blob reference"] = typeof(BlobRef),
@@ -86,7 +87,7 @@ public sealed partial class SnnFormatDocTests
                     new Projection(1, [new ReshapeOp(burst.Shape, burst.Shape)]) { Delay = 2 }], burst.Bias, [0.1f]),
         ]);
         var written = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (SpikingNetwork net in new[] { allKinds, signedBurst })
+        foreach (SpikingNetwork net in new[] { allKinds, signedBurst, SnnFileTests.Operators() })
         {
             Collect(written, "manifest", Manifest(net));
         }
@@ -110,10 +111,11 @@ public sealed partial class SnnFormatDocTests
             {
                 ("manifest", "layers") => "layer",
                 ("layer", "neuron") => "neuron",
-                ("layer", "projections") => "projection",
+                ("layer" or "operand", "projections") => "projection",
+                ("layer", "operands") => "operand",
                 ("projection", "ops") => "op",
                 (_, "window") => "window",
-                (_, "bias" or "weight" or "scale" or "negative_gain") => "blob reference",
+                (_, "bias" or "weight" or "scale" or "negative_gain" or "gamma" or "beta") => "blob reference",
                 _ => null,
             };
             if (child is null) continue;
@@ -156,8 +158,9 @@ public sealed partial class SnnFormatDocTests
         Assert.Equal(Enum.GetValues<Ann2Snn.Simulation.SynapseModel>().Select(Ann2Snn.Simulation.SynapseMetadata.Name),
             KindsRow("synapse models"));
         SpikingNetwork all = SnnFileTests.AllKinds();
-        Assert.Equal(all.Layers.Select(l => l.Kind).Distinct().Order(StringComparer.Ordinal),
+        Assert.Equal(all.Layers.Concat(SnnFileTests.Operators().Layers).Select(l => l.Kind).Distinct().Order(StringComparer.Ordinal),
             KindsRow("layer kinds").Order(StringComparer.Ordinal));
+        Assert.Equal(Enum.GetValues<OperatorKind>().Select(OperatorLayer.NameOf), KindsRow("operators"));
         Assert.Equal(all.Layers.SelectMany(SpikingNetwork.ProjectionsOf).SelectMany(p => p.Ops).Select(o => o.Kind).Distinct()
             .Order(StringComparer.Ordinal), KindsRow("op kinds").Order(StringComparer.Ordinal));
     }

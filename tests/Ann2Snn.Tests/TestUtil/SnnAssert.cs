@@ -44,6 +44,19 @@ internal static class SnnAssert
                         Assert.Equal(p.Scheme, q.Scheme);
                         break;
                     }
+                case OperatorLayer o:
+                    {
+                        var q = (OperatorLayer)a;
+                        Assert.Equal(o.Operator, q.Operator);
+                        Assert.Equal(o.Operands.Select(x => x.Shape), q.Operands.Select(x => x.Shape));
+                        Assert.Equal(o.Operands.Select(x => x.Projections.Count), q.Operands.Select(x => x.Projections.Count));
+                        Assert.Equal(o.NormalizedAxes, q.NormalizedAxes);
+                        Assert.Equal(o.Epsilon, q.Epsilon);
+                        Assert.Equal(o.Gamma is null, q.Gamma is null);
+                        if (o.Gamma is not null) Bits(o.Gamma, q.Gamma!, where + " gamma");
+                        if (o.Beta is not null) Bits(o.Beta, q.Beta!, where + " beta");
+                        break;
+                    }
                 default:
                     throw new InvalidOperationException($"{where}: unexpected layer type {e.GetType().Name}");
             }

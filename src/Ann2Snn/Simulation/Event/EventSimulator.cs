@@ -48,19 +48,23 @@ public sealed class EventSimulator : ISimulator
         public EventPlan(SimulationPlan plan, long budget)
         {
             Plan = plan;
-            Projections = plan.Projections.Select((ps, l) => ps.Where(p => !plan.IsConstant(p)).Select(p =>
-            {
-                Propagation propagation = Build(p, l, budget);
-                propagation.Ring = p.Ring;
-                propagation.Compiled = p;
-                return propagation;
-            }).ToArray()).ToArray();
+            // An operator layer reads its operands itself (densely, see SimulationWorker): it has no propagations here.
+            Projections = plan.Projections.Select((ps, l) => plan.Layers[l] is OperatorLayer
+                ? []
+                : ps.Where(p => !plan.IsConstant(p)).Select(p =>
+                {
+                    Propagation propagation = Build(p, l, budget);
+                    propagation.Ring = p.Ring;
+                    propagation.Compiled = p;
+                    return propagation;
+                }).ToArray()).ToArray();
             InputEvents = Projections.SelectMany(p => p).Any(p => p.Source == -1 && p is not DenseFallback);
             MaxPools = plan.MaxPoolWindows.Select((w, i) => w is null ? null : new EventMaxPool(w, plan.Burst[i])).ToArray();
             FallbackSize = Projections.SelectMany(p => p).OfType<DenseFallback>()
                 .Select(f => Math.Max(f.Compiled.Ops[0].InSize, f.Compiled.Ops[^1].OutSize)).DefaultIfEmpty(0).Max();
             // Populations whose spikes every reader takes as active lists: they fire straight into their lists.
             var readsVector = new HashSet<int>(Projections.SelectMany(p => p).OfType<DenseFallback>().Select(f => f.Source));
+            readsVector.UnionWith(plan.Layers.OfType<OperatorLayer>().SelectMany(SpikingNetwork.SourcesOf));
             foreach (MaxPoolLayer mp in plan.Layers.OfType<MaxPoolLayer>())
             {
                 if (mp.Scheme != MaxPoolScheme.WinnerTakeAll) readsVector.Add(mp.Source); // a gate reads the spike vector
@@ -111,6 +115,8 @@ public sealed class EventSimulator : ISimulator
             LayerLayout? source = p.Source == -1 ? null : Plan.Layouts[p.Source];
             LayerLayout target = Plan.Layouts[l];
             float gain = p.Source == -1 ? Plan.InputSpikeValue : 1f;
+            // An operator emits real values, not spikes: its projections multiply them densely (they are MACs, not events).
+            if (p.Source >= 0 && Plan.Layers[p.Source] is OperatorLayer) return new DenseFallback(p, source, target);
             // A convolution, possibly into a channel slice of a concatenation: scattered directly.
             if (ops is [ConvOp, ..] and ([_] or [_, ConcatSliceOp]))
             {

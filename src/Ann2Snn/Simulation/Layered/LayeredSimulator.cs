@@ -29,6 +29,7 @@ public sealed class LayeredSimulator : ISimulator
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
+        SimulationPlan.RefuseOperators(network, Name, "keeps spike trains as bits, and operators emit real values");
         for (int l = 0; l < network.Layers.Count; l++)
         {
             if (SpikingNetwork.ProjectionsOf(network.Layers[l]).FirstOrDefault(p => p.Source > l) is { } later)

@@ -71,6 +71,9 @@ public sealed class TtfsSimulator : ISimulator
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(network);
+        SimulationPlan.RefuseOperators(network, Name, "codes one spike per neuron and window, and operators need rates accumulated "
+            + "over the window");
         var plan = new Plan(network, options);
         return ChunkRunner.Run(network, data, options, plan.Timesteps, () => new Worker(plan), progress, cancellationToken);
     }
