@@ -15,6 +15,13 @@ internal sealed partial class GraphImporter
     private void MatMulOfTensors(OnnxNode n)
     {
         TensorValue a = n.Tensor(0), b = n.Tensor(1);
+        if (a.Shape.Rank < 2 || b.Shape.Rank < 2 || a.Shape.Rank != b.Shape.Rank)
+        {
+            // ONNX would multiply across the batch (a [N, k] operand is one matrix whose rows are the samples).
+            n.Unsupported($"MatMul of two computed tensors [N, {string.Join(", ", a.Shape)}] and [N, {string.Join(", ", b.Shape)}] "
+                + "is supported per sample only: both of one rank with at least 2 axes after the batch; otherwise B must be a "
+                + "constant");
+        }
         SetOutput(n, n.Make(() => new MatMulNode(n.Name, a.Node, b.Node)));
     }
 
