@@ -19,6 +19,7 @@ import argparse
 import collections
 import gzip
 import json
+import math
 import pathlib
 import struct
 import sys
@@ -282,6 +283,47 @@ def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
         elif op == "ReduceMean":
             axes = tuple(a["axes"])
             out = ins[0].mean(axis=axes, keepdims=bool(a.get("keepdims", 1)))
+        elif op == "Softmax":
+            axis = a.get("axis", -1)
+            e = np.exp(ins[0] - ins[0].max(axis=axis, keepdims=True))
+            out = (e / e.sum(axis=axis, keepdims=True)).astype(np.float32)
+        elif op == "Erf":
+            out = np.vectorize(math.erf, otypes=[np.float64])(ins[0].astype(np.float64)).astype(np.float32)
+        elif op == "Pow":
+            out = np.power(ins[0], ins[1]).astype(ins[0].dtype)
+        elif op == "Sqrt":
+            out = np.sqrt(ins[0])
+        elif op == "Split":
+            axis = a.get("axis", 0)
+            sizes = ins[1].tolist() if len(ins) > 1 and ins[1] is not None else a.get("split")
+            if sizes is None:
+                sizes = [ins[0].shape[axis] // len(node.output)] * len(node.output)
+            parts = np.split(ins[0], np.cumsum(sizes)[:-1], axis=axis)
+            for name, part in zip(node.output[1:], parts[1:]):
+                env[name] = part
+            out = parts[0]
+        elif op == "Slice":
+            starts, ends = ins[1].tolist(), ins[2].tolist()
+            axes = ins[3].tolist() if len(ins) > 3 and ins[3] is not None else list(range(len(starts)))
+            steps = ins[4].tolist() if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
+            index = [slice(None)] * ins[0].ndim
+            for s0, e0, ax, st in zip(starts, ends, axes, steps):
+                index[ax] = slice(s0, e0, st)
+            out = ins[0][tuple(index)]
+        elif op == "Expand":
+            out = ins[0] * np.ones(tuple(ins[1].tolist()), dtype=ins[0].dtype)
+        elif op == "Equal":
+            out = np.equal(ins[0], ins[1])
+        elif op == "Where":
+            out = np.where(ins[0], ins[1], ins[2])
+        elif op == "LayerNormalization":
+            axis = a.get("axis", -1)
+            axes = tuple(range(axis % ins[0].ndim, ins[0].ndim))
+            mean = ins[0].mean(axis=axes, keepdims=True)
+            var = ((ins[0] - mean) ** 2).mean(axis=axes, keepdims=True)
+            out = (ins[0] - mean) / np.sqrt(var + np.float32(a.get("epsilon", 1e-5))) * ins[1]
+            if len(ins) > 2 and ins[2] is not None:
+                out = out + ins[2]
         elif op == "ConstantOfShape":
             value = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
             out = np.full(tuple(ins[0].tolist()), value.reshape(-1)[0], dtype=value.dtype)

@@ -320,6 +320,65 @@ class MnistRowsLstm(nn.Module):
         return self.fc(h[-1])
 
 
+class Attention(nn.Module):
+    """Multi-head self-attention written as timm writes it: one Linear for q, k and v, heads by reshape/permute,
+    softmax(q kᵀ · scale) v, heads merged, an output projection."""
+
+    def __init__(self, dim: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.scale = (dim // heads) ** -0.5
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        b, n, c = x.shape
+        qkv = self.qkv(x).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.unbind(0)
+        attn = (q @ k.transpose(-2, -1)) * self.scale
+        attn = attn.softmax(dim=-1)
+        x = (attn @ v).transpose(1, 2).reshape(b, n, c)
+        return self.proj(x)
+
+
+class Block(nn.Module):
+    """A pre-norm Transformer block: x + attn(norm(x)), then x + mlp(norm(x)) with a GELU MLP."""
+
+    def __init__(self, dim: int, heads: int, hidden: int):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim)
+        self.attn = Attention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim)
+        self.fc1 = nn.Linear(dim, hidden)
+        self.act = nn.GELU()
+        self.fc2 = nn.Linear(hidden, dim)
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.fc2(self.act(self.fc1(self.norm2(x))))
+
+
+class MnistVit(nn.Module):
+    """A small Vision Transformer: 7×7 patches (a stride-7 convolution) → 16 tokens of dimension 64, a learned class
+    token and position embedding, 2 pre-norm blocks of 4 heads with a 64→128→64 GELU MLP, a final LayerNorm and a
+    linear head on the class token."""
+
+    def __init__(self, dim: int = 64, depth: int = 2, heads: int = 4, hidden: int = 128):
+        super().__init__()
+        self.patch = nn.Conv2d(1, dim, 7, stride=7)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
+        self.pos_embed = nn.Parameter(torch.randn(1, 17, dim) * 0.02)
+        self.blocks = nn.Sequential(*[Block(dim, heads, hidden) for _ in range(depth)])
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, 10)
+
+    def forward(self, x):
+        x = self.patch(x).flatten(2).transpose(1, 2)
+        x = torch.cat((self.cls_token.expand(x.shape[0], -1, -1), x), dim=1) + self.pos_embed
+        x = self.norm(self.blocks(x))
+        return self.head(x[:, 0])
+
+
 # How each model takes the [N, 1, 28, 28] images in [0, 1]: (transform, dummy input shape for the export, the CLI
 # preprocessing flags a user passes so that `ann2snn` feeds the same).
 INPUTS = {
@@ -344,7 +403,12 @@ ZOO = {
     "mnist_lenet_qcfs": (with_qcfs(MnistLenetBn, 8), "mnist", 3, 3e-3, 1e-4, "shift"),
     "mnist_rows_rnn": (MnistRowsRnn, "mnist", 3, 1e-3, 1e-4, "none", "rows"),
     "mnist_rows_lstm": (MnistRowsLstm, "mnist", 1, 3e-3, 1e-4, "none", "rows"),
+    "mnist_vit": (MnistVit, "mnist", 10, 2e-3, 5e-2, "shift"),
 }
+
+# Models exported a second time from the same weights at another opset, as <name>_op<opset>.onnx with their own entry in
+# results.json: the ViT at opset 17 writes LayerNormalization where opset 13 writes ReduceMean/Sub/Pow/Sqrt/Div.
+EXTRA_OPSETS = {"mnist_vit": (17,)}
 
 
 def add_qcfs_variant(name: str, levels: int) -> str:
@@ -447,6 +511,8 @@ def train_one(name: str) -> dict:
     path = MODELS / f"{name}.onnx"
     export(model, path, dummy_shape)
     max_diff = check_export(model, path, transform(x_test[:1000]))
+    for opset in EXTRA_OPSETS.get(name, ()):
+        export(model, MODELS / f"{name}_op{opset}.onnx", dummy_shape, opset)
     return {
         "name": name, "dataset": dataset, "epochs": epochs, "batch": BATCH, "optimizer": "AdamW",
         "max_lr": lr, "weight_decay": wd, "schedule": "OneCycleLR", "augmentation": aug, "seed": SEED,
@@ -468,12 +534,12 @@ def qcfs_record(model: nn.Module) -> dict:
     return {"qcfs_levels": layers[0].levels, "qcfs_lambda": [float(m.lam) for m in layers]}
 
 
-def export(model: nn.Module, path: pathlib.Path, dummy_shape=(1, 1, 28, 28)) -> None:
+def export(model: nn.Module, path: pathlib.Path, dummy_shape=(1, 1, 28, 28), opset: int = 13) -> None:
     model.eval()
     dummy = torch.zeros(*dummy_shape)
     torch.onnx.export(
         model, dummy, str(path),
-        opset_version=13,
+        opset_version=opset,
         input_names=["input"], output_names=["logits"],
         dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
         training=torch.onnx.TrainingMode.PRESERVE,
@@ -546,6 +612,24 @@ def check_one(name: str, recorded: dict) -> dict:
     return recorded
 
 
+def extra_opset_record(name: str, opset: int, record: dict) -> dict:
+    """The entry of `<name>_op<opset>.onnx`: the same weights and test accuracy as `name`, checked again through the
+    NumPy interpreter on this export."""
+    ctor, dataset, *_ = ZOO[name]
+    transform = INPUTS[input_kind(name)][0]
+    x_test, y_test = load_split(dataset, "t10k")
+    model = ctor()
+    load_from_onnx(model, MODELS / f"{name}.onnx")
+    correct, _ = evaluate(model, x_test, y_test, transform)
+    if correct != record["test_correct"]:
+        raise RuntimeError(f"{name}: {correct} correct after reloading, {record['test_correct']} recorded")
+    path = MODELS / f"{name}_op{opset}.onnx"
+    diff = check_export(model, path, transform(x_test[:1000]))
+    print(f"{path.name}: opset {opset}, ONNX vs PyTorch max |diff| {diff:.2e}", flush=True)
+    return {**{k: v for k, v in record.items() if k != "log"}, "name": f"{name}_op{opset}", "opset": opset,
+            "weights_of": name, "onnx_vs_torch_max_abs_diff": diff}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="*", choices=[[]] + list(ZOO), default=[])
@@ -569,6 +653,8 @@ def main() -> int:
             continue
         results[name] = train_one(name)
         r = results[name]
+        for opset in EXTRA_OPSETS.get(name, ()):
+            results[f"{name}_op{opset}"] = extra_opset_record(name, opset, r)
         print(f"{name}: {r['test_correct']}/{r['test_total']} "
               f"({100.0 * r['test_correct'] / r['test_total']:.2f}%) in {r['train_seconds']} s", flush=True)
         results_path.write_text(json.dumps(results, indent=2) + "\n")
