@@ -7,7 +7,7 @@ namespace Ann2Snn.Conversion;
 
 /// <summary>
 /// Runs the ANN on calibration data and keeps, for every node a spiking population may stand for (ReLU and Clip
-/// outputs, max-pool inputs, the graph input and output), histograms of its positive activations, in memory
+/// outputs, max-pool and operator inputs, the graph input and output), histograms of its activations, in memory
 /// bounded by the number of such nodes and channels (never by the number of images).
 /// </summary>
 public static class Calibration
@@ -17,7 +17,7 @@ public static class Calibration
         ArgumentNullException.ThrowIfNull(graph);
         return n is ReluNode or ClipNode or QuantizedClipNode or InputNode or RecurrentNode || Converter.IsLeaky(n) || n == graph.Output
             || (InputFunctionChain.Of(graph) is [.., var last] && last == n)
-            || graph.ConsumersOf(n).Any(c => c is Pool2dNode { Kind: PoolKind.Max });
+            || graph.ConsumersOf(n).Any(c => c is Pool2dNode { Kind: PoolKind.Max } || Converter.IsOperator(graph, c));
     }
 
     /// <summary>Collects statistics from batches of images (each [count, input size]), up to <paramref name="maxImages"/> images.</summary>

@@ -50,7 +50,7 @@ public static class Converter
         options.Validate();
         // Quantized clips bring their own λ: a network of only those converts without data whatever the normalization.
         if (stats is null && options.Normalization.NeedsCalibration()
-            && prepared.Nodes.Any(n => n is ReluNode or ClipNode || IsLeaky(n)))
+            && prepared.Nodes.Any(n => n is ReluNode or ClipNode || IsLeaky(n) || IsOperator(prepared, n)))
         {
             ThrowHelper.InvalidOption("norm",
                 $"{options.Normalization} normalization needs calibration data; use model-based normalization to convert without data");
@@ -75,6 +75,18 @@ public static class Converter
     /// A LeakyRelu or PRelu: it converts to signed neurons with a negative branch (<see cref="NeuronLayer.NegativeGain"/>).
     /// </summary>
     public static bool IsLeaky(Node n) => n is ActivationNode { Kind: ActivationKind.LeakyRelu or ActivationKind.PRelu };
+
+    /// <summary>
+    /// A node that becomes a spike-equivalent <see cref="OperatorLayer"/>: LayerNorm, GELU, a product of two activations,
+    /// or a softmax over the last axis inside the network.
+    /// </summary>
+    public static bool IsOperator(ModelGraph graph, Node n)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return n is LayerNormNode or MatMulNode or ActivationNode { Kind: ActivationKind.Gelu }
+            || (n is SoftmaxNode { Log: false } s && n != graph.Output && s.FirstAxis == s.LastAxis
+                && s.LastAxis == s.OutputShape.Rank - 1);
+    }
 
     private sealed record Term(int Source, IReadOnlyList<SynapticOp> Ops, int Delay = 0)
     {
@@ -246,26 +258,38 @@ public static class Converter
                         return Affine(In(0), a, c);
                     }
                 case AddNode:
-                    {
-                        Signal a = In(0), b = In(1);
-                        float[]? bias = a.Bias is null ? b.Bias : b.Bias is null ? a.Bias : a.Bias.Zip(b.Bias, (x, y) => x + y).ToArray();
-                        return new Signal(n.OutputShape, [.. a.Terms, .. b.Terms], bias, a.Bound + b.Bound)
-                        {
-                            Sequence = (Sequencing)Math.Max((int)a.Sequence, (int)b.Sequence),
-                        };
-                    }
+                    return Sum(n.OutputShape, In(0), In(1));
                 case ConcatNode cat:
                     return Concat(cat);
+                case BinaryNode { Kind: BinaryKind.Add } add when add.Inputs[0].OutputShape.Equals(add.Inputs[1].OutputShape):
+                    return Sum(n.OutputShape, In(0), In(1));
+                case ConstantNode k:
+                    return new Signal(k.OutputShape, [], (float[])k.Values.Clone(), k.Values.Max(MathF.Abs));
+                case TransposeNode t:
+                    return Select(In(0), t.OutputShape, TransposeMap(t));
+                case GatherNode g:
+                    return Select(In(0), g.OutputShape, g.Map.ToArray());
+                case LayerNormNode ln:
+                    {
+                        int size = ln.Block.Length;
+                        float[] gamma = ln.Scale.Length == size ? ln.Scale : Enumerable.Repeat(ln.Scale[0], size).ToArray();
+                        float[] beta = ln.Bias.Length == size ? ln.Bias : Enumerable.Repeat(ln.Bias[0], size).ToArray();
+                        int axes = ln.OutputShape.Rank - ln.FirstAxis;
+                        var op = OperatorLayer.LayerNorm(ln.Name, Operand(ln, 0), gamma, beta, ln.Epsilon, axes);
+                        float bound = gamma.Max(MathF.Abs) * MathF.Sqrt(size) + beta.Max(MathF.Abs);
+                        return Operator(ln, op, bound);
+                    }
+                case SoftmaxNode sm when IsOperator(graph, sm):
+                    return Operator(sm, OperatorLayer.Softmax(sm.Name, Operand(sm, 0)), 1f);
+                case ActivationNode { Kind: ActivationKind.Gelu } gelu:
+                    return Operator(gelu, OperatorLayer.Gelu(gelu.Name, Operand(gelu, 0)), In(0).Bound);
+                case MatMulNode mm:
+                    return Operator(mm, OperatorLayer.MatMul(mm.Name, Operand(mm, 0), Operand(mm, 1)), In(0).Bound * In(1).Bound * mm.K);
                 case ReluNode:
                     {
                         Signal x = In(0);
                         return x.IsSpiking ? x : Spike(n, x, float.PositiveInfinity);
                     }
-                case GatherNode g when g.KeepsOrder:
-                    return Linear(In(0), new ReshapeOp(g.Inputs[0].OutputShape, g.OutputShape), null, null);
-                case GatherNode:
-                    throw new UnsupportedOperatorException($"node '{n.Name}' ({n.Op}): a fixed selection of an activation's elements "
-                        + "has no synapses yet");
                 case ClipNode clip:
                     return Spike(n, In(0), clip.Max);
                 case ActivationNode a when IsLeaky(a):
@@ -351,6 +375,98 @@ public static class Converter
             return Linear(x, new ReshapeOp(x.Shape, g.OutputShape), null, null) with { Sequence = Sequencing.Last };
         }
 
+        private static Signal Sum(Shape shape, Signal a, Signal b)
+        {
+            float[]? bias = a.Bias is null ? b.Bias : b.Bias is null ? a.Bias : a.Bias.Zip(b.Bias, (x, y) => x + y).ToArray();
+            return new Signal(shape, [.. a.Terms, .. b.Terms], bias, a.Bound + b.Bound)
+            {
+                Sequence = (Sequencing)Math.Max((int)a.Sequence, (int)b.Sequence),
+            };
+        }
+
+        /// <summary>
+        /// Operand <paramref name="i"/> of operator node <paramref name="at"/>: the projections of its input signal when that
+        /// is spikes or operator outputs without a constant; otherwise the signal is first carried by a signed IF population
+        /// (negative gain 1) at the input node's calibrated λ, whose bias absorbs the constant.
+        /// </summary>
+        private Operand Operand(Node at, int i)
+        {
+            Node input = at.Inputs[i];
+            Signal x = _signals[input];
+            if (x.Bias is not null || x.Terms.Count == 0 || x.Terms.Any(t => t.Source < 0))
+            {
+                if (!options.UseSignedSpikes(graph))
+                {
+                    ThrowHelper.InvalidOption("signed", $"node '{at.Name}' ({at.Op}) reads '{input.Name}' through a signed IF "
+                        + "population; it needs signed spikes, IF neurons, reset by subtraction, no refractory period and burst 1");
+                }
+                x = Spike(input, x, float.PositiveInfinity, negativeGain: [1f], magnitude: true);
+            }
+            return new Operand(x.Shape, x.Terms.Select(t => new Projection(t.Source, t.Ops)).ToArray());
+        }
+
+        /// <summary>
+        /// Adds an operator layer; downstream its emitted values are input currents in ANN units (value 1 per unit emitted),
+        /// so its signal is its output with unit gain, and signed.
+        /// </summary>
+        private Signal Operator(Node n, OperatorLayer op, float bound)
+        {
+            _layers.Add(op);
+            _log.Add(new ConvertedLayer(n.Name, "operator", n.Name, n.OutputShape, float.NaN, float.NaN));
+            return new Signal(n.OutputShape, [new Term(_layers.Count - 1, [new ScaleOp(n.OutputShape, [1f])])], null, bound, true);
+        }
+
+        /// <summary>Output element i of a transpose copies input element map[i] (row-major, per sample).</summary>
+        private static int[] TransposeMap(TransposeNode t)
+        {
+            Shape x = t.Inputs[0].OutputShape, y = t.OutputShape;
+            var inStride = new int[x.Rank];
+            for (int a = x.Rank - 1, s = 1; a >= 0; s *= x[a], a--) inStride[a] = s;
+            var map = new int[y.Size];
+            var index = new int[y.Rank];
+            for (int i = 0; i < map.Length; i++)
+            {
+                int at = 0;
+                for (int a = 0; a < y.Rank; a++) at += index[a] * inStride[t.Permutation[a]];
+                map[i] = at;
+                for (int a = y.Rank - 1; a >= 0 && ++index[a] == y[a]; a--) index[a] = 0;
+            }
+            return map;
+        }
+
+        /// <summary>
+        /// A fixed selection y[i] = x[map[i]] (a transpose, a gather or a slice): each term whose chain ends in a dense map
+        /// (up to reshapes) takes that map's rows in the new order; any other term gets a 0/1 selection matrix. The bias
+        /// is selected alike.
+        /// </summary>
+        private static Signal Select(Signal x, Shape shape, int[] map)
+        {
+            var flat = new Shape(shape.Size);
+            var terms = new List<Term>(x.Terms.Count);
+            foreach (Term t in x.Terms)
+            {
+                int last = t.Ops.Count - 1;
+                while (last >= 0 && t.Ops[last] is ReshapeOp) last--;
+                if (last >= 0 && t.Ops[last] is DenseOp d)
+                {
+                    int cols = d.Weight.Shape[1];
+                    var rows = new float[map.Length * cols];
+                    for (int i = 0; i < map.Length; i++) d.Weight.Data.AsSpan(map[i] * cols, cols).CopyTo(rows.AsSpan(i * cols));
+                    terms.Add(new Term(t.Source, [.. t.Ops.Take(last), new DenseOp(d.InputShape, new FloatTensor([map.Length, cols], rows)),
+                        new ReshapeOp(flat, shape)]));
+                    continue;
+                }
+                var from = new Shape(x.Shape.Size);
+                var select = new float[map.Length * from.Size];
+                for (int i = 0; i < map.Length; i++) select[i * from.Size + map[i]] = 1f;
+                terms.Add(new Term(t.Source, [.. t.Ops, new ReshapeOp(x.Shape, from),
+                    new DenseOp(from, new FloatTensor([map.Length, from.Size], select)), new ReshapeOp(flat, shape)]));
+            }
+            float[]? source = x.Bias;
+            float[]? bias = source is null ? null : Array.ConvertAll(map, i => source[i]);
+            return new Signal(shape, terms, bias, x.Bound, x.Signed) { Sequence = x.Sequence };
+        }
+
         private static float AbsoluteRowBound(FloatTensor w, float[]? bias)
         {
             // Diehl-style weight-only bound per unit input: max over outputs of Σ|W| (inputs may be of either sign before a ReLU).
@@ -426,8 +542,12 @@ public static class Converter
             return new Signal(cat.OutputShape, terms, bias, bound) { Sequence = sequence };
         }
 
-        /// <summary>The activation scale λ of a node (per channel, or one value repeated), clamped to a Clip's maximum.</summary>
-        private float[] Lambda(Node n, Signal x, float clipMax)
+        /// <summary>
+        /// The activation scale λ of a node (per channel, or one value repeated), clamped to a Clip's maximum; with
+        /// <paramref name="magnitude"/> (a signed population carrying a tensor of either sign) one value for the layer, taken
+        /// from the magnitudes |x| (channel-wise kinds fall back to their layer-wise form).
+        /// </summary>
+        private float[] Lambda(Node n, Signal x, float clipMax, bool magnitude = false)
         {
             int channels = x.Shape.Channels;
             float[] lambda;
@@ -445,7 +565,14 @@ public static class Converter
                     NormalizationKind.ChannelFit => NormalizationKind.Fit,
                     var other => other,
                 };
-                lambda = kind switch
+                StreamingHistogram m = s.Magnitude;
+                lambda = magnitude ? options.Normalization switch
+                {
+                    NormalizationKind.Max => [m.Max],
+                    NormalizationKind.Fit or NormalizationKind.ChannelFit => [m.QuantizationOptimum(Levels, options.InitialFraction)],
+                    _ => [m.Percentile(options.Percentile)],
+                }
+                : kind switch
                 {
                     NormalizationKind.Max => [s.Layer.Max],
                     NormalizationKind.Percentile => [s.Layer.Percentile(options.Percentile)],
@@ -483,7 +610,7 @@ public static class Converter
         /// gain s/λ into rates, so the same λ, θ and bias serve, and λ comes from the positive side of f's statistics.
         /// </summary>
         private Signal Spike(Node at, Signal x, float clipMax, QuantizedClipNode? quantized = null, float[]? negativeGain = null,
-            FloatTensor? recurrence = null)
+            FloatTensor? recurrence = null, bool magnitude = false)
         {
             if (x.Sequence == Sequencing.Elements && _lastWindow.Count > 0)
             {
@@ -491,7 +618,7 @@ public static class Converter
                     + "reads the last element only; the converter needs the last state's layers last");
             }
             bool fromModel = quantized is not null && !RefitsQuantized(quantized);
-            float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax);
+            float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax, magnitude);
             bool thresholds = options.Scaling == ScalingMode.Thresholds;
             float theta = thresholds ? lambda[0] / _rateScale : options.VThreshold;
             // Current per unit of rate: 1 with threshold scaling (ANN units), (V_th − V_rest)·g₁/g with weight scaling.

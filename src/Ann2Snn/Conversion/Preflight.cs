@@ -134,9 +134,9 @@ public static class Preflight
                         + "network reads its input as given, so adapt the data layout (feed the data transposed) and drop it"));
                     break;
                 case TransposeNode:
-                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker,
-                        "a Transpose inside the network has no synaptic equivalent yet; only transposes that cancel in pairs "
-                        + "or fold into a following Flatten → Dense convert"));
+                    findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
+                        "a Transpose inside the network becomes a fixed selection: it reorders the rows of the dense synapses "
+                        + "before it, or adds a 0/1 selection matrix"));
                     break;
                 case PadNode p when PadSynapses.Problem(p) is { } problem:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, problem));
@@ -180,9 +180,12 @@ public static class Preflight
                 {
                     case ReluNode or ClipNode or QuantizedClipNode:
                     case ActivationNode when Converter.IsLeaky(c):
+                    case ConstantNode:
+                    case var _ when Converter.IsOperator(graph, c):
                         break;
                     case BatchNormNode or ScaleShiftNode or IdentityNode or AddNode or ReshapeNode or ConcatNode
-                        or TransposeNode or PadNode or Pool2dNode { Kind: PoolKind.Max }:
+                        or TransposeNode or PadNode or Pool2dNode { Kind: PoolKind.Max } or GatherNode
+                        or BinaryNode { Kind: BinaryKind.Add }:
                         queue.Enqueue(c);
                         break;
                     case var _ when readout.Contains(c):
@@ -207,8 +210,8 @@ public static class Preflight
     {
         SoftmaxNode s when n == graph.Output => $"{n.Op} over part of the sample ({s.Describe()} of {s.OutputShape}) at the output: "
             + "dropping it would change the argmax over the whole output, and it has no spiking equivalent",
-        SoftmaxNode => $"{n.Op} inside the network: the spiking network has a spike-equivalent softmax (an operator layer, "
-            + $"docs/transformers.md), but the converter does not map it yet; only a final softmax (read out as argmax) converts",
+        SoftmaxNode s when !Converter.IsOperator(graph, s) => $"{n.Op} inside the network ({s.Describe()} of {s.OutputShape}): "
+            + "the spike-equivalent softmax (an operator layer, docs/transformers.md) takes the last axis only, not a log-softmax",
         ArgMaxNode m when n == graph.Output && !m.CoversSample =>
             $"argmax over axis {m.Axis} of {m.Inputs[0].OutputShape} (part of the sample) at the output: "
             + "the readout is one class per sample",
@@ -218,24 +221,16 @@ public static class Preflight
             + "per-channel parameters before any reshape; apply it to the data instead",
         ActivationNode when n == graph.Output => $"{n.Op} at the output is not one strictly increasing function, so dropping it "
             + "could change the argmax, and it has no spiking equivalent",
-        ActivationNode { Kind: ActivationKind.Gelu } => $"{n.Op} inside the network: the spiking network has a spike-equivalent "
-            + "GELU (an operator layer, docs/transformers.md), but the converter does not map it yet",
-        ActivationNode when !Converter.IsLeaky(n) => $"{n.Op} inside the network: no spiking equivalent; IF neurons approximate ReLU",
+        ActivationNode when !Converter.IsLeaky(n) && !Converter.IsOperator(graph, n) =>
+            $"{n.Op} inside the network: no spiking equivalent; IF neurons approximate ReLU",
         ClipNode c when c.Min > c.Max => $"clip with min {c.Min:g4} > max {c.Max:g4} outputs the constant {c.Max:g4} everywhere",
         ReduceNode { Kind: ReduceKind.Prod or ReduceKind.SumSquare } r =>
             $"{n.Op} over axes [{string.Join(", ", r.Axes)}] is not linear in its input: no spiking equivalent",
-        GatherNode { Inputs: [RecurrentNode or ReshapeNode { Inputs: [RecurrentNode] }] } => null,
-        GatherNode { KeepsOrder: true } => null,
-        GatherNode => $"{n.Op} of an activation (a fixed selection of its elements): no synapses for it yet",
-        MatMulNode => $"{n.Op} of two activations ({n.Describe()}, attention's Q·Kᵀ or A·V) multiplies one spike train by "
-            + "another, which integrate-and-fire neurons summing weighted spikes cannot compute; the spiking network has a "
-            + "spike-equivalent product (an operator layer, docs/transformers.md), but the converter does not map it yet",
+        BinaryNode { Kind: BinaryKind.Add } b when b.Inputs[0].OutputShape.Equals(b.Inputs[1].OutputShape) => null,
         BinaryNode b => $"{n.Op} of two activations ({b.Kind.ToString().ToLowerInvariant()}, element-wise) is not a weighted sum "
             + "of spikes; no spiking operator for it yet",
-        LayerNormNode => $"{n.Op} divides by a statistic of its own input (the standard deviation over {n.Describe()}); "
-            + "the spiking network has a spike-equivalent LayerNorm (an operator layer, docs/transformers.md), but the converter "
-            + "does not map it yet",
-        ConstantNode => $"{n.Op} (a learned token the same for every sample): no constant spike source for it yet",
+        LayerNormNode { Epsilon: 0f } => $"{n.Op} with ε = 0: the spike-equivalent LayerNorm needs ε > 0 (its running mean starts at "
+            + "zero variance)",
         ReduceNode r => $"{n.Op} over axes [{string.Join(", ", r.Axes)}] of {r.Inputs[0].OutputShape}: no spiking equivalent yet "
             + "(a mean over the spatial axes of [C, H, W] is global average pooling, which converts)",
         RecurrentNode { Cell: RecurrentCell.Lstm or RecurrentCell.Gru } =>

@@ -97,7 +97,7 @@ public sealed class ReadoutConversionTests
             + "takes only as a chain" },
         { "tanh", "Tanh inside the network: no spiking equivalent; IF neurons approximate ReLU" },
         { "hardswish", "HardSwish inside the network: no spiking equivalent" },
-        { "softmax", "Softmax inside the network: the spiking network has a spike-equivalent softmax" },
+        { "logsoftmax", "takes the last axis only, not a log-softmax" },
         { "argmax", "argmax inside the network has no spiking equivalent" },
         { "mean-features", "ReduceMean over axes [0] of [16]: no spiking equivalent yet" },
         { "sumsquare", "ReduceSumSquare over axes [0] is not linear in its input" },
@@ -122,7 +122,7 @@ public sealed class ReadoutConversionTests
         {
             "tanh" => Act("bad", hidden, ActivationKind.Tanh),
             "hardswish" => Act("bad", hidden, ActivationKind.HardSwish),
-            "softmax" => new SoftmaxNode("bad", hidden, false),
+            "logsoftmax" => new SoftmaxNode("bad", hidden, true),
             "argmax" => new ReshapeNode("flat", new ArgMaxNode("bad", new ReshapeNode("rows", hidden, new Shape(4, 4)), 1, true),
                 new Shape(4)),
             "mean-features" => new ReduceNode("bad", new ReluNode("r", hidden), ReduceKind.Mean, [0], true),
