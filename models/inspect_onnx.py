@@ -327,14 +327,6 @@ def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
         elif op == "ConstantOfShape":
             value = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
             out = np.full(tuple(ins[0].tolist()), value.reshape(-1)[0], dtype=value.dtype)
-        elif op == "Slice":
-            starts, ends = ins[1].tolist(), ins[2].tolist()
-            axes = ins[3].tolist() if len(ins) > 3 and ins[3] is not None else list(range(len(starts)))
-            steps = ins[4].tolist() if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
-            index = [slice(None)] * ins[0].ndim
-            for s0, e0, ax, st in zip(starts, ends, axes, steps):
-                index[ax] = slice(s0, e0, st)
-            out = ins[0][tuple(index)]
         elif op in ("RNN", "LSTM"):
             y, h_last = recurrent(op, ins, a)
             if len(node.output) > 1 and node.output[1]:

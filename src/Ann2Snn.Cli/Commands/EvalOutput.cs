@@ -17,14 +17,15 @@ internal static class EvalOutput
     public static object Json(EvaluationResult r, string? reportPath)
     {
         IReadOnlyDictionary<string, object?> c = Counts(r.Totals, r.Request.EnergyProfiles);
+        SequencePresentation? sequence = SequencePresentation.Read(r.Network);
         return new
         {
             model = r.Model,
             data = r.Data,
             images = c["images"],
             timesteps = r.Simulation.Timesteps,
-            sequence_length = SequencePresentation.Read(r.Network)?.Length,
-            window_per_element = SequencePresentation.Read(r.Network)?.Window,
+            sequence_length = sequence?.Length,
+            window_per_element = sequence?.Window,
             input = InputEncodingMetadata.Name(r.Simulation.Input),
             backend = r.Simulator.Name,
             pilot_rate = r.PilotRate,

@@ -155,9 +155,7 @@ public sealed class LayerwiseCalibration
     }
 
     /// <summary>Steps layer <paramref name="l"/> runs: the window, or every element's window of a sequence but the last state's.</summary>
-    private int StepsRun(SpikingNetwork network, int l) => SequencePresentation.Read(network) is { } s
-        ? l >= s.LastWindowFrom ? s.Window : (int)s.TotalSteps
-        : Window;
+    private int StepsRun(SpikingNetwork network, int l) => SequencePresentation.Read(network)?.StepsOf(l) ?? Window;
 
     /// <summary>
     /// Per neuron: the ANN's mean activation minus the mean value the population's spikes encoded over the <paramref name="steps"/>

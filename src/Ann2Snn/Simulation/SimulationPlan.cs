@@ -81,7 +81,7 @@ internal sealed class SimulationPlan
     public int SampleSize => Network.InputShape.Size * (Sequence?.Length ?? 1);
 
     /// <summary>Steps layer <paramref name="l"/> runs: the last window's for a layer of the last element's state, else all.</summary>
-    public int StepsRun(int l) => Sequence is { } s && l >= s.LastWindowFrom ? s.Window : Options.Timesteps;
+    public int StepsRun(int l) => Sequence?.StepsOf(l) ?? Options.Timesteps;
 
     /// <summary>
     /// Whether layer <paramref name="l"/> is stepped at step <paramref name="t"/>: always, except a layer that reads the last

@@ -26,6 +26,9 @@ public sealed record SequencePresentation(int Length, int Window, int LastWindow
     /// <summary>Steps of a whole run: L·W.</summary>
     public long TotalSteps => (long)Length * Window;
 
+    /// <summary>Steps layer <paramref name="layer"/> runs: W for a layer of the last element's state, else L·W.</summary>
+    public int StepsOf(int layer) => layer >= LastWindowFrom ? Window : (int)TotalSteps;
+
     /// <summary>The first step of the last element's window: (L − 1)·W.</summary>
     public int LastWindowStart => (Length - 1) * Window;
 
