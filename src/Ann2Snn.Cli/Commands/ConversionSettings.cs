@@ -126,6 +126,11 @@ public class ConversionSettings : DataSourceSettings
         + "so element t − 1's state arrives during element t's window).")]
     public int? RecurrentDelay { get; init; }
 
+    [CommandOption("--recurrent-burst <B>")]
+    [Description("Recurrent models: graded spikes of the recurrent populations, up to B a step, so a window of W steps per "
+        + "element resolves W·B levels of the state (default: the least B with W·B ≥ 256 where bursts are possible).")]
+    public string? RecurrentBurst { get; init; }
+
     [CommandOption("--window-start <MODE>")]
     [Description("Recurrent models: what membranes keep when an element's window starts: residue (clamped to [[V_reset, V_th]], "
         + "the quantization remainder carries on; default) | rest (back to V(0)) | carry (unchanged).")]
@@ -162,10 +167,10 @@ public class ConversionSettings : DataSourceSettings
     };
 
     /// <summary>--burst as a whole number (parsed here, so that a fraction is named like any other bad value).</summary>
-    private int BurstLimit() =>
-        int.TryParse(Burst, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int b)
+    private static int BurstLimit(string option, string value) =>
+        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int b)
             ? b
-            : throw new InvalidOptionException($"option '--burst': '{Burst}' is not a whole number (1..{NeuronParameters.MaxBurstLimit})");
+            : throw new InvalidOptionException($"option '{option}': '{value}' is not a whole number (1..{NeuronParameters.MaxBurstLimit})");
 
     /// <summary>The calibration set (training split of --calib, else of --data), or none for weight-only normalization.</summary>
     /// <remarks>An explicit --calib-images larger than the set exits 2 (the default takes what there is, up to 1000).</remarks>
@@ -241,7 +246,8 @@ public class ConversionSettings : DataSourceSettings
                 _ => Bad<LayerCalibration>("--calibrate", Calibrate, "none, light, advanced")
             },
             Percentile = Percentile,
-            Burst = BurstLimit(),
+            Burst = BurstLimit("--burst", Burst),
+            RecurrentBurst = RecurrentBurst is null ? null : BurstLimit("--recurrent-burst", RecurrentBurst),
             RecurrentDelay = RecurrentDelay,
             WindowStart = WindowStartMode switch
             {

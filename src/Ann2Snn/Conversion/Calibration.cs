@@ -20,6 +20,12 @@ public static class Calibration
             || graph.ConsumersOf(n).Any(c => c is Pool2dNode { Kind: PoolKind.Max } || Converter.IsOperator(graph, c));
     }
 
+    /// <summary>
+    /// The channels a node's statistics are kept for: a recurrent layer's hidden units (the channels of the population it
+    /// converts to, whatever the sequence position), else the output's channel axis.
+    /// </summary>
+    public static int ChannelsOf(Node n) => n is RecurrentNode r ? r.HiddenSize : n.OutputShape.Channels;
+
     /// <summary>Collects statistics from batches of images (each [count, input size]), up to <paramref name="maxImages"/> images.</summary>
     public static CalibrationStatistics Collect(ModelGraph graph, IEnumerable<(float[] Data, int Count)> batches, int maxImages,
         AnnExecutorOptions? executorOptions = null, IProgress<int>? progress = null)
@@ -28,7 +34,7 @@ public static class Calibration
         ArgumentNullException.ThrowIfNull(batches);
         if (maxImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{maxImages} must be positive");
         Node[] watched = graph.Nodes.Where(n => NeedsStatistics(graph, n)).ToArray();
-        var stats = watched.ToDictionary(n => n.Name, n => new NodeStatistics(n.OutputShape.Channels));
+        var stats = watched.ToDictionary(n => n.Name, n => new NodeStatistics(ChannelsOf(n)));
         var executor = new AnnExecutor(graph, executorOptions);
         int seen = 0;
         foreach (var (data, count) in batches)
@@ -47,7 +53,8 @@ public static class Calibration
             foreach (Node n in watched)
             {
                 Shape s = n.OutputShape;
-                stats[n.Name].Add(acts.Of(n), take, s.Size / s.Channels);
+                if (n is RecurrentNode r) stats[n.Name].AddChannelsLast(acts.Of(n), take, s.Size / r.HiddenSize);
+                else stats[n.Name].Add(acts.Of(n), take, s.Size / s.Channels);
             }
             seen += take;
             progress?.Report(seen);

@@ -136,6 +136,25 @@ public sealed record ConversionOptions
     /// <summary>A recurrent model: what membranes keep when an element's window starts (<see cref="Snn.WindowStart"/>).</summary>
     public WindowStart WindowStart { get; init; }
 
+    /// <summary>
+    /// A recurrent model: the burst limit B of its recurrent populations (graded spikes of up to B a step, as Loihi 2's
+    /// graded spikes carry), so that an element's window of W steps resolves W·B levels of the state. Null (the default):
+    /// the least B with W·B ≥ <see cref="RecurrentLevels"/> where the neurons allow bursts (reset by subtraction, no
+    /// refractory period, unsigned), else <see cref="Burst"/>. The recurrence amplifies each element's rounding error through
+    /// every later element, so its resolution decides the accuracy (docs/recurrent.md measures B = 1, 2, 4, 8).
+    /// </summary>
+    public int? RecurrentBurst { get; init; }
+
+    /// <summary>The levels per element a recurrent population resolves by default: W·B ≥ this (<see cref="RecurrentBurst"/>).</summary>
+    public const int RecurrentLevels = 256;
+
+    /// <summary>The burst limit of a recurrent population presented each element for <paramref name="window"/> steps.</summary>
+    public int RecurrentBurstFor(int window)
+    {
+        if (RecurrentBurst is { } b) return b;
+        return BurstsAllowed ? Math.Clamp((RecurrentLevels + window - 1) / window, Burst, NeuronParameters.MaxBurstLimit) : Burst;
+    }
+
     /// <summary>Layer-wise calibration at the <see cref="Window"/> on the calibration images (needs a window).</summary>
     public LayerCalibration Calibrate { get; init; }
 
@@ -221,13 +240,22 @@ public sealed record ConversionOptions
         {
             ThrowHelper.InvalidOption("calibrate", "layer-wise calibration tunes the network for a window: give it (--optimize-for T)");
         }
-        if (Burst is < 1 or > NeuronParameters.MaxBurstLimit) ThrowHelper.InvalidOption("burst",
-            $"{Burst} is outside 1..{NeuronParameters.MaxBurstLimit}");
-        if (Burst > 1 && (Reset != ResetMode.BySubtraction || RefractorySteps > 0 || SignedSpikes == true))
-        {
-            ThrowHelper.InvalidOption("burst", "burst spikes need reset by subtraction, no refractory period and unsigned spikes");
-        }
+        CheckBurst("burst", Burst);
+        if (RecurrentBurst is { } rb) CheckBurst("recurrent-burst", rb);
         if (CalibrationImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{CalibrationImages} must be positive");
         if (WeightBits is { } k) WeightQuantization.CheckBits(k);
+    }
+
+    /// <summary>Whether the neurons can emit bursts: reset by subtraction, no refractory period, not forced signed.</summary>
+    private bool BurstsAllowed => Reset == ResetMode.BySubtraction && RefractorySteps == 0 && SignedSpikes != true;
+
+    private void CheckBurst(string option, int burst)
+    {
+        if (burst is < 1 or > NeuronParameters.MaxBurstLimit) ThrowHelper.InvalidOption(option,
+            $"{burst} is outside 1..{NeuronParameters.MaxBurstLimit}");
+        if (burst > 1 && !BurstsAllowed)
+        {
+            ThrowHelper.InvalidOption(option, "burst spikes need reset by subtraction, no refractory period and unsigned spikes");
+        }
     }
 }

@@ -128,7 +128,6 @@ public static class Converter
         private readonly List<SpikingLayer> _layers = [];
         private readonly List<ConvertedLayer> _log = [];
         private readonly Dictionary<Node, Signal> _signals = new(ReferenceEqualityComparer.Instance);
-        private readonly float _rateScale = options.EffectiveRateFraction * options.Burst / (options.RefractorySteps + 1f);
         private readonly IReadOnlyList<Node> _inputChain = InputFunctionChain.Of(graph);
 
         /// <summary>L: the elements of a recurrent model's input sequence (0 for a model without a recurrent layer).</summary>
@@ -141,7 +140,13 @@ public static class Converter
         /// Spike slots of one neuron in the window (B per step with bursts, Δt·B per step at a step Δt &lt; 1, where λ maps to
         /// one spike per τ): the levels a fitted λ is chosen for.
         /// </summary>
-        private int Levels => Math.Max(1, (int)Math.Round((options.Window ?? 1) * options.Burst * (double)options.Dt));
+        private int Levels => LevelsOf(options.Burst);
+
+        private int LevelsOf(int burst) => Math.Max(1, (int)Math.Round((options.Window ?? 1) * burst * (double)options.Dt));
+
+        /// <summary>The spikes per step λ maps to: the effective rate fraction of B spikes a step, less the refractory steps.</summary>
+        private static float RateScale(ConversionOptions options, int burst) =>
+            options.EffectiveRateFraction * burst / (options.RefractorySteps + 1f);
 
         public ConversionResult Run(IReadOnlyList<string> passes)
         {
@@ -547,8 +552,9 @@ public static class Converter
         /// <paramref name="magnitude"/> (a signed population carrying a tensor of either sign) one value for the layer, taken
         /// from the magnitudes |x| (channel-wise kinds fall back to their layer-wise form).
         /// </summary>
-        private float[] Lambda(Node n, Signal x, float clipMax, bool magnitude = false)
+        private float[] Lambda(Node n, Signal x, float clipMax, bool magnitude = false, int? levels = null)
         {
+            int slots = levels ?? Levels;
             int channels = x.Shape.Channels;
             float[] lambda;
             if (!options.Normalization.NeedsCalibration() || stats is null)
@@ -558,27 +564,21 @@ public static class Converter
             else
             {
                 NodeStatistics s = stats!.For(n);
-                // A recurrent layer's statistics are kept per element, not per hidden unit: its λ is the layer's.
-                NormalizationKind kind = n is not RecurrentNode ? options.Normalization : options.Normalization switch
-                {
-                    NormalizationKind.ChannelWise => NormalizationKind.Percentile,
-                    NormalizationKind.ChannelFit => NormalizationKind.Fit,
-                    var other => other,
-                };
+                NormalizationKind kind = options.Normalization;
                 StreamingHistogram m = s.Magnitude;
                 lambda = magnitude ? options.Normalization switch
                 {
                     NormalizationKind.Max => [m.Max],
-                    NormalizationKind.Fit or NormalizationKind.ChannelFit => [m.QuantizationOptimum(Levels, options.InitialFraction)],
+                    NormalizationKind.Fit or NormalizationKind.ChannelFit => [m.QuantizationOptimum(slots, options.InitialFraction)],
                     _ => [m.Percentile(options.Percentile)],
                 }
                 : kind switch
                 {
                     NormalizationKind.Max => [s.Layer.Max],
                     NormalizationKind.Percentile => [s.Layer.Percentile(options.Percentile)],
-                    NormalizationKind.Fit => [s.Layer.QuantizationOptimum(Levels, options.InitialFraction)],
+                    NormalizationKind.Fit => [s.Layer.QuantizationOptimum(slots, options.InitialFraction)],
                     NormalizationKind.ChannelFit =>
-                        s.Channels.Select(h => h.QuantizationOptimum(Levels, options.InitialFraction)).ToArray(),
+                        s.Channels.Select(h => h.QuantizationOptimum(slots, options.InitialFraction)).ToArray(),
                     _ => s.Channels.Select(h => h.Percentile(options.Percentile)).ToArray(),
                 };
             }
@@ -618,14 +618,18 @@ public static class Converter
                     + "reads the last element only; the converter needs the last state's layers last");
             }
             bool fromModel = quantized is not null && !RefitsQuantized(quantized);
-            float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax, magnitude);
+            // A recurrent population resolves more levels a step (graded spikes; ConversionOptions.RecurrentBurst).
+            bool signed = options.UseSignedSpikes(graph);
+            int burst = recurrence is not null && !signed ? options.RecurrentBurstFor(ElementWindow) : options.Burst;
+            float rateScale = RateScale(options, burst);
+            float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax, magnitude, LevelsOf(burst));
             bool thresholds = options.Scaling == ScalingMode.Thresholds;
-            float theta = thresholds ? lambda[0] / _rateScale : options.VThreshold;
+            float theta = thresholds ? lambda[0] / rateScale : options.VThreshold;
             // Current per unit of rate: 1 with threshold scaling (ANN units), (V_th − V_rest)·g₁/g with weight scaling.
             float unit = thresholds ? 1f : options.CurrentPerRate;
-            var toRate = new ScaleOp(x.Shape, lambda.Select(l => unit * _rateScale / l).ToArray());
+            var toRate = new ScaleOp(x.Shape, lambda.Select(l => unit * rateScale / l).ToArray());
             float dt = options.Dt;
-            float[] spikeValue = lambda.Select(l => l / (_rateScale * dt)).ToArray();
+            float[] spikeValue = lambda.Select(l => l / (rateScale * dt)).ToArray();
             IReadOnlyList<Term> inputs = x.Terms;
             if (recurrence is not null)
             {
@@ -655,8 +659,8 @@ public static class Converter
                 Reset = options.Reset,
                 RefractorySteps = options.RefractorySteps,
                 InitialFraction = fromModel && quantized is { Levels: not null } ? quantized.Shift : options.InitialFraction,
-                SignedSpikes = options.UseSignedSpikes(graph),
-                BurstLimit = options.Burst,
+                SignedSpikes = signed,
+                BurstLimit = burst,
             };
             var projections = terms.Select(t => new Projection(t.Source, t.Ops) { Delay = t.Delay }).ToArray();
             _layers.Add(new NeuronLayer(at.Name, x.Shape, neuron, projections, bias, negativeGain));

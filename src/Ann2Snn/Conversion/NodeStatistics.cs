@@ -36,6 +36,25 @@ public sealed class NodeStatistics
         }
     }
 
+    /// <summary>
+    /// Adds a batch of activations laid out [batch, positions, C], channels last (a recurrent layer's hidden units, the same
+    /// C at each of its sequence positions).
+    /// </summary>
+    public void AddChannelsLast(ReadOnlySpan<float> activations, int batch, int positions)
+    {
+        int c = Channels.Length;
+        for (int row = 0; row < batch * positions; row++)
+        {
+            ReadOnlySpan<float> values = activations.Slice(row * c, c);
+            for (int ch = 0; ch < c; ch++)
+            {
+                Channels[ch].Add(values[ch]);
+                Magnitude.Add(MathF.Abs(values[ch]));
+            }
+            Layer.Add(values);
+        }
+    }
+
     public void Merge(NodeStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -96,10 +96,12 @@ public class RecurrentSimulationTests
     [InlineData(2, WindowStart.Rest, InputEncoding.Analog)]
     [InlineData(3, WindowStart.Carry, InputEncoding.Poisson)]
     [InlineData(4, WindowStart.Residue, InputEncoding.Poisson)]
-    public void DenseAndEventBackendsAgreeOnRecurrentSequenceNetworks(int seed, WindowStart start, InputEncoding input)
+    [InlineData(5, WindowStart.Residue, InputEncoding.Analog, 3)]
+    [InlineData(6, WindowStart.Carry, InputEncoding.Poisson, 4)]
+    public void DenseAndEventBackendsAgreeOnRecurrentSequenceNetworks(int seed, WindowStart start, InputEncoding input, int burst = 1)
     {
         const int L = 6, W = 5, F = 4, H = 7;
-        SpikingNetwork net = Rnn(L, W, F, H, seed, start);
+        SpikingNetwork net = Rnn(L, W, F, H, seed, start, burst);
         var rng = new Random(seed + 100);
         const int images = 9;
         float[] x = RandomSequence(rng, images * L * F);
@@ -115,6 +117,11 @@ public class RecurrentSimulationTests
         };
         SimulationResult dense = new DenseSimulator().Run(net, [new DataBatch(x, labels, images)], options);
         Assert.True(dense.LayerSpikes[0] > 0, "the hidden layer never fired");
+        if (burst > 1)
+        {
+            SimulationResult single = new DenseSimulator().Run(Rnn(L, W, F, H, seed, start), [new DataBatch(x, labels, images)], options);
+            Assert.True(dense.LayerSpikes[0] > single.LayerSpikes[0], "no neuron ever fired a burst");
+        }
         foreach (string backend in new[] { "event", "layered" })
         {
             SimulationResult other = Create(backend).Run(net, [new DataBatch(x, labels, images)], options);
@@ -176,6 +183,66 @@ public class RecurrentSimulationTests
             agree += (snn.Outputs[b][0] > snn.Outputs[b][1]) == (ann[0] > ann[1]) ? 1 : 0;
         }
         Assert.True(agree >= images - 2, $"{agree}/{images} images agree");
+    }
+
+    /// <summary>
+    /// The recurrent population resolves at least 256 levels per element by default (graded spikes of up to B a step, the least
+    /// B with W·B ≥ 256), and only it: the readout keeps the network's burst; an explicit burst wins. With channel-wise
+    /// normalization each hidden unit gets its own λ, from that unit's states over every element (percentile 100: its maximum).
+    /// </summary>
+    [Theory]
+    [InlineData(16, null, 16)]
+    [InlineData(32, null, 8)]
+    [InlineData(64, null, 4)]
+    [InlineData(100, null, 3)]
+    [InlineData(300, null, 1)]
+    [InlineData(32, 1, 1)]
+    [InlineData(32, 3, 3)]
+    public void TheRecurrentPopulationGetsGradedSpikesForItsLevelsAndALambdaPerHiddenUnit(int window, int? explicitBurst, int burst)
+    {
+        const int L = 4, F = 3, H = 5, images = 64;
+        ModelGraph graph = RnnGraph(L, F, H, seed: window);
+        var rng = new Random(window);
+        float[] x = [.. Enumerable.Range(0, images * L * F).Select(_ => (float)rng.NextDouble())];
+        var data = new ArrayDataset(x, new int[images], new Shape(L, F));
+        var options = new ConversionOptions
+        {
+            SequenceWindow = window,
+            Normalization = NormalizationKind.ChannelWise,
+            Percentile = 100,
+            RecurrentBurst = explicitBurst,
+        };
+        ConversionResult converted = ConversionPipeline.Run(graph, data, options);
+        NeuronLayer hidden = converted.Network.Layers.OfType<NeuronLayer>().Single();
+        Assert.Equal(burst, hidden.Neuron.BurstLimit);
+        Assert.True(explicitBurst is not null || (window * burst >= ConversionOptions.RecurrentLevels
+            && (burst == 1 || window * (burst - 1) < ConversionOptions.RecurrentLevels)));
+        // Each unit's λ is the largest state it takes over all elements of the calibration sequences.
+        AnnActivations acts = new AnnExecutor(graph).ForwardAll(x, images);
+        ReadOnlySpan<float> states = acts.Of(graph.Nodes.OfType<RecurrentNode>().Single());
+        float[] expected = new float[H];
+        for (int i = 0; i < states.Length; i++) expected[i % H] = MathF.Max(expected[i % H], states[i]);
+        ConvertedLayer log = converted.Layers.Single(l => l.Kind == "neurons");
+        // A spike stands for λ/(s·Δt), s = the rate fraction times B spikes a step.
+        float[] lambda = [.. log.SpikeValue.Select(v => v * options.EffectiveRateFraction * burst * options.Dt)];
+        Assert.Equal(H, lambda.Length);
+        for (int u = 0; u < H; u++)
+        {
+            if (expected[u] > 0) Assert.True(MathF.Abs(lambda[u] - expected[u]) <= 0.02f * expected[u],
+                $"unit {u}: λ {lambda[u]}, largest state {expected[u]}");
+        }
+        Assert.True(lambda.Distinct().Count() > 1, "every hidden unit got the same λ");
+    }
+
+    [Fact]
+    public void GradedRecurrentSpikesThatTheNeuronsCannotEmitAreRefusedNamingTheOption()
+    {
+        var e = Assert.Throws<InvalidOptionException>(() =>
+            new ConversionOptions { SequenceWindow = 32, RecurrentBurst = 2, Reset = ResetMode.ToZero }.Validate());
+        Assert.Contains("recurrent-burst", e.Message);
+        Assert.Throws<InvalidOptionException>(() => new ConversionOptions { SequenceWindow = 32, RecurrentBurst = 0 }.Validate());
+        // Automatic: the neurons that cannot burst keep one spike a step.
+        Assert.Equal(1, new ConversionOptions { SequenceWindow = 32, Reset = ResetMode.ToZero }.RecurrentBurstFor(32));
     }
 
     [Fact]
@@ -277,11 +344,14 @@ public class RecurrentSimulationTests
     /// A hand-built recurrent sequence network with exact sums: hidden [H] charged by the element (dense weights, multiples of
     /// 1/16) and by its own spikes one window back, a readout of the last window with 3 classes.
     /// </summary>
-    private static SpikingNetwork Rnn(int length, int window, int features, int hidden, int seed, WindowStart start)
+    private static SpikingNetwork Rnn(int length, int window, int features, int hidden, int seed, WindowStart start, int burst = 1)
     {
         var rng = new Random(seed);
         Shape f = new(features), h = new(hidden), o = new(3);
-        NeuronParameters neuron = NeuronParameters.IntegrateAndFire(1f, initialFraction: 0.5f);
+        // With bursts a lower threshold (still exact in binary) so that neurons do fire several spikes a step.
+        NeuronParameters neuron = NeuronParameters.IntegrateAndFire(burst > 1 ? 0.25f : 1f, initialFraction: 0.5f)
+            with
+        { BurstLimit = burst };
         var layers = new SpikingLayer[]
         {
             new NeuronLayer("hidden", h, neuron,
