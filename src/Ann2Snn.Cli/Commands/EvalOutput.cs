@@ -26,6 +26,7 @@ internal static class EvalOutput
             timesteps = r.Simulation.Timesteps,
             sequence_length = sequence?.Length,
             window_per_element = sequence?.Window,
+            recurrent_burst = RecurrentBurst(r.Network),
             input = InputEncodingMetadata.Name(r.Simulation.Input),
             backend = r.Simulator.Name,
             pilot_rate = r.PilotRate,
@@ -86,6 +87,13 @@ internal static class EvalOutput
         };
     }
 
+    /// <summary>The burst limit of the network's recurrent populations (those reading themselves); null without one.</summary>
+    private static int? RecurrentBurst(SpikingNetwork network) =>
+        network.Layers.Select((l, i) => (Layer: l, Index: i))
+            .Where(x => x.Layer is NeuronLayer && SpikingNetwork.ProjectionsOf(x.Layer).Any(p => p.Source == x.Index))
+            .Select(x => (int?)((NeuronLayer)x.Layer).Neuron.BurstLimit)
+            .Max();
+
     public static void Print(IAnsiConsole console, EvaluationResult r, string? reportPath)
     {
         string name = Markup.Escape(Path.GetFileName(r.Model));
@@ -102,7 +110,10 @@ internal static class EvalOutput
         {
             console.MarkupLine($"sequence: {sequence.Length} elements, each presented for a window of W steps (W = T below; a run is "
                 + $"{sequence.Length}·W steps); recurrent synapses delayed by one window; membranes at a window's start: "
-                + sequence.Start.ToString().ToLowerInvariant());
+                + sequence.Start.ToString().ToLowerInvariant()
+                + (RecurrentBurst(r.Network) is { } burst && burst > 1
+                    ? $"; recurrent neurons fire graded spikes, up to {burst} a step (W·{burst} levels per element)"
+                    : ""));
         }
         if (!r.Input.Preprocessing.IsDefault)
         {

@@ -64,7 +64,10 @@ public static class WindowTuning
         };
         ConversionOptions chosen = options;
         bool residual = options.UseSignedSpikes(prepared);
-        if (options.SignedSpikes is null && !residual && options.Burst == 1
+        // Graded spikes of a recurrent population are unsigned: its resolution is measured to matter more (docs/recurrent.md).
+        bool graded = prepared.Nodes.Any(n => n is RecurrentNode)
+            && (options.RecurrentBurst ?? (options with { SignedSpikes = false }).RecurrentBurstFor(options.SequenceWindow ?? window)) > 1;
+        if (options.SignedSpikes is null && !residual && options.Burst == 1 && !graded
             && NeuronParameters.AllowsSignedSpikes(options.Neuron, options.Reset, options.RefractorySteps))
         {
             ConversionOptions probe = options with
@@ -87,6 +90,7 @@ public static class WindowTuning
                     ? "the network has LeakyRelu or PRelu: signed neurons with a negative branch"
                     : "the network has residual connections or quantized clips")
                 : options.Burst > 1 ? "burst spikes are unsigned"
+                : graded ? "the recurrent population's graded spikes are unsigned"
                 : "the neuron model does not allow them";
             choices.Add($"signed neurons: {(chosen.UseSignedSpikes(prepared) ? "on" : "off")} ({why})");
         }

@@ -33,9 +33,23 @@ public sealed class SequenceCliTests
         Assert.Equal(28, json.GetProperty("sequence_length").GetInt32());
         Assert.Equal(16, json.GetProperty("window_per_element").GetInt32());
         Assert.Equal(28 * 16, json.GetProperty("timesteps").GetInt32());
+        Assert.Equal(16, json.GetProperty("recurrent_burst").GetInt32()); // 16 steps · 16 spikes ≥ 256 levels per element
         JsonElement snn = json.GetProperty("snn_accuracy");
         Assert.Equal(["8", "16"], snn.EnumerateObject().Select(p => p.Name));
         Assert.True(snn.GetProperty("16").GetDouble() > 0.5, r.Out);
+    }
+
+    [Fact]
+    public void Eval_takes_the_recurrent_burst_and_refuses_one_the_neurons_cannot_fire()
+    {
+        var r = CliContractTests.Run("eval", Rnn, "--data", "mnist", "--sequence", "rows", "--limit", "10", "-T", "8",
+            "--calib-images", "50", "--optimize-for", "none", "--recurrent-burst", "1", "--json");
+        Assert.True(r.Code == CliApp.ExitOk, r.Err);
+        Assert.Equal(1, JsonDocument.Parse(r.Out).RootElement.GetProperty("recurrent_burst").GetInt32());
+        var bad = CliContractTests.Run("eval", Rnn, "--data", "mnist", "--sequence", "rows", "--limit", "10", "-T", "8",
+            "--recurrent-burst", "2", "--reset", "zero");
+        Assert.Equal(CliApp.ExitBadInput, bad.Code);
+        Assert.Contains("option '--recurrent-burst'", bad.Err);
     }
 
     [Theory]
