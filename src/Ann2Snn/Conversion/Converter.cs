@@ -450,7 +450,10 @@ public static class Converter
             {
                 // Every element in place (e.g. h_n[-1] of a one-direction RNN): a reshape, no synapses.
                 var reshape = new ReshapeOp(x.Shape, shape);
-                return new Signal(shape, x.Terms.Select(t => t.Then(reshape)).ToArray(), x.Bias, x.Bound, x.Signed) { Sequence = x.Sequence };
+                return new Signal(shape, x.Terms.Select(t => t.Then(reshape)).ToArray(), x.Bias, x.Bound, x.Signed)
+                {
+                    Sequence = x.Sequence,
+                };
             }
             var flat = new Shape(shape.Size);
             var terms = new List<Term>(x.Terms.Count);
