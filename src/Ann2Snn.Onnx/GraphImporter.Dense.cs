@@ -110,6 +110,11 @@ internal sealed partial class GraphImporter
         int[] sb = vector ? [b.Dims[0], 1] : [.. b.Dims];
         int m = sa[^2], k = sa[^1], cols = sb[^1];
         if (sb[^2] != k) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, but input A's rows have {k} elements");
+        if (b.Rank > sa.Length + 1)
+        {
+            n.Unsupported($"B '{Text.Clean(b.Name)}' is {b.DimsText}, of higher rank than input A [N, {string.Join(", ", sa)}]: the "
+                + "product would have an axis before the batch axis");
+        }
         int[] batchA = sa[..^2], batchB = sb[..^2];
         if (batchB.Length > batchA.Length)
         {
