@@ -176,6 +176,7 @@ public sealed class TrainingTests
         Assert.Contains("--signed off", Refusal(signed));
         SpikingNetwork poisson = InputEncodingMetadata.Write(Toy(), InputEncoding.Poisson);
         Assert.Contains("poisson", Refusal(poisson));
+        Assert.Contains("layer 't' has token_dense synapses, which have no gradient", Refusal(Snn.SnnFileTests.Tokens()));
         Assert.StartsWith("option 'timesteps'", Assert.Throws<InvalidOptionException>(
             () => new TrainableNetwork(Toy(), new TrainingOptions { Timesteps = 0 })).Message);
         Assert.StartsWith("option 'epochs'", Assert.Throws<InvalidOptionException>(
