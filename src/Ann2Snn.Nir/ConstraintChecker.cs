@@ -171,13 +171,14 @@ public static class ConstraintChecker
                 chain *= op switch
                 {
                     DenseOp d => d.Weight.Shape[1],
+                    TokenDenseOp t => t.InFeatures,
                     ConvOp c => (long)c.Weight.Shape[1] * c.Window.KernelH * c.Window.KernelW,
                     AvgPoolOp a => (long)a.Window.KernelH * a.Window.KernelW,
                     _ => 1,
                 };
                 nodes.AddRange(NirExporter.NodeTypes(op, out string? refusal));
                 if (refusal is not null) problems.Add(refusal);
-                float[]? w = op switch { DenseOp d => d.Weight.Data, ConvOp c => c.Weight.Data, _ => null };
+                float[]? w = op switch { DenseOp d => d.Weight.Data, TokenDenseOp t => t.Weight.Data, ConvOp c => c.Weight.Data, _ => null };
                 if (w is not null)
                 {
                     foreach (float x in w)

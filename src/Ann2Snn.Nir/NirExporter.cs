@@ -145,6 +145,7 @@ public static class NirExporter
         private static bool BiasFits(SynapticOp op, float[] bias) => op switch
         {
             DenseOp => true,
+            SelectOp s => s.OutputShape.Rank == 1,
             ConvOp c => PerChannel(bias, c.OutputShape) is not null,
             ConcatSliceOp cat => cat.OutputShape.Rank == 1 || PerChannel(bias, cat.OutputShape) is not null,
             _ => false,
@@ -226,6 +227,13 @@ public static class NirExporter
                 case ConcatSliceOp cat:
                     yield return OneHot(cat, bias);
                     break;
+                case SelectOp s when s.OutputShape.Rank == 1:
+                    // Exact as the Affine of its 0/1 matrix (one 1 per row).
+                    foreach (NirNode node in Op(at, s.Expanded(), bias)) yield return node;
+                    break;
+                case SelectOp or TokenDenseOp:
+                    throw new UnsupportedOperatorException($"{at}: {op.OutputShape} has no NIR form: its expanded Affine would deliver a "
+                        + "vector and NIR has no reshape back to tokens");
                 default:
                     throw new UnsupportedOperatorException($"{at}: no NIR form");
             }

@@ -5,7 +5,8 @@ using Onnx;
 namespace Ann2Snn.Onnx;
 
 /// <summary>
-/// Fully connected ops: Gemm, and MatMul by a constant (with the bias Add that follows it; batched products as one dense map).
+/// Fully connected ops: Gemm, and MatMul by a constant (with the bias Add that follows it): on the last axis of any rank when
+/// every leading index shares B (a Linear over tokens), as one block-diagonal dense map only where B differs between them.
 /// </summary>
 internal sealed partial class GraphImporter
 {
@@ -65,17 +66,28 @@ internal sealed partial class GraphImporter
         if (k != a.Shape.Size) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, but input A has {a.Shape.Size} features");
         float[] weight = Transposed(b.Floats, k, outputs, 1);
 
+        DenseWithBias(n, a.Node, n.Name, new FloatTensor([outputs, k], weight), 1);
+    }
+
+    /// <summary>
+    /// The Dense node of a MatMul by a constant, on the last axis of <paramref name="input"/>. When the product's only
+    /// reader is an Add of a constant that varies along the last axis alone (a Linear's bias, also over tokens), that Add
+    /// becomes the node's bias and its output the node's.
+    /// </summary>
+    private void DenseWithBias(OnnxNode n, Node input, string name, FloatTensor weight, int rank)
+    {
+        int outputs = weight.Shape[0];
         float[]? bias = null;
         NodeProto? add = SoleConsumer(n.Outputs[0]);
         if (add is { OpType: "Add", Domain: "" or "ai.onnx", Input.Count: 2, Output.Count: 1 }
             && _values.GetValueOrDefault(add.Input[0] == n.Outputs[0] ? add.Input[1] : add.Input[0]) is ConstantValue c
-            && VectorBias(c.Tensor, outputs) is { } vector)
+            && LastAxisBias(c.Tensor, rank, outputs) is { } vector)
         {
             ThrowHelper.ThrowIfNotFinite(vector, $"{n.Where}: tensor '{Text.Clean(c.Tensor.Name)}' (bias of the following Add)");
             bias = vector;
             _absorbed.Add(add);
         }
-        DenseNode dense = n.Make(() => new DenseNode(n.Name, a.Node, new FloatTensor([outputs, k], weight), bias));
+        DenseNode dense = n.Make(() => new DenseNode(name, input, weight, bias));
         SetOutput(n, dense);
         if (bias is not null) _values[add!.Output[0]] = new TensorValue(dense);
     }
@@ -85,9 +97,11 @@ internal sealed partial class GraphImporter
 
     /// <summary>
     /// A sample [..., m, k] times a constant B [..., k, n] (or a vector [k]) with NumPy broadcasting of the leading axes, as
-    /// ONNX MatMul defines it: per sample a fixed linear map, so it becomes a Flatten, one Dense node over the sample (weight
-    /// W[o, i] = B[…, k, j] where output o = (…, r, j) reads input i = (…, r, k)) and a Reshape to the product's shape. B's
-    /// leading axes must not reach the batch axis with a size other than 1 (that would differ between samples).
+    /// ONNX MatMul defines it: per sample a fixed linear map. When B's leading axes are all 1 (a Linear over tokens) it is a
+    /// Dense node on A's last axis with A's leading axes as positions. Otherwise it becomes a Flatten, one Dense node over the
+    /// sample (weight W[o, i] = B[…, k, j] where output o = (…, r, j) reads input i = (…, r, k)) and a Reshape to the
+    /// product's shape. B's leading axes must not reach the batch axis with a size other than 1 (that would differ between
+    /// samples).
     /// </summary>
     private void BatchedMatMul(OnnxNode n, TensorValue a, ConstTensor b)
     {
@@ -96,6 +110,11 @@ internal sealed partial class GraphImporter
         int[] sb = vector ? [b.Dims[0], 1] : [.. b.Dims];
         int m = sa[^2], k = sa[^1], cols = sb[^1];
         if (sb[^2] != k) n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, but input A's rows have {k} elements");
+        if (b.Rank > sa.Length + 1)
+        {
+            n.Unsupported($"B '{Text.Clean(b.Name)}' is {b.DimsText}, of higher rank than input A [N, {string.Join(", ", sa)}]: the "
+                + "product would have an axis before the batch axis");
+        }
         int[] batchA = sa[..^2], batchB = sb[..^2];
         if (batchB.Length > batchA.Length)
         {
@@ -116,6 +135,13 @@ internal sealed partial class GraphImporter
                 n.Fail($"B '{Text.Clean(b.Name)}' is {b.DimsText}, which does not broadcast with input A [N, {string.Join(", ", sa)}]");
             }
             batch[i] = Math.Max(batchA[i], batchB[i]);
+        }
+        if (!vector && batchB.All(d => d == 1))
+        {
+            // The same B for every leading index: one Dense on A's last axis, its positions A's leading axes (broadcast
+            // leading axes of size 1 in B add nothing: batchB is all ones, so batch equals batchA).
+            DenseWithBias(n, a.Node, n.Name, new FloatTensor([cols, k], Transposed(b.Floats, k, cols, 1)), sa.Length);
+            return;
         }
         long blocks = batch.Aggregate(1L, (p, d) => p * d);
         long inputs = a.Shape.Size, outputs = blocks * m * cols;
@@ -151,6 +177,24 @@ internal sealed partial class GraphImporter
         DenseNode dense = n.Make(() => new DenseNode(UniqueName(n.Name + "/dense"), flat, new FloatTensor([(int)outputs, (int)inputs],
             weight), null));
         SetOutput(n, n.Make(() => new ReshapeNode(n.Name, dense, new Shape(shape), "MatMul")));
+    }
+
+    /// <summary>
+    /// A constant added to a [N, …, <paramref name="length"/>] tensor of per-sample rank <paramref name="rank"/> that varies
+    /// along the last axis alone ([length], [1, …, 1, length] or a scalar), expanded to <paramref name="length"/>; null
+    /// otherwise (it then stays an Add of its own).
+    /// </summary>
+    private static float[]? LastAxisBias(ConstTensor c, int rank, int length)
+    {
+        if (rank == 1) return VectorBias(c, length);
+        ReadOnlySpan<int> dims = c.Dims;
+        if (dims.Length > rank + 1 || (dims.Length > 0 && dims[^1] != 1 && dims[^1] != length)) return null;
+        for (int i = 0; i < dims.Length - 1; i++)
+        {
+            if (dims[i] != 1) return null;
+        }
+        float[] v = c.Floats;
+        return v.Length == length ? (float[])v.Clone() : Enumerable.Repeat(v[0], length).ToArray();
     }
 
     /// <summary>

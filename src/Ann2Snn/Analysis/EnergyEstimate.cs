@@ -96,7 +96,7 @@ public sealed record EnergyEstimate(
 
     /// <summary>
     /// MACs per image that computing the analog input current takes: every op of every projection from the input (a
-    /// dense op one per weight, a convolution output size × C/g × kH × kW, an average pool output size × kH × kW).
+    /// dense op one per weight (over tokens, per weight and position), a convolution output size × C/g × kH × kW, an average pool output size × kH × kW).
     /// </summary>
     public static long AnalogInputMacsOf(SpikingNetwork network)
     {
@@ -112,6 +112,7 @@ public sealed record EnergyEstimate(
                     macs += op switch
                     {
                         DenseOp d => d.Weight.Length,
+                        TokenDenseOp t => (long)t.Weight.Length * t.Positions,
                         ConvOp c => (long)c.OutputShape.Size * c.Weight.Shape[1] * c.Window.KernelH * c.Window.KernelW,
                         AvgPoolOp a => (long)a.OutputShape.Size * a.Window.KernelH * a.Window.KernelW,
                         _ => 0,

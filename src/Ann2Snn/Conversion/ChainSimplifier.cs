@@ -5,8 +5,9 @@ namespace Ann2Snn.Conversion;
 
 /// <summary>
 /// Rewrites a chain of synaptic ops into an equivalent shorter one: adjacent gains merge; a gain moves past average
-/// pooling and reshapes (both commute with it); a gain in front of a weighted op folds into its input columns, one
-/// behind it into its output rows. What cannot fold (e.g. a residual path's gain) stays a <see cref="ScaleOp"/>.
+/// pooling, reshapes and selections (all commute with it); a gain in front of a weighted op folds into its input columns,
+/// one behind it into its output rows (for dense synapses over tokens only a gain that is the same at every token). What
+/// cannot fold (e.g. a residual path's gain) stays a <see cref="ScaleOp"/>.
 /// </summary>
 public static class ChainSimplifier
 {
@@ -36,6 +37,8 @@ public static class ChainSimplifier
                     AvgPoolOp p when !IsFull(s) => [p, new ScaleOp(p.OutputShape, s.Scale)],
                     ReshapeOp r => [r, new ScaleOp(r.OutputShape, IsFull(s) || s.Scale.Length == 1 ? s.Scale : Expand(s))],
                     DenseOp d => [new DenseOp(d.InputShape, ScaleColumns(d.Weight, Expand(s)))],
+                    TokenDenseOp t when PerFeature(s, t.InFeatures) is { } g => [new TokenDenseOp(t.InputShape, ScaleColumns(t.Weight, g))],
+                    SelectOp sel => [sel, new ScaleOp(sel.OutputShape, s.Scale.Length == 1 ? s.Scale : Selected(Expand(s), sel))],
                     ConvOp c when !IsFull(s) => [new ConvOp(c.InputShape, ScaleInputChannels(c, s), c.Window, c.Groups, c.OutputShape)],
                     _ => null,
                 };
@@ -49,6 +52,7 @@ public static class ChainSimplifier
                 replacement = previous switch
                 {
                     DenseOp d => [new DenseOp(d.InputShape, ScaleRows(d.Weight, Expand(s)))],
+                    TokenDenseOp t when PerFeature(s, t.OutFeatures) is { } g => [new TokenDenseOp(t.InputShape, ScaleRows(t.Weight, g))],
                     ConvOp c when !IsFull(s) =>
                         [new ConvOp(c.InputShape, ScaleRows(c.Weight, ExpandChannels(s)), c.Window, c.Groups, c.OutputShape)],
                     _ => null,
@@ -69,6 +73,26 @@ public static class ChainSimplifier
             || (s.InputShape.Size == s.InputShape.Channels && s.Scale.Length > 1);
 
     private static float[] Expand(ScaleOp s) => s.ElementGains();
+
+    /// <summary>The gain per feature of the last axis (length <paramref name="features"/>) when every token has the same; else null.</summary>
+    private static float[]? PerFeature(ScaleOp s, int features)
+    {
+        if (s.Scale.Length == 1) return Enumerable.Repeat(s.Scale[0], features).ToArray();
+        float[] g = Expand(s);
+        for (int i = features; i < g.Length; i++)
+        {
+            if (g[i] != g[i - features]) return null;
+        }
+        return g[..features];
+    }
+
+    /// <summary>The gains of a selection's outputs: output i takes the gain of the input it copies.</summary>
+    private static float[] Selected(float[] gain, SelectOp sel)
+    {
+        var result = new float[sel.OutputShape.Size];
+        for (int i = 0; i < result.Length; i++) result[i] = gain[sel.Map[i]];
+        return result;
+    }
 
     /// <summary>The gain of every channel (the scale is scalar or per channel).</summary>
     private static float[] ExpandChannels(ScaleOp s)

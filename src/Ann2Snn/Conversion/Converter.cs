@@ -236,10 +236,17 @@ public static class Converter
                         var op = new ConvOp(c.Inputs[0].OutputShape, c.Weight, c.Window, c.Groups, c.OutputShape);
                         return Linear(In(0), op, c.Bias, AbsoluteRowBound(c.Weight, c.Bias));
                     }
-                case DenseNode d:
+                case DenseNode { IsVector: true } d:
                     {
                         var op = new DenseOp(d.Inputs[0].OutputShape, d.Weight);
                         return Linear(In(0), op, d.Bias, AbsoluteRowBound(d.Weight, d.Bias));
+                    }
+                case DenseNode d:
+                    {
+                        // Over tokens: the weights shared by every position, the bias repeated at each.
+                        var op = new TokenDenseOp(d.Inputs[0].OutputShape, d.Weight);
+                        float[]? bias = d.Bias is { } b ? [.. Enumerable.Range(0, d.OutputShape.Size).Select(i => b[i % b.Length])] : null;
+                        return Linear(In(0), op, bias, AbsoluteRowBound(d.Weight, d.Bias));
                     }
                 case Pool2dNode { Kind: PoolKind.Average } p:
                     return Linear(In(0), new AvgPoolOp(p.Inputs[0].OutputShape, p.Window, p.CountIncludePad, p.OutputShape), null, null);
@@ -440,8 +447,9 @@ public static class Converter
         }
 
         /// <summary>
-        /// A fixed selection y[i] = x[map[i]] (a transpose, a gather or a slice): each term whose chain ends in a dense map
-        /// (up to reshapes) takes that map's rows in the new order; any other term gets a 0/1 selection matrix. The bias
+        /// A fixed selection y[i] = x[map[i]] (a transpose, a gather or a slice): each term whose chain ends in a plain dense
+        /// map (up to reshapes) takes that map's rows in the new order; one that ends in a selection gets the two composed;
+        /// any other term (dense synapses over tokens, a population's spikes) gets a selection op after its chain. The bias
         /// is selected alike.
         /// </summary>
         private static Signal Select(Signal x, Shape shape, int[] map)
@@ -467,14 +475,17 @@ public static class Converter
                     var rows = new float[map.Length * cols];
                     for (int i = 0; i < map.Length; i++) d.Weight.Data.AsSpan(map[i] * cols, cols).CopyTo(rows.AsSpan(i * cols));
                     terms.Add(new Term(t.Source, [.. t.Ops.Take(last), new DenseOp(d.InputShape, new FloatTensor([map.Length, cols], rows)),
-                        new ReshapeOp(flat, shape)]));
+                        new ReshapeOp(flat, shape)], t.Delay));
                     continue;
                 }
-                var from = new Shape(x.Shape.Size);
-                var select = new float[map.Length * from.Size];
-                for (int i = 0; i < map.Length; i++) select[i * from.Size + map[i]] = 1f;
-                terms.Add(new Term(t.Source, [.. t.Ops, new ReshapeOp(x.Shape, from),
-                    new DenseOp(from, new FloatTensor([map.Length, from.Size], select)), new ReshapeOp(flat, shape)]));
+                if (last >= 0 && t.Ops[last] is SelectOp s)
+                {
+                    int[] before = s.Map.ToArray();
+                    terms.Add(new Term(t.Source, [.. t.Ops.Take(last), new SelectOp(s.InputShape, Array.ConvertAll(map, i => before[i]), shape)],
+                        t.Delay));
+                    continue;
+                }
+                terms.Add(t.Then(new SelectOp(x.Shape, map, shape)));
             }
             float[]? source = x.Bias;
             float[]? bias = source is null ? null : Array.ConvertAll(map, i => source[i]);
@@ -501,7 +512,8 @@ public static class Converter
             if (ownBias is not null)
             {
                 bias ??= new float[op.OutputShape.Size];
-                int plane = op.OutputShape.Size / op.OutputShape.Channels;
+                // Per output channel, or one value per output element (a dense map over tokens repeats its bias per token).
+                int plane = ownBias.Length == bias.Length ? 1 : op.OutputShape.Size / op.OutputShape.Channels;
                 for (int i = 0; i < bias.Length; i++) bias[i] += ownBias[i / plane];
             }
             float bound = boundGain is { } g ? g * Math.Max(1f, x.Bound) : x.Bound;

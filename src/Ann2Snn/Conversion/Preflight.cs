@@ -73,7 +73,7 @@ public static class Preflight
                     break;
                 case BatchNormNode bn:
                     Node producer = bn.Inputs[0];
-                    bool foldable = producer is Conv2dNode or DenseNode && graph.ConsumerCount(producer) == 1;
+                    bool foldable = producer is Conv2dNode or DenseNode { IsVector: true } && graph.ConsumerCount(producer) == 1;
                     findings.Add(foldable
                         ? new(n.Name, n.Op, PreflightSeverity.Note, $"folded into '{producer.Name}' (W′, b′)")
                         : new(n.Name, n.Op, PreflightSeverity.Note, "kept as a per-channel affine map folded into the next synapses"));
@@ -136,7 +136,7 @@ public static class Preflight
                 case TransposeNode:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Note,
                         "a Transpose inside the network becomes a fixed selection: it reorders the rows of the dense synapses "
-                        + "before it, or adds a 0/1 selection matrix"));
+                        + "before it, or adds selection synapses (one per output)"));
                     break;
                 case PadNode p when PadSynapses.Problem(p) is { } problem:
                     findings.Add(new(n.Name, n.Op, PreflightSeverity.Blocker, problem));

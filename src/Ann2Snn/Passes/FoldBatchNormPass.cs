@@ -6,7 +6,7 @@ namespace Ann2Snn.Passes;
 /// <summary>
 /// Folds inference BatchNorm into the Conv/Dense before it: with a = γ/√(σ²+ε) and c = β − a·μ per output channel,
 /// W′[o,…] = a[o]·W[o,…] and b′[o] = a[o]·b[o] + c[o]. Skipped when the layer's output has other consumers,
-/// since they need the un-normalized values.
+/// since they need the un-normalized values, and for a Dense over tokens (a BatchNorm's channels there are the tokens).
 /// </summary>
 public sealed class FoldBatchNormPass : IGraphPass
 {
@@ -33,7 +33,7 @@ public sealed class FoldBatchNormPass : IGraphPass
     }
 
     private static bool IsFoldable(ModelGraph graph, Node n) =>
-        n is BatchNormNode { Inputs: [Node producer] } && producer is Conv2dNode or DenseNode && graph.ConsumerCount(producer) == 1;
+        n is BatchNormNode { Inputs: [Node producer] } && producer is Conv2dNode or DenseNode { IsVector: true } && graph.ConsumerCount(producer) == 1;
 
     private static FloatTensor Scale(FloatTensor w, float[] a)
     {

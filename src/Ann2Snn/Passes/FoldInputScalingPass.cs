@@ -7,7 +7,8 @@ namespace Ann2Snn.Passes;
 /// Folds a constant element-wise map y = s·x + t (input scaling: Sub/Mul/Div by constants) into the single
 /// Conv/Dense that consumes it: W′[o,c,…] = W[o,c,…]·s[c] and b′[o] = b[o] + Σ W[o,c,…]·t[c].
 /// The shift is folded into a convolution only when it has no padding (padded cells see 0, not t), and a
-/// per-element map only into a Dense layer; otherwise the node is left for the converter.
+/// per-element map only into a Dense layer on a vector (over tokens the map's channels are the tokens); otherwise the node
+/// is left for the converter.
 /// </summary>
 public sealed class FoldInputScalingPass : IGraphPass
 {
@@ -41,7 +42,7 @@ public sealed class FoldInputScalingPass : IGraphPass
         Shape x = s.OutputShape;
         return consumer switch
         {
-            DenseNode => consumer,
+            DenseNode { IsVector: true } => consumer,
             Conv2dNode c when PerChannel(s.Scale, x) && PerChannel(s.Shift, x) && (IsZero(s.Shift) || NoPadding(c.Window)) => consumer,
             _ => null,
         };

@@ -23,6 +23,8 @@ internal abstract class CompiledOp(SynapticOp op)
     public static CompiledOp Compile(SynapticOp op) => op switch
     {
         DenseOp d => new DenseCompiled(d),
+        TokenDenseOp t => new TokenDenseCompiled(t),
+        SelectOp s => new SelectCompiled(s),
         ConvOp c => new ConvCompiled(c),
         AvgPoolOp p => new AvgPoolCompiled(p),
         ReshapeOp r => new ReshapeCompiled(r),
@@ -39,6 +41,30 @@ internal abstract class CompiledOp(SynapticOp op)
 
         public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y) =>
             Gemm.Multiply(n, x, InSize, false, _w, y, OutSize);
+    }
+
+    private sealed class TokenDenseCompiled(TokenDenseOp t) : CompiledOp(t)
+    {
+        // Y[n·P × Out] = X[n·P × In] · Wᵀ: the positions of every sample are rows of one GEMM, W [Out × In] packed once.
+        private readonly GemmPackedB _w = GemmPackedB.Pack(t.InFeatures, t.OutFeatures, t.Weight.Data, t.InFeatures, transposeB: true);
+
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y) =>
+            Gemm.Multiply(n * t.Positions, x, t.InFeatures, false, _w, y, t.OutFeatures);
+    }
+
+    private sealed class SelectCompiled(SelectOp s) : CompiledOp(s)
+    {
+        private readonly int[] _map = s.Map.ToArray();
+
+        public override void Apply(ReadOnlySpan<float> x, int n, Span<float> y)
+        {
+            for (int b = 0; b < n; b++)
+            {
+                ReadOnlySpan<float> from = x.Slice(b * InSize, InSize);
+                Span<float> to = y.Slice(b * OutSize, OutSize);
+                for (int i = 0; i < to.Length; i++) to[i] = from[_map[i]];
+            }
+        }
     }
 
     private sealed class ConvCompiled(ConvOp c) : CompiledOp(c)

@@ -135,7 +135,7 @@ public static class Simulators
         if (measuredRate is { } r && (!double.IsFinite(r) || r < 0)) ThrowHelper.InvalidOption("rate",
             $"measured rate {r} must be finite and non-negative");
         bool spikingWeights = network.Layers.SelectMany(SpikingNetwork.ProjectionsOf)
-            .Any(p => p.Source >= 0 && p.Ops.Any(o => o is DenseOp or ConvOp));
+            .Any(p => p.Source >= 0 && p.Ops.Any(o => o is DenseOp or TokenDenseOp or ConvOp));
         return spikingWeights && (measuredRate ?? 0) <= EventRateLimit ? new EventSimulator() : new DenseSimulator();
     }
 }

@@ -7,7 +7,7 @@ internal sealed class OpEntry
     public required int[] InputShape { get; init; }
     public required int[] OutputShape { get; init; }
 
-    // dense, conv
+    // dense, token_dense, conv
     public BlobRef? Weight { get; init; }
 
     // conv, avgpool
@@ -24,4 +24,7 @@ internal sealed class OpEntry
 
     // concat
     public int? ChannelOffset { get; init; }
+
+    // select (format 5): the input element each output element copies
+    public int[]? Map { get; init; }
 }

@@ -35,9 +35,10 @@ public static class SnnFile
     /// reader would skip and simulate one spike per step), or 3 when a population has a negative branch
     /// (<c>negative_gain</c>, LeakyRelu/PRelu: an older reader would simulate a ReLU) or the input has a function
     /// (metadata <c>input_function</c>, which an older reader would not apply), or 4 when it holds an operator layer
-    /// (<see cref="OperatorLayer"/>, a layer kind older readers do not know).
+    /// (<see cref="OperatorLayer"/>, a layer kind older readers do not know), or 5 when a projection holds dense synapses
+    /// over tokens or a selection (<see cref="TokenDenseOp"/>, <see cref="SelectOp"/>, op kinds older readers do not know).
     /// </summary>
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
 
     public const string Extension = ".snn";
 
@@ -122,13 +123,15 @@ public static class SnnFile
     }
 
     /// <summary>
-    /// The oldest format version that holds <paramref name="network"/>: 4 with operator layers, 3 with delayed projections,
+    /// The oldest format version that holds <paramref name="network"/>: 5 with token dense or select synapses, 4 with operator
+    /// layers, 3 with delayed projections,
     /// negative-branch gains, an input function or a sequence presentation,
     /// 2 with burst populations, else 1.
     /// </summary>
     public static int VersionOf(SpikingNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (network.Layers.SelectMany(SpikingNetwork.ProjectionsOf).Any(p => p.Ops.Any(o => o is TokenDenseOp or SelectOp))) return 5;
         if (network.Layers.Any(l => l is OperatorLayer)) return 4;
         IEnumerable<NeuronLayer> populations = network.Layers.OfType<NeuronLayer>();
         if (network.HasDelays || populations.Any(l => l.NegativeGain is not null) || network.Metadata.ContainsKey(InputFunction.Key)
@@ -331,6 +334,14 @@ public static class SnnFile
                     OutputShape = output,
                     Weight = Blob(d.Weight.Data, d.Weight.Shape, where)
                 },
+                TokenDenseOp t => new OpEntry
+                {
+                    Kind = t.Kind,
+                    InputShape = input,
+                    OutputShape = output,
+                    Weight = Blob(t.Weight.Data, t.Weight.Shape, where)
+                },
+                SelectOp s => new OpEntry { Kind = s.Kind, InputShape = input, OutputShape = output, Map = s.Map.ToArray() },
                 ConvOp c => new OpEntry
                 {
                     Kind = c.Kind,
@@ -559,13 +570,16 @@ public static class SnnFile
             SynapticOp op = o.Kind switch
             {
                 "dense" => new DenseOp(input, Tensor(o.Weight, "weight")),
+                "token_dense" when _version >= 5 => new TokenDenseOp(input, Tensor(o.Weight, "weight")),
+                "select" when _version >= 5 => new SelectOp(input, o.Map ?? throw Missing("map"), output),
+                "token_dense" or "select" => throw new FormatError($"{o.Kind} synapses need format 5, the file says format {_version}"),
                 "conv" => new ConvOp(input, Tensor(o.Weight, "weight"), Window(o.Window), o.Groups ?? throw Missing("groups"), output),
                 "avgpool" => new AvgPoolOp(input, Window(o.Window), o.CountIncludePad ?? throw Missing("count_include_pad"), output),
                 "reshape" => new ReshapeOp(input, output),
                 "scale" => new ScaleOp(input, Vector(o.Scale, "scale")),
                 "concat" => new ConcatSliceOp(input, o.ChannelOffset ?? throw Missing("channel_offset"), output),
                 _ => throw new FormatError($"unknown op kind '{Quote(o.Kind)}'; "
-                    + "this build reads dense, conv, avgpool, reshape, scale and concat"),
+                    + "this build reads dense, token_dense, conv, avgpool, reshape, scale, concat and select"),
             };
             if (!op.OutputShape.Equals(output)) throw new FormatError($"declares output {output}, the op delivers {op.OutputShape}");
             return op;

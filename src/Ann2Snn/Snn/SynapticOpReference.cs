@@ -39,6 +39,24 @@ public static class SynapticOpReference
                     }
                     break;
                 }
+            case TokenDenseOp t:
+                {
+                    int ins = t.InFeatures, outs = t.OutFeatures;
+                    for (int p = 0; p < t.Positions; p++)
+                    {
+                        for (int o = 0; o < outs; o++)
+                        {
+                            double acc = 0;
+                            ReadOnlySpan<float> row = t.Weight.Data.AsSpan(o * ins, ins);
+                            for (int i = 0; i < ins; i++) acc += (double)row[i] * x[p * ins + i];
+                            y[p * outs + o] = (float)acc;
+                        }
+                    }
+                    break;
+                }
+            case SelectOp s:
+                for (int i = 0; i < y.Length; i++) y[i] = x[s.Map[i]];
+                break;
             case ConvOp c:
                 Conv(c, x, y);
                 break;

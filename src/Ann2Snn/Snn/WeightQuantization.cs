@@ -124,6 +124,7 @@ public static class WeightQuantization
     private static FloatTensor? Weights(SynapticOp op) => op switch
     {
         DenseOp d => d.Weight,
+        TokenDenseOp t => t.Weight,
         ConvOp c => c.Weight,
         _ => null,
     };
@@ -131,6 +132,7 @@ public static class WeightQuantization
     private static SynapticOp WithWeights(SynapticOp op, float[] data) => op switch
     {
         DenseOp d => new DenseOp(d.InputShape, new FloatTensor(d.Weight.Shape, data)),
+        TokenDenseOp t => new TokenDenseOp(t.InputShape, new FloatTensor(t.Weight.Shape, data)),
         ConvOp c => new ConvOp(c.InputShape, new FloatTensor(c.Weight.Shape, data), c.Window, c.Groups, c.OutputShape),
         _ => op,
     };

@@ -6,8 +6,9 @@ using Ann2Snn.Tensors;
 namespace Ann2Snn.Training;
 
 /// <summary>
-/// Backward of the synaptic ops for a batch of rows, over the ANN's gradient kernels: dense (GEMMs), convolution (transposed
-/// convolution for the input, im2col GEMM for the weights), average pooling, gains, reshapes and channel placement.
+/// Backward of the synaptic ops for a batch of rows, over the ANN's gradient kernels: dense (GEMMs; over tokens with the rows'
+/// positions as rows), convolution (transposed convolution for the input, im2col GEMM for the weights), average pooling, gains,
+/// reshapes, channel placement and selections (a scatter-add).
 /// </summary>
 internal static class OpGradients
 {
@@ -19,6 +20,11 @@ internal static class OpGradients
             case DenseOp d:
                 int o = d.Weight.Shape[0], i = d.Weight.Shape[1];
                 Gemm.Multiply(o, i, rows, dy, o, true, x, i, false, dw, i, accumulate: true);
+                break;
+            case TokenDenseOp t:
+                // dW += dYᵀ·X over rows·P token rows: every position shares the weight.
+                Gemm.Multiply(t.OutFeatures, t.InFeatures, rows * t.Positions, dy, t.OutFeatures, true, x, t.InFeatures, false, dw,
+                    t.InFeatures, accumulate: true);
                 break;
             case ConvOp c:
                 Conv2dGradient.AccumulateWeights(BpttPlan.Geometry(c), x, dy, rows, dw, default);
@@ -36,6 +42,22 @@ internal static class OpGradients
                 // dX[rows × In] = dY[rows × Out] · W[Out × In]
                 Gemm.Multiply(rows, inSize, outSize, dy, outSize, false, d.Weight.Data, inSize, false, dx, inSize);
                 break;
+            case TokenDenseOp t:
+                // dX[rows·P × In] = dY[rows·P × Out] · W[Out × In]
+                Gemm.Multiply(rows * t.Positions, t.InFeatures, t.OutFeatures, dy, t.OutFeatures, false, t.Weight.Data, t.InFeatures, false,
+                    dx, t.InFeatures);
+                break;
+            case SelectOp selection:
+                {
+                    // dx[map[i]] += dy[i]: an input read by several outputs gathers all their gradients, one never read none.
+                    dx[..(rows * inSize)].Clear();
+                    ReadOnlySpan<int> map = selection.Map;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        for (int i = 0; i < outSize; i++) dx[(r * inSize) + map[i]] += dy[(r * outSize) + i];
+                    }
+                    break;
+                }
             case ConvOp:
                 ConvTranspose2d.ForwardBatch(transposed!, dy[..(rows * outSize)], dx, rows);
                 break;

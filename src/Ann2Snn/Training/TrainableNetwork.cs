@@ -169,6 +169,7 @@ public sealed class TrainableNetwork
                     {
                         ConvOp c => c.Weight.Shape[1] * c.Weight.Shape[2] * c.Weight.Shape[3],
                         DenseOp d => d.Weight.Shape[1],
+                        TokenDenseOp tokens => tokens.InFeatures,
                         _ => 1,
                     };
                     float bound = 1f / MathF.Sqrt(fanIn);
@@ -258,6 +259,9 @@ public sealed class TrainableNetwork
             case DenseOp d:
                 var dw = (float[])d.Weight.Data.Clone();
                 return (new DenseOp(d.InputShape, new FloatTensor(d.Weight.Shape, dw)), dw);
+            case TokenDenseOp t:
+                var tw = (float[])t.Weight.Data.Clone();
+                return (new TokenDenseOp(t.InputShape, new FloatTensor(t.Weight.Shape, tw)), tw);
             case ConvOp c:
                 var cw = (float[])c.Weight.Data.Clone();
                 return (new ConvOp(c.InputShape, new FloatTensor(c.Weight.Shape, cw), c.Window, c.Groups, c.OutputShape), cw);
@@ -334,7 +338,7 @@ public sealed class TrainableNetwork
             {
                 foreach (SynapticOp op in p.Ops)
                 {
-                    if (op is not (DenseOp or ConvOp or AvgPoolOp or ReshapeOp or ScaleOp or ConcatSliceOp))
+                    if (op is not (DenseOp or TokenDenseOp or ConvOp or AvgPoolOp or ReshapeOp or ScaleOp or ConcatSliceOp or SelectOp))
                     {
                         ThrowHelper.InvalidModel($"{where}: layer '{layer.Name}' has {op.Kind} synapses, which have no gradient");
                     }

@@ -12,8 +12,9 @@ namespace Ann2Snn.Tests.Conversion;
 
 /// <summary>
 /// A random pre-norm Transformer block with a class token, built as the ONNX importer builds a ViT (per-token linear maps
-/// as block-diagonal dense layers, heads by Reshape/Transpose/Gather), converts to operator layers and signed IF
-/// populations, and its SNN tracks the ANN as the window grows.
+/// as dense layers over tokens, heads by Reshape/Transpose/Gather), converts to operator layers, signed IF populations,
+/// dense synapses over tokens and selections, and its SNN tracks the ANN as the window grows; the older block-diagonal form
+/// of the same block converts to the same spiking network up to summation order.
 /// </summary>
 public class AttentionConversionTests
 {
@@ -23,11 +24,13 @@ public class AttentionConversionTests
     /// x [3, 8] → embed → Concat(class token) [4, 8] → LN → qkv → heads → softmax(q·kᵀ/2)·v → proj → + residual → LN → fc1 →
     /// GELU → fc2 → + residual → LN → class token → head [5].
     /// </summary>
-    internal static ModelGraph Block(int seed)
+    internal static ModelGraph Block(int seed, bool blockDiagonal = false)
     {
         var rng = new Random(seed);
         int all = Tokens + 1;
         var input = new InputNode("x", new Shape(Tokens, Dim));
+        Node PerToken(string name, Node x, int tokens, int din, int dout, Random rng) =>
+            Linear(name, x, tokens, din, dout, rng, blockDiagonal);
         Node embed = PerToken("embed", input, Tokens, Dim, Dim, rng);
         var cls = new ConstantNode("cls", input, new Shape(1, Dim), TestGraphs.Vector(rng, Dim, -1f, 1f));
         var tokens = new ConcatNode("tokens", [cls, embed]);
@@ -54,11 +57,15 @@ public class AttentionConversionTests
         return new ModelGraph(input, head, "attention");
     }
 
-    /// <summary>The same linear map on every token (as the importer writes a MatMul by a constant): one block-diagonal dense.</summary>
-    private static Node PerToken(string name, Node x, int tokens, int din, int dout, Random rng)
+    /// <summary>
+    /// The same linear map on every token: a dense node over tokens (as the importer writes a MatMul by a constant), or
+    /// (<paramref name="blockDiagonal"/>) the importer's former Flatten → one block-diagonal dense → Reshape.
+    /// </summary>
+    private static Node Linear(string name, Node x, int tokens, int din, int dout, Random rng, bool blockDiagonal)
     {
         float[] w = TestGraphs.Vector(rng, dout * din, -1f / MathF.Sqrt(din), 1f / MathF.Sqrt(din) * 1.7f);
         float[] b = TestGraphs.Vector(rng, dout, -0.2f, 0.2f);
+        if (!blockDiagonal) return new DenseNode(name, x, new FloatTensor([dout, din], w), b);
         var big = new float[tokens * dout * tokens * din];
         var bias = new float[tokens * dout];
         for (int t = 0; t < tokens; t++)
@@ -93,6 +100,44 @@ public class AttentionConversionTests
         Assert.All(populations.Values, l => Assert.True(l.Neuron.SignedSpikes));
         Assert.Single(operators["softmax"].Projections);
         Assert.Equal(net.Layers.ToList().IndexOf(operators["qk"]), operators["softmax"].Projections[0].Source);
+    }
+
+    [Fact]
+    public void TokenLinearMapsBecomeTokenDenseSynapsesAndHeadsSelectionsAndMatchTheBlockDiagonalForm()
+    {
+        ModelGraph graph = Block(4), diagonal = Block(4, blockDiagonal: true);
+        const int count = 6;
+        float[] x = TestGraphs.Inputs(new Random(9), count, graph.Input.OutputShape.Size);
+        float[] ann = new AnnExecutor(graph).Forward(x, count), annDiagonal = new AnnExecutor(diagonal).Forward(x, count);
+        for (int i = 0; i < ann.Length; i++) Assert.Equal(annDiagonal[i], ann[i], 1e-5f);
+
+        var options = new ConversionOptions { Normalization = NormalizationKind.Max };
+        SpikingNetwork net = TestConversion.Convert(graph, options).Network, old = TestConversion.Convert(diagonal, options).Network;
+        SynapticOp[] ops = [.. net.Layers.SelectMany(SpikingNetwork.ProjectionsOf).SelectMany(p => p.Ops)];
+        Assert.Contains(ops, o => o is TokenDenseOp { Positions: Tokens + 1, InFeatures: Dim, OutFeatures: 3 * Dim });
+        Assert.Contains(ops, o => o is SelectOp);
+        // No dense synapses over a whole sample and no 0/1 selection matrices: the largest dense map is the head.
+        Assert.All(ops.OfType<DenseOp>(), d => Assert.True(d.Weight.Length <= Classes * Dim, $"dense {d.Weight}"));
+        long Weights(SpikingNetwork n) => n.Layers.SelectMany(SpikingNetwork.ProjectionsOf).SelectMany(p => p.Ops)
+            .Sum(o => o switch { DenseOp d => d.Weight.Length, TokenDenseOp t => t.Weight.Length, _ => 0L });
+        Assert.True(Weights(net) * Tokens < Weights(old), $"{Weights(net)} weights against {Weights(old)} block-diagonal");
+
+        // The same spiking network up to summation order, on both backends.
+        var simulation = new SimulationOptions { Timesteps = 64, KeepOutputs = true, MaxDegreeOfParallelism = 1 };
+        SimulationResult Run(ISimulator s, SpikingNetwork n) => s.Run(n, [new DataBatch(x, new int[count], count)], simulation);
+        SimulationResult dense = Run(new DenseSimulator(), net), events = Run(new Ann2Snn.Simulation.Event.EventSimulator(), net);
+        SimulationResult before = Run(new DenseSimulator(), old);
+        double scale = ann.Max(MathF.Abs);
+        for (int b = 0; b < count; b++)
+        {
+            for (int k = 0; k < Classes; k++)
+            {
+                Assert.True(Math.Abs(dense.Outputs[b][k] - before.Outputs[b][k]) <= 0.02 * scale,
+                    $"image {b} class {k}: {dense.Outputs[b][k]} over tokens, {before.Outputs[b][k]} block-diagonal");
+                Assert.True(Math.Abs(dense.Outputs[b][k] - events.Outputs[b][k]) <= 0.02 * scale,
+                    $"image {b} class {k}: {dense.Outputs[b][k]} dense backend, {events.Outputs[b][k]} event backend");
+            }
+        }
     }
 
     [Theory]

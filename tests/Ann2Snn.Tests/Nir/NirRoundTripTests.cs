@@ -69,6 +69,16 @@ public sealed class NirRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void TokenDenseSynapsesAreRefusedNamingTheLayer()
+    {
+        // Their expanded Affine would deliver a vector, and NIR has no reshape back to tokens.
+        var e = Assert.Throws<UnsupportedOperatorException>(() => NirExporter.Export(SnnFileTests.Tokens()));
+        Assert.Contains("layer 0 't'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(token_dense): [3×5] has no NIR form", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void LifWithExponentialSynapsesRoundTripsThroughCubaLifToIdenticalSpikes()
     {
         SpikingNetwork original = SnnFileTests.Converted("residual-lif-refractory");

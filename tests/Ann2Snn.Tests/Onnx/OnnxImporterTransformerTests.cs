@@ -117,6 +117,22 @@ public sealed class OnnxImporterTransformerTests
         Assert.Null(OnnxRuntimeAgreementTests.Disagreement(b.ToBytes(), [3, 4], 2, 5, "unfolded"));
     }
 
+    [Theory]
+    [InlineData("mnist_vit")]
+    [InlineData("mnist_vit_op17")]
+    public void The_zoo_ViT_linear_layers_are_dense_over_its_17_tokens_and_it_counts_its_own_parameters(string model)
+    {
+        ModelGraph g = OnnxImporter.Load(Zoo.ModelPath(model));
+        DenseNode[] tokens = [.. g.Nodes.OfType<DenseNode>().Where(n => !n.IsVector)];
+        // qkv, proj, fc1 and fc2 of both blocks; the head is the one dense layer on a vector (the class token).
+        Assert.Equal(8, tokens.Length);
+        Assert.All(tokens, n => Assert.Equal(17, n.Positions));
+        Assert.Equal([64 * 192, 64 * 64, 64 * 128, 128 * 64, 64 * 192, 64 * 64, 64 * 128, 128 * 64], tokens.Select(n => n.Weight.Length));
+        // 72,074 in PyTorch less the position embedding (a shift, 17 × 64) the graph does not count as a parameter.
+        Assert.Equal(72_074 - (17 * 64), g.Nodes.Sum(n => n.Parameters));
+        Assert.Equal(1_238_912, g.Nodes.Sum(n => n.Macs));
+    }
+
     [Fact]
     public void Random_products_of_two_activations_broadcast_as_NumPy_does()
     {

@@ -46,6 +46,18 @@ public class FoldBatchNormPassTests
     }
 
     [Fact]
+    public void BatchNormAfterADenseOverTokensIsLeftAlone()
+    {
+        // Over [3 tokens, 5] the BatchNorm's channels are the tokens, not the dense layer's outputs: no fold.
+        var rng = new Random(6);
+        var input = new InputNode("x", new Shape(3, 7));
+        var dense = new DenseNode("fc", input, TestGraphs.Random(rng, 1f, 5, 7), TestGraphs.Vector(rng, 5, -1f, 1f));
+        var graph = new ModelGraph(input, new ReluNode("relu", BatchNorm("bn", dense, rng)));
+        Assert.Equal(3, dense.Positions);
+        PassAssert.LeftAlone(Pass, graph);
+    }
+
+    [Fact]
     public void DenseBatchNormFolds()
     {
         var rng = new Random(5);

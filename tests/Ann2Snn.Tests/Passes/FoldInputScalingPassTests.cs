@@ -33,6 +33,19 @@ public class FoldInputScalingPassTests
     }
 
     [Fact]
+    public void MapsBeforeADenseOverTokensAreLeftAlone()
+    {
+        // Over [3 tokens, 4] a per-channel map is per token: the shared weights cannot absorb it (nor is it tried for a scalar).
+        var rng = new Random(3);
+        foreach (var (scale, shift) in new (float[], float[])[] { ([0.5f, 2f, 1f], [0.1f, -1f, 0.5f]), ([2f], [-1f]) })
+        {
+            var (input, norm) = Normalize(new Shape(3, 4), scale, shift);
+            var dense = new DenseNode("fc", norm, TestGraphs.Random(rng, 1f, 5, 4), null);
+            PassAssert.LeftAlone(Pass, new ModelGraph(input, new ReluNode("relu", dense)));
+        }
+    }
+
+    [Fact]
     public void ScalarAndPerElementMapsFoldIntoDense()
     {
         var rng = new Random(2);

@@ -14,13 +14,16 @@ namespace Ann2Snn.Tests.Simulation;
 /// spikes, an overlapping max-pool, average pool → flatten → dense, a dense projection from the input, and a readout.
 /// With <c>leaky</c> (signed neurons only), the populations get negative branches (<see cref="NeuronLayer.NegativeGain"/>)
 /// of every form — per channel, one per layer, one per neuron — with gains that are multiples of 1/8, so α·Q stays exact.
+/// With <c>tokens</c>, a layer of 4 tokens of 6 reads the pooled concatenation transposed into tokens (a selection, then
+/// dense synapses over tokens) and the input's rows as tokens (dense synapses over tokens, then every other token selected),
+/// and the readout reads it too.
 /// </summary>
 internal static class ExactNetwork
 {
     public static readonly Shape InputShape = new(2, 8, 8);
 
     public static SpikingNetwork Build(NeuronParameters neuron, MaxPoolScheme pool = MaxPoolScheme.WinnerTakeAll,
-        bool spikingOutput = false, int seed = 17, bool leaky = false)
+        bool spikingOutput = false, int seed = 17, bool leaky = false, bool tokens = false)
     {
         var rng = new Random(seed);
         float[]? Gain(params float[] g) => leaky ? g : null;
@@ -54,10 +57,24 @@ internal static class ExactNetwork
                 new Projection(-1, [new ReshapeOp(InputShape, new Shape(128)), new DenseOp(new Shape(128), Weights(rng, 0.25f, 12, 128))]),
             ], Bias(rng, 12), Gain(0.5f)),
         };
-        var readout = new Projection(5, [new DenseOp(new Shape(12), Weights(rng, 0.5f, 5, 12))]);
+        List<Projection> readout = [new Projection(5, [new DenseOp(new Shape(12), Weights(rng, 0.5f, 5, 12))])];
+        if (tokens)
+        {
+            Shape tok = new(4, 6), rows = new(8, 16), byToken = new(10, 4);
+            var fromRows = new TokenDenseOp(rows, Weights(rng, 0.25f, 6, 16));
+            layers.Add(new NeuronLayer("tok", tok, neuron,
+            [
+                new Projection(4, [new AvgPoolOp(cat, Window2d.Square(2, 2), false, avg), new ReshapeOp(avg, byToken),
+                    new SelectOp(byToken, [.. Enumerable.Range(0, 40).Select(i => i % 10 * 4 + i / 10)], new Shape(4, 10)),
+                    new TokenDenseOp(new Shape(4, 10), Weights(rng, 0.25f, 6, 10))]),
+                new Projection(-1, [new ReshapeOp(InputShape, rows), fromRows,
+                    new SelectOp(fromRows.OutputShape, [.. Enumerable.Range(0, 24).Select(i => (i / 6 * 2 + 1) * 6 + i % 6)], tok)]),
+            ], Bias(rng, tok.Size), Gain(0.5f)));
+            readout.Add(new Projection(6, [new ReshapeOp(tok, new Shape(24)), new DenseOp(new Shape(24), Weights(rng, 0.25f, 5, 24))]));
+        }
         layers.Add(spikingOutput
-            ? new NeuronLayer("out", new Shape(5), neuron, [readout], Bias(rng, 5), Gain(0.25f))
-            : new ReadoutLayer("out", new Shape(5), [readout], Bias(rng, 5)));
+            ? new NeuronLayer("out", new Shape(5), neuron, readout, Bias(rng, 5), Gain(0.25f))
+            : new ReadoutLayer("out", new Shape(5), readout, Bias(rng, 5)));
         return new SpikingNetwork("exact", InputShape, layers);
     }
 

@@ -12,7 +12,8 @@ public sealed class FanOutTableTests
     private static readonly Shape Map = new(3, 5, 5);
 
     public static TheoryData<string> Chains =>
-        ["avgpool-flatten-dense", "avgpool2-flatten-dense", "gain-conv", "gain-concat-conv", "conv-gain", "concat", "dense"];
+        ["avgpool-flatten-dense", "avgpool2-flatten-dense", "gain-conv", "gain-concat-conv", "conv-gain", "concat", "dense",
+            "tokens-select", "select-tokens-gain"];
 
     private static SynapticOp[] Chain(string name)
     {
@@ -46,6 +47,22 @@ public sealed class FanOutTableTests
                 }
             case "concat":
                 return [new ConcatSliceOp(Map, 1, new Shape(6, 5, 5))];
+            case "tokens-select":
+                {
+                    // 15 tokens of 5 → 15 of 4 → transposed [4, 15], every other token kept: a spike reaches 4 or 0 targets.
+                    var tokens = new Shape(15, 5);
+                    var t = new TokenDenseOp(tokens, TestGraphs.Random(rng, 1f, 4, 5));
+                    int[] map = [.. Enumerable.Range(0, 32).Select(i => (i % 8 * 2) * 4 + i / 8)];
+                    return [new ReshapeOp(Map, tokens), t, new SelectOp(t.OutputShape, map, new Shape(4, 8))];
+                }
+            case "select-tokens-gain":
+                {
+                    // A selection reading some inputs twice and some never, then 3 tokens over 25 features per channel, then gains.
+                    int[] map = [.. Enumerable.Range(0, Map.Size).Select(i => (i * 7) % Map.Size / 2 * 2)];
+                    var t = new TokenDenseOp(new Shape(3, 25), TestGraphs.Random(rng, 1f, 6, 25));
+                    return [new SelectOp(Map, map, new Shape(3, 25)), t,
+                        new ScaleOp(t.OutputShape, TestGraphs.Vector(rng, t.OutputShape.Size, 0.5f, 2f))];
+                }
             default:
                 return [new ReshapeOp(Map, new Shape(75)), new DenseOp(new Shape(75), TestGraphs.Random(rng, 1f, 9, 75))];
         }
@@ -74,7 +91,7 @@ public sealed class FanOutTableTests
             FanOutTable table = FanOutTable.TryCompose(ops, source, target, gain, 1 << 20)!;
             Assert.NotNull(table);
             if (name.EndsWith("dense", StringComparison.Ordinal)) Assert.NotNull(table.DenseRows);
-            if (name == "concat") Assert.Null(table.DenseRows);
+            if (name is "concat" or "tokens-select") Assert.Null(table.DenseRows);
             // one row per pooling window and a zero row, not one per source
             if (name == "avgpool2-flatten-dense") Assert.Equal((12 + 1) * 8, table.DenseRows!.Length);
             if (name == "dense") Assert.Null(table.RowOf);

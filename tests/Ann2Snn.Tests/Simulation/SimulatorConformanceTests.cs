@@ -45,7 +45,8 @@ public abstract class SimulatorConformanceTests
     [
         "analog", "unprobed", "poisson", "bias-neuron", "exponential", "lif-refractory", "to-zero", "gate", "spike-count", "chunks",
         "signed", "signed-gate", "signed-count", "burst2", "burst4", "burst2-gate", "burst4-count", "burst3-poisson", "burst2-unprobed",
-        "burst4-bias-neuron", "burst2-exponential", "leaky", "leaky-gate", "leaky-count", "leaky-poisson"
+        "burst4-bias-neuron", "burst2-exponential", "leaky", "leaky-gate", "leaky-count", "leaky-poisson", "tokens", "tokens-poisson",
+        "tokens-unprobed", "tokens-signed", "tokens-burst2"
     ];
 
     private static (SpikingNetwork Net, SimulationOptions Options) ExactCase(string variant)
@@ -59,7 +60,9 @@ public abstract class SimulatorConformanceTests
             Probes = [new NeuronProbe("a", 77), new NeuronProbe("pool", 5), new NeuronProbe("fc", 3), new NeuronProbe("out", 1)],
         };
         MaxPoolScheme pool = MaxPoolScheme.WinnerTakeAll;
-        bool spiking = false, leaky = false;
+        bool spiking = false, leaky = false, tokens = variant.StartsWith("tokens", StringComparison.Ordinal);
+        // "tokens-X": variant X with a layer over tokens (dense synapses over tokens and selections) added.
+        if (tokens) variant = variant == "tokens" ? "analog" : variant["tokens-".Length..];
         switch (variant)
         {
             case "poisson": options = options with { Input = InputEncoding.Poisson, PoissonMaxRate = 0.5f, Seed = 42 }; break;
@@ -104,7 +107,7 @@ public abstract class SimulatorConformanceTests
                 _ => options,
             };
         }
-        return (ExactNetwork.Build(neuron, pool, spiking, leaky: leaky), options);
+        return (ExactNetwork.Build(neuron, pool, spiking, leaky: leaky, tokens: tokens), options);
     }
 
     [Theory]

@@ -622,6 +622,81 @@ public sealed class SnnFileTests : IDisposable
     }
 
     /// <summary>
+    /// Dense synapses over tokens and selections (format 5): 3 tokens of 4 → 3 tokens of 5, transposed to [5, 3] (from the
+    /// population and from the input), and the first row picked for the readout.
+    /// </summary>
+    internal static SpikingNetwork Tokens()
+    {
+        var rng = new Random(6);
+        Shape x = new(3, 4), t = new(3, 5), s = new(5, 3);
+        int[] transpose = [.. Enumerable.Range(0, 15).Select(i => i % 3 * 5 + i / 3)];
+        NeuronParameters neuron = NeuronParameters.IntegrateAndFire(1f, initialFraction: 0.5f);
+        var layers = new List<SpikingLayer>
+        {
+            new NeuronLayer("t", t, neuron, [new Projection(-1, [new TokenDenseOp(x, TestGraphs.Random(rng, 1f, 5, 4))])],
+                TestGraphs.Vector(rng, t.Size, 0f, 0.2f)),
+            new NeuronLayer("s", s, neuron,
+            [
+                new Projection(0, [new SelectOp(t, transpose, s)]),
+                new Projection(-1, [new TokenDenseOp(x, TestGraphs.Random(rng, 1f, 5, 4)), new SelectOp(t, transpose, s)]),
+            ], TestGraphs.Vector(rng, s.Size, 0f, 0.2f)),
+            new ReadoutLayer("out", new Shape(3), [new Projection(1, [new SelectOp(s, [0, 1, 2], new Shape(3)),
+                new DenseOp(new Shape(3), TestGraphs.Random(rng, 1f, 3, 3))])], new float[3]),
+        };
+        return new SpikingNetwork("tokens", x, layers);
+    }
+
+    [Fact]
+    public void TokenDenseAndSelectSynapsesRoundTripInFormat5AndSimulateIdentically()
+    {
+        SpikingNetwork original = Tokens();
+        Assert.Equal(5, SnnFile.VersionOf(original));
+        string path = SaveToFile(original);
+        JsonNode manifest = ReadManifest(path);
+        Assert.Equal(5, (int?)manifest["format_version"]);
+        Assert.Equal("token_dense", (string?)manifest["layers"]![0]!["projections"]![0]!["ops"]![0]!["kind"]);
+        Assert.Equal("[0, 5, 10, 1, 6, 11, 2, 7, 12, 3, 8, 13, 4, 9, 14]",
+            manifest["layers"]![1]!["projections"]![0]!["ops"]![0]!["map"]!.ToJsonString().Replace(",", ", ", StringComparison.Ordinal));
+        SpikingNetwork loaded = SnnFile.Load(path);
+        SnnAssert.Equal(original, loaded);
+        const int count = 6;
+        float[] x = TestGraphs.Inputs(new Random(8), count, original.InputShape.Size);
+        SimulationResult a = Simulate(original, x, count), b = Simulate(loaded, x, count);
+        Assert.True(a.LayerSpikes.Take(2).All(n => n > 0));
+        Assert.Equal(a.NeuronSpikes, b.NeuronSpikes);
+        Assert.Equal(a.Predictions, b.Predictions);
+        // A network without them is written as before, in the oldest version that holds it, and reads back.
+        Assert.Equal(1, (int?)ReadManifest(SaveToFile(Converted("cnn"), "cnn.snn"))["format_version"]);
+    }
+
+    [Theory]
+    [InlineData("version", "token_dense synapses need format 5, the file says format 4")]
+    [InlineData("map", "'map' is missing")]
+    [InlineData("map-range", "select synapses: entry 2 reads element 15, outside input [3×5]")]
+    [InlineData("map-length", "select synapses: a map of 14 entries does not fill output [5×3]")]
+    [InlineData("token-shape", "token dense synapses: weight [5×4] does not take the last axis of input [4×3]")]
+    public void DamagedTokenAndSelectSynapsesAreRefusedWithOneLine(string damage, string message)
+    {
+        string path = SaveToFile(Tokens());
+        EditManifest(path, m =>
+        {
+            JsonNode layers = m["layers"]!;
+            JsonNode select = layers[1]!["projections"]![0]!["ops"]![0]!;
+            switch (damage)
+            {
+                case "version": m["format_version"] = 4; break;
+                case "map": select.AsObject().Remove("map"); break;
+                case "map-range": select["map"]![2] = 15; break;
+                case "map-length": select["map"]!.AsArray().RemoveAt(14); break;
+                default: layers[0]!["projections"]![0]!["ops"]![0]!["input_shape"] = new JsonArray(4, 3); break;
+            }
+        });
+        var e = Assert.Throws<InvalidModelException>(() => SnnFile.Load(path));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    /// <summary>
     /// A network using every op kind and unusual attributes: grouped, dilated and asymmetrically padded convolution, ceil-mode and
     /// pad-counting pools, concatenation offsets, gains of every length, a shared array.
     /// </summary>

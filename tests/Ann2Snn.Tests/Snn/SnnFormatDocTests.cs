@@ -87,7 +87,7 @@ public sealed partial class SnnFormatDocTests
                     new Projection(1, [new ReshapeOp(burst.Shape, burst.Shape)]) { Delay = 2 }], burst.Bias, [0.1f]),
         ]);
         var written = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (SpikingNetwork net in new[] { allKinds, signedBurst, SnnFileTests.Operators() })
+        foreach (SpikingNetwork net in new[] { allKinds, signedBurst, SnnFileTests.Operators(), SnnFileTests.Tokens() })
         {
             Collect(written, "manifest", Manifest(net));
         }
@@ -161,8 +161,8 @@ public sealed partial class SnnFormatDocTests
         Assert.Equal(all.Layers.Concat(SnnFileTests.Operators().Layers).Select(l => l.Kind).Distinct().Order(StringComparer.Ordinal),
             KindsRow("layer kinds").Order(StringComparer.Ordinal));
         Assert.Equal(Enum.GetValues<OperatorKind>().Select(OperatorLayer.NameOf), KindsRow("operators"));
-        Assert.Equal(all.Layers.SelectMany(SpikingNetwork.ProjectionsOf).SelectMany(p => p.Ops).Select(o => o.Kind).Distinct()
-            .Order(StringComparer.Ordinal), KindsRow("op kinds").Order(StringComparer.Ordinal));
+        Assert.Equal(all.Layers.Concat(SnnFileTests.Tokens().Layers).SelectMany(SpikingNetwork.ProjectionsOf).SelectMany(p => p.Ops)
+            .Select(o => o.Kind).Distinct().Order(StringComparer.Ordinal), KindsRow("op kinds").Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -70,6 +70,23 @@ public sealed class WeightQuantizationTests
     }
 
     [Fact]
+    public void TokenDenseWeightsAreQuantizedLikeDenseOnes()
+    {
+        SpikingNetwork net = SnnFileTests.Tokens();
+        TokenDenseOp[] before = [.. net.Layers.SelectMany(SpikingNetwork.ProjectionsOf).SelectMany(p => p.Ops).OfType<TokenDenseOp>()];
+        SpikingNetwork q = WeightQuantization.Quantize(net, 4);
+        TokenDenseOp[] after = [.. q.Layers.SelectMany(SpikingNetwork.ProjectionsOf).SelectMany(p => p.Ops).OfType<TokenDenseOp>()];
+        Assert.Equal(before.Length, after.Length);
+        for (int k = 0; k < after.Length; k++)
+        {
+            Assert.Equal(before[k].InputShape, after[k].InputShape);
+            Assert.Equal(before[k].Weight.Shape, after[k].Weight.Shape);
+            Assert.All(after[k].Weight.Data, w => Assert.True(w == MathF.Round(w) && Math.Abs(w) <= 7, $"{w}"));
+            Assert.Contains(after[k].Weight.Data, w => Math.Abs(w) == 7); // the largest weight of its layer sets the step
+        }
+    }
+
+    [Fact]
     public void SixteenBitsSimulateLikeFloatAndTwoBitsDoNot()
     {
         // 2^15 levels leave the spikes of the float network (up to rare ties); 2 bits (−1, 0, 1) change them.

@@ -82,6 +82,12 @@ internal static class SnnAssert
             case DenseOp d:
                 Tensor(d.Weight, ((DenseOp)a).Weight, where);
                 break;
+            case TokenDenseOp t:
+                Tensor(t.Weight, ((TokenDenseOp)a).Weight, where);
+                break;
+            case SelectOp s:
+                Assert.Equal(s.Map.ToArray(), ((SelectOp)a).Map.ToArray());
+                break;
             case ConvOp c:
                 {
                     var b = (ConvOp)a;

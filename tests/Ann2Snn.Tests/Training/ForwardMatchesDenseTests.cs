@@ -33,6 +33,16 @@ public sealed class ForwardMatchesDenseTests
     }
 
     [Theory]
+    [InlineData("if-half", 7)]
+    [InlineData("lif-subtract", 5)]
+    public void ExactNetworkWithALayerOverTokensGivesTheDenseBackendsSpikesAndOutputs(string neuron, int timesteps)
+    {
+        SpikingNetwork net = ExactNetwork.Build(Neuron(neuron), tokens: true);
+        const int count = 21;
+        SameAsDense(net, ExactNetwork.Inputs(count), count, timesteps, chunk: 8);
+    }
+
+    [Theory]
     [InlineData("mnist_lenet_bn", 4)]
     [InlineData("mnist_lenet_bn", 16)]
     [InlineData("mnist_resnet_mini", 4)]

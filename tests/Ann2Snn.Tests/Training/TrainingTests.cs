@@ -29,6 +29,67 @@ public sealed class TrainingTests
         ]);
     }
 
+    /// <summary>
+    /// The toy over tokens: h [16] read as 4 tokens of 4, transposed (a selection), 4 → 3 per token, then 12 → 2; with
+    /// <paramref name="expanded"/>, the same maps as a 0/1 matrix and a block-diagonal dense map.
+    /// </summary>
+    private static SpikingNetwork TokenToy(bool expanded = false)
+    {
+        SpikingNetwork toy = Toy();
+        var rng = new Random(8);
+        Shape tokens = new(4, 4);
+        var select = new SelectOp(tokens, [.. Enumerable.Range(0, 16).Select(i => i % 4 * 4 + i / 4)], tokens);
+        var dense = new TokenDenseOp(tokens, TestGraphs.Random(rng, 0.5f, 3, 4));
+        SynapticOp[] chain = expanded
+            ? [new ReshapeOp(new Shape(16), tokens), select.Expanded(), new DenseOp(new Shape(16), dense.Expanded().Weight),
+                new DenseOp(new Shape(12), TestGraphs.Random(rng, 0.5f, 2, 12))]
+            : [new ReshapeOp(new Shape(16), tokens), select, dense, new ReshapeOp(dense.OutputShape, new Shape(12)),
+                new DenseOp(new Shape(12), TestGraphs.Random(rng, 0.5f, 2, 12))];
+        var readout = (ReadoutLayer)toy.Layers[1];
+        return new SpikingNetwork("token_toy", toy.InputShape,
+            [toy.Layers[0], new ReadoutLayer("out", readout.Shape, [new Projection(0, chain), readout.Projections[1]], readout.Bias)]);
+    }
+
+    [Theory]
+    [InlineData("out/p0.token_dense2/weight")]
+    [InlineData("out/p0.dense4/weight")]
+    public void GradientsThroughTokenDenseAndSelectionsMatchFiniteDifferencesAndTheirExpandedMatrices(string name)
+    {
+        var options = new TrainingOptions { Timesteps = 5, ChunkSize = 3 };
+        var net = new TrainableNetwork(TokenToy(), options);
+        var expanded = new TrainableNetwork(TokenToy(expanded: true), options);
+        InMemoryData data = ToyData(10, 1);
+        int p = net.Parameters.ToList().FindIndex(q => q.Name == name);
+        Assert.True(p >= 0, name);
+        net.Gradient(data.Images, data.Labels, data.Count);
+        expanded.Gradient(data.Images, data.Labels, data.Count);
+        // The hidden layer's gradient comes back through the selection's and the token dense map's input gradients.
+        float[] hidden = net.Gradients[net.Parameters.ToList().FindIndex(q => q.Name == "h/p0.dense0/weight")];
+        float[] hiddenExpanded = expanded.Gradients[expanded.Parameters.ToList().FindIndex(q => q.Name == "h/p0.dense0/weight")];
+        Assert.Contains(hidden, g => MathF.Abs(g) > 1e-3f);
+        for (int i = 0; i < hidden.Length; i++) Assert.Equal(hiddenExpanded[i], hidden[i], 4);
+        AssertMatchesCentralDifferences(net, p, data);
+    }
+
+    /// <summary>The gradient of parameter p (already computed by <see cref="TrainableNetwork.Gradient"/>) against central differences.</summary>
+    private static void AssertMatchesCentralDifferences(TrainableNetwork net, int p, InMemoryData data)
+    {
+        float[] analytic = (float[])net.Gradients[p].Clone();
+        float[] values = net.Parameters[p].Values;
+        Assert.Contains(analytic, g => MathF.Abs(g) > 1e-3f);
+        const float h = 1e-2f;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float keep = values[i];
+            values[i] = keep + h;
+            double up = net.Evaluate(data.Images, data.Labels, data.Count).Loss / data.Count;
+            values[i] = keep - h;
+            double down = net.Evaluate(data.Images, data.Labels, data.Count).Loss / data.Count;
+            values[i] = keep;
+            Assert.Equal((up - down) / (2 * h), analytic[i], 3);
+        }
+    }
+
     private static InMemoryData ToyData(int count, int seed)
     {
         var rng = new Random(seed);
@@ -48,20 +109,7 @@ public sealed class TrainingTests
         int p = net.Parameters.ToList().FindIndex(q => q.Name == name);
         Assert.True(p >= 0, name);
         net.Gradient(data.Images, data.Labels, data.Count);
-        float[] analytic = (float[])net.Gradients[p].Clone();
-        float[] values = net.Parameters[p].Values;
-        Assert.Contains(analytic, g => MathF.Abs(g) > 1e-3f);
-        const float h = 1e-2f;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float keep = values[i];
-            values[i] = keep + h;
-            double up = net.Evaluate(data.Images, data.Labels, data.Count).Loss / data.Count;
-            values[i] = keep - h;
-            double down = net.Evaluate(data.Images, data.Labels, data.Count).Loss / data.Count;
-            values[i] = keep;
-            Assert.Equal((up - down) / (2 * h), analytic[i], 3);
-        }
+        AssertMatchesCentralDifferences(net, p, data);
     }
 
     [Theory]

@@ -9,7 +9,8 @@ namespace Ann2Snn.Simulation.Event;
 /// A projection's chain of synaptic ops composed into one synaptic matrix and stored per source neuron: the targets
 /// one spike reaches and the weights it adds there ("fan-out table"). Dense rows when a spike may reach half the
 /// targets or more (a dense layer: its weight matrix transposed), sparse rows (CSR) otherwise (pooling, gains,
-/// concatenation, convolution into a large map). Rows
+/// concatenation, selections, convolution into a large map, a dense layer over tokens: a spike reaches its own token's
+/// outputs). Rows
 /// follow the source's layout and columns the target's; weights include the value each spike carries.
 /// </summary>
 internal sealed class FanOutTable
@@ -50,6 +51,8 @@ internal sealed class FanOutTable
             long f = op switch
             {
                 DenseOp d => d.OutputShape.Size,
+                TokenDenseOp t => t.OutFeatures,
+                SelectOp s => s.MaxFanOut(),
                 ConvOp c => (long)(c.OutputShape.Channels / c.Groups) * c.Window.KernelH * c.Window.KernelW,
                 AvgPoolOp p => (long)p.Window.KernelH * p.Window.KernelW,
                 _ => 1,
@@ -145,8 +148,11 @@ internal sealed class FanOutTable
     private sealed class Composer
     {
         private readonly IReadOnlyList<SynapticOp> _ops;
-        // dense: Wᵀ; scale: gains; avgpool: divisors
+        // dense, token dense: Wᵀ; scale: gains; avgpool: divisors
         private readonly Dictionary<SynapticOp, float[]> _prepared = new(ReferenceEqualityComparer.Instance);
+
+        // select: per input element the outputs reading it (CSR)
+        private readonly Dictionary<SynapticOp, (int[] Offsets, int[] Outputs)> _readers = new(ReferenceEqualityComparer.Instance);
         private int[] _idx, _nextIdx;
         private float[] _val, _nextVal;
         private readonly float[] _acc;
@@ -160,7 +166,11 @@ internal sealed class FanOutTable
             (_idx, _nextIdx, _val, _nextVal) = (new int[max], new int[max], new float[max], new float[max]);
             _acc = new float[max];
             _stamp = new int[max];
-            foreach (SynapticOp op in ops) _prepared[op] = Prepare(op);
+            foreach (SynapticOp op in ops)
+            {
+                _prepared[op] = Prepare(op);
+                if (op is SelectOp s) _readers[op] = s.Readers();
+            }
         }
 
         public (int[] Indices, float[] Values, int Count) Row(int input)
@@ -177,15 +187,9 @@ internal sealed class FanOutTable
             switch (op)
             {
                 case DenseOp d:
-                    {
-                        int outs = d.Weight.Shape[0], ins = d.Weight.Shape[1];
-                        var t = new float[d.Weight.Length];
-                        for (int o = 0; o < outs; o++)
-                        {
-                            for (int i = 0; i < ins; i++) t[i * outs + o] = d.Weight.Data[o * ins + i];
-                        }
-                        return t;
-                    }
+                    return Transposed(d.Weight);
+                case TokenDenseOp t:
+                    return Transposed(t.Weight);
                 case ScaleOp s:
                     return s.ElementGains();
                 case AvgPoolOp p:
@@ -213,6 +217,18 @@ internal sealed class FanOutTable
             }
         }
 
+        /// <summary>Wᵀ [In × Out] of a weight [Out × In]: row i holds what input i adds to each output.</summary>
+        private static float[] Transposed(FloatTensor w)
+        {
+            int outs = w.Shape[0], ins = w.Shape[1];
+            var t = new float[w.Length];
+            for (int o = 0; o < outs; o++)
+            {
+                for (int i = 0; i < ins; i++) t[i * outs + o] = w.Data[o * ins + i];
+            }
+            return t;
+        }
+
         private void Apply(SynapticOp op)
         {
             float[] prepared = _prepared[op];
@@ -238,6 +254,26 @@ internal sealed class FanOutTable
                         for (int o = 0; o < outs; o++) Emit(o, _val[e] * row[o]);
                     }
                     break;
+                case TokenDenseOp t:
+                    Begin();
+                    for (int e = 0; e < _count; e++)
+                    {
+                        // Input (p, i) reaches outputs (p, 0…Out) of its own position through row i of Wᵀ.
+                        int outs = t.OutFeatures, first = _idx[e] / t.InFeatures * outs;
+                        ReadOnlySpan<float> row = prepared.AsSpan(_idx[e] % t.InFeatures * outs, outs);
+                        for (int o = 0; o < outs; o++) Emit(first + o, _val[e] * row[o]);
+                    }
+                    break;
+                case SelectOp:
+                    {
+                        Begin();
+                        var (offsets, outputs) = _readers[op];
+                        for (int e = 0; e < _count; e++)
+                        {
+                            for (int k = offsets[_idx[e]]; k < offsets[_idx[e] + 1]; k++) Emit(outputs[k], _val[e]);
+                        }
+                        break;
+                    }
                 case ConvOp c:
                     Begin();
                     for (int e = 0; e < _count; e++) EmitWindows(c, c.Window, prepared, _idx[e], _val[e]);
