@@ -148,8 +148,7 @@ public class EvalSettings : RunSettings
         if (!request.Converts) return request;
         // Converted for the window unless told (--optimize-for) or TTFS, which sets its own length.
         int planned = Duration is { } d ? (int)Math.Clamp(Math.Round(d / Dt), 1, SimulationOptions.MaxTimesteps) : Timesteps;
-        bool tune = InputEncodingOption() != InputEncoding.Ttfs && OptimizeFor is null
-            && (planned <= WindowTuning.AutoWindowLimit || WindowTuning.TunesByDefault(graph.Value, planned));
+        bool tune = InputEncodingOption() != InputEncoding.Ttfs && OptimizeFor is null && WindowTuning.TunesByDefault(graph.Value, planned);
         ConversionOptions conversion = ToConversionOptions(tune ? planned : null);
         return request with { Conversion = conversion, Calibration = OpenCalibration(conversion) };
     }

@@ -84,7 +84,8 @@ public sealed class LayerwiseCalibration
         for (int l = 0; l < current.Network.Layers.Count; l++)
         {
             SpikingLayer layer = current.Network.Layers[l];
-            if (layer is MaxPoolLayer) continue;
+            // Max pooling has nothing to tune; an operator computes on what it accumulates (its operands are populations).
+            if (layer is MaxPoolLayer or OperatorLayer) continue;
             ConvertedLayer log = current.Layers[l];
             if (options.Calibrate == LayerCalibration.Advanced && layer is NeuronLayer)
             {
@@ -107,7 +108,9 @@ public sealed class LayerwiseCalibration
             }
             // A shift of a recurrent population's input would come back through its recurrent synapses every element, adding
             // up over the sequence: its λ is tuned, its bias is left as it is.
-            if (SpikingNetwork.ProjectionsOf(layer).Any(p => p.Delay > 0)) continue;
+            // A signed population carrying a tensor of either sign (an operator's operand, negative gain 1) encodes a signed mean,
+            // which the ANN's mean of max(0, x) and the neurons' spike counts do not give: its λ is tuned, its bias left as it is.
+            if (SpikingNetwork.ProjectionsOf(layer).Any(p => p.Delay > 0) || layer is NeuronLayer { NegativeGain: [1f] }) continue;
             SimulationResult sim = Simulate(current.Network, Count);
             float[] shift = layer is ReadoutLayer
                 ? _targets.MeanLogits.Zip(MeanOutputs(sim, layer.Shape.Size), (a, s) => a - s).ToArray()

@@ -33,14 +33,13 @@ public static class WindowTuning
     /// Whether a conversion of <paramref name="graph"/> for <paramref name="timesteps"/> steps is tuned for that window when the
     /// user does not say: for short windows (≤ <see cref="AutoWindowLimit"/>), and at every T other than their L levels for a
     /// network with quantized clips, whose plain conversion is exact only at T = L and tends to the unquantized network as T
-    /// grows (mnist_lenet_qcfs at T = 64: 99.03 % plain, 99.18 % tuned, ANN 99.12 %). Not a network with spike-equivalent
-    /// operators (a Transformer): its layer-by-layer search over dozens of populations takes tens of minutes on a small ViT and
-    /// is not measured to help yet (docs/transformers.md); <c>--optimize-for T</c> still asks for it.
+    /// grows (mnist_lenet_qcfs at T = 64: 99.03 % plain, 99.18 % tuned, ANN 99.12 %). A network with spike-equivalent operators
+    /// (a Transformer) too: on the zoo ViT at T = 8 the search takes well under a minute and closes most of the gap
+    /// (docs/transformers.md).
     /// </summary>
     public static bool TunesByDefault(ModelGraph graph, int timesteps)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        if (graph.Nodes.Any(n => Converter.IsOperator(graph, n))) return false;
         return timesteps <= AutoWindowLimit || graph.Nodes.Any(n => n is QuantizedClipNode { Levels: { } l } && l != timesteps);
     }
 

@@ -106,6 +106,31 @@ public class WindowTuningTests
         for (int c = 0; c < log.SpikeValue.Count; c++) Assert.Equal(log.SpikeValue[c] * 0.5f, scaled.Layers[l].SpikeValue[c], 5);
     }
 
+    /// <summary>
+    /// A Transformer block (operator layers, signed operand populations, dense synapses over tokens) tunes like a CNN: the
+    /// operators are left alone, the operand populations get a λ factor but no bias shift (they carry a signed mean), and the
+    /// tuned network's output error at T = 8 is below the plain one's. Eval tunes such a network by default at short windows.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ATransformerBlockTunesForAShortWindowAndItsOperatorsAreLeftAlone(int seed)
+    {
+        ModelGraph graph = AttentionConversionTests.Block(seed);
+        Assert.True(WindowTuning.TunesByDefault(graph, 8));
+        var (prepared, stats, passes, x) = Prepare(graph);
+        var calibration = new LayerwiseCalibration(prepared, stats, passes, x, Images, 8);
+        var options = new ConversionOptions { Normalization = NormalizationKind.ChannelFit, Window = 8 };
+        ConversionResult plain = calibration.Calibrate(options);
+        ConversionResult tuned = calibration.Calibrate(options with { Calibrate = LayerCalibration.Advanced });
+        Assert.Contains(tuned.Network.Layers, l => l is OperatorLayer);
+        string[] operands = [.. tuned.Network.Layers.OfType<NeuronLayer>().Where(l => l.NegativeGain is [1f]).Select(l => l.Name)];
+        Assert.NotEmpty(operands);
+        Assert.DoesNotContain(tuned.Adjustments.OutputShifts.Keys, operands.Contains);
+        Assert.True(calibration.Measure(tuned).OutputError < calibration.Measure(plain).OutputError,
+            $"output error tuned {calibration.Measure(tuned).OutputError:g4}, plain {calibration.Measure(plain).OutputError:g4}");
+    }
+
     [Theory]
     [InlineData(LayerCalibration.Light)]
     [InlineData(LayerCalibration.Advanced)]
