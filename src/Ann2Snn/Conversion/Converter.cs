@@ -481,8 +481,8 @@ public static class Converter
                 if (last >= 0 && t.Ops[last] is SelectOp s)
                 {
                     int[] before = s.Map.ToArray();
-                    terms.Add(new Term(t.Source, [.. t.Ops.Take(last), new SelectOp(s.InputShape, Array.ConvertAll(map, i => before[i]), shape)],
-                        t.Delay));
+                    var composed = new SelectOp(s.InputShape, Array.ConvertAll(map, i => before[i]), shape);
+                    terms.Add(new Term(t.Source, [.. t.Ops.Take(last), composed], t.Delay));
                     continue;
                 }
                 terms.Add(t.Then(new SelectOp(x.Shape, map, shape)));
