@@ -26,17 +26,6 @@ public static class Calibration
     /// </summary>
     public static int ChannelsOf(Node n) => n is RecurrentNode r ? r.HiddenSize : n.OutputShape.Channels;
 
-    /// <summary>
-    /// The last-axis features whose magnitudes are kept for a node with a token axis read by a spike-equivalent operator (the
-    /// signed population carrying it takes a λ per feature); 0 for any other node.
-    /// </summary>
-    public static int FeaturesOf(ModelGraph graph, Node n)
-    {
-        ArgumentNullException.ThrowIfNull(graph);
-        Shape s = n.OutputShape;
-        return s.Rank >= 2 && graph.ConsumersOf(n).Any(c => Converter.IsOperator(graph, c)) ? s[s.Rank - 1] : 0;
-    }
-
     /// <summary>Collects statistics from batches of images (each [count, input size]), up to <paramref name="maxImages"/> images.</summary>
     public static CalibrationStatistics Collect(ModelGraph graph, IEnumerable<(float[] Data, int Count)> batches, int maxImages,
         AnnExecutorOptions? executorOptions = null, IProgress<int>? progress = null)
@@ -45,7 +34,7 @@ public static class Calibration
         ArgumentNullException.ThrowIfNull(batches);
         if (maxImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{maxImages} must be positive");
         Node[] watched = graph.Nodes.Where(n => NeedsStatistics(graph, n)).ToArray();
-        var stats = watched.ToDictionary(n => n.Name, n => new NodeStatistics(ChannelsOf(n), FeaturesOf(graph, n)));
+        var stats = watched.ToDictionary(n => n.Name, n => new NodeStatistics(ChannelsOf(n)));
         var executor = new AnnExecutor(graph, executorOptions);
         int seen = 0;
         foreach (var (data, count) in batches)

@@ -587,8 +587,7 @@ public static class Converter
                 NodeStatistics s = stats!.For(n);
                 NormalizationKind kind = options.Normalization;
                 StreamingHistogram m = s.Magnitude;
-                lambda = magnitude && FeatureLambda(s, x.Shape, slots) is { } perFeature ? perFeature
-                : magnitude ? options.Normalization switch
+                lambda = magnitude ? options.Normalization switch
                 {
                     NormalizationKind.Max => [m.Max],
                     NormalizationKind.Fit or NormalizationKind.ChannelFit => [m.QuantizationOptimum(slots, options.InitialFraction)],
@@ -612,22 +611,7 @@ public static class Converter
                     : 1f;
                 lambda[c] = MathF.Min(lambda[c] * adjust.LambdaFactor(n.Name), clipMax);
             }
-            return lambda.Length == 1 || lambda.Length == channels || lambda.Length == x.Shape.Size ? lambda : [lambda.Max()];
-        }
-
-        /// <summary>
-        /// With a channel-wise normalization, a signed population over tokens takes a λ per feature (the last axis), the same at
-        /// every token, from that feature's magnitudes: a Transformer's residual stream and projections have features of very
-        /// different scales, which one λ would resolve coarsely. One value per element; null where no feature statistics were kept.
-        /// </summary>
-        private float[]? FeatureLambda(NodeStatistics s, Shape shape, int slots)
-        {
-            if (options.Normalization is not (NormalizationKind.ChannelWise or NormalizationKind.ChannelFit)) return null;
-            if (s.Features is not { Length: > 1 } features || shape.Rank < 2 || shape[shape.Rank - 1] != features.Length) return null;
-            float[] per = options.Normalization == NormalizationKind.ChannelFit
-                ? [.. features.Select(h => h.QuantizationOptimum(slots, options.InitialFraction))]
-                : [.. features.Select(h => h.Percentile(options.Percentile))];
-            return [.. Enumerable.Range(0, shape.Size).Select(i => per[i % per.Length])];
+            return lambda.Length == 1 || lambda.Length == channels ? lambda : [lambda.Max()];
         }
 
         /// <summary>

@@ -6,18 +6,8 @@ namespace Ann2Snn.Conversion;
 /// </summary>
 public sealed class NodeStatistics
 {
-    /// <param name="channels">Channels kept apart (the first axis, or a recurrent layer's hidden units).</param>
-    /// <param name="features">
-    /// When positive, also the magnitudes |x| per index of the last axis (a token tensor's features): the scales of a signed
-    /// population that carries it (<see cref="Features"/>).
-    /// </param>
-    public NodeStatistics(int channels, int features = 0)
+    public NodeStatistics(int channels)
     {
-        if (features > 0)
-        {
-            Features = new StreamingHistogram[features];
-            for (int f = 0; f < features; f++) Features[f] = new StreamingHistogram();
-        }
         Layer = new StreamingHistogram();
         Magnitude = new StreamingHistogram();
         Channels = new StreamingHistogram[channels];
@@ -29,9 +19,6 @@ public sealed class NodeStatistics
 
     /// <summary>The magnitudes |x| of every activation (a signed population's λ is a percentile of them).</summary>
     public StreamingHistogram Magnitude { get; }
-
-    /// <summary>The magnitudes |x| per index of the last axis, pooled over the other axes; null when not kept.</summary>
-    public StreamingHistogram[]? Features { get; }
 
     /// <summary>Adds a batch of activations laid out [batch, C, plane].</summary>
     public void Add(ReadOnlySpan<float> activations, int batch, int plane)
@@ -45,11 +32,6 @@ public sealed class NodeStatistics
                 Channels[ch].Add(values);
                 Layer.Add(values);
                 foreach (float v in values) Magnitude.Add(MathF.Abs(v));
-            }
-            if (Features is { } f)
-            {
-                ReadOnlySpan<float> sample = activations.Slice(b * c * plane, c * plane);
-                for (int i = 0; i < sample.Length; i++) f[i % f.Length].Add(MathF.Abs(sample[i]));
             }
         }
     }
@@ -79,6 +61,5 @@ public sealed class NodeStatistics
         Layer.Merge(other.Layer);
         Magnitude.Merge(other.Magnitude);
         for (int c = 0; c < Channels.Length; c++) Channels[c].Merge(other.Channels[c]);
-        for (int f = 0; f < (Features?.Length ?? 0); f++) Features![f].Merge(other.Features![f]);
     }
 }

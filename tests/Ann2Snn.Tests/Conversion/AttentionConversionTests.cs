@@ -140,42 +140,6 @@ public class AttentionConversionTests
         }
     }
 
-    /// <summary>
-    /// With a channel-wise normalization each signed population over tokens takes a λ per feature (its last axis), the same at
-    /// every token: with percentile 100, the largest |x| of that feature over the calibration images and tokens.
-    /// </summary>
-    [Fact]
-    public void SignedPopulationsOverTokensTakeALambdaPerFeature()
-    {
-        ModelGraph graph = Block(4);
-        const int count = 32;
-        float[] x = TestGraphs.Inputs(new Random(9), count, graph.Input.OutputShape.Size);
-        ModelGraph prepared = Converter.Prepare(graph, out var passes);
-        CalibrationStatistics stats = Calibration.Collect(prepared, [(x, count)], count);
-        ConversionResult converted = Converter.Convert(prepared, stats,
-            new ConversionOptions { Normalization = NormalizationKind.ChannelWise, Percentile = 100 }, passes);
-        AnnActivations acts = new AnnExecutor(prepared).ForwardAll(x, count);
-        var operands = converted.Layers.Where(l => l.Kind == "neurons" && l.Shape.Rank >= 2).ToList();
-        Assert.NotEmpty(operands);
-        foreach (ConvertedLayer log in operands)
-        {
-            Node node = prepared.Nodes.Single(n => n.Name == log.FromNode);
-            int features = log.Shape[log.Shape.Rank - 1];
-            Assert.Equal(features, Calibration.FeaturesOf(prepared, node));
-            float[] largest = new float[features];
-            ReadOnlySpan<float> a = acts.Of(node);
-            for (int i = 0; i < a.Length; i++) largest[i % features] = MathF.Max(largest[i % features], MathF.Abs(a[i]));
-            // A spike stands for λ/s: the ratio of two elements' spike values is the ratio of their features' λ.
-            Assert.Equal(log.Shape.Size, log.SpikeValue.Count);
-            for (int i = 0; i < log.Shape.Size; i++)
-            {
-                float expected = largest[i % features] / largest[0] * log.SpikeValue[0];
-                Assert.True(MathF.Abs(log.SpikeValue[i] - expected) <= 0.02f * expected,
-                    $"{log.Name} element {i}: spike value {log.SpikeValue[i]}, expected {expected}");
-            }
-        }
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
