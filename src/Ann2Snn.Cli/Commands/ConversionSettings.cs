@@ -131,6 +131,11 @@ public class ConversionSettings : DataSourceSettings
         + "element resolves W·B levels of the state (default: the least B with W·B ≥ 256 where bursts are possible).")]
     public string? RecurrentBurst { get; init; }
 
+    [CommandOption("--operand-burst <B>")]
+    [Description("Transformers: graded spikes of the signed populations that feed operators, up to B a step of either sign "
+        + "(default: the least B with T·B ≥ 32 when tuned for a window T, else 1).")]
+    public string? OperandBurst { get; init; }
+
     [CommandOption("--window-start <MODE>")]
     [Description("Recurrent models: what membranes keep when an element's window starts: residue (clamped to [[V_reset, V_th]], "
         + "the quantization remainder carries on; default) | rest (back to V(0)) | carry (unchanged).")]
@@ -248,6 +253,7 @@ public class ConversionSettings : DataSourceSettings
             Percentile = Percentile,
             Burst = BurstLimit("--burst", Burst),
             RecurrentBurst = RecurrentBurst is null ? null : BurstLimit("--recurrent-burst", RecurrentBurst),
+            OperandBurst = OperandBurst is null ? null : BurstLimit("--operand-burst", OperandBurst),
             RecurrentDelay = RecurrentDelay,
             WindowStart = WindowStartMode switch
             {

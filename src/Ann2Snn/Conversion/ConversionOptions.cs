@@ -148,6 +148,25 @@ public sealed record ConversionOptions
     /// <summary>The levels per element a recurrent population resolves by default: W·B ≥ this (<see cref="RecurrentBurst"/>).</summary>
     public const int RecurrentLevels = 256;
 
+    /// <summary>
+    /// A network with spike-equivalent operators (a Transformer): the burst limit B of the signed populations that carry an
+    /// operator's operand (graded spikes of up to B a step, either sign), so that a window of T steps resolves T·B levels of
+    /// the operand. Null (the default): the least B with T·B ≥ <see cref="OperandLevels"/> when tuned for a window T, else 1.
+    /// The operators' MACs dominate such a network's energy, so the extra spikes cost little (docs/transformers.md).
+    /// </summary>
+    public int? OperandBurst { get; init; }
+
+    /// <summary>The levels an operand population resolves by default when tuned for a window: T·B ≥ this.</summary>
+    public const int OperandLevels = 32;
+
+    /// <summary>The burst limit of an operand population (<see cref="OperandBurst"/>).</summary>
+    public int OperandBurstFor()
+    {
+        if (OperandBurst is { } b) return b;
+        bool allowed = Reset == ResetMode.BySubtraction && RefractorySteps == 0;
+        return allowed && Window is { } t ? Math.Clamp((OperandLevels + t - 1) / t, 1, NeuronParameters.MaxBurstLimit) : 1;
+    }
+
     /// <summary>The burst limit of a recurrent population presented each element for <paramref name="window"/> steps.</summary>
     public int RecurrentBurstFor(int window)
     {
@@ -242,6 +261,7 @@ public sealed record ConversionOptions
         }
         CheckBurst("burst", Burst);
         if (RecurrentBurst is { } rb) CheckBurst("recurrent-burst", rb);
+        if (OperandBurst is { } ob) CheckBurst("operand-burst", ob, signed: true);
         if (CalibrationImages <= 0) ThrowHelper.InvalidOption("calib-images", $"{CalibrationImages} must be positive");
         if (WeightBits is { } k) WeightQuantization.CheckBits(k);
     }
@@ -249,11 +269,16 @@ public sealed record ConversionOptions
     /// <summary>Whether the neurons can emit bursts: reset by subtraction, no refractory period, not forced signed.</summary>
     private bool BurstsAllowed => Reset == ResetMode.BySubtraction && RefractorySteps == 0 && SignedSpikes != true;
 
-    private void CheckBurst(string option, int burst)
+    /// <summary>Refuses a burst limit out of range or one the neurons cannot fire (<paramref name="signed"/>: signed bursts).</summary>
+    private void CheckBurst(string option, int burst, bool signed = false)
     {
         if (burst is < 1 or > NeuronParameters.MaxBurstLimit) ThrowHelper.InvalidOption(option,
             $"{burst} is outside 1..{NeuronParameters.MaxBurstLimit}");
-        if (burst > 1 && !BurstsAllowed)
+        if (burst > 1 && signed && (Reset != ResetMode.BySubtraction || RefractorySteps > 0))
+        {
+            ThrowHelper.InvalidOption(option, "burst spikes need reset by subtraction and no refractory period");
+        }
+        if (burst > 1 && !signed && !BurstsAllowed)
         {
             ThrowHelper.InvalidOption(option, "burst spikes need reset by subtraction, no refractory period and unsigned spikes");
         }

@@ -641,7 +641,9 @@ public static class Converter
             bool fromModel = quantized is not null && !RefitsQuantized(quantized);
             // A recurrent population resolves more levels a step (graded spikes; ConversionOptions.RecurrentBurst).
             bool signed = options.UseSignedSpikes(graph);
-            int burst = recurrence is not null && !signed ? options.RecurrentBurstFor(ElementWindow) : options.Burst;
+            int burst = magnitude ? options.OperandBurstFor()
+                : recurrence is not null && !signed ? options.RecurrentBurstFor(ElementWindow)
+                : options.Burst;
             float rateScale = RateScale(options, burst);
             float[] lambda = fromModel ? [quantized!.Lambda] : Lambda(at, x, quantized?.Lambda ?? clipMax, magnitude, LevelsOf(burst));
             bool thresholds = options.Scaling == ScalingMode.Thresholds;

@@ -266,8 +266,8 @@ public static class NeuronKernels
         if (!p.SignedSpikes) throw new ArgumentException("StepSigned needs parameters with SignedSpikes set");
         p.Validate();
         float gain = p.InputGain, theta = p.VThreshold;
-        int n = v.Length, i = 0, events = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        int n = v.Length, i = 0, events = 0, burst = p.BurstLimit;
+        if (burst == 1 && Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
             ref float vr = ref v[0];
             ref float cr = ref Unsafe.AsRef(in current[0]);
@@ -295,20 +295,13 @@ public static class NeuronKernels
         for (; i < n; i++)
         {
             float vv = v[i] + gain * current[i];
-            float s = 0f;
-            if (vv >= theta)
-            {
-                s = 1f;
-                counts[i]++;
-            }
-            else if (vv < 0f && counts[i] > 0)
-            {
-                s = -1f;
-                counts[i]--;
-            }
-            v[i] = vv - (s > 0f ? theta : 0f) + (s < 0f ? theta : 0f);
-            spikes[i] = s;
-            events += s != 0f ? 1 : 0;
+            int k = vv >= theta ? Math.Min(burst, (int)(vv / theta))
+                : vv < 0f ? -Math.Min(Math.Min(burst, counts[i]), (int)MathF.Ceiling(-vv / theta))
+                : 0;
+            counts[i] += k;
+            v[i] = vv - k * theta;
+            spikes[i] = k;
+            events += Math.Abs(k);
         }
         return events;
     }
@@ -333,8 +326,8 @@ public static class NeuronKernels
         if (!p.SignedSpikes) throw new ArgumentException("StepSignedLeaky needs parameters with SignedSpikes set");
         p.Validate();
         float gain = p.InputGain, theta = p.VThreshold, v0 = p.InitialPotential;
-        int i = 0, events = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        int i = 0, events = 0, burst = p.BurstLimit;
+        if (burst == 1 && Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
             // Eight neurons per lane group; the remainder goes through the scalar loop below, which computes the same.
             ref float vr = ref v[0];
@@ -372,11 +365,11 @@ public static class NeuronKernels
             charge[i] = q;
             float y = q >= 0f ? q : negativeGain[i] * q;
             float u = v0 + y - counts[i] * theta;
-            float s = u >= theta ? 1f : u < 0f ? -1f : 0f;
-            counts[i] += (int)s;
-            v[i] = u - (s > 0f ? theta : 0f) + (s < 0f ? theta : 0f);
-            spikes[i] = s;
-            events += s != 0f ? 1 : 0;
+            int k = u >= theta ? Math.Min(burst, (int)(u / theta)) : u < 0f ? -Math.Min(burst, (int)MathF.Ceiling(-u / theta)) : 0;
+            counts[i] += k;
+            v[i] = u - k * theta;
+            spikes[i] = k;
+            events += Math.Abs(k);
         }
         return events;
     }

@@ -106,10 +106,10 @@ public readonly record struct NeuronParameters
         if (RefractorySteps < 0) ThrowHelper.InvalidOption("refractory", $"τ_ref = {RefractorySteps} steps must not be negative");
         if (BurstLimit is < 1 or > MaxBurstLimit) ThrowHelper.InvalidOption("burst",
             $"burst limit B = {BurstLimit} must be in 1..{MaxBurstLimit}");
-        if (BurstLimit > 1 && (Reset != ResetMode.BySubtraction || RefractorySteps > 0 || SignedSpikes))
+        if (BurstLimit > 1 && (Reset != ResetMode.BySubtraction || RefractorySteps > 0))
         {
-            ThrowHelper.InvalidOption("burst", $"burst spikes (B = {BurstLimit}) need reset by subtraction, no refractory period and "
-                + $"unsigned spikes (got {Reset}, τ_ref = {RefractorySteps}, signed = {SignedSpikes})");
+            ThrowHelper.InvalidOption("burst", $"burst spikes (B = {BurstLimit}) need reset by subtraction and no refractory period "
+                + $"(got {Reset}, τ_ref = {RefractorySteps})");
         }
         Model.Validate(this);
         if (SignedSpikes && !AllowsSignedSpikes(Model, Reset, RefractorySteps))

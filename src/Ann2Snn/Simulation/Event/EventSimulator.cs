@@ -307,27 +307,36 @@ public sealed class EventSimulator : ISimulator
                 if (p.Source < 0 || !Plan.IsSigned[p.Source]) continue;
                 for (int b = 0; b < n; b++)
                 {
-                    if (negativeCounts[b] > 0) p.ScatterNegative(negative.AsSpan(b * sourceSize, negativeCounts[b]),
-                        current.Slice(b * size, size));
+                    if (negativeCounts[b] == 0) continue;
+                    ReadOnlySpan<int> list = negative.AsSpan(b * sourceSize, negativeCounts[b]);
+                    p.ScatterNegative(list, current.Slice(b * size, size));
+                    if (burst > 1)
+                    {
+                        ReadOnlySpan<float> values = spikes.Slice(b * sourceSize, sourceSize);
+                        ScatterBursts(p, list, values, burst, current.Slice(b * size, size), negative: true);
+                    }
                 }
             }
         }
 
         /// <summary>
         /// Rounds r = 2..B of a burst source's scatter (round 1 is the active list itself): the neurons of
-        /// <paramref name="list"/> whose spike value is at least r add their fan-out once more, until a round is empty.
+        /// <paramref name="list"/> whose spike value is at least r (with <paramref name="negative"/>, at most −r: a signed
+        /// population's burst taken back) add their fan-out once more, until a round is empty.
         /// </summary>
-        private void ScatterBursts(Propagation p, ReadOnlySpan<int> list, ReadOnlySpan<float> spikes, int burst, Span<float> target)
+        private void ScatterBursts(Propagation p, ReadOnlySpan<int> list, ReadOnlySpan<float> spikes, int burst, Span<float> target,
+            bool negative = false)
         {
             for (int r = 2; r <= burst; r++)
             {
                 int m = 0;
                 foreach (int j in list)
                 {
-                    if (spikes[j] >= r) _round[m++] = j;
+                    if (negative ? spikes[j] <= -r : spikes[j] >= r) _round[m++] = j;
                 }
                 if (m == 0) return;
-                p.Scatter(_round.AsSpan(0, m), target);
+                if (negative) p.ScatterNegative(_round.AsSpan(0, m), target);
+                else p.Scatter(_round.AsSpan(0, m), target);
             }
         }
 

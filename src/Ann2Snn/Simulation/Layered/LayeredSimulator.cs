@@ -30,6 +30,11 @@ public sealed class LayeredSimulator : ISimulator
     {
         ArgumentNullException.ThrowIfNull(network);
         SimulationPlan.RefuseOperators(network, Name, "keeps spike trains as bits, and operators emit real values");
+        if (network.Layers.OfType<NeuronLayer>().FirstOrDefault(n => n.Neuron is { SignedSpikes: true, BurstLimit: > 1 }) is { } graded)
+        {
+            ThrowHelper.InvalidOption("simulator", $"population '{graded.Name}' of network '{network.Name}' fires signed bursts "
+                + $"(B = {graded.Neuron.BurstLimit}), which the layered backend's spike trains do not hold: use dense or event");
+        }
         for (int l = 0; l < network.Layers.Count; l++)
         {
             if (SpikingNetwork.ProjectionsOf(network.Layers[l]).FirstOrDefault(p => p.Source > l) is { } later)
