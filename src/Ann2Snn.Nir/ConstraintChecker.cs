@@ -178,7 +178,13 @@ public static class ConstraintChecker
                 };
                 nodes.AddRange(NirExporter.NodeTypes(op, out string? refusal));
                 if (refusal is not null) problems.Add(refusal);
-                float[]? w = op switch { DenseOp d => d.Weight.Data, TokenDenseOp t => t.Weight.Data, ConvOp c => c.Weight.Data, _ => null };
+                float[]? w = op switch
+                {
+                    DenseOp d => d.Weight.Data,
+                    TokenDenseOp t => t.Weight.Data,
+                    ConvOp c => c.Weight.Data,
+                    _ => null,
+                };
                 if (w is not null)
                 {
                     foreach (float x in w)

@@ -96,7 +96,8 @@ public sealed record EnergyEstimate(
 
     /// <summary>
     /// MACs per image that computing the analog input current takes: every op of every projection from the input (a
-    /// dense op one per weight (over tokens, per weight and position), a convolution output size × C/g × kH × kW, an average pool output size × kH × kW).
+    /// dense op one per weight (over tokens, per weight and position), a convolution output size × C/g × kH × kW, an
+    /// average pool output size × kH × kW).
     /// </summary>
     public static long AnalogInputMacsOf(SpikingNetwork network)
     {

@@ -74,7 +74,9 @@ public static class ChainSimplifier
 
     private static float[] Expand(ScaleOp s) => s.ElementGains();
 
-    /// <summary>The gain per feature of the last axis (length <paramref name="features"/>) when every token has the same; else null.</summary>
+    /// <summary>
+    /// The gain per feature of the last axis (length <paramref name="features"/>) when every token has the same; else null.
+    /// </summary>
     private static float[]? PerFeature(ScaleOp s, int features)
     {
         if (s.Scale.Length == 1) return Enumerable.Repeat(s.Scale[0], features).ToArray();

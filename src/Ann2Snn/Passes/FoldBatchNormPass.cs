@@ -33,7 +33,8 @@ public sealed class FoldBatchNormPass : IGraphPass
     }
 
     private static bool IsFoldable(ModelGraph graph, Node n) =>
-        n is BatchNormNode { Inputs: [Node producer] } && producer is Conv2dNode or DenseNode { IsVector: true } && graph.ConsumerCount(producer) == 1;
+        n is BatchNormNode { Inputs: [Node producer] } && producer is Conv2dNode or DenseNode { IsVector: true }
+            && graph.ConsumerCount(producer) == 1;
 
     private static FloatTensor Scale(FloatTensor w, float[] a)
     {

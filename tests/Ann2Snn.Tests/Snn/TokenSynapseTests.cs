@@ -166,7 +166,8 @@ public sealed class TokenSynapseTests
             new NeuronLayer("q", q, neuron, [new Projection(0, [new SelectOp(p, transpose, q)])], new float[q.Size]),
             new ReadoutLayer("out", new Shape(9),
             [
-                new Projection(0, [readout, new ReshapeOp(readout.OutputShape, new Shape(6)), new ConcatSliceOp(new Shape(6), 0, new Shape(9))]),
+                new Projection(0,
+                    [readout, new ReshapeOp(readout.OutputShape, new Shape(6)), new ConcatSliceOp(new Shape(6), 0, new Shape(9))]),
                 new Projection(1, [new SelectOp(q, [0, 1, 2], new Shape(3)), new ConcatSliceOp(new Shape(3), 6, new Shape(9))]),
             ], new float[9]),
         ]);

@@ -71,7 +71,9 @@ public sealed class TrainingTests
         AssertMatchesCentralDifferences(net, p, data);
     }
 
-    /// <summary>The gradient of parameter p (already computed by <see cref="TrainableNetwork.Gradient"/>) against central differences.</summary>
+    /// <summary>
+    /// The gradient of parameter p (already computed by <see cref="TrainableNetwork.Gradient"/>) against central differences.
+    /// </summary>
     private static void AssertMatchesCentralDifferences(TrainableNetwork net, int p, InMemoryData data)
     {
         float[] analytic = (float[])net.Gradients[p].Clone();
