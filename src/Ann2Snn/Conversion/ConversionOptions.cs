@@ -160,19 +160,16 @@ public sealed record ConversionOptions
     public const int OperandLevels = 32;
 
     /// <summary>The burst limit of an operand population (<see cref="OperandBurst"/>).</summary>
-    public int OperandBurstFor()
-    {
-        if (OperandBurst is { } b) return b;
-        bool allowed = Reset == ResetMode.BySubtraction && RefractorySteps == 0;
-        return allowed && Window is { } t ? Math.Clamp((OperandLevels + t - 1) / t, 1, NeuronParameters.MaxBurstLimit) : 1;
-    }
+    public int OperandBurstFor() =>
+        OperandBurst ?? (SignedBurstsAllowed && Window is { } t ? LeastBurst(OperandLevels, t, 1) : 1);
 
     /// <summary>The burst limit of a recurrent population presented each element for <paramref name="window"/> steps.</summary>
-    public int RecurrentBurstFor(int window)
-    {
-        if (RecurrentBurst is { } b) return b;
-        return BurstsAllowed ? Math.Clamp((RecurrentLevels + window - 1) / window, Burst, NeuronParameters.MaxBurstLimit) : Burst;
-    }
+    public int RecurrentBurstFor(int window) =>
+        RecurrentBurst ?? (BurstsAllowed ? LeastBurst(RecurrentLevels, window, Burst) : Burst);
+
+    /// <summary>The least B ≥ <paramref name="least"/> with <paramref name="window"/>·B ≥ <paramref name="levels"/>.</summary>
+    private static int LeastBurst(int levels, int window, int least) =>
+        Math.Clamp((levels + window - 1) / window, least, NeuronParameters.MaxBurstLimit);
 
     /// <summary>Layer-wise calibration at the <see cref="Window"/> on the calibration images (needs a window).</summary>
     public LayerCalibration Calibrate { get; init; }
@@ -266,21 +263,21 @@ public sealed record ConversionOptions
         if (WeightBits is { } k) WeightQuantization.CheckBits(k);
     }
 
-    /// <summary>Whether the neurons can emit bursts: reset by subtraction, no refractory period, not forced signed.</summary>
-    private bool BurstsAllowed => Reset == ResetMode.BySubtraction && RefractorySteps == 0 && SignedSpikes != true;
+    /// <summary>Whether signed neurons can emit bursts: reset by subtraction, no refractory period.</summary>
+    private bool SignedBurstsAllowed => Reset == ResetMode.BySubtraction && RefractorySteps == 0;
+
+    /// <summary>Whether the (unsigned) neurons can emit bursts: as <see cref="SignedBurstsAllowed"/>, and not forced signed.</summary>
+    private bool BurstsAllowed => SignedBurstsAllowed && SignedSpikes != true;
 
     /// <summary>Refuses a burst limit out of range or one the neurons cannot fire (<paramref name="signed"/>: signed bursts).</summary>
     private void CheckBurst(string option, int burst, bool signed = false)
     {
         if (burst is < 1 or > NeuronParameters.MaxBurstLimit) ThrowHelper.InvalidOption(option,
             $"{burst} is outside 1..{NeuronParameters.MaxBurstLimit}");
-        if (burst > 1 && signed && (Reset != ResetMode.BySubtraction || RefractorySteps > 0))
+        if (burst > 1 && !(signed ? SignedBurstsAllowed : BurstsAllowed))
         {
-            ThrowHelper.InvalidOption(option, "burst spikes need reset by subtraction and no refractory period");
-        }
-        if (burst > 1 && !signed && !BurstsAllowed)
-        {
-            ThrowHelper.InvalidOption(option, "burst spikes need reset by subtraction, no refractory period and unsigned spikes");
+            ThrowHelper.InvalidOption(option, "burst spikes need reset by subtraction, no refractory period"
+                + (signed ? "" : " and unsigned spikes"));
         }
     }
 }

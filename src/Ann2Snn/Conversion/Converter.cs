@@ -639,7 +639,8 @@ public static class Converter
                     + "reads the last element only; the converter needs the last state's layers last");
             }
             bool fromModel = quantized is not null && !RefitsQuantized(quantized);
-            // A recurrent population resolves more levels a step (graded spikes; ConversionOptions.RecurrentBurst).
+            // Recurrent and operand populations resolve more levels a step (graded spikes; ConversionOptions.RecurrentBurst,
+            // ConversionOptions.OperandBurst).
             bool signed = options.UseSignedSpikes(graph);
             int burst = magnitude ? options.OperandBurstFor()
                 : recurrence is not null && !signed ? options.RecurrentBurstFor(ElementWindow)

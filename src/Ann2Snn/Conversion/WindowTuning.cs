@@ -65,7 +65,7 @@ public static class WindowTuning
         bool residual = options.UseSignedSpikes(prepared);
         // Graded spikes of a recurrent population are unsigned: its resolution is measured to matter more (docs/recurrent.md).
         bool graded = prepared.Nodes.Any(n => n is RecurrentNode)
-            && (options.RecurrentBurst ?? (options with { SignedSpikes = false }).RecurrentBurstFor(options.SequenceWindow ?? window)) > 1;
+            && options.RecurrentBurstFor(options.SequenceWindow ?? window) > 1;
         if (options.SignedSpikes is null && !residual && options.Burst == 1 && !graded
             && NeuronParameters.AllowsSignedSpikes(options.Neuron, options.Reset, options.RefractorySteps))
         {

@@ -253,8 +253,9 @@ public static class NeuronKernels
 
     /// <summary>
     /// Advances every signed neuron (<see cref="NeuronParameters.SignedSpikes"/>) one step; <paramref name="counts"/> holds each
-    /// neuron's net spike count and is updated. Writes +1, −1 or 0 per neuron; returns the number of events (|spikes|).
-    /// Per neuron: v += g·I; then +1 when v ≥ θ (v −= θ), else −1 when v &lt; 0 and count &gt; 0 (v += θ).
+    /// neuron's net spike count and is updated. Writes k per neuron; returns the number of events (Σ|k|).
+    /// Per neuron: v += g·I; then k = min(B, ⌊v/θ⌋) when v ≥ θ, else k = −min(B, count, ⌈−v/θ⌉) when v &lt; 0 (a burst
+    /// limit B &gt; 1 takes back several at once), else 0; v −= k·θ, count += k. B = 1: ±1 spikes.
     /// </summary>
     public static int StepSigned(in NeuronParameters p, Span<float> v, Span<int> counts, ReadOnlySpan<float> current, Span<float> spikes)
     {
@@ -311,8 +312,9 @@ public static class NeuronKernels
     /// f(Q) = Q for Q ≥ 0, α·Q below, of its input charge Q, as a net count c = ⌊(V(0) + f(Q))/θ⌋ while f(Q) moves by at
     /// most θ a step (then u below stays in [0, θ)). <paramref name="charge"/> holds each neuron's input charge Q and
     /// <paramref name="counts"/> its net count c, both updated; <paramref name="negativeGain"/> holds α per neuron.
-    /// Per neuron: Q += g·I; y = Q ≥ 0 ? Q : α·Q; u = V(0) + y − c·θ; +1 when u ≥ θ (c += 1), else −1 when u &lt; 0
-    /// (c −= 1); v = u ∓ θ. Writes +1, −1 or 0 per neuron; returns the number of events.
+    /// Per neuron: Q += g·I; y = Q ≥ 0 ? Q : α·Q; u = V(0) + y − c·θ; k = min(B, ⌊u/θ⌋) when u ≥ θ, −min(B, ⌈−u/θ⌉)
+    /// when u &lt; 0, else 0; c += k; v = u − k·θ. With a burst limit B, f(Q) may move by B·θ a step. Writes k per neuron;
+    /// returns the number of events (Σ|k|).
     /// </summary>
     public static int StepSignedLeaky(in NeuronParameters p, ReadOnlySpan<float> negativeGain, Span<float> charge, Span<int> counts,
         Span<float> v, ReadOnlySpan<float> current, Span<float> spikes)

@@ -69,8 +69,9 @@ public readonly record struct NeuronParameters
     /// count after T steps is min(B·T, ⌊(V(0) + g·I·T)/V_th⌋): the rate saturates at B per step instead of 1, so a
     /// converted population can map λ to B spikes per step and resolve T·B levels in T steps. B = 1 (the default) is the
     /// usual neuron, bit for bit. B &gt; 1 needs reset by subtraction (a reset to zero discards the charge a burst would
-    /// carry), no refractory period (a burst is the opposite of a dead time) and unsigned spikes (a −1 spike takes back
-    /// one spike per step: bursts would need a ±k rule in every circuit; refused).
+    /// carry) and no refractory period (a burst is the opposite of a dead time). A signed neuron bursts both ways: up to B
+    /// spikes fired or taken back in one step (<see cref="Kernels.NeuronKernels.StepSigned"/>); the dense and event backends
+    /// run such populations (the converter makes them for operators' operands), the layered and ttfs backends refuse them.
     /// </summary>
     public int BurstLimit { get; init; } = 1;
 
